@@ -1,0 +1,26 @@
+"""`python -m bot`: read settings, build the Application, long-poll until stopped."""
+
+from __future__ import annotations
+
+import sys
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.settings import SettingsError, configure_logging, load_settings
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"settings error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings)
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""Builds the Application from settings and wires every handler in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from bot.directory import load_directory
+from bot.matchmaking import Matchmaking, load_parties, seed_directory
+from bot.services import BotContext, BotData, Services
+from bot.settings import Settings
+from handlers import callbacks, commands, gate, members, messages
+from handlers.errors import on_error
+from nlp.router import Router
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+COMMAND_MENU = [
+    ("help", "查看可用命令"),
+    ("need", "登记一条需求"),
+    ("commit", "对需求作出承诺"),
+    ("done", "标记承诺已兑现"),
+    ("join", "申请绑定单位"),
+    ("parties", "查看对接名录"),
+]
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def build_application(settings: Settings, directory_path: Path | None = None) -> Application:
+    """The whole bot, not yet started: `python -m bot` runs it, tests drive it."""
+    # A proxy from the environment is honoured for Telegram itself, never for a local server.
+    trust_env = not _is_loopback(settings.bot_api_url)
+    context_types = ContextTypes(context=BotContext, bot_data=BotData)
+    application = (
+        Application.builder()
+        .token(settings.bot_token)
+        .base_url(settings.bot_api_url)
+        .context_types(context_types)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, allow_sending_without_reply=True,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .request(HTTPXRequest(connection_pool_size=8, httpx_kwargs={"trust_env": trust_env}))
+        .get_updates_request(HTTPXRequest(read_timeout=40, httpx_kwargs={"trust_env": trust_env}))
+        .post_init(_post_init(settings, directory_path))
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    """Order matters! Group -1 runs first, then the handlers, then the handled-mark."""
+    not_edited = ~filters.UpdateType.EDITED
+    # Group -1: drop repeats of an update; let unserved chats reach only /start and /help.
+    application.add_handler(TypeHandler(Update, gate.before), group=-1)
+
+    # Group 0: one handler per kind of update.
+    command_handlers = {
+        "start": commands.start, "help": commands.help_command, "parties": commands.parties,
+        "need": commands.need, "needs": commands.needs, "status": commands.status,
+        "route": commands.route, "resolve": commands.resolve, "overdue": commands.overdue,
+        "bind": commands.bind, "join": commands.join, "commit": commands.commit,
+        "due": commands.due, "done": commands.done,
+    }
+    for name, callback in command_handlers.items():
+        application.add_handler(CommandHandler(name, callback, filters=not_edited))
+    application.add_handler(ChatMemberHandler(members.my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(CallbackQueryHandler(callbacks.on_button))
+    application.add_handler(MessageHandler(
+        filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS & filters.UpdateType.MESSAGE,
+        messages.group_text))
+    # Edited messages are ignored on purpose: a need is registered as first written.
+
+    # Group 1: remember updates that changed nothing, so that a repeat is ignored as well.
+    application.add_handler(TypeHandler(Update, gate.after), group=1)
+    application.add_error_handler(on_error)
+
+
+def _post_init(settings: Settings, directory_path: Path | None):  # type: ignore[no-untyped-def]
+    async def post_init(application: Application) -> None:
+        db = Database(settings.database_path)
+        await db.open()
+        try:
+            seeded = await seed_directory(db, load_directory(directory_path), datetime.now(UTC))
+            if seeded:
+                log.info("directory loaded into a new database: %d parties", seeded)
+            parties = await load_parties(db)
+            # jieba and scikit-learn load off the event loop.
+            router = await asyncio.to_thread(Router, parties)
+        except BaseException:
+            await db.close()
+            raise
+        application.bot_data.services = Services(
+            settings=settings, db=db,
+            matchmaking=Matchmaking(db, router, settings.admin_ids, settings.timezone))
+        await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMAND_MENU])
+        log.info("bot ready: %d parties, database %s", len(parties), settings.database_path)
+
+    return post_init
+
+
+async def _post_shutdown(application: Application) -> None:
+    services = application.bot_data.services
+    if services is not None:
+        await services.db.close()
+        application.bot_data.services = None

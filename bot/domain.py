@@ -1,0 +1,161 @@
+"""The matchmaking domain: frozen records and the pure rules that move them. No Telegram here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+
+LIAISON_KINDS = frozenset({"department", "district"})
+MEMBER_KINDS = frozenset({"lab", "fund", "bank", "enterprise", "think_tank"})
+PARTY_KINDS = LIAISON_KINDS | MEMBER_KINDS
+
+NEED_TYPES = ("scenario", "data", "funding", "partnership", "policy", "talent", "space", "other")
+
+
+class Role(str, Enum):
+    ADMIN = "admin"
+    LIAISON = "liaison"
+    MEMBER = "member"
+    ENTERPRISE = "enterprise"
+
+
+@dataclass(frozen=True)
+class Party:
+    id: str
+    kind: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    profile: str = ""
+    keywords: tuple[str, ...] = ()
+    enabled: bool = True
+
+    @property
+    def short_name(self) -> str:
+        return self.aliases[0] if self.aliases else self.name
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    display_name: str
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class Binding:
+    user_id: int
+    party_id: str
+
+
+@dataclass(frozen=True)
+class Route:
+    need_id: int
+    party_id: str
+    role: str  # lead | assist
+    score: float
+    source: str  # router | admin | decline | commit
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Claim:
+    need_id: int
+    party_id: str
+    user_id: int
+    claimed_at: datetime
+
+
+@dataclass(frozen=True)
+class Commitment:
+    id: int
+    need_id: int
+    party_id: str
+    user_id: int
+    text: str
+    due_date: date | None
+    status: str  # open | done
+    created_at: datetime
+    done_at: datetime | None = None
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == "open" and self.due_date is not None and self.due_date < today
+
+
+@dataclass(frozen=True)
+class Need:
+    id: int
+    chat_id: int
+    number: int
+    author_id: int | None
+    author_name: str
+    text: str
+    need_type: str
+    status: str  # open | resolved
+    created_at: datetime
+    message_id: int | None = None
+    bot_message_id: int | None = None
+    resolved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    actor_id: int | None
+    kind: str
+    detail: dict
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    id: int
+    user_id: int
+    party_id: str
+    chat_id: int
+    status: str
+
+
+@dataclass(frozen=True)
+class NeedDetail:
+    """Everything /status shows about one need."""
+
+    need: Need
+    routes: tuple[Route, ...]
+    claims: tuple[Claim, ...]
+    commitments: tuple[Commitment, ...]
+    events: tuple[Event, ...]
+
+
+# --- rules -------------------------------------------------------------------------------
+
+
+def role_of(user_id: int, admin_ids: frozenset[int], party: Party | None) -> Role:
+    """admin = ADMIN_IDS; liaison = bound to a department or district; member = bound to a
+    lab, fund or enterprise; anyone else is an enterprise user."""
+    if user_id in admin_ids:
+        return Role.ADMIN
+    if party is None:
+        return Role.ENTERPRISE
+    return Role.LIAISON if party.kind in LIAISON_KINDS else Role.MEMBER
+
+
+def active_routes(routes: tuple[Route, ...] | list[Route]) -> list[Route]:
+    return [r for r in routes if r.active]
+
+
+def may_claim(bound_party: str | None, routes: tuple[Route, ...] | list[Route]) -> bool:
+    """Only someone bound to a party the need is (actively) routed to may claim it."""
+    return bound_party is not None and any(r.party_id == bound_party for r in active_routes(routes))
+
+
+def may_resolve(user_id: int, need: Need, is_admin: bool) -> bool:
+    return is_admin or (need.author_id is not None and need.author_id == user_id)
+
+
+def may_mark_done(user_id: int, commitment: Commitment, bound_party: str | None, is_admin: bool) -> bool:
+    """The liaison who made it, anyone of the same party, or an admin."""
+    return is_admin or commitment.user_id == user_id or bound_party == commitment.party_id
+
+
+def lead_of(routes: tuple[Route, ...] | list[Route]) -> Route | None:
+    return next((r for r in active_routes(routes) if r.role == "lead"), None)

@@ -1,0 +1,458 @@
+"""A local Telegram Bot API server speaking the real HTTP wire, for tests and the sandbox.
+
+It serves ``POST /bot<token>/<method>`` with form, multipart or JSON bodies, long-polls
+``getUpdates`` with offsets, keeps the messages the bot sent (so users can reply to them and
+press their buttons), records every call, and answers with Telegram-shaped errors.
+Point the bot at it with ``BOT_API_URL=<server.base_url>``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "对接群助手", "username": "matchmaking_test_bot",
+            "can_join_groups": True, "can_read_all_group_messages": True, "supports_inline_queries": False}
+MAX_TEXT = 4096
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    status: int = 200
+
+
+@dataclass
+class _Fault:
+    method: str
+    status: int
+    description: str
+    retry_after: int | None = None
+
+
+@dataclass
+class LocalBotApi:
+    token: str
+    bot_user: dict[str, Any] = field(default_factory=lambda: dict(BOT_USER))
+    calls: list[Call] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    chats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    admins: dict[int, list[int]] = field(default_factory=dict)
+    blocked_chats: set[int] = field(default_factory=set)
+    users: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _faults: list[_Fault] = field(default_factory=list)
+    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _message_ids: dict[int, itertools.count] = field(default_factory=dict)
+    _runner: web.AppRunner | None = None
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self._changed = asyncio.Condition()
+
+    # --- server lifecycle ----------------------------------------------------------------
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        server = site._server  # noqa: SLF001 - aiohttp exposes the bound port only here
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self.base_url
+
+    async def stop(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    # --- what tests and the sandbox do ---------------------------------------------------
+
+    def add_user(self, user: dict[str, Any]) -> None:
+        """Make a user known to getChatMember without them saying anything."""
+        self.users[user["id"]] = {"is_bot": False, **user}
+
+    def chat(self, chat_id: int, title: str = "场景对接群", kind: str | None = None) -> dict[str, Any]:
+        kind = kind or ("private" if chat_id > 0 else "supergroup")
+        if chat_id not in self.chats:
+            self.chats[chat_id] = {"id": chat_id, "type": kind, "title": title} if kind != "private" \
+                else {"id": chat_id, "type": "private", "first_name": title}
+        return self.chats[chat_id]
+
+    async def push(self, update: dict[str, Any]) -> int:
+        update = {"update_id": next(self._update_ids), **update}
+        async with self._changed:
+            self.updates.append(update)
+            self._changed.notify_all()
+        return update["update_id"]
+
+    async def push_raw(self, update: dict[str, Any]) -> None:
+        """Push an update with its own update_id (to test repeats)."""
+        async with self._changed:
+            self.updates.append(update)
+            self._changed.notify_all()
+
+    def new_message(self, chat_id: int, user: dict[str, Any], text: str | None, *,
+                    reply_to: int | None = None, date: datetime | None = None,
+                    extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        chat = self.chat(chat_id)
+        self.users[user["id"]] = {"is_bot": False, **user}
+        message: dict[str, Any] = {
+            "message_id": self._next_message_id(chat_id),
+            "date": int(date.timestamp() if date else time.time()),
+            "chat": chat,
+            "from": {"is_bot": False, **user},
+        }
+        if text is not None:
+            message["text"] = text
+            command = re.match(r"^/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?", text)
+            if command:
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command.group(0))}]
+        if reply_to is not None and (chat_id, reply_to) in self.messages:
+            message["reply_to_message"] = self.messages[(chat_id, reply_to)]
+        if extra:
+            message.update(extra)
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    async def send_text(self, chat_id: int, user: dict[str, Any], text: str, **kwargs: Any) -> dict[str, Any]:
+        message = self.new_message(chat_id, user, text, **kwargs)
+        await self.push({"message": message})
+        return message
+
+    async def edit_text(self, chat_id: int, message_id: int, text: str) -> None:
+        message = dict(self.messages[(chat_id, message_id)])
+        message["text"] = text
+        message["edit_date"] = int(time.time())
+        self.messages[(chat_id, message_id)] = message
+        await self.push({"edited_message": message})
+
+    async def press(self, chat_id: int, user: dict[str, Any], message_id: int, data: str) -> int:
+        message = self.messages[(chat_id, message_id)]
+        query = {"id": str(next(self._update_ids) * 1000), "from": {"is_bot": False, **user},
+                 "chat_instance": str(chat_id), "message": message, "data": data}
+        return await self.push({"callback_query": query})
+
+    async def member_change(self, chat_id: int, by: dict[str, Any], old: str, new: str,
+                            member: dict[str, Any] | None = None) -> int:
+        member = member or self.bot_user
+        change = {
+            "chat": self.chat(chat_id), "from": {"is_bot": False, **by}, "date": int(time.time()),
+            "old_chat_member": {"status": old, "user": member},
+            "new_chat_member": {"status": new, "user": member},
+        }
+        key = "my_chat_member" if member.get("id") == self.bot_user["id"] else "chat_member"
+        return await self.push({key: change})
+
+    def fail_next(self, method: str, status: int, description: str, retry_after: int | None = None) -> None:
+        """The next call of `method` answers with this error."""
+        self._faults.append(_Fault(method, status, description, retry_after))
+
+    def sent(self, method: str | None = None, chat_id: int | None = None) -> list[Call]:
+        return [c for c in self.calls
+                if (method is None or c.method == method)
+                and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))]
+
+    async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 10.0,
+                       start: int = 0) -> Call:
+        """Wait until a recorded call from index `start` on matches."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        async with self._changed:
+            while True:
+                for call in self.calls[start:]:
+                    if predicate(call):
+                        return call
+                remaining = deadline - asyncio.get_running_loop().time()
+                if remaining <= 0:
+                    raise TimeoutError(f"no matching call; last calls: {[c.method for c in self.calls[-5:]]}")
+                try:
+                    await asyncio.wait_for(self._changed.wait(), remaining)
+                except TimeoutError:
+                    pass
+
+    async def wait_confirmed(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has confirmed (asked past) every pushed update."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: not self.updates), timeout)
+
+    async def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has fetched every update and then made no call for a moment."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        last = -1
+        while asyncio.get_running_loop().time() < deadline:
+            if not self.updates and len(self.calls) == last:
+                return
+            last = len(self.calls)
+            await asyncio.sleep(0.15)
+        raise TimeoutError("bot did not become idle")
+
+    # --- the wire ------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        params = await _read_params(request)
+        for fault in self._faults:
+            if fault.method == method:
+                self._faults.remove(fault)
+                await self._record(Call(method, params, fault.status))
+                return _error(fault.status, fault.description, fault.retry_after)
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            await self._record(Call(method, params, 404))
+            return _error(404, "Not Found: method not found")
+        try:
+            result = await handler(params)
+        except _ApiError as exc:
+            await self._record(Call(method, params, exc.status))
+            return _error(exc.status, exc.description)
+        if method != "getUpdates":
+            await self._record(Call(method, params))
+        return web.json_response({"ok": True, "result": result})
+
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    async def _m_getMe(self, params: dict[str, Any]) -> Any:
+        return self.bot_user
+
+    async def _m_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    async def _m_getUpdates(self, params: dict[str, Any]) -> Any:
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+        async with self._changed:
+            if offset:
+                before = len(self.updates)
+                self.updates = [u for u in self.updates if u["update_id"] >= offset]
+                if len(self.updates) != before:
+                    self._changed.notify_all()
+            if not self.updates and timeout > 0:
+                try:
+                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.updates)), timeout)
+                except TimeoutError:
+                    pass
+            return self.updates[:limit]
+
+    async def _m_sendMessage(self, params: dict[str, Any]) -> Any:
+        chat_id = _int(params, "chat_id")
+        text = str(params.get("text", ""))
+        plain = _plain(text, params.get("parse_mode"))
+        if chat_id in self.blocked_chats:
+            raise _ApiError(403, "Forbidden: bot was blocked by the user")
+        if not plain.strip():
+            raise _ApiError(400, "Bad Request: message text is empty")
+        if len(plain) > MAX_TEXT:
+            raise _ApiError(400, "Bad Request: message is too long")
+        _check_markup(params.get("reply_markup"))
+        return self._bot_message(chat_id, params, text=plain)
+
+    async def _m_editMessageText(self, params: dict[str, Any]) -> Any:
+        message = self._existing(params)
+        plain = _plain(str(params.get("text", "")), params.get("parse_mode"))
+        if len(plain) > MAX_TEXT:
+            raise _ApiError(400, "Bad Request: message is too long")
+        markup = params.get("reply_markup")
+        _check_markup(markup)
+        if message.get("text") == plain and message.get("reply_markup") == markup:
+            raise _ApiError(400, "Bad Request: message is not modified")
+        message["text"] = plain
+        if markup:
+            message["reply_markup"] = markup
+        else:
+            message.pop("reply_markup", None)
+        return message
+
+    async def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
+        message = self._existing(params)
+        markup = params.get("reply_markup")
+        _check_markup(markup)
+        if message.get("reply_markup") == markup:
+            raise _ApiError(400, "Bad Request: message is not modified")
+        if markup:
+            message["reply_markup"] = markup
+        else:
+            message.pop("reply_markup", None)
+        return message
+
+    async def _m_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
+        return True
+
+    async def _m_getChatMember(self, params: dict[str, Any]) -> Any:
+        chat_id, user_id = _int(params, "chat_id"), _int(params, "user_id")
+        if user_id not in self.users:
+            raise _ApiError(400, "Bad Request: user not found")
+        status = "administrator" if user_id in self.admins.get(chat_id, []) else "member"
+        return {"status": status, "user": self.users[user_id]}
+
+    async def _m_getChatAdministrators(self, params: dict[str, Any]) -> Any:
+        chat_id = _int(params, "chat_id")
+        return [{"status": "administrator", "user": {"id": uid, "is_bot": False, "first_name": str(uid)},
+                 "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                 "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
+                 "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
+                 "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False}
+                for uid in self.admins.get(chat_id, [])]
+
+    async def _m_getChat(self, params: dict[str, Any]) -> Any:
+        chat = self.chat(_int(params, "chat_id"))
+        return {**chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types":
+                {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
+                 "premium_subscription": False}}
+
+    async def _m_setMyCommands(self, params: dict[str, Any]) -> Any:
+        return True
+
+    async def _m_deleteMyCommands(self, params: dict[str, Any]) -> Any:
+        return True
+
+    async def _m_leaveChat(self, params: dict[str, Any]) -> Any:
+        return True
+
+    async def _m_sendDocument(self, params: dict[str, Any]) -> Any:
+        return self._bot_message(_int(params, "chat_id"), params, document=params.get("document"))
+
+    async def _m_sendPhoto(self, params: dict[str, Any]) -> Any:
+        return self._bot_message(_int(params, "chat_id"), params, photo=params.get("photo"))
+
+    # helpers ---------------------------------------------------------------------------
+
+    def _next_message_id(self, chat_id: int) -> int:
+        counter = self._message_ids.setdefault(chat_id, itertools.count(1))
+        return next(counter)
+
+    def _bot_message(self, chat_id: int, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        if chat_id in self.blocked_chats:
+            raise _ApiError(403, "Forbidden: bot was blocked by the user")
+        message: dict[str, Any] = {"message_id": self._next_message_id(chat_id), "date": int(time.time()),
+                                   "chat": self.chat(chat_id), "from": self.bot_user}
+        if "text" in content:
+            message["text"] = content["text"]
+        for kind in ("document", "photo"):
+            if content.get(kind) is not None:
+                upload = content[kind]
+                name = upload.get("filename", "file") if isinstance(upload, dict) else "file"
+                size = upload.get("size", 0) if isinstance(upload, dict) else 0
+                if kind == "document":
+                    message["document"] = {"file_id": f"doc{message['message_id']}", "file_unique_id": "u",
+                                           "file_name": name, "file_size": size}
+                else:
+                    message["photo"] = [{"file_id": f"ph{message['message_id']}", "file_unique_id": "p",
+                                         "width": 1, "height": 1, "file_size": size}]
+        if params.get("caption"):
+            message["caption"] = str(params["caption"])
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        reply_to = _reply_target(params)
+        if reply_to is not None and (chat_id, reply_to) in self.messages:
+            message["reply_to_message"] = self.messages[(chat_id, reply_to)]
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _existing(self, params: dict[str, Any]) -> dict[str, Any]:
+        key = (_int(params, "chat_id"), _int(params, "message_id"))
+        if key not in self.messages:
+            raise _ApiError(400, "Bad Request: message to edit not found")
+        return self.messages[key]
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status, self.description = status, description
+
+
+def _error(status: int, description: str, retry_after: int | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return web.json_response(body, status=status)
+
+
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.query)
+    if request.content_type == "application/json":
+        body = await request.json()
+        if isinstance(body, dict):
+            params.update(body)
+        return params
+    if request.content_type == "multipart/form-data":
+        reader = await request.multipart()
+        async for part in reader:
+            if part.filename:  # type: ignore[union-attr]
+                data = await part.read()  # type: ignore[union-attr]
+                params[part.name] = {"filename": part.filename, "size": len(data), "data": data}  # type: ignore[union-attr]
+            else:
+                params[part.name] = _decode(await part.text())  # type: ignore[union-attr]
+        return params
+    form = await request.post()
+    for key, value in form.items():
+        params[key] = _decode(value) if isinstance(value, str) else value
+    return params
+
+
+def _decode(value: str) -> Any:
+    try:
+        decoded = json.loads(value)
+    except (json.JSONDecodeError, ValueError):
+        return value
+    # Keep plain numbers-as-strings (e.g. text "123") as the original string only for text fields;
+    # ids come back as ints, which is what the real server accepts as well.
+    return decoded if isinstance(decoded, (dict, list, int, bool)) else value
+
+
+def _int(params: dict[str, Any], name: str) -> int:
+    try:
+        return int(params[name])
+    except (KeyError, TypeError, ValueError):
+        raise _ApiError(400, f"Bad Request: {name} is required") from None
+
+
+def _plain(text: str, parse_mode: Any) -> str:
+    if str(parse_mode).upper() == "HTML":
+        return html.unescape(_TAG.sub("", text))
+    return text
+
+
+def _reply_target(params: dict[str, Any]) -> int | None:
+    parameters = params.get("reply_parameters")
+    if isinstance(parameters, dict) and "message_id" in parameters:
+        return int(parameters["message_id"])
+    if params.get("reply_to_message_id") is not None:
+        return int(params["reply_to_message_id"])
+    return None
+
+
+def _check_markup(markup: Any) -> None:
+    if not isinstance(markup, dict):
+        return
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and len(str(data).encode()) > 64:
+                raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")

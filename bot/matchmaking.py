@@ -1,0 +1,557 @@
+"""The matchmaking loop as operations: each one is a single unit of work that commits together
+(with its audit events and the handled-update mark) or not at all.
+
+Handlers call these and render the outcome; nothing here knows about Telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+
+import aiosqlite
+
+from bot.domain import (
+    Claim,
+    Commitment,
+    JoinRequest,
+    Need,
+    NeedDetail,
+    Party,
+    Person,
+    Role,
+    Route,
+    active_routes,
+    lead_of,
+    may_claim,
+    may_mark_done,
+    may_resolve,
+    role_of,
+)
+from nlp.dates import parse_due
+from nlp.router import Router
+from storage.audit import AuditRepo
+from storage.db import Database
+from storage.needs import NeedRepo
+from storage.parties import PartyRepo
+from storage.people import PeopleRepo
+
+
+class RepeatedUpdate(Exception):
+    """This update was handled before; its unit of work is rolled back and nothing is said."""
+
+
+@dataclass(frozen=True)
+class RoutedParty:
+    route: Route
+    party: Party
+    liaisons: tuple[Person, ...]
+    claimed_by: int | None = None
+
+
+@dataclass(frozen=True)
+class NeedView:
+    """A need as the group sees it under the bot's routing message."""
+
+    need: Need
+    routed: tuple[RoutedParty, ...]
+
+    @property
+    def lead(self) -> RoutedParty | None:
+        return next((r for r in self.routed if r.route.role == "lead"), None)
+
+    @property
+    def assists(self) -> list[RoutedParty]:
+        return [r for r in self.routed if r.route.role == "assist"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an operation did. ``status`` is "ok" or a reason the handler turns into a reply."""
+
+    status: str
+    view: NeedView | None = None
+    need: Need | None = None
+    party: Party | None = None
+    commitment: Commitment | None = None
+    request: JoinRequest | None = None
+    options: tuple[Party, ...] = ()
+    matches: tuple[Party, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    display_name: str
+    username: str | None = None
+
+    @property
+    def person(self) -> Person:
+        return Person(self.user_id, self.display_name, self.username)
+
+
+class Matchmaking:
+    def __init__(self, db: Database, router: Router, admin_ids: frozenset[int], timezone: tzinfo) -> None:
+        self.db = db
+        self.router = router
+        self.admin_ids = admin_ids
+        self.timezone = timezone
+
+    # --- units of work -------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _unit(self, update_id: int | None, at: datetime) -> AsyncIterator[aiosqlite.Connection]:
+        async with self.db.transaction() as conn:
+            if update_id is not None and not await AuditRepo(conn).mark_handled(update_id, at):
+                raise RepeatedUpdate(update_id)
+            yield conn
+
+    async def already_handled(self, update_id: int) -> bool:
+        async with self.db.read() as conn:
+            return await AuditRepo(conn).seen(update_id)
+
+    async def mark_handled(self, update_id: int, at: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await AuditRepo(conn).mark_handled(update_id, at)
+
+    # --- directory and people ------------------------------------------------------------
+
+    async def parties(self) -> list[Party]:
+        return await load_parties(self.db)
+
+    async def find_party(self, query: str) -> Outcome:
+        """By id, full name, alias, or a part of the name that fits exactly one party."""
+        query = query.strip()
+        if not query:
+            return Outcome("party_missing")
+        parties = await self.parties()
+        lowered = query.lower()
+        for test in (
+            lambda p: p.id.lower() == lowered,
+            lambda p: p.name == query,
+            lambda p: query in p.aliases,
+        ):
+            exact = [p for p in parties if test(p)]
+            if len(exact) == 1:
+                return Outcome("ok", party=exact[0])
+        partial = [p for p in parties if query in p.name or any(query in a for a in p.aliases)]
+        if len(partial) == 1:
+            return Outcome("ok", party=partial[0])
+        if len(partial) > 1:
+            return Outcome("party_ambiguous", matches=tuple(partial[:8]))
+        return Outcome("party_unknown")
+
+    async def role(self, user_id: int) -> tuple[Role, Party | None]:
+        async with self.db.read() as conn:
+            binding = await PeopleRepo(conn).binding(user_id)
+            party = await PartyRepo(conn).get(binding.party_id) if binding else None
+        return role_of(user_id, self.admin_ids, party), party
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.admin_ids
+
+    async def is_served(self, chat_id: int) -> bool:
+        async with self.db.read() as conn:
+            return await PeopleRepo(conn).is_served(chat_id)
+
+    async def serve_chat(self, chat_id: int, title: str | None, actor: Actor, at: datetime,
+                         update_id: int | None) -> bool:
+        async with self._unit(update_id, at) as conn:
+            newly = await PeopleRepo(conn).serve(chat_id, title, actor.user_id, at)
+            if newly:
+                await AuditRepo(conn).record("chat_served", at=at, actor_id=actor.user_id, chat_id=chat_id,
+                                             title=title)
+            return newly
+
+    async def unserve_chat(self, chat_id: int, actor_id: int | None, at: datetime, update_id: int | None) -> None:
+        async with self._unit(update_id, at) as conn:
+            await PeopleRepo(conn).unserve(chat_id)
+            await AuditRepo(conn).record("chat_left", at=at, actor_id=actor_id, chat_id=chat_id)
+
+    async def bind(self, admin: Actor, target_user: int, target_name: str | None, party_query: str,
+                   at: datetime, update_id: int | None) -> Outcome:
+        if not self.is_admin(admin.user_id):
+            return Outcome("not_admin")
+        found = await self.find_party(party_query)
+        if not found.ok:
+            return found
+        assert found.party is not None
+        async with self._unit(update_id, at) as conn:
+            people = PeopleRepo(conn)
+            await people.remember(admin.person, at)
+            if target_name:
+                await people.remember(Person(target_user, target_name), at)
+            await people.bind(target_user, found.party.id, admin.user_id, at)
+            await AuditRepo(conn).record("bound", at=at, actor_id=admin.user_id, user_id=target_user,
+                                         party_id=found.party.id)
+        return Outcome("ok", party=found.party)
+
+    async def request_join(self, actor: Actor, chat_id: int, party_query: str, at: datetime,
+                           update_id: int | None) -> Outcome:
+        found = await self.find_party(party_query)
+        if not found.ok:
+            return found
+        party = found.party
+        assert party is not None
+        async with self._unit(update_id, at) as conn:
+            people = PeopleRepo(conn)
+            binding = await people.binding(actor.user_id)
+            if binding and binding.party_id == party.id:
+                return Outcome("already_bound", party=party)
+            if await people.pending_join_request(actor.user_id, party.id):
+                return Outcome("already_pending", party=party)
+            await people.remember(actor.person, at)
+            request_id = await people.add_join_request(actor.user_id, party.id, chat_id, at)
+            await AuditRepo(conn).record("join_requested", at=at, actor_id=actor.user_id, chat_id=chat_id,
+                                         party_id=party.id, request_id=request_id)
+            request = await people.join_request(request_id)
+        return Outcome("ok", party=party, request=request)
+
+    async def decide_join(self, admin: Actor, request_id: int, approve: bool, at: datetime,
+                          update_id: int | None) -> Outcome:
+        if not self.is_admin(admin.user_id):
+            return Outcome("not_admin")
+        async with self._unit(update_id, at) as conn:
+            people = PeopleRepo(conn)
+            request = await people.join_request(request_id)
+            if request is None:
+                return Outcome("missing")
+            party = await PartyRepo(conn).get(request.party_id)
+            if not await people.decide_join_request(request_id, "approved" if approve else "denied",
+                                                    admin.user_id, at):
+                return Outcome("already_decided", request=request, party=party)
+            if approve:
+                await people.bind(request.user_id, request.party_id, admin.user_id, at)
+            await AuditRepo(conn).record("join_approved" if approve else "join_denied", at=at,
+                                         actor_id=admin.user_id, chat_id=request.chat_id,
+                                         user_id=request.user_id, party_id=request.party_id)
+            request = await people.join_request(request_id)
+        return Outcome("ok", request=request, party=party)
+
+    async def person(self, user_id: int) -> Person | None:
+        async with self.db.read() as conn:
+            return await PeopleRepo(conn).person(user_id)
+
+    # --- needs ---------------------------------------------------------------------------
+
+    async def register_need(self, chat_id: int, author: Actor, text: str, message_id: int | None,
+                            at: datetime, update_id: int | None) -> Outcome:
+        text = text.strip()
+        if not text:
+            return Outcome("empty")
+        routing = self.router.route(text)
+        async with self._unit(update_id, at) as conn:
+            needs = NeedRepo(conn)
+            if message_id is not None and await needs.by_message(chat_id, message_id):
+                return Outcome("duplicate")
+            await PeopleRepo(conn).remember(author.person, at)
+            need = await needs.add(chat_id=chat_id, author_id=author.user_id, author_name=author.display_name,
+                                   message_id=message_id, text=text, need_type=routing.need_type, at=at)
+            for target in routing.targets:
+                await needs.add_route(need.id, target.id, target.role, target.score, "router", at)
+            await AuditRepo(conn).record(
+                "need_registered", at=at, actor_id=author.user_id, chat_id=chat_id, need_id=need.id,
+                number=need.number, need_type=need.need_type,
+                routes=[f"{t.role}:{t.id}" for t in routing.targets])
+            view = await self._view(conn, need)
+        return Outcome("ok", view=view, need=need)
+
+    async def attach_bot_message(self, need_id: int, bot_message_id: int) -> None:
+        """Remember which bot message carries the need's buttons (replies to it are promises)."""
+        async with self.db.transaction() as conn:
+            await NeedRepo(conn).set_bot_message(need_id, bot_message_id)
+
+    async def view(self, need_id: int) -> NeedView | None:
+        async with self.db.read() as conn:
+            need = await NeedRepo(conn).get(need_id)
+            return await self._view(conn, need) if need else None
+
+    async def _view(self, conn: aiosqlite.Connection, need: Need) -> NeedView:
+        needs, parties = NeedRepo(conn), PartyRepo(conn)
+        routes = active_routes(await needs.routes(need.id))
+        claims = {c.party_id: c.user_id for c in await needs.claims(need.id)}
+        liaisons = await PeopleRepo(conn).liaisons_of([r.party_id for r in routes])
+        routed = []
+        for route in routes:
+            party = await parties.get(route.party_id)
+            if party is not None:
+                routed.append(RoutedParty(route, party, tuple(liaisons.get(route.party_id, [])),
+                                          claims.get(route.party_id)))
+        return NeedView(need, tuple(routed))
+
+    async def need_by_number(self, chat_id: int, number: int) -> Need | None:
+        async with self.db.read() as conn:
+            return await NeedRepo(conn).by_number(chat_id, number)
+
+    async def need_by_card(self, chat_id: int, bot_message_id: int) -> Need | None:
+        async with self.db.read() as conn:
+            return await NeedRepo(conn).by_bot_message(chat_id, bot_message_id)
+
+    async def list_needs(self, chat_id: int, open_only: bool) -> list[NeedView]:
+        async with self.db.read() as conn:
+            needs = await NeedRepo(conn).in_chat(chat_id, open_only)
+            return [await self._view(conn, n) for n in needs]
+
+    async def detail(self, chat_id: int, number: int) -> NeedDetail | None:
+        async with self.db.read() as conn:
+            repo = NeedRepo(conn)
+            need = await repo.by_number(chat_id, number)
+            if need is None:
+                return None
+            return NeedDetail(need, tuple(await repo.routes(need.id)), tuple(await repo.claims(need.id)),
+                              tuple(await repo.commitments(need.id)),
+                              tuple(await AuditRepo(conn).for_need(need.id)))
+
+    async def party_names(self) -> dict[str, str]:
+        return {p.id: p.short_name for p in await self.parties()}
+
+    async def claim(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
+        async with self._unit(update_id, at) as conn:
+            needs, people = NeedRepo(conn), PeopleRepo(conn)
+            need = await needs.get(need_id)
+            if need is None:
+                return Outcome("missing")
+            if need.status != "open":
+                return Outcome("resolved", need=need)
+            binding = await people.binding(actor.user_id)
+            routes = await needs.routes(need.id)
+            if not may_claim(binding.party_id if binding else None, routes):
+                return Outcome("not_routed", need=need)
+            assert binding is not None
+            party = await PartyRepo(conn).get(binding.party_id)
+            await people.remember(actor.person, at)
+            if not await needs.add_claim(need.id, binding.party_id, actor.user_id, at):
+                return Outcome("already", need=need, party=party)
+            await AuditRepo(conn).record("claimed", at=at, actor_id=actor.user_id, chat_id=need.chat_id,
+                                         need_id=need.id, party_id=binding.party_id)
+            view = await self._view(conn, need)
+        return Outcome("ok", view=view, need=need, party=party)
+
+    async def decline_options(self, need_id: int, actor: Actor) -> Outcome:
+        async with self.db.read() as conn:
+            needs = NeedRepo(conn)
+            need = await needs.get(need_id)
+            if need is None:
+                return Outcome("missing")
+            if need.status != "open":
+                return Outcome("resolved", need=need)
+            binding = await PeopleRepo(conn).binding(actor.user_id)
+            routes = await needs.routes(need.id)
+            if not (self.is_admin(actor.user_id) or may_claim(binding.party_id if binding else None, routes)):
+                return Outcome("not_routed", need=need)
+        exclude = {r.party_id for r in active_routes(routes)}
+        options = self.router.suggestions(need.text, exclude=exclude, limit=6)
+        return Outcome("ok", need=need, options=tuple(options))
+
+    async def decline(self, need_id: int, actor: Actor, to_party_id: str, at: datetime,
+                      update_id: int | None) -> Outcome:
+        async with self._unit(update_id, at) as conn:
+            needs, people, parties = NeedRepo(conn), PeopleRepo(conn), PartyRepo(conn)
+            need = await needs.get(need_id)
+            target = await parties.get(to_party_id)
+            if need is None or target is None:
+                return Outcome("missing")
+            if need.status != "open":
+                return Outcome("resolved", need=need)
+            binding = await people.binding(actor.user_id)
+            routes = await needs.routes(need.id)
+            own = binding.party_id if binding else None
+            is_admin = self.is_admin(actor.user_id)
+            if not (is_admin or may_claim(own, routes)):
+                return Outcome("not_routed", need=need)
+            declining = next((r for r in active_routes(routes) if r.party_id == own), None)
+            if declining is None:  # an admin without a routed party hands over the lead
+                declining = lead_of(routes)
+            if declining is not None and declining.party_id == target.id:
+                return Outcome("same_party", need=need, party=target)
+            role = declining.role if declining else "lead"
+            if declining is not None:
+                await needs.deactivate_route(need.id, declining.party_id)
+            await needs.add_route(need.id, target.id, role, 0.0, "decline", at)
+            await needs.add_correction(need_id=need.id, text=need.text,
+                                       from_party=declining.party_id if declining else None,
+                                       to_party=target.id, kind="decline", actor_id=actor.user_id, at=at)
+            await AuditRepo(conn).record("declined", at=at, actor_id=actor.user_id, chat_id=need.chat_id,
+                                         need_id=need.id,
+                                         from_party=declining.party_id if declining else None,
+                                         to_party=target.id)
+            view = await self._view(conn, need)
+            from_party = await parties.get(declining.party_id) if declining else None
+        return Outcome("ok", view=view, need=need, party=target, options=(from_party,) if from_party else ())
+
+    async def resolve(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
+        async with self._unit(update_id, at) as conn:
+            needs = NeedRepo(conn)
+            need = await needs.get(need_id)
+            if need is None:
+                return Outcome("missing")
+            if not may_resolve(actor.user_id, need, self.is_admin(actor.user_id)):
+                return Outcome("not_allowed", need=need)
+            if not await needs.resolve(need.id, at):
+                return Outcome("already", need=need)
+            await AuditRepo(conn).record("resolved", at=at, actor_id=actor.user_id, chat_id=need.chat_id,
+                                         need_id=need.id)
+            need = await needs.get(need.id)
+            assert need is not None
+            view = await self._view(conn, need)
+        return Outcome("ok", view=view, need=need)
+
+    async def reroute(self, chat_id: int, number: int, party_query: str, admin: Actor, at: datetime,
+                      update_id: int | None) -> Outcome:
+        """Make `party` the lead of need #number; stored as a correction for the router."""
+        if not self.is_admin(admin.user_id):
+            return Outcome("not_admin")
+        found = await self.find_party(party_query)
+        if not found.ok:
+            return found
+        party = found.party
+        assert party is not None
+        async with self._unit(update_id, at) as conn:
+            needs = NeedRepo(conn)
+            need = await needs.by_number(chat_id, number)
+            if need is None:
+                return Outcome("missing")
+            routes = await needs.routes(need.id)
+            old_lead = lead_of(routes)
+            if old_lead is not None and old_lead.party_id == party.id:
+                return Outcome("same_party", need=need, party=party)
+            if old_lead is not None:
+                await needs.deactivate_route(need.id, old_lead.party_id)
+            await needs.add_route(need.id, party.id, "lead", 1.0, "admin", at)
+            await needs.add_correction(need_id=need.id, text=need.text,
+                                       from_party=old_lead.party_id if old_lead else None, to_party=party.id,
+                                       kind="reroute", actor_id=admin.user_id, at=at)
+            await AuditRepo(conn).record("rerouted", at=at, actor_id=admin.user_id, chat_id=chat_id,
+                                         need_id=need.id, from_party=old_lead.party_id if old_lead else None,
+                                         to_party=party.id)
+            view = await self._view(conn, need)
+        return Outcome("ok", view=view, need=need, party=party)
+
+    # --- commitments ---------------------------------------------------------------------
+
+    def local_day(self, at: datetime) -> date:
+        return at.astimezone(self.timezone).date()
+
+    async def commit(self, need: Need, actor: Actor, text: str, sent_at: datetime, message_id: int | None,
+                     update_id: int | None) -> Outcome:
+        """A liaison's promise on a need: dated from the text against the message's own local time."""
+        text = text.strip()
+        if not text:
+            return Outcome("empty", need=need)
+        due = parse_due(text, sent_at.astimezone(self.timezone))
+        async with self._unit(update_id, sent_at) as conn:
+            needs, people = NeedRepo(conn), PeopleRepo(conn)
+            current = await needs.get(need.id)
+            if current is None:
+                return Outcome("missing")
+            if current.status != "open":
+                return Outcome("resolved", need=current)
+            binding = await people.binding(actor.user_id)
+            if binding is None:
+                return Outcome("not_bound", need=current)
+            party = await PartyRepo(conn).get(binding.party_id)
+            routes = await needs.routes(current.id)
+            if not any(r.party_id == binding.party_id for r in active_routes(routes)):
+                # A party that steps in by promising is added as an assisting party.
+                await needs.add_route(current.id, binding.party_id, "assist", 0.0, "commit", sent_at)
+            if await needs.add_claim(current.id, binding.party_id, actor.user_id, sent_at):
+                await AuditRepo(conn).record("claimed", at=sent_at, actor_id=actor.user_id,
+                                             chat_id=current.chat_id, need_id=current.id,
+                                             party_id=binding.party_id, by="commitment")
+            await people.remember(actor.person, sent_at)
+            commitment = await needs.add_commitment(need_id=current.id, party_id=binding.party_id,
+                                                    user_id=actor.user_id, text=text, due_date=due,
+                                                    at=sent_at, message_id=message_id)
+            await AuditRepo(conn).record("committed", at=sent_at, actor_id=actor.user_id,
+                                         chat_id=current.chat_id, need_id=current.id,
+                                         commitment_id=commitment.id, party_id=binding.party_id,
+                                         due_date=due.isoformat() if due else None)
+        return Outcome("ok", need=current, party=party, commitment=commitment)
+
+    async def attach_date_prompt(self, commitment_id: int, bot_message_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await NeedRepo(conn).set_prompt_message(commitment_id, bot_message_id)
+
+    async def commitment_for_prompt(self, chat_id: int, bot_message_id: int) -> Commitment | None:
+        async with self.db.read() as conn:
+            return await NeedRepo(conn).commitment_by_prompt(chat_id, bot_message_id)
+
+    async def set_due(self, commitment_id: int, actor: Actor, text: str, sent_at: datetime,
+                      update_id: int | None) -> Outcome:
+        due = parse_due(text, sent_at.astimezone(self.timezone))
+        async with self._unit(update_id, sent_at) as conn:
+            needs = NeedRepo(conn)
+            commitment = await needs.commitment(commitment_id)
+            if commitment is None:
+                return Outcome("missing")
+            binding = await PeopleRepo(conn).binding(actor.user_id)
+            if not may_mark_done(actor.user_id, commitment, binding.party_id if binding else None,
+                                 self.is_admin(actor.user_id)):
+                return Outcome("not_allowed", commitment=commitment)
+            if due is None:
+                return Outcome("no_date", commitment=commitment)
+            await needs.set_due_date(commitment.id, due)
+            await AuditRepo(conn).record("due_set", at=sent_at, actor_id=actor.user_id,
+                                         need_id=commitment.need_id, commitment_id=commitment.id,
+                                         due_date=due.isoformat())
+            commitment = await needs.commitment(commitment.id)
+            need = await needs.get(commitment.need_id) if commitment else None
+        return Outcome("ok", commitment=commitment, need=need)
+
+    async def done(self, commitment_id: int, actor: Actor, chat_id: int, at: datetime,
+                   update_id: int | None) -> Outcome:
+        async with self._unit(update_id, at) as conn:
+            needs = NeedRepo(conn)
+            commitment = await needs.commitment(commitment_id)
+            need = await needs.get(commitment.need_id) if commitment else None
+            if commitment is None or need is None or need.chat_id != chat_id:
+                return Outcome("missing")
+            binding = await PeopleRepo(conn).binding(actor.user_id)
+            if not may_mark_done(actor.user_id, commitment, binding.party_id if binding else None,
+                                 self.is_admin(actor.user_id)):
+                return Outcome("not_allowed", commitment=commitment, need=need)
+            if not await needs.mark_done(commitment.id, at):
+                return Outcome("already", commitment=commitment, need=need)
+            await AuditRepo(conn).record("commitment_done", at=at, actor_id=actor.user_id, chat_id=chat_id,
+                                         need_id=need.id, commitment_id=commitment.id)
+            commitment = await needs.commitment(commitment.id)
+            party = await PartyRepo(conn).get(commitment.party_id) if commitment else None
+        return Outcome("ok", commitment=commitment, need=need, party=party)
+
+    async def overdue(self, chat_id: int, now: datetime) -> tuple[list[tuple[Need, Commitment]],
+                                                                   list[tuple[Need, Commitment]]]:
+        """(dated commitments past due, undated open commitments) in this chat."""
+        today = self.local_day(now)
+        async with self.db.read() as conn:
+            repo = NeedRepo(conn)
+            return await repo.overdue(chat_id, today), await repo.undated_open(chat_id)
+
+    async def corrections(self) -> list[tuple[str, str]]:
+        async with self.db.read() as conn:
+            return await NeedRepo(conn).corrections()
+
+
+async def seed_directory(db: Database, parties: list[Party], at: datetime) -> int:
+    """Load the shipped directory into a new database; once seeded, the database is the truth."""
+    async with db.transaction() as conn:
+        repo = PartyRepo(conn)
+        if await repo.count():
+            return 0
+        await repo.insert_many(parties)
+        await AuditRepo(conn).record("directory_seeded", at=at, actor_id=None, parties=len(parties))
+        return len(parties)
+
+
+async def load_parties(db: Database) -> list[Party]:
+    async with db.read() as conn:
+        return await PartyRepo(conn).all()
+
+
+__all__ = ["Actor", "Claim", "Matchmaking", "NeedView", "Outcome", "RepeatedUpdate", "RoutedParty",
+           "load_parties", "seed_directory"]

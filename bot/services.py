@@ -1,0 +1,38 @@
+"""The long-lived services the handlers reach through the typed context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.matchmaking import Matchmaking
+from bot.settings import Settings
+from storage.db import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    matchmaking: Matchmaking
+
+
+@dataclass
+class BotData:
+    """PTB's bot_data, typed: filled by post_init, emptied by post_shutdown."""
+
+    services: Services | None = None
+
+
+class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):
+    @property
+    def services(self) -> Services:
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services are not ready (post_init has not run)")
+        return services
+
+    @property
+    def matchmaking(self) -> Matchmaking:
+        return self.services.matchmaking

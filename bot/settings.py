@@ -1,0 +1,131 @@
+"""Settings read from the environment and an optional ``.env`` file.
+
+A missing or malformed setting raises :class:`SettingsError` naming it; ``python -m bot``
+turns that into one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_DATABASE_PATH = "data/matchbot.sqlite3"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str = field(repr=False)
+    bot_api_url: str = DEFAULT_API_URL
+    database_path: Path = Path(DEFAULT_DATABASE_PATH)
+    admin_ids: frozenset[int] = frozenset()
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
+    log_level: str = "INFO"
+
+    def __repr__(self) -> str:  # the token never appears, even by accident
+        return (
+            f"Settings(bot_token='***', bot_api_url={self.bot_api_url!r}, "
+            f"database_path={str(self.database_path)!r}, admin_ids={sorted(self.admin_ids)}, "
+            f"timezone={self.timezone.key!r}, log_level={self.log_level!r})"
+        )
+
+    __str__ = __repr__
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.admin_ids
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+) -> Settings:
+    """Build settings: the process environment wins over the ``.env`` file."""
+    values: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str:
+        return values.get(name, "").strip()
+
+    token = get("BOT_TOKEN")
+    if not token:
+        raise SettingsError("BOT_TOKEN is required (the token BotFather gave you)")
+    if not _TOKEN_RE.match(token):
+        raise SettingsError("BOT_TOKEN is malformed (expected <digits>:<letters>, as BotFather gives it)")
+
+    api_url = get("BOT_API_URL") or DEFAULT_API_URL
+    parsed = urlparse(api_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise SettingsError(f"BOT_API_URL is malformed: {api_url!r} is not an http(s) URL")
+
+    database_path = Path(get("DATABASE_PATH") or DEFAULT_DATABASE_PATH)
+
+    admin_ids: set[int] = set()
+    for part in filter(None, (p.strip() for p in get("ADMIN_IDS").split(","))):
+        if not re.fullmatch(r"-?\d{1,20}", part):
+            raise SettingsError(f"ADMIN_IDS is malformed: {part!r} is not a Telegram user id")
+        admin_ids.add(int(part))
+
+    tz_name = get("TIMEZONE") or DEFAULT_TIMEZONE
+    try:
+        timezone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"TIMEZONE is malformed: {tz_name!r} is not an IANA time zone") from None
+
+    log_level = (get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in _LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL is malformed: {log_level!r} is not one of {', '.join(_LOG_LEVELS)}")
+
+    return Settings(
+        bot_token=token,
+        bot_api_url=api_url,
+        database_path=database_path,
+        admin_ids=frozenset(admin_ids),
+        timezone=timezone,
+        log_level=log_level,
+    )
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces the token (and anything that looks like a bot token) in every log record."""
+
+    _ANY_TOKEN = re.compile(r"\d{5,20}:[A-Za-z0-9_-]{30,}")
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = self._ANY_TOKEN.sub("<token>", message.replace(self._token, "<token>"))
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter(settings.bot_token))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    # httpx logs every request URL at INFO, and the URL carries the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("jieba").setLevel(logging.WARNING)

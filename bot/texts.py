@@ -1,0 +1,317 @@
+"""Every Chinese text the bot shows, in one place, so wording is reviewed apart from logic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, tzinfo
+from html import escape
+
+from bot.domain import Commitment, Need, NeedDetail, Party, Person, Role
+from bot.matchmaking import NeedView
+
+MAX_MESSAGE = 4096
+SNIPPET = 60
+
+NEED_TYPE_NAMES = {
+    "scenario": "场景开放", "data": "数据", "funding": "融资", "partnership": "合作伙伴",
+    "policy": "政策", "talent": "人才", "space": "空间场地", "other": "其他",
+}
+KIND_NAMES = {"department": "市直部门", "district": "区市", "lab": "实验室", "fund": "基金",
+              "bank": "银行", "enterprise": "企业", "think_tank": "智库"}
+ROLE_NAMES = {"lead": "牵头", "assist": "协同"}
+STATUS_NAMES = {"open": "办理中", "resolved": "已解决"}
+EVENT_NAMES = {
+    "need_registered": "登记需求", "claimed": "认领", "declined": "转交", "rerouted": "管理员改派",
+    "committed": "作出承诺", "due_set": "补充承诺日期", "commitment_done": "承诺兑现", "resolved": "标记解决",
+}
+
+BUTTON_CLAIM = "认领"
+BUTTON_DECLINE = "转交"
+BUTTON_RESOLVE = "已解决"
+BUTTON_CANCEL = "取消"
+BUTTON_APPROVE = "批准"
+BUTTON_DENY = "拒绝"
+
+
+def snippet(text: str, limit: int = SNIPPET) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def mention(person: Person) -> str:
+    return f'<a href="tg://user?id={person.user_id}">{escape(person.display_name)}</a>'
+
+
+def party_line(party: Party, liaisons: Iterable[Person], claimed_by: int | None = None) -> str:
+    people = list(liaisons)
+    who = "、".join(mention(p) for p in people) if people else "（暂无绑定联络员）"
+    claimed = " ✅已认领" if claimed_by else ""
+    return f"{escape(party.short_name)} {who}{claimed}"
+
+
+def need_card(view: NeedView) -> str:
+    need = view.need
+    lines = [
+        f"📌 已登记需求 <b>#{need.number}</b>（{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}）",
+        f"内容：{escape(snippet(need.text, 120))}",
+    ]
+    if view.lead:
+        lines.append(f"牵头部门：{party_line(view.lead.party, view.lead.liaisons, view.lead.claimed_by)}")
+    else:
+        lines.append("牵头部门：待管理员指定")
+    assists = view.assists
+    if assists:
+        lines.append("协同单位：")
+        lines.extend(f"  · {party_line(r.party, r.liaisons, r.claimed_by)}" for r in assists)
+    if need.status == "resolved":
+        lines.append("状态：✅ 已解决")
+    else:
+        lines.append("联络员可点「认领」，或直接回复本消息作出承诺（如“两周内开放测试路段”）。")
+    return "\n".join(lines)
+
+
+def day(value: date | None) -> str:
+    return value.isoformat() if value else "未定日期"
+
+
+def local_time(value: datetime, tz: tzinfo) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+# --- replies to actions --------------------------------------------------------------------
+
+def claimed(party: Party, person: Person, number: int) -> str:
+    return f"{escape(party.short_name)} 的 {mention(person)} 已认领需求 #{number}。"
+
+
+def commitment_logged(commitment: Commitment, party: Party, number: int) -> str:
+    if commitment.due_date:
+        return (f"📝 已记录承诺 {commitment.id}（需求 #{number}，{escape(party.short_name)}）：{escape(snippet(commitment.text))}\n"
+                f"到期日：{commitment.due_date.isoformat()}。兑现后请发送 /done {commitment.id}")
+    return (f"📝 已记录承诺 {commitment.id}（需求 #{number}，{escape(party.short_name)}）：{escape(snippet(commitment.text))}\n"
+            "⚠️ 未识别到完成日期。请回复本消息告知日期（如“12月15日前”“两周内”），"
+            f"或发送 /due {commitment.id} 日期。")
+
+
+def due_set(commitment: Commitment, number: int) -> str:
+    return f"📅 承诺 {commitment.id}（需求 #{number}）到期日已定为 {day(commitment.due_date)}。"
+
+
+def no_date_found(commitment_id: int) -> str:
+    return f"未能从这段话中识别出日期，请换个说法，例如 /due {commitment_id} 12月15日前。"
+
+
+def commitment_done(commitment: Commitment, party: Party | None, number: int) -> str:
+    who = escape(party.short_name) if party else ""
+    return f"🎉 承诺 {commitment.id}（需求 #{number}，{who}）已兑现。"
+
+
+def resolved(number: int) -> str:
+    return f"✅ 需求 #{number} 已标记为解决。"
+
+
+def rerouted(number: int, party: Party, view: NeedView) -> str:
+    return f"🔀 需求 #{number} 已改由 {escape(party.short_name)} 牵头（已记录为路由纠正）。\n\n" + need_card(view)
+
+
+def declined(number: int, from_party: Party | None, to_party: Party) -> str:
+    source = escape(from_party.short_name) if from_party else "管理员"
+    return f"↪️ 需求 #{number} 已由 {source} 转交给 {escape(to_party.short_name)}。"
+
+
+def decline_prompt(number: int) -> str:
+    return f"请选择更合适的承办单位（需求 #{number}）："
+
+
+def bound(user_label: str, party: Party) -> str:
+    return f"已将 {user_label} 绑定到 {escape(party.name)}（{KIND_NAMES.get(party.kind, party.kind)}）。"
+
+
+def join_requested(person: Person, party: Party) -> str:
+    return f"{mention(person)} 申请加入 {escape(party.name)}，请管理员审核："
+
+
+def join_sent(party: Party) -> str:
+    return f"已提交加入 {escape(party.short_name)} 的申请，等待管理员审核。"
+
+
+def join_decided(person_label: str, party: Party, approved: bool) -> str:
+    verdict = "已批准" if approved else "已拒绝"
+    return f"{verdict}：{person_label} 加入 {escape(party.name)}。"
+
+
+def need_list(views: list[NeedView], open_only: bool, total: int) -> str:
+    if not views:
+        return "目前没有办理中的需求。" if open_only else "本群还没有登记过需求。"
+    title = "办理中的需求" if open_only else "全部需求"
+    lines = [f"<b>{title}</b>（共 {total} 条）"]
+    for view in views:
+        need = view.need
+        lead = view.lead.party.short_name if view.lead else "待指定"
+        claimed = "已认领" if any(r.claimed_by for r in view.routed) else "待认领"
+        state = STATUS_NAMES.get(need.status, need.status) if need.status != "open" else claimed
+        lines.append(f"#{need.number} [{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}] "
+                     f"{escape(snippet(need.text, 40))} — {escape(lead)}，{state}")
+    return fit(lines, "…其余需求请用 /status 编号 查看")
+
+
+def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz: tzinfo, today: date) -> str:
+    need = detail.need
+    lines = [
+        f"<b>需求 #{need.number}</b>（{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}，"
+        f"{STATUS_NAMES.get(need.status, need.status)}）",
+        f"提出人：{escape(need.author_name)}，{local_time(need.created_at, tz)}",
+        f"内容：{escape(snippet(need.text, 600))}",
+        "<b>分派</b>：",
+    ]
+    for route in detail.routes:
+        state = "" if route.active else "（已转出）"
+        lines.append(f"  · {ROLE_NAMES.get(route.role, route.role)} {escape(names.get(route.party_id, route.party_id))}{state}")
+    lines.append("<b>认领</b>：" + ("、".join(
+        f"{escape(names.get(c.party_id, c.party_id))}（{escape(people.get(c.user_id, str(c.user_id)))}）"
+        for c in detail.claims) or "暂无"))
+    lines.append("<b>承诺</b>：" + ("" if detail.commitments else "暂无"))
+    for c in detail.commitments:
+        lines.append(f"  · {c.id} {escape(names.get(c.party_id, c.party_id))}：{escape(snippet(c.text, 50))} — "
+                     f"到期 {day(c.due_date)}，{commitment_state(c, today)}")
+    lines.append("<b>记录</b>：")
+    for event in detail.events:
+        who = people.get(event.actor_id, str(event.actor_id)) if event.actor_id else "系统"
+        lines.append(f"  {local_time(event.at, tz)} {escape(who)} {EVENT_NAMES.get(event.kind, event.kind)}")
+    return fit(lines, "…（记录过长，已截断）")
+
+
+def commitment_state(commitment: Commitment, today: date) -> str:
+    if commitment.status == "done":
+        return "已兑现"
+    if commitment.due_date is None:
+        return "待补日期"
+    if commitment.due_date < today:
+        return f"已逾期 {(today - commitment.due_date).days} 天"
+    return "进行中"
+
+
+def overdue(late: list[tuple[Need, Commitment]], undated: list[tuple[Need, Commitment]],
+            names: dict[str, str], today: date) -> str:
+    if not late and not undated:
+        return "没有逾期的承诺。👍"
+    lines = []
+    if late:
+        lines.append(f"<b>逾期承诺</b>（{len(late)} 条）")
+        lines.extend(f"  · 承诺 {c.id}（需求 #{n.number}）{escape(names.get(c.party_id, c.party_id))}："
+                     f"{escape(snippet(c.text, 40))}，到期 {day(c.due_date)}，逾期 {(today - c.due_date).days} 天"  # type: ignore[operator]
+                     for n, c in late)
+    if undated:
+        lines.append(f"<b>未定日期的承诺</b>（{len(undated)} 条）")
+        lines.extend(f"  · 承诺 {c.id}（需求 #{n.number}）{escape(names.get(c.party_id, c.party_id))}："
+                     f"{escape(snippet(c.text, 40))}" for n, c in undated)
+    return fit(lines, "…其余请用 /status 查看")
+
+
+def parties(all_parties: list[Party]) -> str:
+    lines = ["<b>对接名录</b>（绑定用 id 或名称）"]
+    for kind in ("department", "district", "lab", "fund", "bank", "enterprise", "think_tank"):
+        group = [p for p in all_parties if p.kind == kind]
+        if group:
+            lines.append(f"\n<b>{KIND_NAMES[kind]}</b>")
+            lines.extend(f"<code>{escape(p.id)}</code> {escape(p.name)}" for p in group)
+    return fit(lines, "…")
+
+
+def fit(lines: list[str], tail: str, limit: int = MAX_MESSAGE - 100) -> str:
+    """Join lines, stopping before Telegram's 4096-character limit."""
+    out, size = [], 0
+    for line in lines:
+        if size + len(line) + 1 > limit:
+            out.append(tail)
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out)
+
+
+# --- refusals and help ---------------------------------------------------------------------
+
+NOT_ADMIN = "抱歉，这个命令仅限管理员使用。"
+NOT_SERVED_ADDED = "您好！本群尚未由管理员启用对接服务，我暂时只回复 /start 和 /help。请联系市发展改革委管理员。"
+SERVED_WELCOME = ("大家好，我是对接群助手。企业在群里说出场景需求，我会登记、分派给牵头部门和协同单位，"
+                  "并跟踪联络员的认领与承诺。发送 /help 查看可用命令。")
+GROUP_ONLY = "请在对接群中使用这个命令。"
+NEED_NOT_FOUND = "本群没有这个编号的需求，请用 /needs 查看。"
+COMMITMENT_NOT_FOUND = "本群没有这个编号的承诺。"
+PARTY_UNKNOWN = "名录中没有找到这个单位，请用 /parties 查看 id 和名称。"
+PARTY_MISSING = "请写明单位的 id 或名称，例如 transport 或 交通运输局。"
+NOT_ROUTED = "只有被分派单位的联络员可以这样操作；如需加入，请发送 /join 单位名称。"
+NOT_BOUND = "您还没有绑定单位，承诺需要由部门联络员作出。请发送 /join 单位名称 申请绑定。"
+ALREADY_CLAIMED = "您的单位已经认领过这条需求。"
+NEED_RESOLVED = "这条需求已经解决。"
+NOT_AUTHOR = "只有提出需求的企业或管理员可以标记解决。"
+ALREADY_RESOLVED = "这条需求此前已标记为解决。"
+ALREADY_DONE = "这条承诺此前已标记为兑现。"
+NOT_COMMITMENT_OWNER = "只有作出承诺的单位联络员或管理员可以操作这条承诺。"
+SAME_PARTY = "需求已由这个单位负责，无需变更。"
+ALREADY_BOUND = "您已经绑定在这个单位。"
+ALREADY_PENDING = "您的申请正在等待管理员审核。"
+ALREADY_DECIDED = "这个申请已经处理过了。"
+EMPTY_NEED = "请在命令后写上需求内容，例如：/need 需要开放一段自动驾驶测试道路"
+EMPTY_COMMIT = "请写明承诺内容，例如：/commit 3 两周内开放测试路段"
+DONE_USAGE = "用法：/done 承诺编号，例如 /done 5"
+DUE_USAGE = "用法：/due 承诺编号 日期，例如 /due 5 12月15日前"
+STATUS_USAGE = "用法：/status 需求编号，例如 /status 3"
+RESOLVE_USAGE = "用法：/resolve 需求编号，例如 /resolve 3"
+ROUTE_USAGE = "用法：/route 需求编号 单位，例如 /route 3 交通运输局"
+COMMIT_USAGE = "用法：/commit 需求编号 承诺内容，例如 /commit 3 两周内开放测试路段"
+BIND_USAGE = "用法：/bind 用户ID 单位（或回复某人的消息发送 /bind 单位）"
+JOIN_USAGE = "用法：/join 单位名称，例如 /join 交通运输局"
+NEEDS_USAGE = "用法：/needs 或 /needs all"
+BUTTON_STALE = "这个按钮已失效。"
+CANCELLED = "已取消。"
+
+
+def party_ambiguous(matches: Iterable[Party]) -> str:
+    names = "、".join(f"{p.short_name}（{p.id}）" for p in matches)
+    return f"有多个单位符合，请写得更具体一些：{escape(names)}"
+
+
+HELP_EVERYONE = [
+    ("/help", "查看可用命令"),
+    ("/need 内容", "登记一条需求（也可直接在群里描述需求）"),
+    ("/join 单位", "申请绑定到部门、区市、实验室或基金"),
+    ("/parties", "查看对接名录"),
+]
+HELP_LIAISON = [
+    ("/commit 编号 内容", "对需求作出承诺（也可直接回复需求消息）"),
+    ("/due 承诺编号 日期", "为承诺补充完成日期"),
+    ("/done 承诺编号", "标记承诺已兑现"),
+]
+HELP_ADMIN = [
+    ("/needs [open|all]", "查看需求列表"),
+    ("/status 编号", "需求详情：分派、认领、承诺与记录"),
+    ("/route 编号 单位", "改派牵头部门（记录为路由纠正）"),
+    ("/resolve 编号", "标记需求已解决"),
+    ("/overdue", "查看逾期和未定日期的承诺"),
+    ("/bind 用户ID 单位", "绑定联络员或成员"),
+]
+
+
+def help_text(role: Role, served: bool) -> str:
+    if not served and role is not Role.ADMIN:
+        return ("我是对接群助手，帮助企业、部门联络员和市发展改革委跟踪场景需求的对接。\n"
+                "本对话尚未启用对接服务；管理员把我加入对接群后即可使用。")
+    sections = list(HELP_EVERYONE)
+    if role in (Role.LIAISON, Role.MEMBER, Role.ADMIN):
+        sections += HELP_LIAISON
+    if role is Role.ADMIN:
+        sections += HELP_ADMIN
+    lines = ["<b>对接群助手</b> 可用命令："]
+    lines += [f"{escape(cmd)} — {desc}" for cmd, desc in sections]
+    return "\n".join(lines)
+
+
+START_TEXT = ("您好，我是对接群助手 🤝\n"
+              "企业在对接群里说出场景需求（测试道路、医院数据、试点村、融资……），我会登记编号、"
+              "分派给牵头部门和协同的实验室、基金，并提醒联络员认领和兑现承诺。发送 /help 查看命令。")
+
+
+def mention_label(user_id: int, name: str | None) -> str:
+    return mention(Person(user_id, name)) if name else f"用户 <code>{user_id}</code>"

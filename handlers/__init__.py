@@ -1,0 +1,1 @@
+"""Thin Telegram adapters: read the update, call the domain, render the reply."""

@@ -1,0 +1,115 @@
+"""Button presses: 认领, 转交 (and the choice of a better owner), 已解决, join approvals."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import texts
+from bot.matchmaking import RepeatedUpdate
+from bot.services import BotContext
+from handlers import replies
+from handlers.common import actor_of, answer, edit, edit_markup, parse_number, send, sent_at
+from handlers.keyboards import CANCEL, CLAIM, DECLINE, JOIN, RESOLVE, TRANSFER, need_buttons, parse, \
+    transfer_buttons
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    parts = parse(query.data)
+    if len(parts) < 2 or parse_number(parts[1]) is None:
+        await answer(update, texts.BUTTON_STALE)
+        return
+    action, ident = parts[0], int(parts[1])
+    try:
+        if action == CLAIM and len(parts) == 2:
+            await _claim(update, context, ident)
+        elif action == DECLINE and len(parts) == 2:
+            await _decline_menu(update, context, ident)
+        elif action == TRANSFER and len(parts) == 3:
+            await _transfer(update, context, ident, parts[2])
+        elif action == CANCEL and len(parts) == 2:
+            await _cancel(update, context, ident)
+        elif action == RESOLVE and len(parts) == 2:
+            await _resolve(update, context, ident)
+        elif action == JOIN and len(parts) == 3 and parts[2] in ("y", "n"):
+            await _decide_join(update, context, ident, parts[2] == "y")
+        else:
+            await answer(update, texts.BUTTON_STALE)
+    except RepeatedUpdate:
+        return
+
+
+async def _claim(update: Update, context: BotContext, need_id: int) -> None:
+    actor = actor_of(update.effective_user)  # type: ignore[arg-type]
+    outcome = await context.matchmaking.claim(need_id, actor, sent_at(update), update.update_id)
+    if not outcome.ok or outcome.view is None or outcome.party is None:
+        await answer(update, replies.refusal(outcome), alert=True)
+        return
+    await answer(update, "已认领")
+    await replies.refresh_card(context, outcome.view)
+    await send(context, outcome.view.need.chat_id,
+               texts.claimed(outcome.party, actor.person, outcome.view.need.number),
+               reply_to=outcome.view.need.bot_message_id)
+
+
+async def _decline_menu(update: Update, context: BotContext, need_id: int) -> None:
+    outcome = await context.matchmaking.decline_options(need_id, actor_of(update.effective_user))  # type: ignore[arg-type]
+    if not outcome.ok or outcome.need is None:
+        await answer(update, replies.refusal(outcome), alert=True)
+        return
+    await answer(update, texts.decline_prompt(outcome.need.number))
+    message = update.effective_message
+    if message is not None:
+        await edit_markup(context, message.chat_id, message.message_id,
+                          transfer_buttons(need_id, outcome.options))
+
+
+async def _transfer(update: Update, context: BotContext, need_id: int, party_id: str) -> None:
+    mm = context.matchmaking
+    outcome = await mm.decline(need_id, actor_of(update.effective_user), party_id,  # type: ignore[arg-type]
+                               sent_at(update), update.update_id)
+    if not outcome.ok or outcome.view is None or outcome.party is None:
+        await answer(update, replies.refusal(outcome), alert=True)
+        return
+    await answer(update, "已转交")
+    await replies.refresh_card(context, outcome.view)
+    from_party = outcome.options[0] if outcome.options else None
+    await send(context, outcome.view.need.chat_id,
+               texts.declined(outcome.view.need.number, from_party, outcome.party),
+               reply_to=outcome.view.need.bot_message_id)
+
+
+async def _cancel(update: Update, context: BotContext, need_id: int) -> None:
+    view = await context.matchmaking.view(need_id)
+    await answer(update, texts.CANCELLED)
+    message = update.effective_message
+    if view is not None and message is not None:
+        await edit_markup(context, message.chat_id, message.message_id, need_buttons(view))
+
+
+async def _resolve(update: Update, context: BotContext, need_id: int) -> None:
+    outcome = await context.matchmaking.resolve(need_id, actor_of(update.effective_user),  # type: ignore[arg-type]
+                                                sent_at(update), update.update_id)
+    if not outcome.ok or outcome.view is None:
+        await answer(update, replies.refusal(outcome), alert=True)
+        return
+    await answer(update, "已标记解决")
+    await replies.refresh_card(context, outcome.view)
+
+
+async def _decide_join(update: Update, context: BotContext, request_id: int, approve: bool) -> None:
+    mm = context.matchmaking
+    outcome = await mm.decide_join(actor_of(update.effective_user), request_id, approve,  # type: ignore[arg-type]
+                                   sent_at(update), update.update_id)
+    if not outcome.ok or outcome.request is None or outcome.party is None:
+        await answer(update, replies.refusal(outcome), alert=True)
+        return
+    await answer(update, "已处理")
+    person = await mm.person(outcome.request.user_id)
+    label = texts.mention_label(outcome.request.user_id, person.display_name if person else None)
+    message = update.effective_message
+    if message is not None:
+        await edit(context, message.chat_id, message.message_id,
+                   texts.join_decided(label, outcome.party, approve))

@@ -1,0 +1,265 @@
+"""Slash commands. Each reads its arguments, calls one domain operation, renders the outcome."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot import texts
+from bot.domain import Role
+from bot.matchmaking import Outcome, RepeatedUpdate
+from bot.services import BotContext
+from handlers import replies
+from handlers.common import actor_of, is_group, parse_number, reply, sent_at
+from handlers.keyboards import join_buttons, need_buttons
+
+
+def _args_text(update: Update) -> str:
+    """Everything after the command word, newlines kept."""
+    text = update.effective_message.text if update.effective_message else ""
+    parts = (text or "").split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+async def _refuse_unless_admin(update: Update, context: BotContext) -> bool:
+    user = update.effective_user
+    if user is None or not context.matchmaking.is_admin(user.id):
+        await reply(update, texts.NOT_ADMIN)
+        return True
+    return False
+
+
+async def _refuse_unless_group(update: Update) -> bool:
+    if not is_group(update):
+        await reply(update, texts.GROUP_ONLY)
+        return True
+    return False
+
+
+async def start(update: Update, context: BotContext) -> None:
+    await reply(update, texts.START_TEXT)
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    role, _ = await context.matchmaking.role(user.id)
+    served = await context.matchmaking.is_served(chat.id) or (not is_group(update) and role is not Role.ENTERPRISE)
+    await reply(update, texts.help_text(role, served))
+
+
+async def parties(update: Update, context: BotContext) -> None:
+    await reply(update, texts.parties(await context.matchmaking.parties()))
+
+
+async def need(update: Update, context: BotContext) -> None:
+    if await _refuse_unless_group(update):
+        return
+    text = _args_text(update)
+    if not text:
+        await reply(update, texts.EMPTY_NEED)
+        return
+    await replies.register_and_announce(update, context, text)
+
+
+async def needs(update: Update, context: BotContext) -> None:
+    if await _refuse_unless_admin(update, context) or await _refuse_unless_group(update):
+        return
+    arg = _args_text(update).lower()
+    if arg not in ("", "open", "all", "全部"):
+        await reply(update, texts.NEEDS_USAGE)
+        return
+    open_only = arg in ("", "open")
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    views = await context.matchmaking.list_needs(chat_id, open_only)
+    await reply(update, texts.need_list(views, open_only, len(views)))
+
+
+async def status(update: Update, context: BotContext) -> None:
+    if await _refuse_unless_admin(update, context) or await _refuse_unless_group(update):
+        return
+    number = parse_number(_args_text(update))
+    if number is None:
+        await reply(update, texts.STATUS_USAGE)
+        return
+    mm = context.matchmaking
+    detail = await mm.detail(update.effective_chat.id, number)  # type: ignore[union-attr]
+    if detail is None:
+        await reply(update, texts.NEED_NOT_FOUND)
+        return
+    people = {}
+    for user_id in {c.user_id for c in detail.claims} | {e.actor_id for e in detail.events if e.actor_id}:
+        person = await mm.person(user_id)
+        if person:
+            people[user_id] = person.display_name
+    tz = context.services.settings.timezone
+    await reply(update, texts.status(detail, await mm.party_names(), people, tz,
+                                     mm.local_day(sent_at(update))))
+
+
+async def route(update: Update, context: BotContext) -> None:
+    if await _refuse_unless_admin(update, context) or await _refuse_unless_group(update):
+        return
+    parts = _args_text(update).split(maxsplit=1)
+    number = parse_number(parts[0]) if parts else None
+    if number is None or len(parts) < 2:
+        await reply(update, texts.ROUTE_USAGE)
+        return
+    outcome = await _guard(context.matchmaking.reroute(
+        update.effective_chat.id, number, parts[1], actor_of(update.effective_user),  # type: ignore[union-attr,arg-type]
+        sent_at(update), update.update_id))
+    if outcome is None:
+        return
+    if outcome.ok and outcome.view and outcome.party:
+        await reply(update, texts.rerouted(outcome.view.need.number, outcome.party, outcome.view),
+                    need_buttons(outcome.view))
+        await replies.refresh_card(context, outcome.view)
+        return
+    await reply(update, replies.refusal(outcome))
+
+
+async def resolve(update: Update, context: BotContext) -> None:
+    if await _refuse_unless_admin(update, context) or await _refuse_unless_group(update):
+        return
+    number = parse_number(_args_text(update))
+    if number is None:
+        await reply(update, texts.RESOLVE_USAGE)
+        return
+    mm = context.matchmaking
+    found = await mm.need_by_number(update.effective_chat.id, number)  # type: ignore[union-attr]
+    if found is None:
+        await reply(update, texts.NEED_NOT_FOUND)
+        return
+    outcome = await _guard(mm.resolve(found.id, actor_of(update.effective_user), sent_at(update),  # type: ignore[arg-type]
+                                      update.update_id))
+    if outcome is None:
+        return
+    if outcome.ok and outcome.view:
+        await reply(update, texts.resolved(number))
+        await replies.refresh_card(context, outcome.view)
+        return
+    await reply(update, replies.refusal(outcome))
+
+
+async def overdue(update: Update, context: BotContext) -> None:
+    if await _refuse_unless_admin(update, context) or await _refuse_unless_group(update):
+        return
+    mm = context.matchmaking
+    now = sent_at(update)
+    late, undated = await mm.overdue(update.effective_chat.id, now)  # type: ignore[union-attr]
+    await reply(update, texts.overdue(late, undated, await mm.party_names(), mm.local_day(now)))
+
+
+async def bind(update: Update, context: BotContext) -> None:
+    if await _refuse_unless_admin(update, context):
+        return
+    message = update.effective_message
+    args = _args_text(update)
+    target_id, target_name, party_query = None, None, ""
+    replied = message.reply_to_message if message else None
+    if replied is not None and replied.from_user is not None and not replied.from_user.is_bot:
+        target_id, target_name, party_query = replied.from_user.id, replied.from_user.full_name, args
+    else:
+        parts = args.split(maxsplit=1)
+        if len(parts) == 2 and parts[0].lstrip("-").isdigit() and len(parts[0]) <= 20:
+            target_id, party_query = int(parts[0]), parts[1]
+    if target_id is None or not party_query:
+        await reply(update, texts.BIND_USAGE)
+        return
+    if target_name is None and is_group(update):
+        target_name = await _member_name(context, update.effective_chat.id, target_id)  # type: ignore[union-attr]
+    outcome = await _guard(context.matchmaking.bind(
+        actor_of(update.effective_user), target_id, target_name, party_query,  # type: ignore[arg-type]
+        sent_at(update), update.update_id))
+    if outcome is None:
+        return
+    if outcome.ok and outcome.party:
+        label = texts.mention_label(target_id, target_name)
+        await reply(update, texts.bound(label, outcome.party))
+        return
+    await reply(update, replies.refusal(outcome))
+
+
+async def _member_name(context: BotContext, chat_id: int, user_id: int) -> str | None:
+    """The user's name as the group knows it, when Telegram will tell us."""
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError:
+        return None
+    return member.user.full_name or None
+
+
+async def join(update: Update, context: BotContext) -> None:
+    if await _refuse_unless_group(update):
+        return
+    query = _args_text(update)
+    if not query:
+        await reply(update, texts.JOIN_USAGE)
+        return
+    user = update.effective_user
+    outcome = await _guard(context.matchmaking.request_join(
+        actor_of(user), update.effective_chat.id, query, sent_at(update), update.update_id))  # type: ignore[arg-type,union-attr]
+    if outcome is None:
+        return
+    if outcome.ok and outcome.party and outcome.request:
+        await reply(update, texts.join_sent(outcome.party))
+        await reply(update, texts.join_requested(actor_of(user).person, outcome.party),  # type: ignore[arg-type]
+                    join_buttons(outcome.request.id))
+        return
+    await reply(update, replies.refusal(outcome))
+
+
+async def commit(update: Update, context: BotContext) -> None:
+    if await _refuse_unless_group(update):
+        return
+    parts = _args_text(update).split(maxsplit=1)
+    number = parse_number(parts[0]) if parts else None
+    if number is None:
+        await reply(update, texts.COMMIT_USAGE)
+        return
+    if len(parts) < 2:
+        await reply(update, texts.EMPTY_COMMIT)
+        return
+    found = await context.matchmaking.need_by_number(update.effective_chat.id, number)  # type: ignore[union-attr]
+    if found is None:
+        await reply(update, texts.NEED_NOT_FOUND)
+        return
+    await replies.commit_and_confirm(update, context, found, parts[1])
+
+
+async def due(update: Update, context: BotContext) -> None:
+    if await _refuse_unless_group(update):
+        return
+    parts = _args_text(update).split(maxsplit=1)
+    commitment_id = parse_number(parts[0]) if parts else None
+    if commitment_id is None or len(parts) < 2:
+        await reply(update, texts.DUE_USAGE)
+        return
+    await replies.set_due_and_confirm(update, context, commitment_id, parts[1])
+
+
+async def done(update: Update, context: BotContext) -> None:
+    if await _refuse_unless_group(update):
+        return
+    commitment_id = parse_number(_args_text(update))
+    if commitment_id is None:
+        await reply(update, texts.DONE_USAGE)
+        return
+    outcome = await _guard(context.matchmaking.done(
+        commitment_id, actor_of(update.effective_user), update.effective_chat.id,  # type: ignore[arg-type,union-attr]
+        sent_at(update), update.update_id))
+    if outcome is None:
+        return
+    if outcome.ok and outcome.commitment and outcome.need:
+        await reply(update, texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number))
+        return
+    await reply(update, replies.refusal(outcome))
+
+
+async def _guard(operation: object) -> Outcome | None:
+    """Await a domain operation; a repeated update yields None (ignored on purpose)."""
+    try:
+        return await operation  # type: ignore[misc]
+    except RepeatedUpdate:
+        return None

@@ -1,0 +1,54 @@
+"""Runs before and after every other handler: repeats, unserved chats, and the handled mark."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
+
+from bot.services import BotContext
+from handlers.common import actor_of, sent_at
+
+OPEN_COMMANDS = ("start", "help")
+
+
+def _command(update: Update) -> str | None:
+    message = update.message
+    if message is None or not message.text or not message.text.startswith("/"):
+        return None
+    entities = message.entities or ()
+    if not entities or entities[0].type != "bot_command" or entities[0].offset != 0:
+        return None
+    return message.text[1:entities[0].length].split("@", 1)[0].lower()
+
+
+async def before(update: Update, context: BotContext) -> None:
+    """Group -1: ignore an update handled before; let unserved chats reach only /start and /help.
+
+    An admin's command in a group starts serving it (as adding the bot does).
+    """
+    mm = context.matchmaking
+    if await mm.already_handled(update.update_id):
+        raise ApplicationHandlerStop
+    if update.my_chat_member is not None:
+        return  # the member handler decides about serving
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None:
+        raise ApplicationHandlerStop
+    if chat.type == ChatType.PRIVATE:
+        return  # private chats: commands decide for themselves what they allow
+    if await mm.is_served(chat.id):
+        return
+    command = _command(update)
+    if command in OPEN_COMMANDS:
+        return
+    if command is not None and user is not None and mm.is_admin(user.id):
+        await mm.serve_chat(chat.id, chat.title, actor_of(user), sent_at(update), None)
+        return
+    await mm.mark_handled(update.update_id, sent_at(update))
+    raise ApplicationHandlerStop  # ignored on purpose: this chat is not served
+
+
+async def after(update: Update, context: BotContext) -> None:
+    """Last group: record updates that changed nothing, so a repeat is ignored too."""
+    await context.matchmaking.mark_handled(update.update_id, sent_at(update))

@@ -1,0 +1,43 @@
+"""Inline keyboards and their callback data (always under Telegram's 64-byte limit)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import texts
+from bot.domain import Party
+from bot.matchmaking import NeedView
+
+CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN = "claim", "decline", "xfer", "solve", "cancel", "join"
+
+
+def need_buttons(view: NeedView) -> InlineKeyboardMarkup | None:
+    if view.need.status != "open":
+        return None
+    need_id = view.need.id
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.BUTTON_CLAIM, callback_data=f"{CLAIM}:{need_id}"),
+        InlineKeyboardButton(texts.BUTTON_DECLINE, callback_data=f"{DECLINE}:{need_id}"),
+        InlineKeyboardButton(texts.BUTTON_RESOLVE, callback_data=f"{RESOLVE}:{need_id}"),
+    ]])
+
+
+def transfer_buttons(need_id: int, options: tuple[Party, ...]) -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton(p.short_name, callback_data=f"{TRANSFER}:{need_id}:{p.id}")]
+            for p in options]
+    rows.append([InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data=f"{CANCEL}:{need_id}")])
+    return InlineKeyboardMarkup(rows)
+
+
+def join_buttons(request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.BUTTON_APPROVE, callback_data=f"{JOIN}:{request_id}:y"),
+        InlineKeyboardButton(texts.BUTTON_DENY, callback_data=f"{JOIN}:{request_id}:n"),
+    ]])
+
+
+def parse(data: str | None) -> list[str]:
+    """Split callback data; garbage gives an empty list."""
+    if not data or len(data) > 64:
+        return []
+    return data.split(":")

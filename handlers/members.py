@@ -1,0 +1,29 @@
+"""The bot's own membership: added by an admin → serve the group; by anyone else → say so."""
+
+from __future__ import annotations
+
+from telegram import ChatMember, Update
+
+from bot import texts
+from bot.services import BotContext
+from handlers.common import actor_of, send, sent_at
+
+_PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+_GONE = (ChatMember.LEFT, ChatMember.BANNED)
+
+
+async def my_membership(update: Update, context: BotContext) -> None:
+    change = update.my_chat_member
+    if change is None:
+        return
+    chat, by = change.chat, change.from_user
+    old, new = change.old_chat_member.status, change.new_chat_member.status
+    mm = context.matchmaking
+    if new in _PRESENT and old not in _PRESENT:
+        if mm.is_admin(by.id):
+            if await mm.serve_chat(chat.id, chat.title, actor_of(by), sent_at(update), update.update_id):
+                await send(context, chat.id, texts.SERVED_WELCOME)
+        elif not await mm.is_served(chat.id):
+            await send(context, chat.id, texts.NOT_SERVED_ADDED)
+    elif new in _GONE and old not in _GONE:
+        await mm.unserve_chat(chat.id, by.id, sent_at(update), update.update_id)

@@ -1,0 +1,33 @@
+"""Ordinary group text: promises (replies to the bot), dates for undated promises, and needs."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.services import BotContext
+from handlers import replies
+from nlp.detect import is_need
+
+
+async def group_text(update: Update, context: BotContext) -> None:
+    message, user = update.message, update.effective_user
+    if message is None or user is None or not message.text or user.is_bot:
+        return
+    text = message.text
+    mm = context.matchmaking
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id:
+        # A reply to the bot: a date for an undated promise, or a promise on a need.
+        commitment = await mm.commitment_for_prompt(message.chat_id, replied.message_id)
+        if commitment is not None:
+            await replies.set_due_and_confirm(update, context, commitment.id, text)
+            return
+        need = await mm.need_by_card(message.chat_id, replied.message_id)
+        if need is not None:
+            _, party = await mm.role(user.id)
+            if party is not None:
+                await replies.commit_and_confirm(update, context, need, text)
+                return
+    if is_need(text):
+        await replies.register_and_announce(update, context, text)
+

@@ -1,0 +1,111 @@
+"""Flows more than one handler shares: announcing a need, confirming a promise, refusals."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import texts
+from bot.domain import Need
+from bot.matchmaking import NeedView, Outcome, RepeatedUpdate
+from bot.services import BotContext
+from handlers.common import actor_of, edit, reply, sent_at
+from handlers.keyboards import need_buttons
+
+REFUSALS = {
+    "not_admin": texts.NOT_ADMIN,
+    "missing": texts.NEED_NOT_FOUND,
+    "party_unknown": texts.PARTY_UNKNOWN,
+    "party_missing": texts.PARTY_MISSING,
+    "not_routed": texts.NOT_ROUTED,
+    "not_bound": texts.NOT_BOUND,
+    "resolved": texts.NEED_RESOLVED,
+    "not_allowed": texts.NOT_AUTHOR,
+    "same_party": texts.SAME_PARTY,
+    "already_bound": texts.ALREADY_BOUND,
+    "already_pending": texts.ALREADY_PENDING,
+    "already_decided": texts.ALREADY_DECIDED,
+    "empty": texts.EMPTY_NEED,
+}
+
+
+def refusal(outcome: Outcome) -> str:
+    if outcome.status == "party_ambiguous":
+        return texts.party_ambiguous(outcome.matches)
+    if outcome.status == "not_allowed" and outcome.commitment is not None:
+        return texts.NOT_COMMITMENT_OWNER
+    if outcome.status == "missing" and outcome.commitment is None and outcome.need is None \
+            and outcome.party is None and outcome.request is None:
+        return texts.NEED_NOT_FOUND
+    if outcome.status == "already":
+        if outcome.commitment is not None:
+            return texts.ALREADY_DONE
+        if outcome.party is not None:
+            return texts.ALREADY_CLAIMED
+        return texts.ALREADY_RESOLVED
+    return REFUSALS.get(outcome.status, "操作未完成，请稍后再试。")
+
+
+async def register_and_announce(update: Update, context: BotContext, text: str) -> None:
+    """Register a need from this message and answer with its card and buttons."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    try:
+        outcome = await context.matchmaking.register_need(
+            message.chat_id, actor_of(user), text, message.message_id, sent_at(update), update.update_id)
+    except RepeatedUpdate:
+        return
+    if not outcome.ok or outcome.view is None:
+        if outcome.status == "empty":
+            await reply(update, texts.EMPTY_NEED)
+        return
+    sent = await reply(update, texts.need_card(outcome.view), need_buttons(outcome.view))
+    if sent is not None:
+        await context.matchmaking.attach_bot_message(outcome.view.need.id, sent.message_id)
+
+
+async def refresh_card(context: BotContext, view: NeedView) -> None:
+    """Bring the need's routing message up to date (claims, routes, resolved)."""
+    if view.need.bot_message_id is not None:
+        await edit(context, view.need.chat_id, view.need.bot_message_id, texts.need_card(view),
+                   need_buttons(view))
+
+
+async def commit_and_confirm(update: Update, context: BotContext, need: Need, text: str) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    mm = context.matchmaking
+    try:
+        outcome = await mm.commit(need, actor_of(user), text, sent_at(update), message.message_id,
+                                  update.update_id)
+    except RepeatedUpdate:
+        return
+    if not outcome.ok or outcome.commitment is None or outcome.party is None:
+        await reply(update, texts.EMPTY_COMMIT if outcome.status == "empty" else refusal(outcome))
+        return
+    sent = await reply(update, texts.commitment_logged(outcome.commitment, outcome.party, need.number))
+    if outcome.commitment.due_date is None and sent is not None:
+        await mm.attach_date_prompt(outcome.commitment.id, sent.message_id)
+    view = await mm.view(need.id)
+    if view is not None:
+        await refresh_card(context, view)
+
+
+async def set_due_and_confirm(update: Update, context: BotContext, commitment_id: int, text: str) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    try:
+        outcome = await context.matchmaking.set_due(commitment_id, actor_of(user), text, sent_at(update),
+                                                    update.update_id)
+    except RepeatedUpdate:
+        return
+    if outcome.ok and outcome.commitment and outcome.need:
+        await reply(update, texts.due_set(outcome.commitment, outcome.need.number))
+    elif outcome.status == "no_date":
+        await reply(update, texts.no_date_found(commitment_id))
+    elif outcome.status == "missing":
+        await reply(update, texts.COMMITMENT_NOT_FOUND)
+    else:
+        await reply(update, refusal(outcome))

@@ -1,0 +1,1 @@
+"""Chinese text understanding for the bot: segmentation, need detection, routing, due dates."""

@@ -1,0 +1,261 @@
+"""Needs with their routes, claims and commitments (one aggregate), and router corrections."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import aiosqlite
+
+from bot.domain import Claim, Commitment, Need, Route
+from storage._util import from_db_date, from_db_time, to_db_time
+
+
+def _need(row: aiosqlite.Row) -> Need:
+    return Need(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        number=row["number"],
+        author_id=row["author_id"],
+        author_name=row["author_name"],
+        text=row["text"],
+        need_type=row["need_type"],
+        status=row["status"],
+        created_at=from_db_time(row["created_at"]),  # type: ignore[arg-type]
+        message_id=row["message_id"],
+        bot_message_id=row["bot_message_id"],
+        resolved_at=from_db_time(row["resolved_at"]),
+    )
+
+
+def _commitment(row: aiosqlite.Row) -> Commitment:
+    return Commitment(
+        id=row["id"],
+        need_id=row["need_id"],
+        party_id=row["party_id"],
+        user_id=row["user_id"],
+        text=row["text"],
+        due_date=from_db_date(row["due_date"]),
+        status=row["status"],
+        created_at=from_db_time(row["created_at"]),  # type: ignore[arg-type]
+        done_at=from_db_time(row["done_at"]),
+    )
+
+
+class NeedRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    # needs -------------------------------------------------------------------------------
+
+    async def add(
+        self,
+        *,
+        chat_id: int,
+        author_id: int | None,
+        author_name: str,
+        message_id: int | None,
+        text: str,
+        need_type: str,
+        at: datetime,
+    ) -> Need:
+        async with self.conn.execute(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM needs WHERE chat_id = ?", (chat_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        number = int(row[0]) if row else 1
+        cur = await self.conn.execute(
+            "INSERT INTO needs (chat_id, number, author_id, author_name, message_id, text,"
+            " need_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (chat_id, number, author_id, author_name, message_id, text, need_type, to_db_time(at)),
+        )
+        need = await self.get(int(cur.lastrowid or 0))
+        assert need is not None
+        return need
+
+    async def get(self, need_id: int) -> Need | None:
+        async with self.conn.execute("SELECT * FROM needs WHERE id = ?", (need_id,)) as cur:
+            row = await cur.fetchone()
+        return _need(row) if row else None
+
+    async def by_number(self, chat_id: int, number: int) -> Need | None:
+        async with self.conn.execute(
+            "SELECT * FROM needs WHERE chat_id = ? AND number = ?", (chat_id, number)
+        ) as cur:
+            row = await cur.fetchone()
+        return _need(row) if row else None
+
+    async def by_message(self, chat_id: int, message_id: int) -> Need | None:
+        async with self.conn.execute(
+            "SELECT * FROM needs WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+        ) as cur:
+            row = await cur.fetchone()
+        return _need(row) if row else None
+
+    async def by_bot_message(self, chat_id: int, bot_message_id: int) -> Need | None:
+        async with self.conn.execute(
+            "SELECT * FROM needs WHERE chat_id = ? AND bot_message_id = ?", (chat_id, bot_message_id)
+        ) as cur:
+            row = await cur.fetchone()
+        return _need(row) if row else None
+
+    async def in_chat(self, chat_id: int, open_only: bool, limit: int = 200) -> list[Need]:
+        sql = "SELECT * FROM needs WHERE chat_id = ?" + (" AND status = 'open'" if open_only else "")
+        async with self.conn.execute(sql + " ORDER BY number LIMIT ?", (chat_id, limit)) as cur:
+            return [_need(row) for row in await cur.fetchall()]
+
+    async def count_in_chat(self, chat_id: int, open_only: bool) -> int:
+        sql = "SELECT COUNT(*) FROM needs WHERE chat_id = ?" + (" AND status = 'open'" if open_only else "")
+        async with self.conn.execute(sql, (chat_id,)) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def set_bot_message(self, need_id: int, bot_message_id: int) -> None:
+        await self.conn.execute(
+            "UPDATE needs SET bot_message_id = ? WHERE id = ?", (bot_message_id, need_id)
+        )
+
+    async def resolve(self, need_id: int, at: datetime) -> bool:
+        cur = await self.conn.execute(
+            "UPDATE needs SET status = 'resolved', resolved_at = ? WHERE id = ? AND status = 'open'",
+            (to_db_time(at), need_id),
+        )
+        return cur.rowcount == 1
+
+    # routes ------------------------------------------------------------------------------
+
+    async def add_route(self, need_id: int, party_id: str, role: str, score: float, source: str,
+                        at: datetime) -> None:
+        await self.conn.execute(
+            "INSERT INTO routes (need_id, party_id, role, score, source, active, created_at)"
+            " VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT(need_id, party_id) DO UPDATE SET"
+            " role = excluded.role, score = excluded.score, source = excluded.source, active = 1",
+            (need_id, party_id, role, score, source, to_db_time(at)),
+        )
+
+    async def deactivate_route(self, need_id: int, party_id: str) -> None:
+        await self.conn.execute(
+            "UPDATE routes SET active = 0 WHERE need_id = ? AND party_id = ?", (need_id, party_id)
+        )
+
+    async def routes(self, need_id: int) -> list[Route]:
+        async with self.conn.execute(
+            "SELECT * FROM routes WHERE need_id = ? ORDER BY active DESC, role DESC, score DESC",
+            (need_id,),
+        ) as cur:
+            return [
+                Route(r["need_id"], r["party_id"], r["role"], r["score"], r["source"], bool(r["active"]))
+                for r in await cur.fetchall()
+            ]
+
+    # claims ------------------------------------------------------------------------------
+
+    async def add_claim(self, need_id: int, party_id: str, user_id: int, at: datetime) -> bool:
+        cur = await self.conn.execute(
+            "INSERT OR IGNORE INTO claims (need_id, party_id, user_id, claimed_at) VALUES (?, ?, ?, ?)",
+            (need_id, party_id, user_id, to_db_time(at)),
+        )
+        return cur.rowcount == 1
+
+    async def claims(self, need_id: int) -> list[Claim]:
+        async with self.conn.execute(
+            "SELECT * FROM claims WHERE need_id = ? ORDER BY claimed_at", (need_id,)
+        ) as cur:
+            return [
+                Claim(r["need_id"], r["party_id"], r["user_id"], from_db_time(r["claimed_at"]))  # type: ignore[arg-type]
+                for r in await cur.fetchall()
+            ]
+
+    # commitments -------------------------------------------------------------------------
+
+    async def add_commitment(self, *, need_id: int, party_id: str, user_id: int, text: str,
+                             due_date: date | None, at: datetime, message_id: int | None) -> Commitment:
+        cur = await self.conn.execute(
+            "INSERT INTO commitments (need_id, party_id, user_id, text, due_date, created_at, message_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (need_id, party_id, user_id, text, due_date.isoformat() if due_date else None,
+             to_db_time(at), message_id),
+        )
+        commitment = await self.commitment(int(cur.lastrowid or 0))
+        assert commitment is not None
+        return commitment
+
+    async def commitment(self, commitment_id: int) -> Commitment | None:
+        async with self.conn.execute("SELECT * FROM commitments WHERE id = ?", (commitment_id,)) as cur:
+            row = await cur.fetchone()
+        return _commitment(row) if row else None
+
+    async def commitments(self, need_id: int) -> list[Commitment]:
+        async with self.conn.execute(
+            "SELECT * FROM commitments WHERE need_id = ? ORDER BY id", (need_id,)
+        ) as cur:
+            return [_commitment(r) for r in await cur.fetchall()]
+
+    async def mark_done(self, commitment_id: int, at: datetime) -> bool:
+        cur = await self.conn.execute(
+            "UPDATE commitments SET status = 'done', done_at = ? WHERE id = ? AND status = 'open'",
+            (to_db_time(at), commitment_id),
+        )
+        return cur.rowcount == 1
+
+    async def set_due_date(self, commitment_id: int, due: date) -> None:
+        await self.conn.execute(
+            "UPDATE commitments SET due_date = ? WHERE id = ?", (due.isoformat(), commitment_id)
+        )
+
+    async def overdue(self, chat_id: int, today: date) -> list[tuple[Need, Commitment]]:
+        async with self.conn.execute(
+            "SELECT c.*, n.chat_id AS n_chat FROM commitments c JOIN needs n ON n.id = c.need_id"
+            " WHERE n.chat_id = ? AND c.status = 'open' AND c.due_date IS NOT NULL AND c.due_date < ?"
+            " ORDER BY c.due_date, c.id",
+            (chat_id, today.isoformat()),
+        ) as cur:
+            rows = await cur.fetchall()
+        found = []
+        for row in rows:
+            need = await self.get(row["need_id"])
+            assert need is not None
+            found.append((need, _commitment(row)))
+        return found
+
+    async def undated_open(self, chat_id: int) -> list[tuple[Need, Commitment]]:
+        async with self.conn.execute(
+            "SELECT c.* FROM commitments c JOIN needs n ON n.id = c.need_id"
+            " WHERE n.chat_id = ? AND c.status = 'open' AND c.due_date IS NULL ORDER BY c.id",
+            (chat_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        found = []
+        for row in rows:
+            need = await self.get(row["need_id"])
+            assert need is not None
+            found.append((need, _commitment(row)))
+        return found
+
+    async def set_prompt_message(self, commitment_id: int, message_id: int) -> None:
+        await self.conn.execute(
+            "UPDATE commitments SET prompt_message_id = ? WHERE id = ?", (message_id, commitment_id)
+        )
+
+    async def commitment_by_prompt(self, chat_id: int, message_id: int) -> Commitment | None:
+        async with self.conn.execute(
+            "SELECT c.* FROM commitments c JOIN needs n ON n.id = c.need_id"
+            " WHERE n.chat_id = ? AND c.prompt_message_id = ?", (chat_id, message_id)
+        ) as cur:
+            row = await cur.fetchone()
+        return _commitment(row) if row else None
+
+    # corrections -------------------------------------------------------------------------
+
+    async def add_correction(self, *, need_id: int, text: str, from_party: str | None,
+                             to_party: str, kind: str, actor_id: int, at: datetime) -> None:
+        await self.conn.execute(
+            "INSERT INTO corrections (need_id, text, from_party, to_party, kind, actor_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (need_id, text, from_party, to_party, kind, actor_id, to_db_time(at)),
+        )
+
+    async def corrections(self) -> list[tuple[str, str]]:
+        """(text, party id) labelled examples for the router."""
+        async with self.conn.execute("SELECT text, to_party FROM corrections ORDER BY id") as cur:
+            return [(r["text"], r["to_party"]) for r in await cur.fetchall()]
+

@@ -1,0 +1,60 @@
+"""The directory of parties (departments, districts, labs, funds …)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import aiosqlite
+
+from bot.domain import Party
+
+
+def _party(row: aiosqlite.Row) -> Party:
+    return Party(
+        id=row["id"],
+        kind=row["kind"],
+        name=row["name"],
+        aliases=tuple(json.loads(row["aliases"])),
+        profile=row["profile"],
+        keywords=tuple(json.loads(row["keywords"])),
+        enabled=bool(row["enabled"]),
+    )
+
+
+class PartyRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def count(self) -> int:
+        async with self.conn.execute("SELECT COUNT(*) FROM parties") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def insert_many(self, parties: Iterable[Party]) -> None:
+        await self.conn.executemany(
+            "INSERT INTO parties (id, kind, name, aliases, profile, keywords, enabled)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    p.id,
+                    p.kind,
+                    p.name,
+                    json.dumps(list(p.aliases), ensure_ascii=False),
+                    p.profile,
+                    json.dumps(list(p.keywords), ensure_ascii=False),
+                    int(p.enabled),
+                )
+                for p in parties
+            ],
+        )
+
+    async def all(self, enabled_only: bool = True) -> list[Party]:
+        sql = "SELECT * FROM parties" + (" WHERE enabled = 1" if enabled_only else "")
+        async with self.conn.execute(sql + " ORDER BY rowid") as cur:
+            return [_party(row) for row in await cur.fetchall()]
+
+    async def get(self, party_id: str) -> Party | None:
+        async with self.conn.execute("SELECT * FROM parties WHERE id = ?", (party_id,)) as cur:
+            row = await cur.fetchone()
+        return _party(row) if row else None
