@@ -6,11 +6,14 @@ deepens what happens behind it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import make_union
+from sklearn.preprocessing import normalize
 
 from bot.domain import Party
 from nlp.detect import is_need, need_type
@@ -55,6 +58,11 @@ class Routing:
                 "targets": [t.as_json() for t in self.targets]}
 
 
+def _han_only(text: str) -> str:
+    """Chinese characters and words only, so character bigrams do not span punctuation."""
+    return re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]+", " ", text)
+
+
 def profile_document(party: Party) -> str:
     """What the router knows of a party: names, remit, and keywords (weighted twice)."""
     keywords = " ".join(party.keywords)
@@ -69,10 +77,15 @@ class Router:
         vocabulary = [w for p in self.parties for w in (p.name, *p.aliases, *p.keywords)]
         self.segmenter = segmenter or Segmenter()
         self.segmenter.add_words(vocabulary)
-        self._vectorizer = TfidfVectorizer(
-            analyzer=self.segmenter.terms, sublinear_tf=True, norm="l2"
+        # Words carry meaning; character bigrams catch the parts of words jieba cut differently
+        # ("停车场" in a need against "停车" in a profile).
+        self._vectorizer = make_union(
+            TfidfVectorizer(analyzer=self.segmenter.terms, sublinear_tf=True),
+            TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True,
+                            preprocessor=_han_only),
         )
-        self._profiles = self._vectorizer.fit_transform([profile_document(p) for p in self.parties])
+        profiles = self._vectorizer.fit_transform([profile_document(p) for p in self.parties])
+        self._profiles = normalize(profiles)
         # Longest names first, so "青岛市交通运输局" wins over "交通局" inside it.
         self._mentions = sorted(
             ((alias, i) for i, p in enumerate(self.parties) for alias in {p.name, *p.aliases}
@@ -94,7 +107,7 @@ class Router:
         return found
 
     def scores(self, text: str) -> np.ndarray:
-        vector = self._vectorizer.transform([text])
+        vector = normalize(self._vectorizer.transform([text]))
         similarity = (self._profiles @ vector.T).toarray().ravel()
         for index in self.mentioned(text):
             similarity[index] += MENTION_BONUS
