@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from telegram import Update
@@ -11,6 +12,8 @@ from bot.settings import SettingsError, configure_logging, load_settings
 
 
 def main() -> int:
+    # Opt in to PTB's coming behaviour (retry_after etc. as timedelta) instead of a warning per 429.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     try:
         settings = load_settings()
     except SettingsError as exc:

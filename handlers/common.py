@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+import warnings
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.matchmaking import Actor
 from bot.services import BotContext
@@ -46,13 +48,21 @@ def parse_number(text: str | None) -> int | None:
     return value if value > 0 else None
 
 
+def _seconds(exc: RetryAfter) -> float:
+    """retry_after in seconds, whether PTB gives an int (22.x) or a timedelta (later)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
 async def _with_retry(call: Any) -> Any:
     """One retry after Telegram's retry_after; Forbidden/BadRequest are logged, not raised."""
     for attempt in range(2):
         try:
             return await call()
         except RetryAfter as exc:
-            wait = exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds()
+            wait = _seconds(exc)
             if attempt or wait > MAX_RETRY_WAIT:
                 log.warning("gave up after 429 (retry_after=%s)", wait)
                 return None

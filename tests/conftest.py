@@ -18,6 +18,7 @@ from bot.localapi import Call, LocalBotApi
 from bot.settings import Settings
 
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # as python -m bot does: time periods as timedelta
 
 TOKEN = "123456789:TEST-token_for_the_local_bot_api_server"
 GROUP = -1001234567890

@@ -1,0 +1,31 @@
+"""`python -m nlp route [--directory PATH]`: one message per line on stdin, one JSON per line out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from bot.directory import load_directory
+from nlp.router import Router
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m nlp", description="对接群助手 text tools")
+    commands = parser.add_subparsers(dest="command", required=True)
+    route = commands.add_parser("route", help="route messages read from stdin, one per line")
+    route.add_argument("--directory", help="directory JSON file (default: the shipped one)")
+    args = parser.parse_args(argv)
+
+    if args.command == "route":
+        router = Router(load_directory(args.directory))
+        for line in sys.stdin:
+            text = line.rstrip("\n")
+            if not text.strip():
+                continue
+            print(json.dumps(router.route(text).as_json(), ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

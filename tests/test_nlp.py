@@ -1,0 +1,112 @@
+"""Need detection, need type and routing (cold start from the shipped directory profiles)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.directory import load_directory
+from nlp.detect import is_need, need_type
+from nlp.router import Router
+from nlp.segment import Segmenter
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def router() -> Router:
+    return Router(load_directory())
+
+
+@pytest.mark.parametrize("text", [
+    "我们公司做自动驾驶，需要开放一段测试路段",
+    "希望对接医院开展癌症早筛试点",
+    "请问哪个部门负责测试牌照的发放？",
+    "有没有基金关注新材料方向的天使轮项目",
+    "寻求合作伙伴一起申报工业互联网场景",
+    "我们的激光雷达想在海上风电场做验证，能否协调？",
+    "想在平度找一个试点村做智慧农业",
+])
+def test_needs_are_recognised(text: str) -> None:
+    assert is_need(text)
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "收到", "好的", "谢谢大家！", "感谢交通局的大力支持", "大家早上好", "👍👍👍", "哈哈哈哈",
+    "辛苦了各位领导", "欢迎新朋友", "ok", "明白了，谢谢",
+])
+def test_chat_is_not_a_need(text: str) -> None:
+    assert not is_need(text)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("寻求天使轮融资，估值五千万", "funding"),
+    ("需要脱敏的医疗数据做模型训练", "data"),
+    ("需要开放测试路段做自动驾驶测试", "scenario"),
+    ("希望找到上下游合作伙伴共建产线", "partnership"),
+    ("想了解人才补贴政策和人才公寓申请", "talent"),
+    ("需要一处200平米的办公场地", "space"),
+    ("高新技术企业认定的政策有哪些要求", "policy"),
+    ("你好", "other"),
+])
+def test_need_type(text: str, kind: str) -> None:
+    assert need_type(text) == kind
+
+
+@pytest.mark.parametrize(("text", "lead"), [
+    ("我们公司做自动驾驶，需要开放测试道路和路侧单元", "miit"),
+    ("希望对接医院开展癌症早筛试点", "health"),
+    ("需要招聘算法工程师，有没有人才补贴", "hrss"),
+    ("想在试点村做智慧农业和数字乡村", "agri"),
+    ("想申请政务数据开放接口", "bigdata"),
+    ("希望在学校开展AI课堂试点", "edu"),
+    ("需要海洋监测数据做渔业预报", "ocean"),
+    ("寻求天使轮融资", "finreg"),
+    ("需要养老院场景测试陪护机器人", "civil"),
+    ("希望景区开放智慧旅游导览试点", "culture"),
+])
+def test_cold_start_lead(router: Router, text: str, lead: str) -> None:
+    routing = router.route(text)
+    assert routing.lead is not None and routing.lead.id == lead, routing.targets
+
+
+def test_explicit_mention_wins(router: Router) -> None:
+    routing = router.route("需要开放测试路段，希望交通局支持")
+    assert routing.lead and routing.lead.id == "transport"
+
+
+def test_funding_brings_in_funds_and_district_is_brought_in(router: Router) -> None:
+    routing = router.route("我们在崂山区做新材料，寻求天使轮融资")
+    kinds = {t.kind for t in routing.targets}
+    ids = {t.id for t in routing.targets}
+    assert "fund" in kinds and "laoshan" in ids and "finreg" in ids
+    assert [t.role for t in routing.targets].count("lead") == 1
+    scores = [t.score for t in routing.targets if t.role == "assist"]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_nothing_fits_goes_to_the_programme_owner(router: Router) -> None:
+    routing = router.route("嗯")
+    assert routing.lead and routing.lead.id == "ndrc" and not routing.is_need
+
+
+def test_domain_words_are_kept_whole() -> None:
+    words = Segmenter().cut("我们想做车路协同和液体活检的场景开放")
+    assert "车路协同" in words and "液体活检" in words and "场景开放" in words
+
+
+def test_route_command_line() -> None:
+    result = subprocess.run([sys.executable, "-m", "nlp", "route"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120,
+                            input="希望对接医院开展癌症早筛试点\n\n收到\n")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 0 and len(lines) == 2
+    first = lines[0]
+    assert set(first) == {"text", "is_need", "need_type", "targets"} and first["is_need"] is True
+    assert first["targets"][0]["id"] == "health" and first["targets"][0]["role"] == "lead"
+    assert set(first["targets"][0]) == {"id", "name", "kind", "role", "score"}
+    assert lines[1]["is_need"] is False

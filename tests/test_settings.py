@@ -1,0 +1,77 @@
+"""Settings: defaults, .env, one clear line and exit status 2 for a bad one, token never shown."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.settings import RedactingFilter, SettingsError, load_settings
+
+TOKEN = "123456789:AAH-secret_part_of_the_token_abcdefghij"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_defaults_and_values() -> None:
+    s = load_settings({"BOT_TOKEN": TOKEN}, env_file=None)
+    assert s.bot_api_url == "https://api.telegram.org/bot"
+    assert str(s.database_path) == "data/matchbot.sqlite3"
+    assert s.admin_ids == frozenset() and s.timezone.key == "Asia/Shanghai" and s.log_level == "INFO"
+    s = load_settings({"BOT_TOKEN": TOKEN, "ADMIN_IDS": " 1, 22 ,333,", "TIMEZONE": "UTC",
+                       "LOG_LEVEL": "debug", "BOT_API_URL": "http://127.0.0.1:8081/bot"}, env_file=None)
+    assert s.admin_ids == frozenset({1, 22, 333}) and s.timezone.key == "UTC" and s.log_level == "DEBUG"
+    assert s.is_admin(22) and not s.is_admin(2) and not s.is_admin(None)
+
+
+def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"BOT_TOKEN={TOKEN}\nADMIN_IDS=5\nTIMEZONE=Asia/Tokyo\n", encoding="utf-8")
+    s = load_settings({"ADMIN_IDS": "6"}, env_file=env_file)
+    assert s.bot_token == TOKEN and s.admin_ids == frozenset({6}) and s.timezone.key == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize(("env", "name"), [
+    ({}, "BOT_TOKEN"),
+    ({"BOT_TOKEN": "not-a-token"}, "BOT_TOKEN"),
+    ({"BOT_TOKEN": TOKEN, "BOT_API_URL": "ftp://x"}, "BOT_API_URL"),
+    ({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "12,abc"}, "ADMIN_IDS"),
+    ({"BOT_TOKEN": TOKEN, "TIMEZONE": "Mars/Olympus"}, "TIMEZONE"),
+    ({"BOT_TOKEN": TOKEN, "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+])
+def test_bad_settings_name_the_setting(env: dict[str, str], name: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(env, env_file=None)
+    assert str(raised.value).startswith(name)
+
+
+def test_token_is_not_in_repr() -> None:
+    s = load_settings({"BOT_TOKEN": TOKEN}, env_file=None)
+    assert "secret_part" not in repr(s) and "secret_part" not in str(s)
+
+
+def test_redacting_filter_hides_the_token() -> None:
+    record = logging.LogRecord("httpx", logging.INFO, __file__, 1,
+                               "POST https://api.telegram.org/bot%s/getMe", (TOKEN,), None)
+    RedactingFilter(TOKEN).filter(record)
+    assert "secret_part" not in record.getMessage() and "<token>" in record.getMessage()
+
+
+@pytest.mark.parametrize(("env", "name"), [
+    ({}, "BOT_TOKEN"),
+    ({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "x"}, "ADMIN_IDS"),
+    ({"BOT_TOKEN": TOKEN, "TIMEZONE": "Nowhere/Land"}, "TIMEZONE"),
+])
+def test_python_m_bot_exits_2_with_one_line(tmp_path: Path, env: dict[str, str], name: str) -> None:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("BOT_TOKEN", "ADMIN_IDS", "TIMEZONE", "BOT_API_URL", "LOG_LEVEL", "DATABASE_PATH")}
+    clean["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run([sys.executable, "-m", "bot"], env={**clean, **env}, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0] and "Traceback" not in result.stderr
+    assert "secret_part" not in result.stderr

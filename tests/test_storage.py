@@ -1,0 +1,88 @@
+"""The database: migrations, WAL, atomic units of work, repositories."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.directory import load_directory
+from bot.matchmaking import seed_directory
+from storage.audit import AuditRepo
+from storage.db import Database, _split_sql, migration_files
+from storage.needs import NeedRepo
+from storage.parties import PartyRepo
+
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(tmp_path: Path):  # type: ignore[no-untyped-def]
+    database = Database(tmp_path / "sub" / "t.sqlite3")
+    await database.open()
+    yield database
+    await database.close()
+
+
+async def test_migrations_set_user_version_and_wal(db: Database) -> None:
+    assert await db.schema_version() == len(migration_files()) >= 1
+    async with db.read() as conn:
+        async with conn.execute("PRAGMA journal_mode") as cur:
+            assert (await cur.fetchone())[0] == "wal"
+    assert await db.migrate() == len(migration_files())  # running again changes nothing
+
+
+async def test_a_unit_of_work_rolls_back_whole(db: Database) -> None:
+    await seed_directory(db, load_directory(), NOW)
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            need = await NeedRepo(conn).add(chat_id=-1, author_id=1, author_name="a", message_id=1,
+                                            text="需要测试道路", need_type="scenario", at=NOW)
+            await NeedRepo(conn).add_route(need.id, "miit", "lead", 0.5, "router", NOW)
+            await AuditRepo(conn).record("need_registered", at=NOW, actor_id=1, need_id=need.id)
+            raise RuntimeError("crash in the middle")
+    async with db.read() as conn:
+        for table in ("needs", "routes"):
+            async with conn.execute(f"SELECT COUNT(*) FROM {table}") as cur:
+                assert (await cur.fetchone())[0] == 0
+        assert await AuditRepo(conn).count("need_registered") == 0
+
+
+async def test_directory_is_seeded_once_and_needs_are_numbered_per_chat(db: Database) -> None:
+    assert await seed_directory(db, load_directory(), NOW) == 53
+    assert await seed_directory(db, load_directory(), NOW) == 0
+    async with db.transaction() as conn:
+        repo = NeedRepo(conn)
+        a1 = await repo.add(chat_id=-1, author_id=1, author_name="a", message_id=1, text="x", need_type="data", at=NOW)
+        b1 = await repo.add(chat_id=-2, author_id=1, author_name="a", message_id=1, text="y", need_type="data", at=NOW)
+        a2 = await repo.add(chat_id=-1, author_id=1, author_name="a", message_id=2, text="z", need_type="data", at=NOW)
+    assert (a1.number, b1.number, a2.number) == (1, 1, 2)
+    async with db.read() as conn:
+        party = await PartyRepo(conn).get("lab_liquidbiopsy")
+        assert party is not None and "液体活检" in party.keywords
+
+
+async def test_commitments_round_trip_dates_and_times(db: Database) -> None:
+    await seed_directory(db, load_directory(), NOW)
+    async with db.transaction() as conn:
+        repo = NeedRepo(conn)
+        need = await repo.add(chat_id=-1, author_id=1, author_name="a", message_id=1, text="x",
+                              need_type="data", at=NOW)
+        made = await repo.add_commitment(need_id=need.id, party_id="transport", user_id=2, text="两周内",
+                                         due_date=date(2026, 12, 11), at=NOW, message_id=3)
+        assert await repo.mark_done(made.id, NOW) and not await repo.mark_done(made.id, NOW)
+        stored = await repo.commitment(made.id)
+    assert stored is not None and stored.due_date == date(2026, 12, 11) and stored.created_at == NOW
+    assert stored.status == "done" and stored.done_at == NOW
+
+
+async def test_naive_times_are_refused(db: Database) -> None:
+    with pytest.raises(ValueError):
+        async with db.transaction() as conn:
+            await AuditRepo(conn).record("x", at=datetime(2026, 1, 1), actor_id=None)
+
+
+def test_sql_splitting_keeps_semicolons_in_comments() -> None:
+    script = "-- a; comment\nCREATE TABLE a (x TEXT); -- b; c\nCREATE TABLE b (y TEXT);\n"
+    assert len(_split_sql(script)) == 2
