@@ -308,15 +308,11 @@ class LocalBotApi:
         if user_id not in self.users:
             raise _ApiError(400, "Bad Request: user not found")
         status = "administrator" if user_id in self.admins.get(chat_id, []) else "member"
-        return {"status": status, "user": self.users[user_id]}
+        return _member(status, self.users[user_id])
 
     async def _m_getChatAdministrators(self, params: dict[str, Any]) -> Any:
         chat_id = _int(params, "chat_id")
-        return [{"status": "administrator", "user": {"id": uid, "is_bot": False, "first_name": str(uid)},
-                 "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
-                 "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
-                 "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
-                 "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False}
+        return [_member("administrator", self.users.get(uid, {"id": uid, "is_bot": False, "first_name": str(uid)}))
                 for uid in self.admins.get(chat_id, [])]
 
     async def _m_getChat(self, params: dict[str, Any]) -> Any:
@@ -424,6 +420,20 @@ def _decode(value: str) -> Any:
     # Keep plain numbers-as-strings (e.g. text "123") as the original string only for text fields;
     # ids come back as ints, which is what the real server accepts as well.
     return decoded if isinstance(decoded, (dict, list, int, bool)) else value
+
+
+_ADMIN_RIGHTS = dict.fromkeys(
+    ("can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+     "can_change_info", "can_invite_users", "can_pin_messages"), True) | dict.fromkeys(
+    ("can_be_edited", "is_anonymous", "can_promote_members", "can_post_stories", "can_edit_stories",
+     "can_delete_stories"), False)
+
+
+def _member(status: str, user: dict[str, Any]) -> dict[str, Any]:
+    member = {"status": status, "user": user}
+    if status == "administrator":
+        member.update(_ADMIN_RIGHTS)
+    return member
 
 
 def _int(params: dict[str, Any], name: str) -> int:

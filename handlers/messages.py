@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.services import BotContext
 from handlers import replies
-from nlp.detect import is_need
+from nlp.detect import is_chat, is_need
 
 
 async def group_text(update: Update, context: BotContext) -> None:
@@ -23,6 +23,8 @@ async def group_text(update: Update, context: BotContext) -> None:
             await replies.set_due_and_confirm(update, context, commitment.id, text)
             return
         need = await mm.need_by_card(message.chat_id, replied.message_id)
+        if need is not None and is_chat(text):
+            return  # "收到" / "好的" under a need is an acknowledgement, not a promise
         if need is not None:
             _, party = await mm.role(user.id)
             if party is not None:

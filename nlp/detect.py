@@ -31,6 +31,12 @@ def meaningful_chars(text: str) -> int:
     return len(_CJK_OR_WORD.findall(text))
 
 
+def is_chat(text: str) -> bool:
+    """Greetings, thanks, acknowledgements, emoji: nothing anyone should act on."""
+    text = text.strip()
+    return meaningful_chars(text) < 2 or bool(_CHAT_ONLY.match(text))
+
+
 def is_need(text: str) -> bool:
     """True when a group message states a need (or asks the group about one)."""
     text = text.strip()

@@ -65,6 +65,9 @@ async def test_claim_commit_done_resolve(served: RunningBot) -> None:
     assert "已经认领" in served.calls_since(mark, "answerCallbackQuery")[0].params["text"]
     assert not served.calls_since(mark, "sendMessage")
 
+    # "收到" under the card is an acknowledgement, not a promise.
+    message = await served.say(LIAISON, "收到！", reply_to=card["message_id"])
+    assert not served.calls_since(message["_calls_from"], "sendMessage")
     # The liaison replies to the card with a promise: dated from the message's own time.
     sent = datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)
     message = await served.say(LIAISON, "两周内开放测试路段", reply_to=card["message_id"], date=sent)
