@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 
 LIAISON_KINDS = frozenset({"department", "district"})
 MEMBER_KINDS = frozenset({"lab", "fund", "bank", "enterprise", "think_tank"})
@@ -13,7 +13,7 @@ PARTY_KINDS = LIAISON_KINDS | MEMBER_KINDS
 NEED_TYPES = ("scenario", "data", "funding", "partnership", "policy", "talent", "space", "other")
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     ADMIN = "admin"
     LIAISON = "liaison"
     MEMBER = "member"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "对接群助手", "username": "matchmaking_test_bot",
             "can_join_groups": True, "can_read_all_group_messages": True, "supports_inline_queries": False}
@@ -400,11 +400,13 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
     if request.content_type == "multipart/form-data":
         reader = await request.multipart()
         async for part in reader:
-            if part.filename:  # type: ignore[union-attr]
-                data = await part.read()  # type: ignore[union-attr]
-                params[part.name] = {"filename": part.filename, "size": len(data), "data": data}  # type: ignore[union-attr]
+            if not isinstance(part, BodyPartReader) or part.name is None:
+                continue
+            if part.filename:
+                data = await part.read()
+                params[part.name] = {"filename": part.filename, "size": len(data), "data": data}
             else:
-                params[part.name] = _decode(await part.text())  # type: ignore[union-attr]
+                params[part.name] = _decode(await part.text())
         return params
     form = await request.post()
     for key, value in form.items():
@@ -430,7 +432,7 @@ _ADMIN_RIGHTS = dict.fromkeys(
 
 
 def _member(status: str, user: dict[str, Any]) -> dict[str, Any]:
-    member = {"status": status, "user": user}
+    member: dict[str, Any] = {"status": status, "user": user}
     if status == "administrator":
         member.update(_ADMIN_RIGHTS)
     return member

@@ -44,9 +44,9 @@ def mention(person: Person) -> str:
 
 def party_line(party: Party, liaisons: Iterable[Person], claimed_by: int | None = None) -> str:
     people = list(liaisons)
-    who = "、".join(mention(p) for p in people) if people else "（暂无绑定联络员）"
+    who = "、".join(mention(p) for p in people) if people else "暂无绑定联络员"
     claimed = " ✅已认领" if claimed_by else ""
-    return f"{escape(party.short_name)} {who}{claimed}"
+    return f"{escape(party.short_name)}（{who}）{claimed}"
 
 
 def need_card(view: NeedView) -> str:
@@ -85,11 +85,11 @@ def claimed(party: Party, person: Person, number: int) -> str:
 
 
 def commitment_logged(commitment: Commitment, party: Party, number: int) -> str:
+    head = (f"📝 已记录承诺 {commitment.id}（需求 #{number}，{escape(party.short_name)}）："
+            f"{escape(snippet(commitment.text))}\n")
     if commitment.due_date:
-        return (f"📝 已记录承诺 {commitment.id}（需求 #{number}，{escape(party.short_name)}）：{escape(snippet(commitment.text))}\n"
-                f"到期日：{commitment.due_date.isoformat()}。兑现后请发送 /done {commitment.id}")
-    return (f"📝 已记录承诺 {commitment.id}（需求 #{number}，{escape(party.short_name)}）：{escape(snippet(commitment.text))}\n"
-            "⚠️ 未识别到完成日期。请回复本消息告知日期（如“12月15日前”“两周内”），"
+        return head + f"到期日：{commitment.due_date.isoformat()}。兑现后请发送 /done {commitment.id}"
+    return (head + "⚠️ 未识别到完成日期。请回复本消息告知日期（如“12月15日前”“两周内”），"
             f"或发送 /due {commitment.id} 日期。")
 
 
@@ -166,7 +166,8 @@ def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz
     ]
     for route in detail.routes:
         state = "" if route.active else "（已转出）"
-        lines.append(f"  · {ROLE_NAMES.get(route.role, route.role)} {escape(names.get(route.party_id, route.party_id))}{state}")
+        name = escape(names.get(route.party_id, route.party_id))
+        lines.append(f"  · {ROLE_NAMES.get(route.role, route.role)} {name}{state}")
     lines.append("<b>认领</b>：" + ("、".join(
         f"{escape(names.get(c.party_id, c.party_id))}（{escape(people.get(c.user_id, str(c.user_id)))}）"
         for c in detail.claims) or "暂无"))
@@ -199,7 +200,8 @@ def overdue(late: list[tuple[Need, Commitment]], undated: list[tuple[Need, Commi
     if late:
         lines.append(f"<b>逾期承诺</b>（{len(late)} 条）")
         lines.extend(f"  · 承诺 {c.id}（需求 #{n.number}）{escape(names.get(c.party_id, c.party_id))}："
-                     f"{escape(snippet(c.text, 40))}，到期 {day(c.due_date)}，逾期 {(today - c.due_date).days} 天"  # type: ignore[operator]
+                     f"{escape(snippet(c.text, 40))}，到期 {day(c.due_date)}，"
+                     f"逾期 {(today - c.due_date).days} 天"  # type: ignore[operator]
                      for n, c in late)
     if undated:
         lines.append(f"<b>未定日期的承诺</b>（{len(undated)} 条）")

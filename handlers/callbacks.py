@@ -9,8 +9,7 @@ from bot.matchmaking import RepeatedUpdate
 from bot.services import BotContext
 from handlers import replies
 from handlers.common import actor_of, answer, edit, edit_markup, parse_number, send, sent_at
-from handlers.keyboards import CANCEL, CLAIM, DECLINE, JOIN, RESOLVE, TRANSFER, need_buttons, parse, \
-    transfer_buttons
+from handlers.keyboards import CANCEL, CLAIM, DECLINE, JOIN, RESOLVE, TRANSFER, need_buttons, parse, transfer_buttons
 
 
 async def on_button(update: Update, context: BotContext) -> None:

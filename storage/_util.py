@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 
 def to_db_time(value: datetime) -> str:
     if value.tzinfo is None:
         raise ValueError("naive datetime given to storage")
-    return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def from_db_time(value: str | None) -> datetime | None:

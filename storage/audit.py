@@ -33,7 +33,7 @@ class AuditRepo:
             ]
 
     async def count(self, kind: str | None = None) -> int:
-        sql, args = "SELECT COUNT(*) FROM events", ()
+        sql, args = "SELECT COUNT(*) FROM events", tuple[str, ...]()
         if kind:
             sql, args = sql + " WHERE kind = ?", (kind,)
         async with self.conn.execute(sql, args) as cur:

@@ -25,9 +25,9 @@ async def client(api: LocalBotApi):  # type: ignore[no-untyped-def]
 
 async def test_form_and_json_bodies(api: LocalBotApi) -> None:
     async with httpx.AsyncClient(trust_env=False) as http:
+        keyboard = json.dumps({"inline_keyboard": [[{"text": "a", "callback_data": "b"}]]})
         form = await http.post(f"{api.base_url}{TOKEN}/sendMessage",
-                               data={"chat_id": str(GROUP), "text": "你好",
-                                     "reply_markup": json.dumps({"inline_keyboard": [[{"text": "a", "callback_data": "b"}]]})})
+                               data={"chat_id": str(GROUP), "text": "你好", "reply_markup": keyboard})
         body = await http.post(f"{api.base_url}{TOKEN}/sendMessage", json={"chat_id": GROUP, "text": "再见"})
         wrong = await http.post(f"{api.base_url}123:wrong/getMe")
         missing = await http.post(f"{api.base_url}{TOKEN}/noSuchMethod")
