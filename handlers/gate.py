@@ -35,14 +35,15 @@ async def before(update: Update, context: BotContext) -> None:
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
         raise ApplicationHandlerStop
-    if chat.type == ChatType.PRIVATE:
-        return  # private chats: commands decide for themselves what they allow
-    if await mm.is_served(chat.id):
-        return
     command = _command(update)
     if command in OPEN_COMMANDS:
         return
-    if command is not None and user is not None and mm.is_admin(user.id):
+    if chat.type == ChatType.PRIVATE:
+        if user is not None and mm.is_admin(user.id):
+            return  # an admin's private chat: commands decide for themselves what they allow
+    elif await mm.is_served(chat.id):
+        return
+    if chat.type != ChatType.PRIVATE and command is not None and user is not None and mm.is_admin(user.id):
         await mm.serve_chat(chat.id, chat.title, actor_of(user), sent_at(update), None)
         return
     await mm.mark_handled(update.update_id, sent_at(update))

@@ -146,10 +146,18 @@ async def test_private_chat_answers_only_start_and_help(bot: RunningBot) -> None
     mark = len(bot.api.calls)
     await bot.say(STRANGER, NEED, chat_id=private)
     assert not bot.calls_since(mark, "sendMessage")
-    await bot.say(STRANGER, "/needs", chat_id=private)
-    assert "仅限管理员" in bot.last_text()
-    await bot.say(STRANGER, "/need 需要测试道路", chat_id=private)
+    for command in ("/needs", "/need 需要测试道路", "/parties", "/join 交通局", "/done 1"):
+        await bot.say(STRANGER, command, chat_id=private)
+    assert not bot.calls_since(mark, "sendMessage")  # ignored on purpose
+    # An admin's private chat takes the commands that make sense there.
+    admin_chat = ADMIN["id"]
+    bot.api.chat(admin_chat, "张处", kind="private")
+    await bot.say(ADMIN, "/parties", chat_id=admin_chat)
+    assert "对接名录" in bot.last_text()
+    await bot.say(ADMIN, "/needs", chat_id=admin_chat)
     assert "请在对接群中使用" in bot.last_text()
+    await bot.say(ADMIN, "/help", chat_id=admin_chat)
+    assert "/route" in bot.last_text()
 
 
 async def test_telegram_errors_do_not_lose_a_need(served: RunningBot) -> None:
