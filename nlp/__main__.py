@@ -15,7 +15,17 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     route = commands.add_parser("route", help="route messages read from stdin, one per line")
     route.add_argument("--directory", help="directory JSON file (default: the shipped one)")
+    evaluate = commands.add_parser("evaluate", help="train on one labelled CSV, report on another")
+    evaluate.add_argument("--train", required=True, help="CSV with columns text,label")
+    evaluate.add_argument("--test", required=True, help="CSV with columns text,label")
     args = parser.parse_args(argv)
+
+    if args.command == "evaluate":
+        from nlp.evaluate import evaluate as run_evaluation
+        from nlp.segment import Segmenter
+
+        run_evaluation(args.train, args.test, Segmenter().cut, sys.stdout)
+        return 0
 
     if args.command == "route":
         router = Router(load_directory(args.directory))
