@@ -1,12 +1,24 @@
-"""Need detection (need vs chat) and need type, by explicit rules.
+"""Need detection (need vs chat) and need type.
 
-Issue "Routing that is measured" replaces these rules with trained models; the functions keep
-their signatures so callers do not change.
+Detection is a logistic regression over the router's TF-IDF features, trained on the labelled set
+shipped in nlp/data (needs: domain_needs.csv; chat: chat.csv), behind two rules that need no model:
+too little text, or nothing but greetings, thanks and acknowledgements, is never a need.
+Need type is still a rule table (cue words per type).
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import math
 import re
+from collections.abc import Callable, Sequence
+from importlib import resources
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from nlp.features import Features
 
 _CJK_OR_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _STRONG_CUES = (
@@ -14,6 +26,9 @@ _STRONG_CUES = (
     "能不能", "可否", "是否可以", "可不可以", "有没有", "谁能", "哪里可以", "哪个部门", "哪家", "求助",
     "求推荐", "缺少", "缺乏", "征集", "请问", "怎么申请", "如何申请", "想对接", "求", "找一", "找个", "找家",
 )
+# "想 + an action" states an intention to act: 想在…试点, 想接入…, 想参与…
+_WANT = r"想(在|把|进入|参与|试用|接入|获取|申报|申请|揭榜|和|与|跟|找|做|推广|对接|了解|要|借助|引进|落户|部署|开展)"
+_STRONG = re.compile("|".join(re.escape(c) for c in _STRONG_CUES) + "|" + _WANT)
 _WEAK_CUES = ("对接", "合作", "协调", "帮忙", "帮助", "开放", "提供", "融资", "支持", "落地", "试点", "引进")
 _CHAT_OPENERS = (
     "谢谢", "感谢", "多谢", "收到", "好的", "明白", "了解", "嗯", "哈哈", "辛苦", "欢迎", "大家好", "你好",
@@ -38,14 +53,18 @@ def is_chat(text: str) -> bool:
 
 
 def is_need(text: str) -> bool:
-    """True when a group message states a need (or asks the group about one)."""
+    """The rule-only detector: cue words. Kept as the fallback and as a feature of the model."""
     text = text.strip()
     if meaningful_chars(text) < MIN_NEED_CHARS:
         return False  # empty, emoji, "收到", "好的谢谢"
     if _CHAT_ONLY.match(text):
         return False
-    strong = any(cue in text for cue in _STRONG_CUES)
-    if strong:
+    return _has_cue(text)
+
+
+def _has_cue(text: str) -> bool:
+    """Cue words of a need (the rule part of is_need, after the length and chat checks)."""
+    if _STRONG.search(text):
         return True
     if text.startswith(_CHAT_OPENERS):
         return False  # "感谢交通局的支持" is thanks, not a need
@@ -66,11 +85,75 @@ NEED_TYPE_CUES: dict[str, tuple[str, ...]] = {
 }
 
 
+_TYPE_OF_CUE = {cue: kind for kind, cues in reversed(NEED_TYPE_CUES.items()) for cue in cues}
+_TYPE_CUE = re.compile("|".join(re.escape(c) for c in sorted(_TYPE_OF_CUE, key=len, reverse=True)))
+_TYPE_ORDER = {kind: i for i, kind in enumerate(NEED_TYPE_CUES)}
+
+
 def need_type(text: str) -> str:
-    """scenario, data, funding, partnership, policy, talent, space or other."""
-    best, best_hits = "other", 0
-    for kind, cues in NEED_TYPE_CUES.items():  # dict order is the tie-break priority
-        hits = sum(text.count(cue) for cue in cues)
-        if hits > best_hits:
-            best, best_hits = kind, hits
-    return best
+    """scenario, data, funding, partnership, policy, talent, space or other: the type with most cue
+    words (longest cue wins where cues overlap); ties go to the type listed first."""
+    hits: dict[str, int] = {}
+    for match in _TYPE_CUE.finditer(text):
+        kind = _TYPE_OF_CUE[match.group(0)]
+        hits[kind] = hits.get(kind, 0) + 1
+    if not hits:
+        return "other"
+    return max(hits, key=lambda kind: (hits[kind], -_TYPE_ORDER[kind]))
+
+
+def shipped_examples() -> tuple[list[str], list[int]]:
+    """The labelled need/chat set in nlp/data: (texts, 1 = need / 0 = chat)."""
+    data = resources.files("nlp").joinpath("data")
+    needs = [r["text"] for r in csv.DictReader(io.StringIO(data.joinpath("domain_needs.csv").read_text("utf-8")))]
+    chat = [r["text"] for r in csv.DictReader(io.StringIO(data.joinpath("chat.csv").read_text("utf-8")))]
+    return needs + chat, [1] * len(needs) + [0] * len(chat)
+
+
+class NeedDetector:
+    """need vs chat: rules first, then a trained model over words and characters plus the cue rule."""
+
+    THRESHOLD = 0.5
+
+    def __init__(self, cut: Callable[[str], list[str]], features: Features | None = None) -> None:
+        """With ``features`` already fitted (the router's shared space), only the model is fitted."""
+        self.cut = cut
+        self._shared = features is not None
+        self.features = features or Features()
+        self._weights = np.zeros(0)
+        self._bias = 0.0
+        self._cue_weight = 0.0
+
+    @classmethod
+    def default(cls, cut: Callable[[str], list[str]]) -> NeedDetector:
+        texts, labels = shipped_examples()
+        return cls(cut).fit(texts, labels)
+
+    def fit(self, texts: Sequence[str], labels: Sequence[int]) -> NeedDetector:
+        tokens = [self.cut(t) for t in texts]
+        fitted = self.features.matrix(texts, tokens) if self._shared else self.features.fit(texts, tokens)
+        matrix = fitted.toarray()
+        cues = np.array([[1.0 if is_need(t) else 0.0] for t in texts])
+        model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
+        model.fit(np.hstack([matrix, cues]), list(labels))
+        self._weights = np.asarray(model.coef_[0][:-1], dtype=np.float64)
+        self._cue_weight = float(model.coef_[0][-1])
+        self._bias = float(model.intercept_[0])
+        return self
+
+    def probability_of(self, text: str, columns: np.ndarray, values: np.ndarray, cue: bool | None = None) -> float:
+        has_cue = is_need(text) if cue is None else cue
+        margin = float(self._weights[columns] @ values) + self._bias + (self._cue_weight if has_cue else 0.0)
+        return 1.0 / (1.0 + math.exp(-margin))
+
+    def is_need(self, text: str, tokens: Sequence[str] | None = None) -> bool:
+        if meaningful_chars(text) < MIN_NEED_CHARS or is_chat(text):
+            return False
+        columns, values = self.features.one(text, self.cut(text) if tokens is None else tokens)
+        return self.probability_of(text, columns, values) >= self.THRESHOLD
+
+    def is_need_of(self, text: str, columns: np.ndarray, values: np.ndarray) -> bool:
+        """The same decision from an already computed feature vector."""
+        if meaningful_chars(text) < MIN_NEED_CHARS or _CHAT_ONLY.match(text.strip()):
+            return False
+        return self.probability_of(text, columns, values, _has_cue(text)) >= self.THRESHOLD

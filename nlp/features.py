@@ -75,14 +75,13 @@ class Features:
         for block, terms in enumerate((word_terms(tokens), char_terms(text))):
             index, idf = self._index[block], self._idf[block]
             offset = 0 if block == 0 else self._offset
-            block_columns, block_values = [], []
-            for term, count in Counter(terms).items():
-                column = index.get(term)
-                if column is not None:
-                    block_columns.append(offset + column)
-                    block_values.append(idf[column] if count == 1 else (1.0 + log(count)) * idf[column])
-            norm = math.sqrt(math.fsum(v * v for v in block_values))
-            if norm:
-                columns.extend(block_columns)
-                values.extend(v / norm for v in block_values)
-        return np.asarray(columns, dtype=np.int64), np.asarray(values, dtype=np.float64)
+            found = [(column, count) for term, count in Counter(terms).items()
+                     if (column := index.get(term)) is not None]
+            if not found:
+                continue
+            weights = [idf[c] if n == 1 else (1.0 + log(n)) * idf[c] for c, n in found]
+            norm = math.hypot(*weights)
+            columns.extend(c + offset for c, _ in found)
+            values.extend(w / norm for w in weights)
+        return np.fromiter(columns, dtype=np.int64, count=len(columns)), \
+            np.fromiter(values, dtype=np.float64, count=len(values))

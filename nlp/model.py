@@ -17,16 +17,18 @@ SVM_C = 1.0  # chosen on the Teddy split (full text and titles), see README perf
 
 
 class TextModel:
-    def __init__(self, cut: Callable[[str], list[str]]) -> None:
+    def __init__(self, cut: Callable[[str], list[str]], features: Features | None = None) -> None:
+        """With ``features`` already fitted (the router's shared space), only the SVM is fitted."""
         self.cut = cut
-        self.features = Features()
+        self._shared = features is not None
+        self.features = features or Features()
         self.labels: list[str] = []
         self._weights = np.zeros((0, 0))
         self._bias = np.zeros(0)
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> TextModel:
         tokens = [self.cut(t) for t in texts]
-        matrix = self.features.fit(texts, tokens)
+        matrix = self.features.matrix(texts, tokens) if self._shared else self.features.fit(texts, tokens)
         classes = sorted(set(labels))
         if len(classes) < 2:
             raise ValueError("a classifier needs at least two labels")
@@ -41,7 +43,10 @@ class TextModel:
 
     def decision(self, text: str, tokens: Sequence[str] | None = None) -> np.ndarray:
         """Margins for every label (in ``self.labels`` order)."""
-        columns, values = self.features.one(text, self.cut(text) if tokens is None else tokens)
+        return self.decision_of(*self.features.one(text, self.cut(text) if tokens is None else tokens))
+
+    def decision_of(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Margins from an already computed feature vector (columns, values)."""
         return self._weights[:, columns] @ values + self._bias
 
     def predict(self, texts: Sequence[str]) -> list[str]:
@@ -50,11 +55,9 @@ class TextModel:
         scores = matrix @ self._weights.T + self._bias
         return [self.labels[i] for i in np.asarray(scores).argmax(axis=1)]
 
-    def probabilities(self, text: str, tokens: Sequence[str] | None = None, sharpness: float = 3.0) -> np.ndarray:
+    def probabilities_of(self, columns: np.ndarray, values: np.ndarray, sharpness: float = 3.0) -> np.ndarray:
         """Margins turned into a distribution (softmax); sharper for larger margins."""
-        margins = self.decision(text, tokens) * sharpness
-        exp = np.exp(margins - margins.max())
-        return exp / exp.sum()
+        return softmax(self.decision_of(columns, values), 1.0 / sharpness)
 
 
 def softmax(values: np.ndarray, temperature: float) -> np.ndarray:
