@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,12 +23,12 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.directory import load_directory
+from bot.learning import Learner, build_router
 from bot.matchmaking import Matchmaking, load_parties, seed_directory
 from bot.services import BotContext, BotData, Services
 from bot.settings import Settings
 from handlers import callbacks, commands, gate, members, messages
 from handlers.errors import on_error
-from nlp.router import Router
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -83,7 +82,7 @@ def register_handlers(application: Application) -> None:
         "need": commands.need, "needs": commands.needs, "status": commands.status,
         "route": commands.route, "resolve": commands.resolve, "overdue": commands.overdue,
         "bind": commands.bind, "join": commands.join, "commit": commands.commit,
-        "due": commands.due, "done": commands.done,
+        "due": commands.due, "done": commands.done, "triage": commands.triage,
     }
     for name, callback in command_handlers.items():
         application.add_handler(CommandHandler(name, callback, filters=not_edited))
@@ -108,14 +107,14 @@ def _post_init(settings: Settings, directory_path: Path | None):  # type: ignore
             if seeded:
                 log.info("directory loaded into a new database: %d parties", seeded)
             parties = await load_parties(db)
-            # jieba and scikit-learn load off the event loop.
-            router = await asyncio.to_thread(Router, parties)
+            # The dictionary and the models load off the event loop, with every labelled example.
+            router = await build_router(db, parties)
         except BaseException:
             await db.close()
             raise
         application.bot_data.services = Services(
             settings=settings, db=db,
-            matchmaking=Matchmaking(db, router, settings.admin_ids, settings.timezone))
+            matchmaking=Matchmaking(db, Learner(db, router), settings.admin_ids, settings.timezone))
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMAND_MENU])
         log.info("bot ready: %d parties, database %s", len(parties), settings.database_path)
 
@@ -125,5 +124,6 @@ def _post_init(settings: Settings, directory_path: Path | None):  # type: ignore
 async def _post_shutdown(application: Application) -> None:
     services = application.bot_data.services
     if services is not None:
+        await services.matchmaking.learner.idle()
         await services.db.close()
         application.bot_data.services = None

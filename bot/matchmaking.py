@@ -30,10 +30,12 @@ from bot.domain import (
     may_resolve,
     role_of,
 )
+from bot.learning import Learner
 from nlp.dates import parse_due
 from nlp.router import Router
 from storage.audit import AuditRepo
 from storage.db import Database
+from storage.learning import LearningRepo
 from storage.needs import NeedRepo
 from storage.parties import PartyRepo
 from storage.people import PeopleRepo
@@ -57,6 +59,7 @@ class NeedView:
 
     need: Need
     routed: tuple[RoutedParty, ...]
+    triage: tuple[Party, ...] = ()  # the router was unsure: an admin picks the lead from these
 
     @property
     def lead(self) -> RoutedParty | None:
@@ -97,11 +100,16 @@ class Actor:
 
 
 class Matchmaking:
-    def __init__(self, db: Database, router: Router, admin_ids: frozenset[int], timezone: tzinfo) -> None:
+    def __init__(self, db: Database, learner: Learner, admin_ids: frozenset[int], timezone: tzinfo) -> None:
         self.db = db
-        self.router = router
+        self.learner = learner
         self.admin_ids = admin_ids
         self.timezone = timezone
+
+    @property
+    def router(self) -> Router:
+        """The current model; a refit replaces it between two updates."""
+        return self.learner.router
 
     # --- units of work -------------------------------------------------------------------
 
@@ -254,10 +262,14 @@ class Matchmaking:
             need = await needs.add(chat_id=chat_id, author_id=author.user_id, author_name=author.display_name,
                                    message_id=message_id, text=text, need_type=routing.need_type, at=at)
             for target in routing.targets:
+                if target.role == "lead" and not routing.confident:
+                    continue  # unsure: no confident wrong guess in the group; an admin picks the lead
                 await needs.add_route(need.id, target.id, target.role, target.score, "router", at)
+            if not routing.confident:
+                await LearningRepo(conn).open_triage(need.id, list(routing.suggestions), routing.confidence, at)
             await AuditRepo(conn).record(
                 "need_registered", at=at, actor_id=author.user_id, chat_id=chat_id, need_id=need.id,
-                number=need.number, need_type=need.need_type,
+                number=need.number, need_type=need.need_type, confident=routing.confident,
                 routes=[f"{t.role}:{t.id}" for t in routing.targets])
             view = await self._view(conn, need)
         return Outcome("ok", view=view, need=need)
@@ -283,7 +295,9 @@ class Matchmaking:
             if party is not None:
                 routed.append(RoutedParty(route, party, tuple(liaisons.get(route.party_id, [])),
                                           claims.get(route.party_id)))
-        return NeedView(need, tuple(routed))
+        suggestions = await LearningRepo(conn).triage_of(need.id) or []
+        triage = [p for p in [await parties.get(s) for s in suggestions] if p is not None]
+        return NeedView(need, tuple(routed), tuple(triage))
 
     async def need_by_number(self, chat_id: int, number: int) -> Need | None:
         async with self.db.read() as conn:
@@ -331,6 +345,8 @@ class Matchmaking:
             await AuditRepo(conn).record("claimed", at=at, actor_id=actor.user_id, chat_id=need.chat_id,
                                          need_id=need.id, party_id=binding.party_id)
             view = await self._view(conn, need)
+        if party is not None and party.kind == "department":
+            self.learner.schedule()
         return Outcome("ok", view=view, need=need, party=party)
 
     async def decline_options(self, need_id: int, actor: Actor) -> Outcome:
@@ -381,8 +397,11 @@ class Matchmaking:
                                          need_id=need.id,
                                          from_party=declining.party_id if declining else None,
                                          to_party=target.id)
+            if role == "lead":
+                await LearningRepo(conn).settle_triage(need.id, actor.user_id, at)
             view = await self._view(conn, need)
             from_party = await parties.get(declining.party_id) if declining else None
+        self.learner.schedule()
         return Outcome("ok", view=view, need=need, party=target, options=(from_party,) if from_party else ())
 
     async def resolve(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
@@ -427,11 +446,46 @@ class Matchmaking:
             await needs.add_correction(need_id=need.id, text=need.text,
                                        from_party=old_lead.party_id if old_lead else None, to_party=party.id,
                                        kind="reroute", actor_id=admin.user_id, at=at)
+            await LearningRepo(conn).settle_triage(need.id, admin.user_id, at)
             await AuditRepo(conn).record("rerouted", at=at, actor_id=admin.user_id, chat_id=chat_id,
                                          need_id=need.id, from_party=old_lead.party_id if old_lead else None,
                                          to_party=party.id)
             view = await self._view(conn, need)
+        self.learner.schedule()
         return Outcome("ok", view=view, need=need, party=party)
+
+    async def assign(self, need_id: int, admin: Actor, party_id: str, at: datetime,
+                     update_id: int | None) -> Outcome:
+        """An admin picks the lead of a need the router was unsure about (a triage button)."""
+        if not self.is_admin(admin.user_id):
+            return Outcome("not_admin")
+        async with self._unit(update_id, at) as conn:
+            needs, learning = NeedRepo(conn), LearningRepo(conn)
+            need = await needs.get(need_id)
+            party = await PartyRepo(conn).get(party_id)
+            if need is None or party is None:
+                return Outcome("missing")
+            if await learning.triage_of(need.id) is None:
+                return Outcome("already_decided", need=need, party=party)
+            await needs.add_route(need.id, party.id, "lead", 1.0, "admin", at)
+            await needs.add_correction(need_id=need.id, text=need.text, from_party=None, to_party=party.id,
+                                       kind="reroute", actor_id=admin.user_id, at=at)
+            await learning.settle_triage(need.id, admin.user_id, at)
+            await AuditRepo(conn).record("assigned", at=at, actor_id=admin.user_id, chat_id=need.chat_id,
+                                         need_id=need.id, to_party=party.id)
+            view = await self._view(conn, need)
+        self.learner.schedule()
+        return Outcome("ok", view=view, need=need, party=party)
+
+    async def triage_queue(self, chat_id: int) -> list[NeedView]:
+        async with self.db.read() as conn:
+            waiting = await LearningRepo(conn).waiting(chat_id)
+            views = []
+            for need_id, _ in waiting:
+                need = await NeedRepo(conn).get(need_id)
+                if need is not None:
+                    views.append(await self._view(conn, need))
+            return views
 
     # --- commitments ---------------------------------------------------------------------
 

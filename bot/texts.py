@@ -26,6 +26,7 @@ EVENT_NAMES = {
 }
 
 BUTTON_CLAIM = "认领"
+BUTTON_ASSIGN = "指派 {name}"
 BUTTON_DECLINE = "转交"
 BUTTON_RESOLVE = "已解决"
 BUTTON_CANCEL = "取消"
@@ -57,6 +58,9 @@ def need_card(view: NeedView) -> str:
     ]
     if view.lead:
         lines.append(f"牵头部门：{party_line(view.lead.party, view.lead.liaisons, view.lead.claimed_by)}")
+    elif view.triage:
+        names = "、".join(escape(p.short_name) for p in view.triage)
+        lines.append(f"牵头部门：待管理员确认（建议：{names}）")
     else:
         lines.append("牵头部门：待管理员指定")
     assists = view.assists
@@ -112,6 +116,20 @@ def resolved(number: int) -> str:
 
 def rerouted(number: int, party: Party, view: NeedView) -> str:
     return f"🔀 需求 #{number} 已改由 {escape(party.short_name)} 牵头（已记录为路由纠正）。\n\n" + need_card(view)
+
+
+def assigned(number: int, party: Party) -> str:
+    return f"📌 管理员已指定 {escape(party.short_name)} 牵头需求 #{number}。"
+
+
+def triage_list(views: list[NeedView]) -> str:
+    if not views:
+        return "没有待确认牵头部门的需求。"
+    lines = [f"<b>待确认牵头部门的需求</b>（{len(views)} 条，点下方按钮指派）"]
+    for view in views:
+        names = "、".join(p.short_name for p in view.triage)
+        lines.append(f"#{view.need.number} {escape(snippet(view.need.text, 40))} — 建议：{escape(names)}")
+    return fit(lines, "…")
 
 
 def declined(number: int, from_party: Party | None, to_party: Party) -> str:
@@ -292,6 +310,7 @@ HELP_ADMIN = [
     ("/route 编号 单位", "改派牵头部门（记录为路由纠正）"),
     ("/resolve 编号", "标记需求已解决"),
     ("/overdue", "查看逾期和未定日期的承诺"),
+    ("/triage", "待确认牵头部门的需求（机器人拿不准的）"),
     ("/bind 用户ID 单位", "绑定联络员或成员"),
 ]
 

@@ -9,7 +9,18 @@ from bot.matchmaking import RepeatedUpdate
 from bot.services import BotContext
 from handlers import replies
 from handlers.common import actor_of, answer, edit, edit_markup, parse_number, send, sent_at
-from handlers.keyboards import CANCEL, CLAIM, DECLINE, JOIN, RESOLVE, TRANSFER, need_buttons, parse, transfer_buttons
+from handlers.keyboards import (
+    ASSIGN,
+    CANCEL,
+    CLAIM,
+    DECLINE,
+    JOIN,
+    RESOLVE,
+    TRANSFER,
+    need_buttons,
+    parse,
+    transfer_buttons,
+)
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -32,6 +43,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             await _cancel(update, context, ident)
         elif action == RESOLVE and len(parts) == 2:
             await _resolve(update, context, ident)
+        elif action == ASSIGN and len(parts) == 3:
+            await _assign(update, context, ident, parts[2])
         elif action == JOIN and len(parts) == 3 and parts[2] in ("y", "n"):
             await _decide_join(update, context, ident, parts[2] == "y")
         else:
@@ -77,6 +90,18 @@ async def _transfer(update: Update, context: BotContext, need_id: int, party_id:
     from_party = outcome.options[0] if outcome.options else None
     await send(context, outcome.view.need.chat_id,
                texts.declined(outcome.view.need.number, from_party, outcome.party),
+               reply_to=outcome.view.need.bot_message_id)
+
+
+async def _assign(update: Update, context: BotContext, need_id: int, party_id: str) -> None:
+    outcome = await context.matchmaking.assign(need_id, actor_of(update.effective_user), party_id,  # type: ignore[arg-type]
+                                               sent_at(update), update.update_id)
+    if not outcome.ok or outcome.view is None or outcome.party is None:
+        await answer(update, replies.refusal(outcome), alert=True)
+        return
+    await answer(update, "已指派")
+    await replies.refresh_card(context, outcome.view)
+    await send(context, outcome.view.need.chat_id, texts.assigned(outcome.view.need.number, outcome.party),
                reply_to=outcome.view.need.bot_message_id)
 
 

@@ -11,7 +11,7 @@ from bot.matchmaking import Outcome, RepeatedUpdate
 from bot.services import BotContext
 from handlers import replies
 from handlers.common import actor_of, is_group, parse_number, reply, sent_at
-from handlers.keyboards import join_buttons, need_buttons
+from handlers.keyboards import join_buttons, need_buttons, triage_buttons
 
 
 def _args_text(update: Update) -> str:
@@ -149,6 +149,13 @@ async def overdue(update: Update, context: BotContext) -> None:
     now = sent_at(update)
     late, undated = await mm.overdue(update.effective_chat.id, now)  # type: ignore[union-attr]
     await reply(update, texts.overdue(late, undated, await mm.party_names(), mm.local_day(now)))
+
+
+async def triage(update: Update, context: BotContext) -> None:
+    if await _refuse_unless_admin(update, context) or await _refuse_unless_group(update):
+        return
+    views = await context.matchmaking.triage_queue(update.effective_chat.id)  # type: ignore[union-attr]
+    await reply(update, texts.triage_list(views), triage_buttons(views))
 
 
 async def bind(update: Update, context: BotContext) -> None:

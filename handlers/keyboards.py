@@ -8,18 +8,30 @@ from bot import texts
 from bot.domain import Party
 from bot.matchmaking import NeedView
 
-CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN = "claim", "decline", "xfer", "solve", "cancel", "join"
+CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN = (
+    "claim", "decline", "xfer", "solve", "cancel", "join", "assign")
 
 
 def need_buttons(view: NeedView) -> InlineKeyboardMarkup | None:
     if view.need.status != "open":
         return None
     need_id = view.need.id
-    return InlineKeyboardMarkup([[
+    rows = []
+    if view.lead is None and view.triage:  # admins pick the lead among the router's suggestions
+        rows.append([InlineKeyboardButton(texts.BUTTON_ASSIGN.format(name=p.short_name),
+                                          callback_data=f"{ASSIGN}:{need_id}:{p.id}") for p in view.triage])
+    rows.append([
         InlineKeyboardButton(texts.BUTTON_CLAIM, callback_data=f"{CLAIM}:{need_id}"),
         InlineKeyboardButton(texts.BUTTON_DECLINE, callback_data=f"{DECLINE}:{need_id}"),
         InlineKeyboardButton(texts.BUTTON_RESOLVE, callback_data=f"{RESOLVE}:{need_id}"),
-    ]])
+    ])
+    return InlineKeyboardMarkup(rows)
+
+
+def triage_buttons(views: list[NeedView]) -> InlineKeyboardMarkup | None:
+    rows = [[InlineKeyboardButton(f"#{v.need.number} {p.short_name}", callback_data=f"{ASSIGN}:{v.need.id}:{p.id}")
+             for p in v.triage] for v in views[:10] if v.triage]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def transfer_buttons(need_id: int, options: tuple[Party, ...]) -> InlineKeyboardMarkup:

@@ -11,6 +11,14 @@ from nlp.router import Router
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except (ValueError, OSError) as exc:  # a bad file: one clear line, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nlp", description="对接群助手 text tools")
     commands = parser.add_subparsers(dest="command", required=True)
     route = commands.add_parser("route", help="route messages read from stdin, one per line")
@@ -18,7 +26,19 @@ def main(argv: list[str] | None = None) -> int:
     evaluate = commands.add_parser("evaluate", help="train on one labelled CSV, report on another")
     evaluate.add_argument("--train", required=True, help="CSV with columns text,label")
     evaluate.add_argument("--test", required=True, help="CSV with columns text,label")
+    train = commands.add_parser("train", help="import historical routed needs (text,label = party id)")
+    train.add_argument("--data", required=True, help="CSV with columns text,label")
+    train.add_argument("--database", help="the bot's database (default: $DATABASE_PATH or data/matchbot.sqlite3)")
     args = parser.parse_args(argv)
+
+    if args.command == "train":
+        import asyncio
+        import os
+
+        from nlp.training import import_examples
+
+        database = args.database or os.environ.get("DATABASE_PATH") or "data/matchbot.sqlite3"
+        return asyncio.run(import_examples(args.data, database, sys.stdout))
 
     if args.command == "evaluate":
         from nlp.evaluate import evaluate as run_evaluation

@@ -27,12 +27,12 @@ def domain_words() -> list[str]:
     return [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
 
 
-def _engine() -> tuple[Callable[[str], list[str]], Callable[[str], None], str]:
+def _engine() -> tuple[Callable[[str], list[str]], Callable[[str], object], str]:
     try:
         import rjieba
 
         jieba_rs = rjieba.Jieba()
-        return jieba_rs.cut, lambda w: jieba_rs.add_word(w, DOMAIN_WORD_FREQ, None), "rjieba"
+        return (lambda text: jieba_rs.cut(text)), lambda w: jieba_rs.add_word(w, DOMAIN_WORD_FREQ, None), "rjieba"
     except ImportError:  # pragma: no cover - only where rjieba has no wheel
         import jieba
 
@@ -47,13 +47,16 @@ class Segmenter:
 
     def __init__(self, extra_words: Iterable[str] = ()) -> None:
         self._cut, self._add, self.engine = _engine()
+        self._known: set[str] = set()
         self.add_words([*domain_words(), *extra_words])
 
     def add_words(self, words: Iterable[str]) -> None:
+        """Add dictionary words; words added before are skipped (a refit adds nothing new)."""
         for word in words:
             word = word.strip()
-            if len(word) >= 2 and " " not in word:
+            if len(word) >= 2 and " " not in word and word not in self._known:
                 self._add(word)
+                self._known.add(word)
 
     def cut(self, text: str) -> list[str]:
         """All words, punctuation and spaces removed."""

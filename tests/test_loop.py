@@ -115,7 +115,7 @@ async def test_undated_promise_asks_for_a_date(served: RunningBot) -> None:
 
 
 async def test_decline_hands_over_and_is_a_correction(served: RunningBot) -> None:
-    card = await post_need(served, "我们做智慧停车，需要在市南区找几个公共停车场做试点")
+    card = await post_need(served, "我们做智慧停车，希望城管局支持在市南区找几个公共停车场做试点")
     need_id = int(buttons(card)[0].split(":")[1])
     # A liaison of a party that is not routed cannot hand it over.
     mark = await served.press(LIAISON, card["message_id"], f"decline:{need_id}")
