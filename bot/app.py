@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,6 +116,9 @@ def _post_init(settings: Settings, directory_path: Path | None):  # type: ignore
         application.bot_data.services = Services(
             settings=settings, db=db,
             matchmaking=Matchmaking(db, Learner(db, router), settings.admin_ids, settings.timezone))
+        # What start-up loaded (dictionaries, models) lives as long as the process: keep it out of the
+        # cyclic GC, whose full passes would otherwise pause the event loop during a refit.
+        gc.freeze()
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMAND_MENU])
         log.info("bot ready: %d parties, database %s", len(parties), settings.database_path)
 

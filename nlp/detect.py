@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
 from nlp.features import Features
@@ -131,11 +132,10 @@ class NeedDetector:
 
     def fit(self, texts: Sequence[str], labels: Sequence[int]) -> NeedDetector:
         tokens = [self.cut(t) for t in texts]
-        fitted = self.features.matrix(texts, tokens) if self._shared else self.features.fit(texts, tokens)
-        matrix = fitted.toarray()
-        cues = np.array([[1.0 if is_need(t) else 0.0] for t in texts])
+        matrix = self.features.matrix(texts, tokens) if self._shared else self.features.fit(texts, tokens)
+        cues = sp.csr_matrix([[1.0 if is_need(t) else 0.0] for t in texts])
         model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
-        model.fit(np.hstack([matrix, cues]), list(labels))
+        model.fit(sp.hstack([matrix, cues], format="csr"), list(labels))
         self._weights = np.asarray(model.coef_[0][:-1], dtype=np.float64)
         self._cue_weight = float(model.coef_[0][-1])
         self._bias = float(model.intercept_[0])

@@ -71,17 +71,17 @@ class Features:
         """(column indexes, values) of one message — the same numbers as ``matrix``."""
         columns: list[int] = []
         values: list[float] = []
-        log = math.log
-        for block, terms in enumerate((word_terms(tokens), char_terms(text))):
+        for block, terms in ((0, word_terms(tokens)), (1, char_terms(text))):
             index, idf = self._index[block], self._idf[block]
-            offset = 0 if block == 0 else self._offset
-            found = [(column, count) for term, count in Counter(terms).items()
-                     if (column := index.get(term)) is not None]
+            counts = Counter(terms)
+            found = [c for t in counts if (c := index.get(t)) is not None]
             if not found:
                 continue
-            weights = [idf[c] if n == 1 else (1.0 + log(n)) * idf[c] for c, n in found]
+            if len(counts) == len(terms):  # every term once: tf = 1
+                weights = [idf[c] for c in found]
+            else:
+                weights = [(1.0 + math.log(counts[t])) * idf[index[t]] for t in counts if t in index]
             norm = math.hypot(*weights)
-            columns.extend(c + offset for c, _ in found)
-            values.extend(w / norm for w in weights)
-        return np.fromiter(columns, dtype=np.int64, count=len(columns)), \
-            np.fromiter(values, dtype=np.float64, count=len(values))
+            columns += [c + self._offset for c in found] if block else found
+            values += [w / norm for w in weights]
+        return np.array(columns, dtype=np.int64), np.array(values, dtype=np.float64)

@@ -36,8 +36,7 @@ class TextModel:
         self.labels = [str(c) for c in svm.classes_]
         weights = svm.coef_ if len(self.labels) > 2 else np.vstack([-svm.coef_[0], svm.coef_[0]])
         bias = svm.intercept_ if len(self.labels) > 2 else np.array([-svm.intercept_[0], svm.intercept_[0]])
-        # Column-major: one message selects a few columns.
-        self._weights = np.asfortranarray(weights, dtype=np.float64)
+        self._weights = np.asarray(weights, dtype=np.float64)
         self._bias = np.asarray(bias, dtype=np.float64)
         return self
 

@@ -85,6 +85,8 @@ class Router:
         self.segmenter.add_words(w for p in self.parties for w in (p.name, *p.aliases, *p.keywords))
         self._index = {p.id: i for i, p in enumerate(self.parties)}
         self._departments = np.array([i for i, p in enumerate(self.parties) if p.kind == "department"])
+        self._department_list: list[int] = self._departments.tolist()
+        self._department_position = {d: k for k, d in enumerate(self._department_list)}
         self._kinds: dict[str, list[int]] = {kind: [i for i, p in enumerate(self.parties) if p.kind == kind]
                                              for kind in ("department", "district", "lab", "fund")}
 
@@ -98,8 +100,12 @@ class Router:
             + [t for t, _ in self.examples]
         self._features = Features()
         self._features.fit(corpus, [self.segmenter.cut(d) for d in corpus])
-        profiles = self._features.matrix(documents, [self.segmenter.cut(d) for d in documents]).toarray()
-        self._profiles = np.asfortranarray(profiles / 2.0)  # two l2-normalised blocks: cosine = dot / 2
+        profiles = self._features.matrix(documents, [self.segmenter.cut(d) for d in documents]).tocsc()
+        # Profiles use a few thousand of the (up to ~100k) columns: keep only those, densely.
+        used = np.flatnonzero(np.diff(profiles.indptr))
+        self._compact = np.full(profiles.shape[1], -1, dtype=np.int64)
+        self._compact[used] = np.arange(len(used))
+        self._profiles = profiles[:, used].toarray() / 2.0  # two l2-normalised blocks: cosine = dot / 2
 
         aliases = sorted({(a, i) for i, p in enumerate(self.parties) for a in {p.name, *p.aliases} if len(a) >= 2},
                          key=lambda pair: -len(pair[0]))
@@ -124,7 +130,9 @@ class Router:
         return self._features.one(text, tokens)
 
     def similarity(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
-        return self._profiles[:, columns] @ values
+        compact = self._compact[columns]
+        kept = compact >= 0
+        return self._profiles[:, compact[kept]] @ values[kept]
 
     def lead_distribution(self, columns: np.ndarray, values: np.ndarray, similarity: np.ndarray) -> np.ndarray:
         """Probability of each department leading, blending profiles and learned examples."""
@@ -153,40 +161,44 @@ class Router:
         mentioned = self.mentioned(text)
         lead_p = self.lead_distribution(columns, values, similarity)
         final = lead_p.copy()
-        for k, d in enumerate(self._departments.tolist()):
-            if d in mentioned:
+        for index in mentioned:
+            k = self._department_position.get(index)
+            if k is not None:
                 final[k] += MENTION_BONUS
-        order = np.argsort(-final, kind="stable")
-        best = int(self._departments[order[0]])
-        named = best in mentioned
-        confidence = float(min(1.0, final[order[0]]))
-        has_signal = named or similarity[best] > 0
-        lead = best if has_signal else self._index.get(FALLBACK_LEAD, best)
-        confident = has_signal and (named or lead_p[order[0]] >= CONFIDENT)
-        suggestions = tuple(self.parties[int(self._departments[k])].id for k in order[:3])
-
-        targets = [self._target(lead, "lead", float(final[order[0]]) if has_signal else 0.0)]
+        order = np.argsort(-final, kind="stable")[:3].tolist()
+        top = order[0]
+        best = self._department_list[top]
         sim = similarity.tolist()
+        named = best in mentioned
+        has_signal = named or sim[best] > 0
+        lead = best if has_signal else self._index.get(FALLBACK_LEAD, best)
+        top_score = float(final[top])
+        confident = has_signal and (named or float(lead_p[top]) >= CONFIDENT)
+        suggestions = tuple(self.parties[self._department_list[k]].id for k in order)
+
+        def by_score(indexes: list[int]) -> list[int]:
+            return sorted(indexes, key=sim.__getitem__, reverse=True)
+
         floor = max(MIN_ASSIST_SCORE, ASSIST_RATIO * sim[lead])
-        by_sim = self._by_similarity(sim)
-        assists = [i for i in by_sim["department"] if i != lead
-                   and (i in mentioned or sim[i] >= floor)][:MAX_ASSIST_DEPARTMENTS]
+        kinds = self._kinds
+        assists = by_score([i for i in kinds["department"] if i != lead
+                            and (sim[i] >= floor or i in mentioned)])[:MAX_ASSIST_DEPARTMENTS]
         finreg = self._index.get("finreg")
         if kind_of_need == "funding" and finreg is not None and finreg != lead and finreg not in assists:
             assists.append(finreg)
-        assists += [i for i in by_sim["district"] if i in mentioned]  # a named district coordinates locally
-        labs = [i for i in by_sim["lab"] if i in mentioned]
-        labs += [i for i in by_sim["lab"] if i not in labs and sim[i] >= MIN_ASSIST_SCORE]
+        assists += by_score([i for i in mentioned if self.parties[i].kind == "district"])  # coordinates locally
+        labs = by_score([i for i in mentioned if self.parties[i].kind == "lab"])
+        labs += by_score([i for i in kinds["lab"] if i not in labs and sim[i] >= MIN_ASSIST_SCORE])
         assists += labs[:max(MAX_LABS, sum(i in mentioned for i in labs))]
-        funds = [i for i in by_sim["fund"] if i in mentioned]
+        funds = by_score([i for i in mentioned if self.parties[i].kind == "fund"])
         if kind_of_need == "funding":  # funding needs bring in the funds that fit best
-            funds += [i for i in by_sim["fund"] if i not in funds][:max(0, MAX_FUNDS - len(funds))]
+            funds += by_score([i for i in kinds["fund"] if i not in funds])[:max(0, MAX_FUNDS - len(funds))]
         assists += funds
-        for i in assists:
-            targets.append(self._target(i, "assist", sim[i] + (MENTION_BONUS if i in mentioned else 0.0)))
-        targets = [targets[0], *sorted(targets[1:], key=lambda t: -t.score)]
+        helpers = sorted(((sim[i] + (MENTION_BONUS if i in mentioned else 0.0), i) for i in assists), reverse=True)
+        targets = [self._target(lead, "lead", top_score if has_signal else 0.0)]
+        targets += [self._target(i, "assist", score) for score, i in helpers]
         return Routing(text=text, is_need=self.detector.is_need_of(text, columns, values), need_type=kind_of_need,
-                       targets=tuple(targets), confidence=confidence, confident=confident,
+                       targets=tuple(targets), confidence=min(1.0, top_score), confident=confident,
                        suggestions=suggestions)
 
     def _by_similarity(self, sim: list[float]) -> dict[str, list[int]]:

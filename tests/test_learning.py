@@ -11,7 +11,7 @@ import pytest
 
 from bot.directory import load_directory
 from nlp.router import CONFIDENT, Router
-from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, RunningBot
+from tests.conftest import ADMIN, ENTERPRISE, LIAISON, RunningBot
 
 ROOT = Path(__file__).resolve().parents[1]
 METAVERSE = [f"我们做{topic}，希望找到{place}开展{verb}" for topic in ("元宇宙展厅", "虚拟数字人", "数字藏品", "VR沉浸式体验")
