@@ -14,7 +14,8 @@ from nlp.router import CONFIDENT, Router
 from tests.conftest import ADMIN, ENTERPRISE, LIAISON, RunningBot
 
 ROOT = Path(__file__).resolve().parents[1]
-METAVERSE = [f"我们做{topic}，希望找到{place}开展{verb}" for topic in ("元宇宙展厅", "虚拟数字人", "数字藏品", "VR沉浸式体验")
+TOPICS = ("元宇宙展厅", "虚拟数字人", "数字藏品", "VR沉浸式体验")
+METAVERSE = [f"我们做{topic}，希望找到{place}开展{verb}" for topic in TOPICS
              for place in ("合适的单位", "几家示范点", "一个场馆") for verb in ("试点", "合作", "示范应用")]
 
 
