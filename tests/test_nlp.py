@@ -110,3 +110,21 @@ def test_route_command_line() -> None:
     assert first["targets"][0]["id"] == "health" and first["targets"][0]["role"] == "lead"
     assert set(first["targets"][0]) == {"id", "name", "kind", "role", "score"}
     assert lines[1]["is_need"] is False
+
+
+def test_fast_feature_path_equals_scikit_learn(router: Router) -> None:
+    import numpy as np
+
+    texts = ["需要开放测试路段测试路段", "哈哈哈哈好好好", "希望对接医院开展癌症早筛试点", "ok", "A市A3区的路灯坏了"]
+    tokens = [router.segmenter.cut(t) for t in texts]
+    matrix = router.features.matrix(texts, tokens).toarray()
+    for row, (text, cut) in enumerate(zip(texts, tokens, strict=True)):
+        columns, values = router.features.one(text, cut)
+        dense = np.zeros(matrix.shape[1])
+        dense[columns] = values
+        assert np.allclose(dense, matrix[row])
+
+
+def test_detector_and_router_agree_on_chat(router: Router) -> None:
+    for text in ("收到", "谢谢大家", "明天下午的对接会改到三点，请大家相互转告", "大家好，我是海纳云的王磊"):
+        assert not router.route(text).is_need, text

@@ -1,0 +1,82 @@
+"""Routing quality on our own domain set (cold start), need detection, and the blind set.
+
+    python bench/domain_eval.py [--data ../shared/data/teddy2020]
+
+- Domain set (nlp/data/domain_needs.csv, 159 needs written for this product): top-1 lead department
+  with no supervised examples (target >= 0.90), top-3, how often the router is confident and how
+  accurate it is then, need-type accuracy.
+- Need detection: 5-fold cross-validation over the shipped need/chat set (the detector is trained on
+  it, so in-sample figures would flatter it): chat taken for needs (target <= 5%), needs missed.
+- Blind set (dept_replies.csv, real messages with the department that handled them): run only to see
+  the figure; nothing is tuned on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import StratifiedKFold
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.directory import load_directory  # noqa: E402
+from nlp.detect import NeedDetector, shipped_examples  # noqa: E402
+from nlp.router import Router  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "teddy2020"))
+    args = parser.parse_args()
+    router = Router(load_directory())
+
+    text = resources.files("nlp").joinpath("data/domain_needs.csv").read_text("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    routings = [router.route(r["text"]) for r in rows]
+    top1 = np.mean([g.lead is not None and g.lead.id == r["lead"] for g, r in zip(routings, rows, strict=True)])
+    top3 = np.mean([r["lead"] in g.suggestions for g, r in zip(routings, rows, strict=True)])
+    confident = [(g, r) for g, r in zip(routings, rows, strict=True) if g.confident]
+    confident_acc = np.mean([g.lead is not None and g.lead.id == r["lead"] for g, r in confident])
+    types = np.mean([g.need_type == r["need_type"] for g, r in zip(routings, rows, strict=True)])
+    print(f"domain set: {len(rows)} needs, cold start (no supervised examples)")
+    print(f"lead_top1={top1:.4f} lead_top3={top3:.4f} confident_share={len(confident) / len(rows):.4f} "
+          f"confident_accuracy={confident_acc:.4f} need_type_accuracy={types:.4f}")
+    confusion = Counter((r["lead"], g.lead.id) for g, r in zip(routings, rows, strict=True)
+                        if g.lead is not None and g.lead.id != r["lead"])
+    print("wrong leads (true -> routed): " + ", ".join(f"{a}->{b}" for (a, b), _ in confusion.most_common()))
+
+    texts, labels = shipped_examples()
+    x, y = np.array(texts, dtype=object), np.array(labels)
+    chat_as_need = needs_missed = 0
+    for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, y):
+        # the detector as the router builds it: in the router's feature space
+        detector = NeedDetector(router.segmenter.cut, router.features).fit(list(x[train]), list(y[train]))
+        for t, label in zip(x[test], y[test], strict=True):
+            said = detector.is_need(t)
+            chat_as_need += int(not label and said)
+            needs_missed += int(label and not said)
+    chats, needs = int((y == 0).sum()), int((y == 1).sum())
+    print(f"need detection, 5-fold CV over {needs} needs and {chats} chat lines:")
+    print(f"chat_taken_for_need={chat_as_need / chats:.4f} needs_missed={needs_missed / needs:.4f}")
+
+    blind = Path(args.data) / "dept_replies.csv"
+    if blind.exists():
+        with open(blind, encoding="utf-8") as handle:
+            blind_rows = list(csv.DictReader(handle))
+        hits = [router.route(r["text"]) for r in blind_rows]
+        acc1 = np.mean([h.lead is not None and h.lead.id == r["label"] for h, r in zip(hits, blind_rows, strict=True)])
+        acc3 = np.mean([r["label"] in h.suggestions for h, r in zip(hits, blind_rows, strict=True)])
+        print(f"blind set ({len(blind_rows)} real messages, departments that handled them): "
+              f"lead_top1={acc1:.4f} lead_top3={acc3:.4f}")
+
+
+if __name__ == "__main__":
+    main()
