@@ -191,7 +191,9 @@ class Router:
             assists.append(finreg)
         assists += by_score([i for i in mentioned if self.parties[i].kind == "district"])  # coordinates locally
         labs = by_score([i for i in mentioned if self.parties[i].kind == "lab"])
-        labs += by_score([i for i in kinds["lab"] if i not in labs and sim[i] >= MIN_ASSIST_SCORE])
+        # labs whose capabilities fit; a partnership need asks for partners, so the bar is lower
+        lab_floor = MIN_ASSIST_SCORE / 2 if kind_of_need == "partnership" else MIN_ASSIST_SCORE
+        labs += by_score([i for i in kinds["lab"] if i not in labs and sim[i] >= lab_floor])
         assists += labs[:max(MAX_LABS, sum(i in mentioned for i in labs))]
         funds = by_score([i for i in mentioned if self.parties[i].kind == "fund"])
         if kind_of_need == "funding":  # funding needs bring in the funds that fit best

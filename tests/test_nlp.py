@@ -128,3 +128,9 @@ def test_fast_feature_path_equals_scikit_learn(router: Router) -> None:
 def test_detector_and_router_agree_on_chat(router: Router) -> None:
     for text in ("收到", "谢谢大家", "明天下午的对接会改到三点，请大家相互转告", "大家好，我是海纳云的王磊"):
         assert not router.route(text).is_need, text
+
+
+def test_partnership_needs_bring_in_fitting_labs(router: Router) -> None:
+    routing = router.route("寻求合作伙伴，一起做激光雷达遥感监测的联合研发")
+    assert routing.need_type == "partnership"
+    assert "lab_remotesensing" in {t.id for t in routing.targets if t.role == "assist"}
