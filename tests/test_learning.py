@@ -11,7 +11,7 @@ import pytest
 
 from bot.directory import load_directory
 from nlp.router import CONFIDENT, Router
-from tests.conftest import ADMIN, ENTERPRISE, LIAISON, RunningBot
+from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, RunningBot
 
 ROOT = Path(__file__).resolve().parents[1]
 TOPICS = ("元宇宙展厅", "虚拟数字人", "数字藏品", "VR沉浸式体验")
@@ -111,3 +111,34 @@ def test_train_command_rejects_bad_files(tmp_path: Path, content: str) -> None:
     result = subprocess.run([sys.executable, "-m", "nlp", "train", "--data", str(data), "--database",
                              str(tmp_path / "db.sqlite3")], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "text,label" in result.stderr and "Traceback" not in result.stderr
+
+
+def _import_history(tmp_path: Path) -> Path:
+    data = tmp_path / "history.csv"
+    domain = list(csv.DictReader((ROOT / "nlp/data/domain_needs.csv").read_text(encoding="utf-8").splitlines()))
+    with open(data, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label"])
+        writer.writerows([(t, "culture") for t in METAVERSE] + [(r["text"], r["lead"]) for r in domain])
+    database = tmp_path / "bot.sqlite3"
+    result = subprocess.run([sys.executable, "-m", "nlp", "train", "--data", str(data), "--database", str(database)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return database
+
+
+async def test_imported_history_routes_over_the_wire(api, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`python -m nlp train` into the bot's database, then the bot routes by what it learned."""
+    from tests.conftest import make_settings
+
+    database = _import_history(tmp_path)
+    bot = RunningBot(api, make_settings(api, database))
+    await bot.start()
+    try:
+        await api.member_change(GROUP, ADMIN, "left", "member")
+        await bot.settle()
+        await bot.say(ENTERPRISE, "我们做元宇宙展厅和虚拟数字人，想找一个场馆试点")
+        assert "牵头部门：文旅局" in bot.last_text()
+    finally:
+        await bot.stop()
+    assert not bot.errors
