@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -37,8 +38,7 @@ MAX_FUNDS = 2
 FALLBACK_LEAD = "ndrc"  # the scenario-lab programme owner triages what nobody else fits
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):  # a tuple: cheap to make on the per-message path
     id: str
     name: str
     kind: str
@@ -101,10 +101,13 @@ class Router:
         self._features.fit(corpus, [self.segmenter.cut(d) for d in corpus])
         profiles = self._features.matrix(documents, [self.segmenter.cut(d) for d in documents]).tocsc()
         # Profiles use a few thousand of the (up to ~100k) columns: keep only those, densely.
+        # Columns no profile uses all map to one extra all-zero column.
         used = np.flatnonzero(np.diff(profiles.indptr))
-        self._compact = np.full(profiles.shape[1], -1, dtype=np.int64)
+        self._compact = np.full(profiles.shape[1], len(used), dtype=np.int64)
         self._compact[used] = np.arange(len(used))
-        self._profiles = profiles[:, used].toarray() / 2.0  # two l2-normalised blocks: cosine = dot / 2
+        dense = np.zeros((profiles.shape[0], len(used) + 1))
+        dense[:, :-1] = profiles[:, used].toarray() / 2.0  # two l2-normalised blocks: cosine = dot / 2
+        self._profiles = dense
 
         aliases = sorted({(a, i) for i, p in enumerate(self.parties) for a in {p.name, *p.aliases} if len(a) >= 2},
                          key=lambda pair: -len(pair[0]))
@@ -133,9 +136,7 @@ class Router:
         return self._features.one(text, tokens)
 
     def similarity(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
-        compact = self._compact[columns]
-        kept = compact >= 0
-        return self._profiles[:, compact[kept]] @ values[kept]
+        return self._profiles[:, self._compact[columns]] @ values
 
     def lead_distribution(self, columns: np.ndarray, values: np.ndarray, similarity: np.ndarray) -> np.ndarray:
         """Probability of each department leading, blending profiles and learned examples."""
