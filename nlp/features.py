@@ -23,16 +23,21 @@ _NOT_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
 
 
 def word_terms(tokens: Sequence[str]) -> list[str]:
-    words = [t.lower() for t in tokens if t.strip() and not _NOT_TEXT.fullmatch(t) and t not in STOPWORDS]
-    return words + [f"{a}|{b}" for a, b in zip(words, words[1:], strict=False)]
+    """Words (as ``Segmenter.cut`` gives them: no punctuation) lower-cased, stop words out, and bigrams."""
+    words = [t.lower() for t in tokens if t not in STOPWORDS]
+    return words + list(map(_join_pair, words, words[1:]))
 
 
 def char_terms(text: str) -> list[str]:
     terms: list[str] = []
     for run in _NOT_TEXT.split(text.lower()):
-        terms.extend(run)
-        terms.extend(run[i:i + 2] for i in range(len(run) - 1))
+        terms += run
+        terms += map(str.__add__, run, run[1:])
     return terms
+
+
+def _join_pair(a: str, b: str) -> str:
+    return a + "|" + b
 
 
 def _identity(terms: list[str]) -> list[str]:

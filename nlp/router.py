@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -50,8 +49,7 @@ class Target(NamedTuple):  # a tuple: cheap to make on the per-message path
                 "score": round(self.score, 4)}
 
 
-@dataclass(frozen=True)
-class Routing:
+class Routing(NamedTuple):  # also made once per message
     text: str
     is_need: bool
     need_type: str
