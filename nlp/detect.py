@@ -21,7 +21,6 @@ from sklearn.linear_model import LogisticRegression
 
 from nlp.features import Features
 
-_CJK_OR_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _STRONG_CUES = (
     "需要", "需求", "希望", "寻求", "寻找", "急需", "想找", "想要", "想申请", "想了解", "申请", "能否",
     "能不能", "可否", "是否可以", "可不可以", "有没有", "谁能", "哪里可以", "哪个部门", "哪家", "求助",
@@ -44,7 +43,8 @@ MIN_NEED_CHARS = 6
 
 
 def meaningful_chars(text: str) -> int:
-    return len(_CJK_OR_WORD.findall(text))
+    """Letters, digits and Chinese characters (emoji, punctuation and spaces do not count)."""
+    return sum(map(str.isalnum, text))
 
 
 def is_chat(text: str) -> bool:

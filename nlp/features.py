@@ -94,15 +94,16 @@ class Features:
         values: list[float] = []
         for block, terms in ((0, word_terms(tokens)), (1, char_terms(text))):
             index, idf = self._index[block], self._idf[block]
-            counts = Counter(terms)
-            found = [c for t in counts if (c := index.get(t)) is not None]
+            unique = dict.fromkeys(terms)
+            found = [c for c in map(index.get, unique) if c is not None]
             if not found:
                 continue
-            if len(counts) == len(terms):  # every term once: tf = 1
-                weights = [idf[c] for c in found]
+            if len(unique) == len(terms):  # every term once: tf = 1
+                weights = list(map(idf.__getitem__, found))
             else:
-                weights = [(1.0 + math.log(counts[t])) * idf[index[t]] for t in counts if t in index]
-            norm = math.hypot(*weights)
+                counts = Counter(terms)
+                weights = [(1.0 + math.log(counts[t])) * idf[c] for t in unique if (c := index.get(t)) is not None]
+            scale = 1.0 / math.hypot(*weights)
             columns += [c + self._offset for c in found] if block else found
-            values += [w / norm for w in weights]
+            values += [w * scale for w in weights]
         return np.array(columns, dtype=np.int64), np.array(values, dtype=np.float64)

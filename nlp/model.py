@@ -60,9 +60,9 @@ class TextModel:
 
 
 def softmax(values: np.ndarray, temperature: float) -> np.ndarray:
-    scaled = values / max(temperature, 1e-9)
-    exp = np.exp(scaled - scaled.max())
-    return exp / exp.sum()
+    exp = np.exp((values - values.max()) / max(temperature, 1e-9))
+    exp /= exp.sum()
+    return exp
 
 
 __all__ = ["TextModel", "softmax"]

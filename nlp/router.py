@@ -76,7 +76,8 @@ def profile_document(party: Party) -> str:
 class Router:
     def __init__(self, parties: Sequence[Party], segmenter: Segmenter | None = None,
                  examples: Sequence[tuple[str, str]] = ()) -> None:
-        self.parties = [p for p in parties if p.enabled]
+        # Departments first, so their scores are one contiguous slice of every score vector.
+        self.parties = sorted((p for p in parties if p.enabled), key=lambda p: p.kind != "department")
         if not self.parties:
             raise ValueError("the router needs at least one party")
         self.segmenter = segmenter or Segmenter()
@@ -138,7 +139,7 @@ class Router:
 
     def lead_distribution(self, columns: np.ndarray, values: np.ndarray, similarity: np.ndarray) -> np.ndarray:
         """Probability of each department leading, blending profiles and learned examples."""
-        cold = softmax(similarity[self._departments], COLD_TEMPERATURE)
+        cold = softmax(similarity[:len(self._department_list)], COLD_TEMPERATURE)
         if self.supervised is None:
             return cold
         learned = np.zeros(len(self._departments))
