@@ -16,7 +16,8 @@ class LearningRepo:
         self.conn = conn
 
     async def examples(self) -> list[tuple[str, str]]:
-        """(text, party id): imported history, admin corrections, 转交 choices, claims by departments."""
+        """(text, party id): imported history, admin corrections, 转交 choices, and claims by the lead
+        department (an assisting party's claim says nothing about who should lead)."""
         sql = """
             SELECT text, label FROM training_examples
             UNION ALL
@@ -25,7 +26,8 @@ class LearningRepo:
             SELECT n.text, c.party_id FROM claims c
               JOIN needs n ON n.id = c.need_id
               JOIN parties p ON p.id = c.party_id
-             WHERE p.kind = 'department'
+              JOIN routes r ON r.need_id = c.need_id AND r.party_id = c.party_id
+             WHERE p.kind = 'department' AND r.role = 'lead' AND r.active = 1
         """
         async with self.conn.execute(sql) as cur:
             return [(row[0], row[1]) for row in await cur.fetchall()]

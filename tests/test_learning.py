@@ -142,3 +142,23 @@ async def test_imported_history_routes_over_the_wire(api, tmp_path: Path) -> Non
     finally:
         await bot.stop()
     assert not bot.errors
+
+
+async def test_an_assisting_claim_is_not_a_lead_example(served: RunningBot) -> None:
+    from tests.conftest import MIIT_LIAISON
+
+    mm = served.app.bot_data.services.matchmaking  # type: ignore[union-attr]
+    await served.say(ENTERPRISE, "我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持")
+    card = served.card_of(1)
+    need_id = int(card["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[1])
+    await served.press(MIIT_LIAISON, card["message_id"], f"claim:{need_id}")  # 工信局 assists here
+    await served.press(LIAISON, card["message_id"], f"claim:{need_id}")  # 交通运输局 leads
+    await mm.learner.idle()
+    labels = [label for _, label in await _examples(mm)]
+    assert labels == ["transport"]
+
+
+async def _examples(mm):  # type: ignore[no-untyped-def]
+    from bot.learning import load_examples
+
+    return await load_examples(mm.db)
