@@ -3,7 +3,8 @@
 Detection is a logistic regression over the router's TF-IDF features, trained on the labelled set
 shipped in nlp/data (needs: domain_needs.csv; chat: chat.csv), behind two rules that need no model:
 too little text, or nothing but greetings, thanks and acknowledgements, is never a need.
-Need type is still a rule table (cue words per type).
+Need type is a logistic regression over the same features plus cue-word counts per type, trained on
+need_types.csv (written for it) and the domain set.
 """
 
 from __future__ import annotations
@@ -93,16 +94,54 @@ _TYPE_CUE = re.compile("|".join(re.escape(c) for c in sorted(_TYPE_OF_CUE, key=l
 _TYPE_ORDER = {kind: i for i, kind in enumerate(NEED_TYPE_CUES)}
 
 
-def need_type(text: str) -> str:
-    """scenario, data, funding, partnership, policy, talent, space or other: the type with most cue
-    words (longest cue wins where cues overlap); ties go to the type listed first."""
-    hits: dict[str, int] = {}
+def type_cues(text: str) -> np.ndarray:
+    """How many cue words of each type (in NEED_TYPE_CUES order) the text holds."""
+    counts = np.zeros(len(_TYPE_ORDER))
     for match in _TYPE_CUE.finditer(text):
-        kind = _TYPE_OF_CUE[match.group(0)]
-        hits[kind] = hits.get(kind, 0) + 1
-    if not hits:
-        return "other"
-    return max(hits, key=lambda kind: (hits[kind], -_TYPE_ORDER[kind]))
+        counts[_TYPE_ORDER[_TYPE_OF_CUE[match.group(0)]]] += 1
+    return counts
+
+
+def shipped_types(include_domain: bool = True) -> tuple[list[str], list[str]]:
+    """Type-labelled needs in nlp/data: need_types.csv (written for training), plus the domain set."""
+    data = resources.files("nlp").joinpath("data")
+    rows = list(csv.DictReader(io.StringIO(data.joinpath("need_types.csv").read_text("utf-8"))))
+    pairs = [(r["text"], r["need_type"]) for r in rows]
+    if include_domain:
+        domain = csv.DictReader(io.StringIO(data.joinpath("domain_needs.csv").read_text("utf-8")))
+        pairs += [(r["text"], r["need_type"]) for r in domain]
+    return [t for t, _ in pairs], [k for _, k in pairs]
+
+
+class NeedTyper:
+    """Need type: a logistic regression over the shared features plus the cue-word counts per type."""
+
+    def __init__(self, cut: Callable[[str], list[str]], features: Features) -> None:
+        self.cut = cut
+        self.features = features
+        self.labels: list[str] = []
+        self._weights = np.zeros((0, 0))
+        self._cue_weights = np.zeros((0, 0))
+        self._bias = np.zeros(0)
+
+    def fit(self, texts: Sequence[str], kinds: Sequence[str]) -> NeedTyper:
+        matrix = self.features.matrix(texts, [self.cut(t) for t in texts])
+        cues = sp.csr_matrix(np.array([type_cues(t) for t in texts]))
+        model = LogisticRegression(C=10.0, max_iter=3000).fit(sp.hstack([matrix, cues], format="csr"), list(kinds))
+        width = matrix.shape[1]
+        self.labels = [str(k) for k in model.classes_]
+        self._weights = np.asarray(model.coef_[:, :width])
+        self._cue_weights = np.asarray(model.coef_[:, width:])
+        self._bias = np.asarray(model.intercept_)
+        return self
+
+    def type_of(self, text: str, columns: np.ndarray, values: np.ndarray, chat: bool = False) -> str:
+        """The type; a message taken for chat with no type cue at all is "other"."""
+        cues = type_cues(text)
+        if chat and not cues.any():
+            return "other"
+        scores = self._weights[:, columns] @ values + self._cue_weights @ cues + self._bias
+        return self.labels[int(scores.argmax())]
 
 
 def shipped_examples() -> tuple[list[str], list[int]]:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from bot.domain import Party
-from nlp.detect import NeedDetector, need_type, shipped_examples
+from nlp.detect import NeedDetector, NeedTyper, shipped_examples, shipped_types
 from nlp.features import Features
 from nlp.model import TextModel, softmax
 from nlp.segment import Segmenter
@@ -118,6 +118,7 @@ class Router:
             self.supervised = TextModel(self.segmenter.cut, self._features).fit(
                 [t for t, _ in self.examples], [label for _, label in self.examples])
         self.detector = NeedDetector(self.segmenter.cut, self._features).fit(detection_texts, detection_labels)
+        self.typer = NeedTyper(self.segmenter.cut, self._features).fit(*shipped_types())
 
     # --- scores ----------------------------------------------------------------------------
 
@@ -158,8 +159,9 @@ class Router:
 
     def route(self, text: str) -> Routing:
         tokens = self.segmenter.cut(text)
-        kind_of_need = need_type(text)
         columns, values = self.featurise(text, tokens)
+        is_need = self.detector.is_need_of(text, columns, values)
+        kind_of_need = self.typer.type_of(text, columns, values, chat=not is_need)
         similarity = self.similarity(columns, values)
         mentioned = self.mentioned(text)
         lead_p = self.lead_distribution(columns, values, similarity)
@@ -202,7 +204,7 @@ class Router:
         helpers = sorted(((sim[i] + (MENTION_BONUS if i in mentioned else 0.0), i) for i in assists), reverse=True)
         targets = [self._target(lead, "lead", top_score if has_signal else 0.0)]
         targets += [self._target(i, "assist", score) for score, i in helpers]
-        return Routing(text=text, is_need=self.detector.is_need_of(text, columns, values), need_type=kind_of_need,
+        return Routing(text=text, is_need=is_need, need_type=kind_of_need,
                        targets=tuple(targets), confidence=min(1.0, top_score), confident=confident,
                        suggestions=suggestions)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.directory import load_directory
-from nlp.detect import is_need, need_type
+from nlp.detect import is_need
 from nlp.router import Router
 from nlp.segment import Segmenter
 
@@ -53,8 +53,8 @@ def test_chat_is_not_a_need(text: str) -> None:
     ("高新技术企业认定的政策有哪些要求", "policy"),
     ("你好", "other"),
 ])
-def test_need_type(text: str, kind: str) -> None:
-    assert need_type(text) == kind
+def test_need_type(router: Router, text: str, kind: str) -> None:
+    assert router.route(text).need_type == kind
 
 
 @pytest.mark.parametrize(("text", "lead"), [
