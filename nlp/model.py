@@ -26,8 +26,11 @@ class TextModel:
         self._weights = np.zeros((0, 0))
         self._bias = np.zeros(0)
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> TextModel:
-        tokens = [self.cut(t) for t in texts]
+    def fit(self, texts: Sequence[str], labels: Sequence[str],
+            tokens: Sequence[Sequence[str]] | None = None) -> TextModel:
+        """Fit on texts (``tokens``: their segmentation, when the caller already has it)."""
+        if tokens is None:
+            tokens = [self.cut(t) for t in texts]
         matrix = self.features.matrix(texts, tokens) if self._shared else self.features.fit(texts, tokens)
         classes = sorted(set(labels))
         if len(classes) < 2:

@@ -97,8 +97,9 @@ class Router:
         documents = [profile_document(p) for p in self.parties]
         corpus = documents + [t for t, _ in self.examples]
         self._features = Features()
-        self._features.fit(corpus, [self.segmenter.cut(d) for d in corpus])
-        profiles = self._features.matrix(documents, [self.segmenter.cut(d) for d in documents]).tocsc()
+        corpus_tokens = [self.segmenter.cut(d) for d in corpus]  # each text is cut once
+        self._features.fit(corpus, corpus_tokens)
+        profiles = self._features.matrix(documents, corpus_tokens[:len(documents)]).tocsc()
         # Profiles use a few thousand of the (up to ~100k) columns: keep only those, densely.
         # Columns no profile uses all map to one extra all-zero column.
         used = np.flatnonzero(np.diff(profiles.indptr))
@@ -116,7 +117,8 @@ class Router:
         self.supervised: TextModel | None = None
         if len({label for _, label in self.examples}) >= 2:
             self.supervised = TextModel(self.segmenter.cut, self._features).fit(
-                [t for t, _ in self.examples], [label for _, label in self.examples])
+                [t for t, _ in self.examples], [label for _, label in self.examples],
+                tokens=corpus_tokens[len(documents):])
         self.detector = NeedDetector(self.segmenter.cut, self._features).fit(detection_texts, detection_labels)
         self.typer = NeedTyper(self.segmenter.cut, self._features).fit(*shipped_types())
 
