@@ -119,6 +119,11 @@ class Router:
             self.supervised = TextModel(self.segmenter.cut, self._features).fit(
                 [t for t, _ in self.examples], [label for _, label in self.examples],
                 tokens=corpus_tokens[len(documents):])
+            # Which of the model's labels are departments, and where they sit (departments come first).
+            learned = [(k, self._index[label]) for k, label in enumerate(self.supervised.labels)
+                       if self._index[label] < len(self._department_list)]
+            self._learned_labels = np.array([k for k, _ in learned], dtype=np.int64)
+            self._learned_departments = np.array([d for _, d in learned], dtype=np.int64)
         self.detector = NeedDetector(self.segmenter.cut, self._features).fit(detection_texts, detection_labels)
         self.typer = NeedTyper(self.segmenter.cut, self._features).fit(*shipped_types())
 
@@ -145,13 +150,9 @@ class Router:
         cold = softmax(similarity[:len(self._department_list)], COLD_TEMPERATURE)
         if self.supervised is None:
             return cold
-        learned = np.zeros(len(self._departments))
+        learned = np.zeros(len(self._department_list))
         probabilities = self.supervised.probabilities_of(columns, values)
-        position = {party: k for k, party in enumerate(self._departments)}
-        for label, p in zip(self.supervised.labels, probabilities, strict=True):
-            k = position.get(self._index[label])
-            if k is not None:
-                learned[k] = p
+        learned[self._learned_departments] = probabilities[self._learned_labels]
         if learned.sum() > 0:
             learned /= learned.sum()
         share = len(self.examples) / (len(self.examples) + PRIOR_EXAMPLES)
