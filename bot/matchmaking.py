@@ -82,6 +82,7 @@ class Outcome:
     request: JoinRequest | None = None
     options: tuple[Party, ...] = ()
     matches: tuple[Party, ...] = field(default_factory=tuple)
+    previous: Party | None = None  # the party a need was handed over from
 
     @property
     def ok(self) -> bool:
@@ -402,7 +403,7 @@ class Matchmaking:
             view = await self._view(conn, need)
             from_party = await parties.get(declining.party_id) if declining else None
         self.learner.schedule()
-        return Outcome("ok", view=view, need=need, party=target, options=(from_party,) if from_party else ())
+        return Outcome("ok", view=view, need=need, party=target, previous=from_party)
 
     async def resolve(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
         async with self._unit(update_id, at) as conn:

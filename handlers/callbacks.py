@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import Update
 
 from bot import texts
-from bot.matchmaking import RepeatedUpdate
+from bot.domain import Party
+from bot.matchmaking import NeedView, Outcome, RepeatedUpdate
 from bot.services import BotContext
 from handlers import replies
 from handlers.common import actor_of, answer, edit, edit_markup, parse_number, send, sent_at
@@ -53,17 +56,23 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
 
 
-async def _claim(update: Update, context: BotContext, need_id: int) -> None:
-    actor = actor_of(update.effective_user)  # type: ignore[arg-type]
-    outcome = await context.matchmaking.claim(need_id, actor, sent_at(update), update.update_id)
+async def _announce(update: Update, context: BotContext, outcome: Outcome, toast: str,
+                    notice: Callable[[NeedView, Party], str]) -> None:
+    """A button changed a need: refuse with an alert, or confirm, update the card, tell the group."""
     if not outcome.ok or outcome.view is None or outcome.party is None:
         await answer(update, replies.refusal(outcome), alert=True)
         return
-    await answer(update, "已认领")
+    await answer(update, toast)
     await replies.refresh_card(context, outcome.view)
-    await send(context, outcome.view.need.chat_id,
-               texts.claimed(outcome.party, actor.person, outcome.view.need.number),
+    await send(context, outcome.view.need.chat_id, notice(outcome.view, outcome.party),
                reply_to=outcome.view.need.bot_message_id)
+
+
+async def _claim(update: Update, context: BotContext, need_id: int) -> None:
+    actor = actor_of(update.effective_user)  # type: ignore[arg-type]
+    outcome = await context.matchmaking.claim(need_id, actor, sent_at(update), update.update_id)
+    await _announce(update, context, outcome, "已认领",
+                    lambda view, party: texts.claimed(party, actor.person, view.need.number))
 
 
 async def _decline_menu(update: Update, context: BotContext, need_id: int) -> None:
@@ -79,30 +88,16 @@ async def _decline_menu(update: Update, context: BotContext, need_id: int) -> No
 
 
 async def _transfer(update: Update, context: BotContext, need_id: int, party_id: str) -> None:
-    mm = context.matchmaking
-    outcome = await mm.decline(need_id, actor_of(update.effective_user), party_id,  # type: ignore[arg-type]
-                               sent_at(update), update.update_id)
-    if not outcome.ok or outcome.view is None or outcome.party is None:
-        await answer(update, replies.refusal(outcome), alert=True)
-        return
-    await answer(update, "已转交")
-    await replies.refresh_card(context, outcome.view)
-    from_party = outcome.options[0] if outcome.options else None
-    await send(context, outcome.view.need.chat_id,
-               texts.declined(outcome.view.need.number, from_party, outcome.party),
-               reply_to=outcome.view.need.bot_message_id)
+    outcome = await context.matchmaking.decline(need_id, actor_of(update.effective_user), party_id,  # type: ignore[arg-type]
+                                                sent_at(update), update.update_id)
+    await _announce(update, context, outcome, "已转交",
+                    lambda view, party: texts.declined(view.need.number, outcome.previous, party))
 
 
 async def _assign(update: Update, context: BotContext, need_id: int, party_id: str) -> None:
     outcome = await context.matchmaking.assign(need_id, actor_of(update.effective_user), party_id,  # type: ignore[arg-type]
                                                sent_at(update), update.update_id)
-    if not outcome.ok or outcome.view is None or outcome.party is None:
-        await answer(update, replies.refusal(outcome), alert=True)
-        return
-    await answer(update, "已指派")
-    await replies.refresh_card(context, outcome.view)
-    await send(context, outcome.view.need.chat_id, texts.assigned(outcome.view.need.number, outcome.party),
-               reply_to=outcome.view.need.bot_message_id)
+    await _announce(update, context, outcome, "已指派", lambda view, party: texts.assigned(view.need.number, party))
 
 
 async def _cancel(update: Update, context: BotContext, need_id: int) -> None:
