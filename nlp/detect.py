@@ -21,6 +21,7 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
 from nlp.features import Features
+from nlp.model import fit_on_used_columns
 
 _STRONG_CUES = (
     "需要", "需求", "希望", "寻求", "寻找", "急需", "想找", "想要", "想申请", "想了解", "申请", "能否",
@@ -127,11 +128,12 @@ class NeedTyper:
     def fit(self, texts: Sequence[str], kinds: Sequence[str]) -> NeedTyper:
         matrix = self.features.matrix(texts, [self.cut(t) for t in texts])
         cues = sp.csr_matrix(np.array([type_cues(t) for t in texts]))
-        model = LogisticRegression(C=10.0, max_iter=3000).fit(sp.hstack([matrix, cues], format="csr"), list(kinds))
+        model = LogisticRegression(C=10.0, max_iter=3000)
+        coef = fit_on_used_columns(model, sp.hstack([matrix, cues], format="csr"), kinds)
         width = matrix.shape[1]
         self.labels = [str(k) for k in model.classes_]
-        self._weights = np.asarray(model.coef_[:, :width])
-        self._cue_weights = np.asarray(model.coef_[:, width:])
+        self._weights = coef[:, :width]
+        self._cue_weights = coef[:, width:]
         self._bias = np.asarray(model.intercept_)
         return self
 
@@ -176,9 +178,9 @@ class NeedDetector:
         matrix = self.features.matrix(texts, tokens) if self._shared else self.features.fit(texts, tokens)
         cues = sp.csr_matrix([[1.0 if is_need(t) else 0.0] for t in texts])
         model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
-        model.fit(sp.hstack([matrix, cues], format="csr"), list(labels))
-        self._weights = np.asarray(model.coef_[0][:-1], dtype=np.float64)
-        self._cue_weight = float(model.coef_[0][-1])
+        coef = fit_on_used_columns(model, sp.hstack([matrix, cues], format="csr"), labels)
+        self._weights = coef[0][:-1]
+        self._cue_weight = float(coef[0][-1])
         self._bias = float(model.intercept_[0])
         return self
 

@@ -7,8 +7,10 @@ party ids), so the figures printed by evaluate are the figures of the code the b
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.svm import LinearSVC
 
 from nlp.features import Features
@@ -62,10 +64,26 @@ class TextModel:
         return softmax(self.decision_of(columns, values), 1.0 / sharpness)
 
 
+def fit_on_used_columns(estimator: Any, matrix: sp.spmatrix, labels: Sequence[object]) -> np.ndarray:
+    """Fit a linear ``estimator`` on only the columns some row uses; return its coefficients at full width.
+
+    The result is the same: under L2 regularisation a column that is zero in every row keeps
+    weight 0. But the optimiser's step (scipy's L-BFGS-B, which holds the GIL) then works on the
+    few thousand columns a small training set uses instead of the router's whole vocabulary:
+    fitted in a worker thread on a 6,000-example vocabulary it stalled the event loop ~150 ms.
+    """
+    columns = matrix.tocsc()
+    used = np.flatnonzero(np.diff(columns.indptr))
+    estimator.fit(columns[:, used].tocsr(), list(labels))
+    coef = np.zeros((estimator.coef_.shape[0], matrix.shape[1]))
+    coef[:, used] = estimator.coef_
+    return coef
+
+
 def softmax(values: np.ndarray, temperature: float) -> np.ndarray:
-    exp = np.exp((values - values.max()) / max(temperature, 1e-9))
+    exp = np.exp((values - values.max()) * (1.0 / max(temperature, 1e-9)))
     exp /= exp.sum()
     return exp
 
 
-__all__ = ["TextModel", "softmax"]
+__all__ = ["TextModel", "fit_on_used_columns", "softmax"]
