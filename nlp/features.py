@@ -94,15 +94,16 @@ class Features:
         values: list[float] = []
         for block, terms in ((0, word_terms(tokens)), (1, char_terms(text))):
             index, idf = self._index[block], self._idf[block]
-            unique = dict.fromkeys(terms)
-            found = [c for c in map(index.get, unique) if c is not None]
+            get = index.get
+            found: list[int] = []
+            weights: list[float] = []
+            for term, n in Counter(terms).items():
+                c = get(term)
+                if c is not None:
+                    found.append(c)
+                    weights.append(idf[c] if n == 1 else (1.0 + math.log(n)) * idf[c])
             if not found:
                 continue
-            if len(unique) == len(terms):  # every term once: tf = 1
-                weights = list(map(idf.__getitem__, found))
-            else:
-                counts = Counter(terms)
-                weights = [(1.0 + math.log(counts[t])) * idf[c] for t in unique if (c := index.get(t)) is not None]
             scale = 1.0 / math.hypot(*weights)
             columns += [c + self._offset for c in found] if block else found
             values += [w * scale for w in weights]

@@ -60,7 +60,8 @@ class Segmenter:
 
     def cut(self, text: str) -> list[str]:
         """All words, punctuation and spaces removed."""
-        return [w for w in self._cut(text) if _KEEP.search(w)]
+        keep = _KEEP.search
+        return [w for w in self._cut(text) if w.isalnum() or keep(w)]  # isalnum: the fast, common case
 
     def terms(self, text: str) -> list[str]:
         """Content words: lower-cased, stop words removed."""
