@@ -138,11 +138,20 @@ class NeedTyper:
         return self
 
     def type_of(self, text: str, columns: np.ndarray, values: np.ndarray, chat: bool = False) -> str:
-        """The type; a message taken for chat with no type cue at all is "other"."""
+        return self.decide(text, self._weights[:, columns] @ values, chat)
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Weights on the shared features (labels x columns), for a caller that stacks heads."""
+        return self._weights
+
+    def decide(self, text: str, linear: np.ndarray, chat: bool = False) -> str:
+        """The type from the feature part of the scores (``weights`` times the message's vector);
+        a message taken for chat with no type cue at all is "other"."""
         cues = type_cues(text)
         if chat and not cues.any():
             return "other"
-        scores = self._weights[:, columns] @ values + self._cue_weights @ cues + self._bias
+        scores = linear + self._cue_weights @ cues + self._bias
         return self.labels[int(scores.argmax())]
 
 
@@ -197,6 +206,16 @@ class NeedDetector:
 
     def is_need_of(self, text: str, columns: np.ndarray, values: np.ndarray) -> bool:
         """The same decision from an already computed feature vector."""
+        return self.decide(text, float(self._weights[columns] @ values))
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Weights on the shared features, for a caller that stacks heads."""
+        return self._weights
+
+    def decide(self, text: str, margin: float) -> bool:
+        """The decision from the feature part of the margin (``weights`` times the message's vector)."""
         if meaningful_chars(text) < MIN_NEED_CHARS or _CHAT_ONLY.match(text.strip()):
             return False
-        return self.probability_of(text, columns, values, _has_cue(text)) >= self.THRESHOLD
+        margin += self._bias + (self._cue_weight if _has_cue(text) else 0.0)
+        return margin >= math.log(self.THRESHOLD / (1.0 - self.THRESHOLD))

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
+import scipy.sparse as sp
 
 from bot.domain import Party
 from nlp.detect import NeedDetector, NeedTyper, shipped_examples, shipped_types
@@ -99,16 +100,6 @@ class Router:
         self._features = Features()
         corpus_tokens = [self.segmenter.cut(d) for d in corpus]  # each text is cut once
         self._features.fit(corpus, corpus_tokens)
-        profiles = self._features.matrix(documents, corpus_tokens[:len(documents)]).tocsc()
-        # Profiles use a few thousand of the (up to ~100k) columns: keep only those, densely.
-        # Columns no profile uses all map to one extra all-zero column.
-        used = np.flatnonzero(np.diff(profiles.indptr))
-        self._compact = np.full(profiles.shape[1], len(used), dtype=np.int64)
-        self._compact[used] = np.arange(len(used))
-        dense = np.zeros((profiles.shape[0], len(used) + 1))
-        dense[:, :-1] = profiles[:, used].toarray() / 2.0  # two l2-normalised blocks: cosine = dot / 2
-        self._profiles = dense
-
         aliases = sorted({(a, i) for i, p in enumerate(self.parties) for a in {p.name, *p.aliases} if len(a) >= 2},
                          key=lambda pair: -len(pair[0]))
         self._alias_owner = {a: i for a, i in reversed(aliases)}  # a shared alias goes to the first party
@@ -127,6 +118,20 @@ class Router:
         self.detector = NeedDetector(self.segmenter.cut, self._features).fit(detection_texts, detection_labels)
         self.typer = NeedTyper(self.segmenter.cut, self._features).fit(*shipped_types())
 
+        # Every linear head on the shared features in one dense matrix, so a message costs one
+        # gather and one product: rows = party profiles (cosine = dot / 2, two l2-normalised
+        # blocks), the need detector, the need types. The heads use a few thousand of the (up to
+        # ~100k) columns: only those are kept; the others all map to one extra all-zero column.
+        profiles = self._features.matrix(documents, corpus_tokens[:len(documents)]) / 2.0
+        heads = sp.vstack([profiles, sp.csr_matrix(self.detector.weights), sp.csr_matrix(self.typer.weights)],
+                          format="csc")
+        used = np.flatnonzero(np.diff(heads.indptr))
+        self._compact = np.full(heads.shape[1], len(used), dtype=np.int64)
+        self._compact[used] = np.arange(len(used))
+        self._heads = np.zeros((heads.shape[0], len(used) + 1))
+        self._heads[:, :-1] = heads[:, used].toarray()
+        self._detector_row = len(self.parties)
+
     # --- scores ----------------------------------------------------------------------------
 
     def mentioned(self, text: str) -> set[int]:
@@ -142,8 +147,12 @@ class Router:
     def featurise(self, text: str, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         return self._features.one(text, tokens)
 
+    def scores(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """All linear heads at once: party similarities, then the detector margin, then type scores."""
+        return self._heads[:, self._compact[columns]] @ values
+
     def similarity(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
-        return self._profiles[:, self._compact[columns]] @ values
+        return self.scores(columns, values)[:self._detector_row]
 
     def lead_distribution(self, columns: np.ndarray, values: np.ndarray, similarity: np.ndarray) -> np.ndarray:
         """Probability of each department leading, blending profiles and learned examples."""
@@ -163,9 +172,11 @@ class Router:
     def route(self, text: str) -> Routing:
         tokens = self.segmenter.cut(text)
         columns, values = self.featurise(text, tokens)
-        is_need = self.detector.is_need_of(text, columns, values)
-        kind_of_need = self.typer.type_of(text, columns, values, chat=not is_need)
-        similarity = self.similarity(columns, values)
+        scores = self.scores(columns, values)
+        row = self._detector_row
+        is_need = self.detector.decide(text, float(scores[row]))
+        kind_of_need = self.typer.decide(text, scores[row + 1:], chat=not is_need)
+        similarity = scores[:row]
         mentioned = self.mentioned(text)
         lead_p = self.lead_distribution(columns, values, similarity)
         final = lead_p.copy()
