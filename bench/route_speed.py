@@ -96,6 +96,7 @@ async def worst_tick_lag(during: asyncio.Future | None, seconds: float = 0.0) ->
 async def refit_lag(examples: list[tuple[str, str]]) -> tuple[float, float, float]:
     from bot.app import tune_gc
     from bot.directory import load_directory
+    from bot.learning import fit_router
     from nlp.router import Router
 
     parties = load_directory()
@@ -103,7 +104,7 @@ async def refit_lag(examples: list[tuple[str, str]]) -> tuple[float, float, floa
     tune_gc()  # as the bot does after start-up
     idle = await worst_tick_lag(None, seconds=2.0)
     started = time.perf_counter()
-    refit = asyncio.ensure_future(asyncio.to_thread(Router, parties, base.segmenter, examples))
+    refit = asyncio.ensure_future(asyncio.to_thread(fit_router, parties, base.segmenter, examples))  # as the bot does
     lag = await worst_tick_lag(refit)
     await refit
     return idle, lag, time.perf_counter() - started

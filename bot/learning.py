@@ -11,9 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
+
+from threadpoolctl import threadpool_limits
 
 from bot.domain import Party
 from nlp.router import Router
+from nlp.segment import Segmenter
 from storage.db import Database
 from storage.learning import LearningRepo
 from storage.parties import PartyRepo
@@ -33,7 +37,15 @@ async def build_router(db: Database, parties: list[Party] | None = None, base: R
             parties = await PartyRepo(conn).all()
     examples = await load_examples(db)
     segmenter = base.segmenter if base is not None else None
-    return await asyncio.to_thread(Router, parties, segmenter, examples)
+    return await asyncio.to_thread(fit_router, parties, segmenter, examples)
+
+
+def fit_router(parties: Sequence[Party], segmenter: Segmenter | None,
+               examples: Sequence[tuple[str, str]]) -> Router:
+    """Fit a router (blocking; run it in a worker thread). BLAS is held to one thread meanwhile:
+    on a two-core machine its spinning threads took the cores from the event loop for 50-100 ms."""
+    with threadpool_limits(1):
+        return Router(parties, segmenter, examples)
 
 
 class Learner:
