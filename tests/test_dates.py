@@ -12,7 +12,14 @@ from nlp.dates import chinese_number, parse_due
 TZ = ZoneInfo("Asia/Shanghai")
 FRI = datetime(2026, 11, 27, 10, 0, tzinfo=TZ)  # a Friday
 WED = datetime(2026, 12, 2, 15, 30, tzinfo=TZ)  # a Wednesday
-DEC = datetime(2026, 12, 20, 9, 0, tzinfo=TZ)
+DEC = datetime(2026, 12, 20, 9, 0, tzinfo=TZ)  # a Sunday
+MAY = datetime(2026, 5, 12, 10, 0, tzinfo=TZ)  # a Tuesday
+JUL = datetime(2026, 7, 15, 16, 0, tzinfo=TZ)
+NYE = datetime(2026, 12, 30, 11, 0, tzinfo=TZ)  # the day before the New Year holiday's eve
+
+
+def at(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, 10, 0, tzinfo=TZ)
 
 
 @pytest.mark.parametrize(("text", "now", "due"), [
@@ -58,7 +65,109 @@ def test_parse_due(text: str, now: datetime, due: date) -> None:
     assert parse_due(text, now) == due
 
 
-@pytest.mark.parametrize("text", ["尽快", "抓紧推进", "我们研究一下", "", "收到", "增长5.5%"])
+@pytest.mark.parametrize(("text", "now", "due"), [
+    # spans, Chinese numerals, hours
+    ("一周之内", FRI, date(2026, 12, 4)),
+    ("三日内", FRI, date(2026, 11, 30)),
+    ("二十天内", FRI, date(2026, 12, 17)),
+    ("一个半月内", FRI, date(2027, 1, 11)),
+    ("两个月", FRI, date(2027, 1, 27)),
+    ("两个星期内", FRI, date(2026, 12, 11)),
+    ("48小时内", FRI, date(2026, 11, 29)),
+    ("24小时内答复", FRI, date(2026, 11, 28)),
+    ("两周后", FRI, date(2026, 12, 11)),
+    ("10天左右", FRI, date(2026, 12, 7)),
+    ("一年内", FRI, date(2027, 11, 27)),
+    # weeks and weekdays
+    ("下下周三", FRI, date(2026, 12, 9)),
+    ("下周五前", WED, date(2026, 12, 11)),
+    ("周末前", WED, date(2026, 12, 6)),
+    ("本周末", FRI, date(2026, 11, 29)),
+    ("礼拜三", FRI, date(2026, 12, 2)),
+    ("下个星期二", FRI, date(2026, 12, 1)),
+    ("这周内", WED, date(2026, 12, 4)),
+    ("下下周", FRI, date(2026, 12, 11)),
+    ("本周五前提交材料", WED, date(2026, 12, 4)),
+    ("尽快，最晚下周五", FRI, date(2026, 12, 4)),
+    # months and parts of months
+    ("月底", DEC, date(2026, 12, 31)),
+    ("这个月底", FRI, date(2026, 11, 30)),
+    ("月中", FRI, date(2026, 12, 15)),  # the 15th has passed: next month's
+    ("下月初", FRI, date(2026, 12, 5)),
+    ("下个月中旬", FRI, date(2026, 12, 20)),
+    ("本月底前", WED, date(2026, 12, 31)),
+    ("下个月底", WED, date(2027, 1, 31)),
+    ("下下个月底", FRI, date(2027, 1, 31)),
+    ("1月中旬", FRI, date(2027, 1, 20)),
+    ("一月底", FRI, date(2027, 1, 31)),
+    ("十月中旬", FRI, date(2027, 10, 20)),
+    ("12月中", FRI, date(2026, 12, 15)),
+    ("12月上旬", FRI, date(2026, 12, 10)),
+    ("三月份", FRI, date(2027, 3, 31)),
+    ("明年3月", FRI, date(2027, 3, 31)),
+    ("明年三月底", FRI, date(2027, 3, 31)),
+    ("6月前", FRI, date(2027, 5, 31)),
+    ("2027年3月", FRI, date(2027, 3, 31)),
+    ("月底前把数据接口开放", FRI, date(2026, 11, 30)),
+    # explicit dates
+    ("二〇二七年一月五日", FRI, date(2027, 1, 5)),
+    ("明年1月10日", FRI, date(2027, 1, 10)),
+    ("十二月五号", FRI, date(2026, 12, 5)),
+    ("12月5号之前", FRI, date(2026, 12, 5)),
+    ("15号前", FRI, date(2026, 12, 15)),  # the 15th of this month has passed
+    ("30号前", FRI, date(2026, 11, 30)),
+    ("十号之前", WED, date(2026, 12, 10)),
+    ("二十号前", FRI, date(2026, 12, 20)),
+    ("12.20前", FRI, date(2026, 12, 20)),
+    ("1/15", FRI, date(2027, 1, 15)),
+    ("2026/12/8", FRI, date(2026, 12, 8)),
+    ("2026年12月8号", FRI, date(2026, 12, 8)),
+    ("3月5日", FRI, date(2027, 3, 5)),  # months past: next year
+    # holidays: the last day before the first day off
+    ("国庆节前", MAY, date(2026, 9, 30)),
+    ("国庆前", FRI, date(2027, 9, 30)),
+    ("十一前", JUL, date(2026, 9, 30)),
+    ("春节前", FRI, date(2027, 2, 4)),  # 2027's holiday starts on New Year's Eve, 5 February
+    ("过年前", FRI, date(2027, 2, 4)),
+    ("年前", DEC, date(2027, 2, 4)),
+    ("春节前", at(2026, 1, 10), date(2026, 2, 15)),
+    ("元旦前", FRI, date(2026, 12, 31)),
+    ("五一前", FRI, date(2027, 4, 30)),
+    ("端午节前", MAY, date(2026, 6, 18)),
+    ("中秋节前", JUL, date(2026, 9, 24)),
+    ("清明前", FRI, date(2027, 4, 4)),
+    # periods
+    ("下季度", FRI, date(2027, 3, 31)),
+    ("一季度", FRI, date(2027, 3, 31)),
+    ("第四季度", MAY, date(2026, 12, 31)),
+    ("Q3", MAY, date(2026, 9, 30)),
+    ("季度末", MAY, date(2026, 6, 30)),
+    ("上半年", FRI, date(2027, 6, 30)),  # said in November: next year's first half
+    ("上半年", MAY, date(2026, 6, 30)),
+    ("下半年", MAY, date(2026, 12, 31)),
+    ("明年上半年", MAY, date(2027, 6, 30)),
+    ("年内", MAY, date(2026, 12, 31)),
+    ("明年年底", FRI, date(2027, 12, 31)),
+    ("今年", FRI, date(2026, 12, 31)),
+    ("明年", FRI, date(2027, 12, 31)),
+    # named days
+    ("大后天", FRI, date(2026, 11, 30)),
+    ("明早", FRI, date(2026, 11, 28)),
+    ("今晚", FRI, date(2026, 11, 27)),
+    ("当天", FRI, date(2026, 11, 27)),
+    # working days follow China's calendar: holidays off, exchanged weekend days (调休) on
+    ("3个工作日内", DEC, date(2026, 12, 23)),
+    ("3个工作日", NYE, date(2027, 1, 5)),
+    ("1个工作日", at(2026, 1, 3), date(2026, 1, 4)),  # Sunday 4 January 2026 was a working day
+    ("五个工作日", FRI, date(2026, 12, 4)),
+])
+def test_parse_due_more(text: str, now: datetime, due: date) -> None:
+    assert parse_due(text, now) == due
+
+
+@pytest.mark.parametrize("text", ["尽快", "抓紧推进", "我们研究一下", "", "收到", "增长5.5%", "尽快安排", "马上落实",
+                                  "近期对接", "过几天", "协调1.5亿资金", "融资3.5亿元", "争取早日落地", "我们会跟进",
+                                  "5.8万元补贴", "两年前就做过", "三年前的数据"])
 def test_undated(text: str) -> None:
     assert parse_due(text, FRI) is None
 
