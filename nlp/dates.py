@@ -349,11 +349,10 @@ def _quarter(m: re.Match[str], today: date) -> date | None:
         quarter = current + (1 if (m.group(1) or "").startswith("下") else 0)
         year = today.year + (quarter - 1) // 4
         return _quarter_end((quarter - 1) % 4 + 1, year)
-    quarter = chinese_number(m.group(2) or m.group(3) or "")
-    if not quarter:
+    named = chinese_number(m.group(2) or m.group(3) or "")
+    if not named:
         return None
-    year = today.year + (1 if quarter < current else 0)
-    return _quarter_end(quarter, year)
+    return _quarter_end(named, today.year + (1 if named < current else 0))
 
 
 @_rule(r"(明年|来年|今年)?([上下])半年")
