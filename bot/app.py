@@ -38,7 +38,7 @@ COMMAND_MENU = [
     ("help", "查看可用命令"),
     ("need", "登记一条需求"),
     ("commit", "对需求作出承诺"),
-    ("done", "标记承诺已兑现"),
+    ("done", "报告承诺已兑现"),
     ("join", "申请绑定单位"),
     ("parties", "查看对接名录"),
 ]
@@ -83,7 +83,7 @@ def register_handlers(application: Application) -> None:
         "need": commands.need, "needs": commands.needs, "status": commands.status,
         "route": commands.route, "resolve": commands.resolve, "overdue": commands.overdue,
         "bind": commands.bind, "join": commands.join, "commit": commands.commit,
-        "due": commands.due, "done": commands.done, "triage": commands.triage,
+        "due": commands.due, "done": commands.done, "cancel": commands.cancel, "triage": commands.triage,
     }
     for name, callback in command_handlers.items():
         application.add_handler(CommandHandler(name, callback, filters=not_edited))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from enum import StrEnum
 
 LIAISON_KINDS = frozenset({"department", "district"})
@@ -74,12 +74,42 @@ class Commitment:
     user_id: int
     text: str
     due_date: date | None
-    status: str  # open | done
+    status: str  # open | reported (the liaison says kept, awaiting confirmation) | done | cancelled
     created_at: datetime
     done_at: datetime | None = None
+    reported_at: datetime | None = None
+    reported_by: int | None = None
+    confirmed_by: int | None = None
+    cancelled_at: datetime | None = None
+    message_id: int | None = None
+    report_message_id: int | None = None
 
-    def is_overdue(self, today: date) -> bool:
-        return self.status == "open" and self.due_date is not None and self.due_date < today
+    @property
+    def settled(self) -> bool:
+        """Nothing more is owed: kept (confirmed) or cancelled."""
+        return self.status in ("done", "cancelled")
+
+    @property
+    def pending(self) -> bool:
+        """Still owed: open, or reported kept but not yet confirmed."""
+        return self.status in ("open", "reported")
+
+    def is_overdue(self, today: date, created_before: datetime | None = None) -> bool:
+        """Open and past its due date; an undated one once it was made before ``created_before``
+        (the grace for naming a date). A reported one is not overdue: the liaison said it is kept."""
+        if self.status != "open":
+            return False
+        if self.due_date is not None:
+            return self.due_date < today
+        return created_before is not None and self.created_at < created_before
+
+    def kept_on_time(self, zone: tzinfo) -> bool | None:
+        """True when kept by its due date (the day the liaison reported it), False when kept late,
+        None when not kept or undated."""
+        if self.status != "done" or self.due_date is None:
+            return None
+        kept = self.reported_at or self.done_at
+        return kept is not None and kept.astimezone(zone).date() <= self.due_date
 
 
 @dataclass(frozen=True)
@@ -155,6 +185,11 @@ def may_resolve(user_id: int, need: Need, is_admin: bool) -> bool:
 def may_mark_done(user_id: int, commitment: Commitment, bound_party: str | None, is_admin: bool) -> bool:
     """The liaison who made it, anyone of the same party, or an admin."""
     return is_admin or commitment.user_id == user_id or bound_party == commitment.party_id
+
+
+def may_confirm(user_id: int, need: Need, is_admin: bool) -> bool:
+    """A kept promise is confirmed by whoever it was made to: the need's author, or an admin."""
+    return is_admin or (need.author_id is not None and need.author_id == user_id)
 
 
 def lead_of(routes: tuple[Route, ...] | list[Route]) -> Route | None:

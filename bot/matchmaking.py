@@ -26,6 +26,7 @@ from bot.domain import (
     active_routes,
     lead_of,
     may_claim,
+    may_confirm,
     may_mark_done,
     may_resolve,
     role_of,
@@ -561,23 +562,79 @@ class Matchmaking:
 
     async def done(self, commitment_id: int, actor: Actor, chat_id: int, at: datetime,
                    update_id: int | None) -> Outcome:
+        """The liaison says a promise is kept: it waits for the need author's (or an admin's)
+        confirmation — status "reported". An admin's /done is kept and confirmed at once — "ok"."""
         async with self._unit(update_id, at) as conn:
             needs = NeedRepo(conn)
             commitment = await needs.commitment(commitment_id)
             need = await needs.get(commitment.need_id) if commitment else None
             if commitment is None or need is None or need.chat_id != chat_id:
-                return Outcome("missing")
+                return Outcome("commitment_missing")
+            binding = await PeopleRepo(conn).binding(actor.user_id)
+            admin = self.is_admin(actor.user_id)
+            if not may_mark_done(actor.user_id, commitment, binding.party_id if binding else None, admin):
+                return Outcome("not_allowed", commitment=commitment, need=need)
+            if commitment.status == "cancelled":
+                return Outcome("cancelled", commitment=commitment, need=need)
+            confirm_now = admin or may_confirm(actor.user_id, need, admin)
+            if confirm_now:
+                changed = await needs.mark_done(commitment.id, at, actor.user_id)
+            else:
+                changed = await needs.mark_reported(commitment.id, at, actor.user_id)
+            if not changed:
+                return Outcome("already", commitment=commitment, need=need)
+            await AuditRepo(conn).record("commitment_done" if confirm_now else "commitment_reported", at=at,
+                                         actor_id=actor.user_id, chat_id=chat_id, need_id=need.id,
+                                         commitment_id=commitment.id)
+            commitment = await needs.commitment(commitment.id)
+            party = await PartyRepo(conn).get(commitment.party_id) if commitment else None
+        return Outcome("ok" if confirm_now else "reported", commitment=commitment, need=need, party=party)
+
+    async def attach_report_message(self, commitment_id: int, bot_message_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await NeedRepo(conn).set_report_message(commitment_id, bot_message_id)
+
+    async def confirm(self, commitment_id: int, actor: Actor, chat_id: int, kept: bool, at: datetime,
+                      update_id: int | None) -> Outcome:
+        """The need's author (or an admin) confirms a reported promise as kept, or disputes it
+        (it is open again, and overdue if its date has passed)."""
+        async with self._unit(update_id, at) as conn:
+            needs = NeedRepo(conn)
+            commitment = await needs.commitment(commitment_id)
+            need = await needs.get(commitment.need_id) if commitment else None
+            if commitment is None or need is None or need.chat_id != chat_id:
+                return Outcome("commitment_missing")
+            if not may_confirm(actor.user_id, need, self.is_admin(actor.user_id)):
+                return Outcome("not_allowed", commitment=commitment, need=need)
+            changed = await (needs.confirm(commitment.id, at, actor.user_id) if kept else needs.reopen(commitment.id))
+            if not changed:
+                return Outcome("already", commitment=commitment, need=need)
+            await AuditRepo(conn).record("commitment_confirmed" if kept else "commitment_disputed", at=at,
+                                         actor_id=actor.user_id, chat_id=chat_id, need_id=need.id,
+                                         commitment_id=commitment.id)
+            commitment = await needs.commitment(commitment.id)
+            party = await PartyRepo(conn).get(commitment.party_id) if commitment else None
+        return Outcome("ok" if kept else "disputed", commitment=commitment, need=need, party=party)
+
+    async def cancel(self, commitment_id: int, actor: Actor, chat_id: int, at: datetime,
+                     update_id: int | None) -> Outcome:
+        """Withdrawn by its liaison (or party) or an admin: no reminders, not counted as broken."""
+        async with self._unit(update_id, at) as conn:
+            needs = NeedRepo(conn)
+            commitment = await needs.commitment(commitment_id)
+            need = await needs.get(commitment.need_id) if commitment else None
+            if commitment is None or need is None or need.chat_id != chat_id:
+                return Outcome("commitment_missing")
             binding = await PeopleRepo(conn).binding(actor.user_id)
             if not may_mark_done(actor.user_id, commitment, binding.party_id if binding else None,
                                  self.is_admin(actor.user_id)):
                 return Outcome("not_allowed", commitment=commitment, need=need)
-            if not await needs.mark_done(commitment.id, at):
+            if not await needs.cancel(commitment.id, at, actor.user_id):
                 return Outcome("already", commitment=commitment, need=need)
-            await AuditRepo(conn).record("commitment_done", at=at, actor_id=actor.user_id, chat_id=chat_id,
+            await AuditRepo(conn).record("commitment_cancelled", at=at, actor_id=actor.user_id, chat_id=chat_id,
                                          need_id=need.id, commitment_id=commitment.id)
             commitment = await needs.commitment(commitment.id)
-            party = await PartyRepo(conn).get(commitment.party_id) if commitment else None
-        return Outcome("ok", commitment=commitment, need=need, party=party)
+        return Outcome("ok", commitment=commitment, need=need)
 
     async def overdue(self, chat_id: int, now: datetime) -> tuple[list[tuple[Need, Commitment]],
                                                                    list[tuple[Need, Commitment]]]:

@@ -11,11 +11,14 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
+
+from bot.schedule import Policy
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_PATH = "data/matchbot.sqlite3"
@@ -36,15 +39,27 @@ class Settings:
     admin_ids: frozenset[int] = frozenset()
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
     log_level: str = "INFO"
+    admin_chat_id: int | None = None  # where escalations and digests go; None: each admin privately
+    reminder_hour: int = 9
+    quiet_hours: tuple[int, int] = (21, 8)  # local hours [start, end): nothing is sent in between
+    escalate_after_hours: int = 48
+    undated_grace_days: int = 7
 
     def __repr__(self) -> str:  # the token never appears, even by accident
         return (
             f"Settings(bot_token='***', bot_api_url={self.bot_api_url!r}, "
             f"database_path={str(self.database_path)!r}, admin_ids={sorted(self.admin_ids)}, "
-            f"timezone={self.timezone.key!r}, log_level={self.log_level!r})"
+            f"timezone={self.timezone.key!r}, log_level={self.log_level!r}, admin_chat_id={self.admin_chat_id}, "
+            f"reminder_hour={self.reminder_hour}, quiet_hours={self.quiet_hours}, "
+            f"escalate_after_hours={self.escalate_after_hours}, undated_grace_days={self.undated_grace_days})"
         )
 
     __str__ = __repr__
+
+    def policy(self) -> Policy:
+        return Policy(self.timezone, reminder_hour=self.reminder_hour, quiet_start=self.quiet_hours[0],
+                      quiet_end=self.quiet_hours[1], escalate_after=timedelta(hours=self.escalate_after_hours),
+                      undated_grace=timedelta(days=self.undated_grace_days))
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids
@@ -91,7 +106,28 @@ def load_settings(
     if log_level not in _LOG_LEVELS:
         raise SettingsError(f"LOG_LEVEL is malformed: {log_level!r} is not one of {', '.join(_LOG_LEVELS)}")
 
+    def number(name: str, default: int, low: int, high: int) -> int:
+        raw = get(name)
+        if not raw:
+            return default
+        if not re.fullmatch(r"-?\d{1,20}", raw) or not low <= int(raw) <= high:
+            raise SettingsError(f"{name} is malformed: {raw!r} is not a whole number from {low} to {high}")
+        return int(raw)
+
+    admin_chat = get("ADMIN_CHAT_ID")
+    if admin_chat and not re.fullmatch(r"-?\d{1,20}", admin_chat):
+        raise SettingsError(f"ADMIN_CHAT_ID is malformed: {admin_chat!r} is not a Telegram chat id")
+    quiet = get("QUIET_HOURS") or "21-8"
+    quiet_match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", quiet)
+    if not quiet_match or not all(0 <= int(h) <= 23 for h in quiet_match.groups()):
+        raise SettingsError(f"QUIET_HOURS is malformed: {quiet!r} (expected start-end local hours, e.g. 21-8)")
+
     return Settings(
+        admin_chat_id=int(admin_chat) if admin_chat else None,
+        reminder_hour=number("REMINDER_HOUR", 9, 0, 23),
+        quiet_hours=(int(quiet_match.group(1)), int(quiet_match.group(2))),
+        escalate_after_hours=number("ESCALATE_AFTER_HOURS", 48, 1, 24 * 90),
+        undated_grace_days=number("UNDATED_GRACE_DAYS", 7, 0, 365),
         bot_token=token,
         bot_api_url=api_url,
         database_path=database_path,

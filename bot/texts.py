@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from html import escape
 
 from bot.domain import Commitment, Need, NeedDetail, Party, Person, Role
@@ -23,6 +23,8 @@ STATUS_NAMES = {"open": "办理中", "resolved": "已解决"}
 EVENT_NAMES = {
     "need_registered": "登记需求", "claimed": "认领", "declined": "转交", "rerouted": "管理员改派",
     "committed": "作出承诺", "due_set": "补充承诺日期", "commitment_done": "承诺兑现", "resolved": "标记解决",
+    "commitment_reported": "报告承诺已兑现", "commitment_confirmed": "确认承诺兑现",
+    "commitment_disputed": "对兑现有异议", "commitment_cancelled": "撤回承诺",
 }
 
 BUTTON_CLAIM = "认领"
@@ -108,6 +110,46 @@ def no_date_found(commitment_id: int) -> str:
 def commitment_done(commitment: Commitment, party: Party | None, number: int) -> str:
     who = escape(party.short_name) if party else ""
     return f"🎉 承诺 {commitment.id}（需求 #{number}，{who}）已兑现。"
+
+
+def commitment_reported(commitment: Commitment, party: Party | None, need: Need) -> str:
+    who = escape(party.short_name) if party else ""
+    author = mention_label(need.author_id, need.author_name) if need.author_id else "需求方"
+    return (f"📨 {who} 报告承诺 {commitment.id}（需求 #{need.number}）已兑现："
+            f"{escape(snippet(commitment.text, 60))}\n请 {author} 或管理员确认。")
+
+
+def commitment_disputed(commitment: Commitment, number: int) -> str:
+    return (f"↩️ 需求方对承诺 {commitment.id}（需求 #{number}）的兑现有异议，承诺恢复为进行中；"
+            "请联络员与需求方沟通。")
+
+
+def commitment_cancelled(commitment: Commitment, number: int) -> str:
+    return f"🚫 承诺 {commitment.id}（需求 #{number}）已撤回，不再提醒。"
+
+
+def reminder(kind: str, commitment: Commitment, need: Need, liaison: str, today: date) -> str:
+    when = "今天" if kind == "morning" else ("明天" if commitment.due_date == today + timedelta(days=1)
+                                              else f"{day(commitment.due_date)}")
+    return (f"⏰ 提醒 {liaison}：承诺 {commitment.id}（需求 #{need.number}）{when}到期"
+            f"（{day(commitment.due_date)}）：{escape(snippet(commitment.text, 60))}\n"
+            f"兑现后请发送 /done {commitment.id}；如需改期请发送 /due {commitment.id} 新日期。")
+
+
+def escalation(need: Need, chat_title: str, hours: int, routed: list[str]) -> str:
+    names = "、".join(escape(n) for n in routed) or "（无）"
+    return (f"🚨 督办：{escape(chat_title)} 的需求 #{need.number} 发布已超过 {hours} 小时，仍无单位认领。\n"
+            f"需求：{escape(snippet(need.text, 80))}\n已分派：{names}\n请协调牵头部门认领，或用 /route 改派。")
+
+
+def digest(items: list[tuple[Need, Commitment, str, str]], today: date) -> str:
+    """Admins' daily list: (need, commitment, party name, chat title) of every overdue commitment."""
+    lines = [f"📋 逾期承诺日报（{today.isoformat()}，共 {len(items)} 条）"]
+    for need, c, party, chat in items:
+        late = f"逾期 {(today - c.due_date).days} 天" if c.due_date else "超过期限仍未定日期"
+        lines.append(f"  · {escape(chat)} 需求 #{need.number} 承诺 {c.id} {escape(party)}："
+                     f"{escape(snippet(c.text, 40))}，{late}")
+    return fit(lines, "…其余请在各群用 /overdue 查看")
 
 
 def resolved(number: int) -> str:
@@ -203,6 +245,10 @@ def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz
 def commitment_state(commitment: Commitment, today: date) -> str:
     if commitment.status == "done":
         return "已兑现"
+    if commitment.status == "cancelled":
+        return "已撤回"
+    if commitment.status == "reported":
+        return "已报告兑现，待确认"
     if commitment.due_date is None:
         return "待补日期"
     if commitment.due_date < today:
@@ -267,7 +313,12 @@ ALREADY_CLAIMED = "您的单位已经认领过这条需求。"
 NEED_RESOLVED = "这条需求已经解决。"
 NOT_AUTHOR = "只有提出需求的企业或管理员可以标记解决。"
 ALREADY_RESOLVED = "这条需求此前已标记为解决。"
-ALREADY_DONE = "这条承诺此前已标记为兑现。"
+ALREADY_DONE = "这条承诺已经兑现、撤回或正在等待确认。"
+COMMITMENT_CANCELLED = "这条承诺已经撤回。"
+NOT_CONFIRMER = "只有提出需求的企业或管理员可以确认兑现。"
+CANCEL_USAGE = "用法：/cancel 承诺编号，例如 /cancel 5（撤回一条承诺，不再提醒）"
+BUTTON_KEPT = "确认已兑现"
+BUTTON_NOT_KEPT = "尚未兑现"
 NOT_COMMITMENT_OWNER = "只有作出承诺的单位联络员或管理员可以操作这条承诺。"
 SAME_PARTY = "需求已由这个单位负责，无需变更。"
 ALREADY_BOUND = "您已经绑定在这个单位。"
@@ -302,7 +353,8 @@ HELP_EVERYONE = [
 HELP_LIAISON = [
     ("/commit 编号 内容", "对需求作出承诺（也可直接回复需求消息）"),
     ("/due 承诺编号 日期", "为承诺补充完成日期"),
-    ("/done 承诺编号", "标记承诺已兑现"),
+    ("/done 承诺编号", "报告承诺已兑现（由需求方或管理员确认）"),
+    ("/cancel 承诺编号", "撤回承诺"),
 ]
 HELP_ADMIN = [
     ("/needs [open|all]", "查看需求列表"),

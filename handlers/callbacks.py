@@ -18,6 +18,7 @@ from handlers.keyboards import (
     CLAIM,
     DECLINE,
     JOIN,
+    KEPT,
     RESOLVE,
     TRANSFER,
     need_buttons,
@@ -50,6 +51,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             await _assign(update, context, ident, parts[2])
         elif action == JOIN and len(parts) == 3 and parts[2] in ("y", "n"):
             await _decide_join(update, context, ident, parts[2] == "y")
+        elif action == KEPT and len(parts) == 3 and parts[2] in ("y", "n"):
+            await _confirm_kept(update, context, ident, parts[2] == "y")
         else:
             await answer(update, texts.BUTTON_STALE)
     except RepeatedUpdate:
@@ -116,6 +119,25 @@ async def _resolve(update: Update, context: BotContext, need_id: int) -> None:
         return
     await answer(update, "已标记解决")
     await replies.refresh_card(context, outcome.view)
+
+
+async def _confirm_kept(update: Update, context: BotContext, commitment_id: int, kept: bool) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    outcome = await context.matchmaking.confirm(commitment_id, actor_of(update.effective_user),  # type: ignore[arg-type]
+                                                message.chat_id, kept, sent_at(update), update.update_id)
+    if outcome.status == "not_allowed":
+        await answer(update, texts.NOT_CONFIRMER, alert=True)
+        return
+    if outcome.status not in ("ok", "disputed") or outcome.commitment is None or outcome.need is None:
+        await answer(update, replies.refusal(outcome), alert=True)
+        return
+    await answer(update, "已确认" if kept else "已记录异议")
+    await edit_markup(context, message.chat_id, message.message_id, None)  # the question is answered
+    text = (texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number) if kept
+            else texts.commitment_disputed(outcome.commitment, outcome.need.number))
+    await send(context, message.chat_id, text, reply_to=message.message_id)
 
 
 async def _decide_join(update: Update, context: BotContext, request_id: int, approve: bool) -> None:

@@ -11,7 +11,7 @@ from bot.matchmaking import Outcome, RepeatedUpdate
 from bot.services import BotContext
 from handlers import replies
 from handlers.common import actor_of, is_group, parse_number, reply, sent_at
-from handlers.keyboards import join_buttons, need_buttons, triage_buttons
+from handlers.keyboards import join_buttons, kept_buttons, need_buttons, triage_buttons
 
 
 def _args_text(update: Update) -> str:
@@ -260,6 +260,30 @@ async def done(update: Update, context: BotContext) -> None:
         return
     if outcome.ok and outcome.commitment and outcome.need:
         await reply(update, texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number))
+        return
+    if outcome.status == "reported" and outcome.commitment and outcome.need:
+        sent = await reply(update, texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
+                           kept_buttons(outcome.commitment.id))
+        if sent is not None:
+            await context.matchmaking.attach_report_message(outcome.commitment.id, sent.message_id)
+        return
+    await reply(update, replies.refusal(outcome))
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    if await _refuse_unless_group(update):
+        return
+    commitment_id = parse_number(_args_text(update))
+    if commitment_id is None:
+        await reply(update, texts.CANCEL_USAGE)
+        return
+    outcome = await _guard(context.matchmaking.cancel(
+        commitment_id, actor_of(update.effective_user), update.effective_chat.id,  # type: ignore[arg-type,union-attr]
+        sent_at(update), update.update_id))
+    if outcome is None:
+        return
+    if outcome.ok and outcome.commitment and outcome.need:
+        await reply(update, texts.commitment_cancelled(outcome.commitment, outcome.need.number))
         return
     await reply(update, replies.refusal(outcome))
 

@@ -8,8 +8,8 @@ from bot import texts
 from bot.domain import Party
 from bot.matchmaking import NeedView
 
-CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN = (
-    "claim", "decline", "xfer", "solve", "cancel", "join", "assign")
+CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN, KEPT = (
+    "claim", "decline", "xfer", "solve", "cancel", "join", "assign", "kept")
 
 
 def need_buttons(view: NeedView) -> InlineKeyboardMarkup | None:
@@ -53,3 +53,11 @@ def parse(data: str | None) -> list[str]:
     if not data or len(data) > 64:
         return []
     return data.split(":")
+
+
+def kept_buttons(commitment_id: int) -> InlineKeyboardMarkup:
+    """For the need's author (or an admin) under a liaison's "kept" report."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.BUTTON_KEPT, callback_data=f"{KEPT}:{commitment_id}:y"),
+        InlineKeyboardButton(texts.BUTTON_NOT_KEPT, callback_data=f"{KEPT}:{commitment_id}:n"),
+    ]])

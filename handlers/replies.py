@@ -25,6 +25,8 @@ REFUSALS = {
     "already_pending": texts.ALREADY_PENDING,
     "already_decided": texts.ALREADY_DECIDED,
     "empty": texts.EMPTY_NEED,
+    "cancelled": texts.COMMITMENT_CANCELLED,
+    "commitment_missing": texts.COMMITMENT_NOT_FOUND,
 }
 
 

@@ -38,6 +38,12 @@ def _commitment(row: aiosqlite.Row) -> Commitment:
         status=row["status"],
         created_at=from_db_time(row["created_at"]),  # type: ignore[arg-type]
         done_at=from_db_time(row["done_at"]),
+        reported_at=from_db_time(row["reported_at"]),
+        reported_by=row["reported_by"],
+        confirmed_by=row["confirmed_by"],
+        cancelled_at=from_db_time(row["cancelled_at"]),
+        message_id=row["message_id"],
+        report_message_id=row["report_message_id"],
     )
 
 
@@ -190,12 +196,81 @@ class NeedRepo:
         ) as cur:
             return [_commitment(r) for r in await cur.fetchall()]
 
-    async def mark_done(self, commitment_id: int, at: datetime) -> bool:
+    async def mark_done(self, commitment_id: int, at: datetime, by: int) -> bool:
+        """Kept and confirmed at once (an admin's /done): open or reported → done."""
         cur = await self.conn.execute(
-            "UPDATE commitments SET status = 'done', done_at = ? WHERE id = ? AND status = 'open'",
-            (to_db_time(at), commitment_id),
+            "UPDATE commitments SET status = 'done', done_at = ?, reported_at = COALESCE(reported_at, ?),"
+            " reported_by = COALESCE(reported_by, ?), confirmed_by = ?"
+            " WHERE id = ? AND status IN ('open', 'reported')",
+            (to_db_time(at), to_db_time(at), by, by, commitment_id),
         )
         return cur.rowcount == 1
+
+    async def mark_reported(self, commitment_id: int, at: datetime, by: int) -> bool:
+        """The liaison says it is kept: open → reported, awaiting the need author's confirmation."""
+        cur = await self.conn.execute(
+            "UPDATE commitments SET status = 'reported', reported_at = ?, reported_by = ?"
+            " WHERE id = ? AND status = 'open'",
+            (to_db_time(at), by, commitment_id),
+        )
+        return cur.rowcount == 1
+
+    async def confirm(self, commitment_id: int, at: datetime, by: int) -> bool:
+        cur = await self.conn.execute(
+            "UPDATE commitments SET status = 'done', done_at = ?, confirmed_by = ?"
+            " WHERE id = ? AND status = 'reported'",
+            (to_db_time(at), by, commitment_id),
+        )
+        return cur.rowcount == 1
+
+    async def reopen(self, commitment_id: int) -> bool:
+        """A report the need's author disputes: reported → open again."""
+        cur = await self.conn.execute(
+            "UPDATE commitments SET status = 'open', reported_at = NULL, reported_by = NULL"
+            " WHERE id = ? AND status = 'reported'", (commitment_id,),
+        )
+        return cur.rowcount == 1
+
+    async def cancel(self, commitment_id: int, at: datetime, by: int) -> bool:
+        cur = await self.conn.execute(
+            "UPDATE commitments SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?"
+            " WHERE id = ? AND status IN ('open', 'reported')",
+            (to_db_time(at), by, commitment_id),
+        )
+        return cur.rowcount == 1
+
+    async def set_report_message(self, commitment_id: int, message_id: int) -> None:
+        await self.conn.execute(
+            "UPDATE commitments SET report_message_id = ? WHERE id = ?", (message_id, commitment_id)
+        )
+
+    async def open_commitments(self, chat_id: int | None = None) -> list[tuple[Need, Commitment]]:
+        """Commitments still owed (open or reported), in every chat or one."""
+        where = " AND n.chat_id = ?" if chat_id is not None else ""
+        async with self.conn.execute(
+            "SELECT c.* FROM commitments c JOIN needs n ON n.id = c.need_id"
+            " WHERE c.status IN ('open', 'reported')" + where + " ORDER BY c.id",
+            (chat_id,) if chat_id is not None else (),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(await self._need_of(row), _commitment(row)) for row in rows]
+
+    async def all_commitments(self) -> list[Commitment]:
+        async with self.conn.execute("SELECT * FROM commitments ORDER BY id") as cur:
+            return [_commitment(r) for r in await cur.fetchall()]
+
+    async def unclaimed_open_needs(self) -> list[Need]:
+        """Open needs that no party has claimed yet."""
+        async with self.conn.execute(
+            "SELECT * FROM needs n WHERE n.status = 'open'"
+            " AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.need_id = n.id) ORDER BY n.id"
+        ) as cur:
+            return [_need(r) for r in await cur.fetchall()]
+
+    async def _need_of(self, row: aiosqlite.Row) -> Need:
+        need = await self.get(row["need_id"])
+        assert need is not None
+        return need
 
     async def set_due_date(self, commitment_id: int, due: date) -> None:
         await self.conn.execute(

@@ -82,10 +82,22 @@ async def test_claim_commit_done_resolve(served: RunningBot) -> None:
     # Someone else cannot mark it done; the liaison can.
     message = await served.say(STRANGER, "/done 1")
     assert "只有作出承诺的单位联络员" in served.last_text()
+    # The liaison reports it kept; whoever it was promised to (the need's author) confirms.
     message = await served.say(LIAISON, "/done 1")
-    assert "承诺 1（需求 #1，交通运输局）已兑现" in served.last_text()
+    assert "交通运输局 报告承诺 1（需求 #1）已兑现" in served.last_text()
+    report = next(m for (c, mid), m in served.api.messages.items()
+                  if c == GROUP and "报告承诺 1" in m.get("text", ""))
+    assert [b["callback_data"] for b in report["reply_markup"]["inline_keyboard"][0]] == ["kept:1:y", "kept:1:n"]
     await served.say(LIAISON, "/done 1")
-    assert "此前已标记为兑现" in served.last_text()
+    assert "正在等待确认" in served.last_text()
+    mark = await served.press(LIAISON, report["message_id"], "kept:1:y")  # not the liaison's to confirm
+    assert served.calls_since(mark, "answerCallbackQuery")[0].params["show_alert"] is True
+    assert not served.calls_since(mark, "sendMessage")
+    mark = await served.press(ENTERPRISE, report["message_id"], "kept:1:y")
+    assert "承诺 1（需求 #1，交通运输局）已兑现" in served.last_text()
+    assert served.calls_since(mark, "editMessageReplyMarkup")  # the buttons are gone
+    mark = await served.press(ENTERPRISE, report["message_id"], "kept:1:y")
+    assert not served.calls_since(mark, "sendMessage")
 
     # Only the author or an admin may resolve.
     mark = await served.press(STRANGER, card["message_id"], f"solve:{need_id}")

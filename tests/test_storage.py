@@ -71,7 +71,7 @@ async def test_commitments_round_trip_dates_and_times(db: Database) -> None:
                               need_type="data", at=NOW)
         made = await repo.add_commitment(need_id=need.id, party_id="transport", user_id=2, text="两周内",
                                          due_date=date(2026, 12, 11), at=NOW, message_id=3)
-        assert await repo.mark_done(made.id, NOW) and not await repo.mark_done(made.id, NOW)
+        assert await repo.mark_done(made.id, NOW, 1) and not await repo.mark_done(made.id, NOW, 1)
         stored = await repo.commitment(made.id)
     assert stored is not None and stored.due_date == date(2026, 12, 11) and stored.created_at == NOW
     assert stored.status == "done" and stored.done_at == NOW
