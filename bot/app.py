@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -23,9 +24,11 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot import jobs
 from bot.directory import load_directory
 from bot.learning import Learner, build_router
 from bot.matchmaking import Matchmaking, load_parties, seed_directory
+from bot.notices import Notices
 from bot.services import BotContext, BotData, Services
 from bot.settings import Settings
 from handlers import callbacks, commands, gate, members, messages
@@ -49,7 +52,8 @@ def _is_loopback(url: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
-def build_application(settings: Settings, directory_path: Path | None = None) -> Application:
+def build_application(settings: Settings, directory_path: Path | None = None,
+                      clock: Callable[[], datetime] | None = None) -> Application:
     """The whole bot, not yet started: `python -m bot` runs it, tests drive it."""
     # A proxy from the environment is honoured for Telegram itself, never for a local server.
     trust_env = not _is_loopback(settings.bot_api_url)
@@ -63,7 +67,7 @@ def build_application(settings: Settings, directory_path: Path | None = None) ->
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .request(HTTPXRequest(connection_pool_size=8, httpx_kwargs={"trust_env": trust_env}))
         .get_updates_request(HTTPXRequest(read_timeout=40, httpx_kwargs={"trust_env": trust_env}))
-        .post_init(_post_init(settings, directory_path))
+        .post_init(_post_init(settings, directory_path, clock))
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -108,7 +112,8 @@ def tune_gc() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
-def _post_init(settings: Settings, directory_path: Path | None):  # type: ignore[no-untyped-def]
+def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[no-untyped-def]
+               clock: Callable[[], datetime] | None):
     async def post_init(application: Application) -> None:
         db = Database(settings.database_path)
         await db.open()
@@ -124,9 +129,12 @@ def _post_init(settings: Settings, directory_path: Path | None):  # type: ignore
             raise
         application.bot_data.services = Services(
             settings=settings, db=db,
-            matchmaking=Matchmaking(db, Learner(db, router), settings.admin_ids, settings.timezone))
+            matchmaking=Matchmaking(db, Learner(db, router), settings.admin_ids, settings.timezone),
+            notices=Notices(db, settings.policy(), settings.admin_ids, settings.admin_chat_id),
+            **({"clock": clock} if clock is not None else {}))
         tune_gc()
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMAND_MENU])
+        await jobs.arm(application, at_once=True)  # whatever fell due while the bot was down goes out now
         log.info("bot ready: %d parties, database %s", len(parties), settings.database_path)
 
     return post_init

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.matchmaking import Matchmaking
+from bot.notices import Notices
 from bot.settings import Settings
 from storage.db import Database
 
@@ -16,6 +19,8 @@ class Services:
     settings: Settings
     db: Database
     matchmaking: Matchmaking
+    notices: Notices
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # UTC; tests set it
 
 
 @dataclass

@@ -105,6 +105,10 @@ class PeopleRepo:
         )
         return not was
 
+    async def chat_titles(self) -> dict[int, str]:
+        async with self.conn.execute("SELECT chat_id, title FROM chats") as cur:
+            return {row[0]: row[1] or str(row[0]) for row in await cur.fetchall()}
+
     async def unserve(self, chat_id: int) -> None:
         await self.conn.execute("UPDATE chats SET served = 0 WHERE chat_id = ?", (chat_id,))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
+from bot import jobs
 from bot.app import build_application
 from bot.localapi import Call, LocalBotApi
 from bot.settings import Settings
@@ -32,6 +34,22 @@ ENTERPRISE = {"id": 3001, "first_name": "李总", "username": "li_autodrive"}
 STRANGER = {"id": 3002, "first_name": "路人"}
 
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass
+class FakeClock:
+    """The bot's clock for reminders and escalations: still unless a test moves it."""
+
+    now: datetime = datetime(2026, 11, 27, 4, 0, tzinfo=UTC)  # Friday 12:00 in Shanghai
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set_local(self, year: int, month: int, day: int, hour: int, minute: int = 0) -> None:
+        self.now = datetime(year, month, day, hour, minute, tzinfo=SHANGHAI).astimezone(UTC)
+
+
 @dataclass
 class RunningBot:
     """The real Application, long-polling the local server."""
@@ -40,9 +58,10 @@ class RunningBot:
     settings: Settings
     app: Application | None = None
     errors: list[BaseException] = field(default_factory=list)
+    clock: FakeClock = field(default_factory=FakeClock)
 
     async def start(self) -> None:
-        app = build_application(self.settings)
+        app = build_application(self.settings, clock=self.clock)
 
         async def collect(update: object, context: Any) -> None:
             self.errors.append(context.error)
@@ -69,6 +88,13 @@ class RunningBot:
         await self.api.wait_confirmed()
         if self.app is not None:
             await self.app.update_queue.join()
+
+    async def run_notices(self) -> list[Call]:
+        """Run the notices job's work now, at the clock's time; the messages it sent."""
+        assert self.app is not None
+        mark = len(self.api.calls)
+        await jobs.deliver(self.app)
+        return [c for c in self.calls_since(mark, "sendMessage") if c.status == 200]
 
     # --- acting as a person -------------------------------------------------------------
 

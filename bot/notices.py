@@ -1,0 +1,123 @@
+"""Reminders, overdue digests and escalations: what is due now, rendered, and recorded once sent.
+
+``bot.schedule`` says when each notice is due; this module reads the state it needs from the
+database, renders the Chinese text and records what went out, so that a notice is sent once —
+also across restarts: one that fell due while the bot was down goes out on the next run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot import texts
+from bot.domain import Commitment, Need
+from bot.schedule import (
+    Notice,
+    Policy,
+    commitment_reminders,
+    digest,
+    due_now,
+    escalation,
+    is_overdue,
+    next_digest,
+    next_time,
+)
+from storage.db import Database
+from storage.needs import NeedRepo
+from storage.notices import NoticeRepo
+from storage.parties import PartyRepo
+from storage.people import PeopleRepo
+
+MAX_WAIT = timedelta(minutes=5)  # the job looks again at least this often
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    notice: Notice
+    chat_ids: tuple[int, ...]
+    text: str
+    reply_to: int | None = None
+
+
+class Notices:
+    def __init__(self, db: Database, policy: Policy, admin_ids: frozenset[int], admin_chat_id: int | None) -> None:
+        self.db = db
+        self.policy = policy
+        self.admin_ids = admin_ids
+        self.admin_chat_id = admin_chat_id
+
+    @property
+    def admin_chats(self) -> tuple[int, ...]:
+        """Where escalations and digests go: the admin chat, or each admin's private chat."""
+        return (self.admin_chat_id,) if self.admin_chat_id is not None else tuple(sorted(self.admin_ids))
+
+    async def _state(self, now: datetime) -> tuple[list[Notice], set[str], list[tuple[Need, Commitment]],
+                                                   dict[int, Need]]:
+        async with self.db.read() as conn:
+            needs = NeedRepo(conn)
+            owed = await needs.open_commitments()
+            unclaimed = {n.id: n for n in await needs.unclaimed_open_needs()}
+            sent = await NoticeRepo(conn).sent_keys()
+        candidates = [n for _, c in owed for n in commitment_reminders(c, self.policy)]
+        candidates += [e for need in unclaimed.values() if (e := escalation(need, False, self.policy))]
+        overdue = [(need, c) for need, c in owed if is_overdue(c, now, self.policy)]
+        if overdue:
+            candidates.append(digest(now, self.policy))
+        return candidates, sent, overdue, unclaimed
+
+    async def due(self, now: datetime) -> list[Outgoing]:
+        """What should go out now (nothing in quiet hours), oldest first."""
+        if self.policy.is_quiet(now):
+            return []
+        candidates, sent, overdue, unclaimed = await self._state(now)
+        notices = due_now(candidates, sent, now)
+        if not notices:
+            return []
+        async with self.db.read() as conn:
+            needs, people = NeedRepo(conn), PeopleRepo(conn)
+            names = {p.id: p.short_name for p in await PartyRepo(conn).all()}
+            titles = await people.chat_titles()
+            today = self.policy.local_day(now)
+            outgoing = []
+            for notice in notices:
+                if notice.kind in ("before", "morning") and notice.commitment_id is not None:
+                    commitment = await needs.commitment(notice.commitment_id)
+                    need = await needs.get(commitment.need_id) if commitment else None
+                    if commitment is None or need is None:
+                        continue
+                    if commitment.due_date is None or commitment.due_date < today or (
+                            notice.kind == "before" and commitment.due_date == today):
+                        # Fell due while the bot was down and is overtaken: the morning reminder (or,
+                        # once past due, the admins' digest) says it now. Recorded, not sent.
+                        outgoing.append(Outgoing(notice, (), ""))
+                        continue
+                    person = await people.person(commitment.user_id)
+                    liaison = texts.mention_label(commitment.user_id, person.display_name if person else None)
+                    outgoing.append(Outgoing(notice, (need.chat_id,),
+                                             texts.reminder(notice.kind, commitment, need, liaison, today),
+                                             commitment.message_id))
+                elif notice.kind == "unclaimed" and notice.need_id in unclaimed:
+                    need = unclaimed[notice.need_id]
+                    routed = [names.get(r.party_id, r.party_id) for r in await needs.routes(need.id) if r.active]
+                    hours = int(self.policy.escalate_after.total_seconds() // 3600)
+                    outgoing.append(Outgoing(notice, self.admin_chats, texts.escalation(
+                        need, titles.get(need.chat_id, str(need.chat_id)), hours, routed)))
+                elif notice.kind == "digest":
+                    items = [(need, c, names.get(c.party_id, c.party_id), titles.get(need.chat_id, str(need.chat_id)))
+                             for need, c in overdue]
+                    outgoing.append(Outgoing(notice, self.admin_chats, texts.digest(items, today)))
+        return outgoing
+
+    async def record(self, notice: Notice, now: datetime, outcome: str) -> bool:
+        async with self.db.transaction() as conn:
+            return await NoticeRepo(conn).record(notice.key, notice.kind, notice.at, now, outcome)
+
+    async def next_run(self, now: datetime) -> datetime:
+        """When to look again: the next notice's time, the next digest, or MAX_WAIT from now."""
+        candidates, sent, _, _ = await self._state(now)
+        times = [t for t in (next_time(candidates, sent, now), next_digest(now, self.policy).at) if t is not None]
+        when = min([*times, now + MAX_WAIT])
+        if self.policy.is_quiet(when):
+            when = self.policy.outside_quiet(when)
+        return when

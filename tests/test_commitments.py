@@ -1,0 +1,185 @@
+"""Commitments through the wire: reminders, the admins' overdue digest, escalation of unclaimed needs,
+quiet hours, withdrawal, and a restart in the middle — with the bot's clock set by the test."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.localapi import Call, LocalBotApi
+from storage.notices import NoticeRepo
+from tests.conftest import (
+    ADMIN,
+    ENTERPRISE,
+    GROUP,
+    LIAISON,
+    SHANGHAI,
+    STRANGER,
+    RunningBot,
+    make_settings,
+)
+
+NEED = "我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持"
+FRIDAY_10 = datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)
+
+
+async def need_with_promise(bot: RunningBot, promise: str = "两周内开放测试路段", claim: bool = True) -> dict[str, Any]:
+    """Need #1 posted Friday 27 November 10:00, claimed by transport, and a promise replied to its card."""
+    await bot.say(ENTERPRISE, NEED, date=FRIDAY_10)
+    card = bot.card_of(1)
+    need_id = int(card["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[1])
+    if claim:
+        await bot.press(LIAISON, card["message_id"], f"claim:{need_id}")
+    return await bot.say(LIAISON, promise, reply_to=card["message_id"], date=FRIDAY_10)
+
+
+def texts_to(calls: list[Call], chat_id: int) -> list[str]:
+    return [str(c.params["text"]) for c in calls if int(c.params["chat_id"]) == chat_id]
+
+
+async def test_a_promise_is_reminded_then_escalated_daily_until_kept(served: RunningBot) -> None:
+    promise = await need_with_promise(served)  # due Friday 11 December
+    assert "到期日：2026-12-11" in served.last_text()
+
+    served.clock.set_local(2026, 12, 10, 8, 59)
+    assert await served.run_notices() == []
+    served.clock.set_local(2026, 12, 10, 9, 0)  # the working day before, 09:00
+    sent = await served.run_notices()
+    assert len(sent) == 1 and int(sent[0].params["chat_id"]) == GROUP
+    assert "⏰ 提醒" in sent[0].params["text"] and "明天到期" in sent[0].params["text"]
+    assert f'tg://user?id={LIAISON["id"]}' in sent[0].params["text"]  # the liaison is mentioned
+    assert sent[0].params["reply_parameters"]["message_id"] == promise["message_id"]  # under the promise itself
+    assert await served.run_notices() == []  # once
+
+    served.clock.set_local(2026, 12, 11, 9, 30)
+    sent = await served.run_notices()
+    assert len(sent) == 1 and "今天到期" in sent[0].params["text"]
+
+    served.clock.set_local(2026, 12, 12, 9, 0)  # overdue: the admins' digest, in the admin's private chat
+    sent = await served.run_notices()
+    assert len(sent) == 1 and int(sent[0].params["chat_id"]) == ADMIN["id"]
+    assert "逾期承诺日报" in sent[0].params["text"] and "承诺 1" in sent[0].params["text"]
+    assert "逾期 1 天" in sent[0].params["text"]
+    assert await served.run_notices() == []
+    served.clock.set_local(2026, 12, 13, 9, 0)
+    sent = await served.run_notices()
+    assert len(sent) == 1 and "逾期 2 天" in sent[0].params["text"]  # daily until settled
+
+    # Reported kept: no longer overdue, so no digest.
+    await served.say(LIAISON, "/done 1", date=datetime(2026, 12, 13, 10, 0, tzinfo=SHANGHAI))
+    assert "报告承诺 1" in served.last_text()
+    served.clock.set_local(2026, 12, 14, 9, 0)
+    assert await served.run_notices() == []
+
+    await served.say(ADMIN, "/status 1")
+    assert "已报告兑现，待确认" in served.last_text()
+
+
+async def test_an_unclaimed_need_is_escalated_once_after_48_hours(served: RunningBot) -> None:
+    await served.say(ENTERPRISE, NEED, date=FRIDAY_10)
+    served.clock.set_local(2026, 11, 29, 9, 59)
+    assert await served.run_notices() == []
+    served.clock.set_local(2026, 11, 29, 10, 0)
+    sent = await served.run_notices()
+    assert texts_to(sent, ADMIN["id"]) and "🚨 督办" in texts_to(sent, ADMIN["id"])[0]
+    assert "需求 #1" in sent[0].params["text"] and "48 小时" in sent[0].params["text"]
+    assert "交通运输局" in sent[0].params["text"]  # who it was routed to
+    assert await served.run_notices() == []
+
+
+async def test_a_claimed_need_is_not_escalated_and_nothing_goes_out_at_night(served: RunningBot) -> None:
+    await need_with_promise(served)  # claimed
+    await served.say(ENTERPRISE, "希望对接医院开展癌症早筛试点，需要脱敏的体检数据",
+                     date=datetime(2026, 11, 27, 22, 30, tzinfo=SHANGHAI))  # need #2, late at night, unclaimed
+    served.clock.set_local(2026, 11, 29, 23, 0)  # #2 is 48 hours old, but it is night
+    assert await served.run_notices() == []
+    served.clock.set_local(2026, 11, 30, 8, 0)
+    sent = await served.run_notices()
+    assert len(sent) == 1 and "需求 #2" in sent[0].params["text"]  # #1 was claimed: never escalated
+
+
+async def test_a_withdrawn_promise_is_not_reminded(served: RunningBot) -> None:
+    await need_with_promise(served)
+    await served.say(STRANGER, "/cancel 1")
+    assert "只有作出承诺的单位联络员" in served.last_text()
+    await served.say(LIAISON, "/cancel 1")
+    assert "承诺 1（需求 #1）已撤回" in served.last_text()
+    await served.say(LIAISON, "/done 1")
+    assert "已经撤回" in served.last_text()
+    served.clock.set_local(2026, 12, 12, 9, 0)
+    assert await served.run_notices() == []
+    await served.say(ADMIN, "/status 1")
+    assert "已撤回" in served.last_text()
+
+
+async def test_a_disputed_report_is_open_again(served: RunningBot) -> None:
+    await need_with_promise(served)
+    await served.say(LIAISON, "/done 1")
+    report = next(m for (c, _), m in served.api.messages.items() if c == GROUP and "报告承诺 1" in m.get("text", ""))
+    await served.press(ENTERPRISE, report["message_id"], "kept:1:n")
+    assert "有异议" in served.last_text()
+    served.clock.set_local(2026, 12, 12, 9, 0)
+    sent = await served.run_notices()
+    assert len(sent) == 1 and "逾期承诺日报" in sent[0].params["text"]  # open and past due again
+
+
+async def test_an_admin_that_blocked_the_bot_is_not_retried_forever(served: RunningBot) -> None:
+    await served.say(ENTERPRISE, NEED, date=FRIDAY_10)
+    served.api.blocked_chats.add(ADMIN["id"])
+    served.clock.set_local(2026, 11, 29, 10, 0)
+    mark = len(served.api.calls)
+    assert await served.run_notices() == []
+    assert [c.status for c in served.calls_since(mark, "sendMessage")] == [403]
+    mark = len(served.api.calls)
+    await served.run_notices()
+    assert not served.calls_since(mark, "sendMessage")  # recorded as failed, not attempted again
+    assert served.errors == []
+
+
+async def wait_for(calls: list[Call], condition: Any, seconds: float = 5.0) -> list[Call]:
+    for _ in range(int(seconds / 0.05)):
+        found = [c for c in calls if condition(c)]
+        if found:
+            return found
+        await asyncio.sleep(0.05)
+    return []
+
+
+async def test_a_reminder_due_while_the_bot_was_down_is_sent_once_on_restart(api: LocalBotApi,
+                                                                              tmp_path: Path) -> None:
+    settings = make_settings(api, tmp_path / "bot.sqlite3")
+    first = RunningBot(api, settings)
+    await first.start()
+    await api.member_change(GROUP, ADMIN, "left", "member")
+    api.add_user(LIAISON)
+    await first.say(ADMIN, f"/bind {LIAISON['id']} transport")
+    await need_with_promise(first)
+    await first.stop()
+
+    # Down over the reminder's time (Thursday 10 December 09:00); back at 10:00.
+    second = RunningBot(api, settings)
+    second.clock.set_local(2026, 12, 10, 10, 0)
+    await second.start()  # the job is rebuilt from the database and runs at once
+    try:
+        sent = await wait_for(api.calls,
+                              lambda c: c.method == "sendMessage" and "⏰ 提醒" in str(c.params.get("text")))
+        assert len(sent) == 1 and "明天到期" in sent[0].params["text"]
+    finally:
+        await second.stop()
+
+    third = RunningBot(api, settings)
+    third.clock.set_local(2026, 12, 10, 10, 30)
+    await third.start()
+    try:
+        await asyncio.sleep(0.5)  # the at-once run has had its chance
+        assert await third.run_notices() == []
+        reminders = [c for c in api.calls if c.method == "sendMessage" and "⏰ 提醒" in str(c.params.get("text"))]
+        assert len(reminders) == 1  # not twice
+        assert third.app is not None
+        async with third.app.bot_data.services.db.read() as conn:  # type: ignore[union-attr]
+            assert await NoticeRepo(conn).count("before") == 1
+    finally:
+        await third.stop()
+    assert not first.errors and not second.errors and not third.errors

@@ -1,0 +1,176 @@
+"""The schedule of reminders, digests and escalations, and the commitment lifecycle rules: pure, fixed clocks."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain import Commitment, Need
+from bot.schedule import (
+    Notice,
+    Policy,
+    commitment_reminders,
+    digest,
+    due_now,
+    escalation,
+    is_overdue,
+    next_digest,
+    next_time,
+)
+from nlp.dates import is_working_day, working_day_before
+
+TZ = ZoneInfo("Asia/Shanghai")
+POLICY = Policy(TZ)
+
+
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=TZ).astimezone(UTC)
+
+
+FRIDAY_10 = local(2026, 11, 27, 10)
+
+
+def promise(due: date | None, made: datetime = FRIDAY_10, status: str = "open", **kw: object) -> Commitment:
+    return Commitment(id=7, need_id=3, party_id="transport", user_id=2001, text="两周内开放测试路段",
+                      due_date=due, status=status, created_at=made, **kw)  # type: ignore[arg-type]
+
+
+def need(created: datetime, status: str = "open") -> Need:
+    return Need(id=3, chat_id=-100, number=1, author_id=3001, author_name="李总", text="需要测试路段",
+                need_type="scenario", status=status, created_at=created)
+
+
+# --- quiet hours -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("at", "expected"), [
+    (local(2026, 12, 1, 9), local(2026, 12, 1, 9)),  # working hours: unchanged
+    (local(2026, 12, 1, 20, 59), local(2026, 12, 1, 20, 59)),
+    (local(2026, 12, 1, 21), local(2026, 12, 2, 8)),  # 21:00 waits for tomorrow 08:00
+    (local(2026, 12, 1, 23, 30), local(2026, 12, 2, 8)),
+    (local(2026, 12, 2, 3), local(2026, 12, 2, 8)),  # after midnight: the same morning
+    (local(2026, 12, 2, 7, 59), local(2026, 12, 2, 8)),
+    (local(2026, 12, 2, 8), local(2026, 12, 2, 8)),
+])
+def test_quiet_hours_defer_to_their_end(at: datetime, expected: datetime) -> None:
+    assert POLICY.outside_quiet(at) == expected
+
+
+def test_quiet_hours_within_one_day_and_none() -> None:
+    lunch = Policy(TZ, quiet_start=12, quiet_end=14)
+    assert lunch.outside_quiet(local(2026, 12, 1, 13)) == local(2026, 12, 1, 14)
+    assert not lunch.is_quiet(local(2026, 12, 1, 23))
+    never = Policy(TZ, quiet_start=0, quiet_end=0)
+    assert not never.is_quiet(local(2026, 12, 1, 3))
+
+
+# --- the working calendar --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("due", "before"), [
+    (date(2026, 12, 11), date(2026, 12, 10)),  # Friday → Thursday
+    (date(2026, 12, 14), date(2026, 12, 11)),  # Monday → the Friday before
+    (date(2026, 10, 12), date(2026, 10, 10)),  # Monday after National Day → Saturday 10 October, a working day
+    (date(2026, 10, 8), date(2026, 9, 30)),  # Thursday after the holiday → the last day before it
+    (date(2027, 1, 4), date(2026, 12, 31)),  # over New Year's Day
+])
+def test_working_day_before(due: date, before: date) -> None:
+    assert working_day_before(due) == before
+
+
+def test_exchanged_weekend_days_are_working_days() -> None:
+    assert is_working_day(date(2026, 1, 4))  # a Sunday worked for the New Year holiday
+    assert not is_working_day(date(2026, 2, 17))  # Spring Festival
+    assert not is_working_day(date(2026, 11, 28))  # an ordinary Saturday
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+def test_a_dated_promise_is_reminded_the_working_day_before_and_on_the_morning() -> None:
+    notices = commitment_reminders(promise(date(2026, 12, 14)), POLICY)
+    assert [(n.kind, n.at) for n in notices] == [("before", local(2026, 12, 11, 9)),
+                                                 ("morning", local(2026, 12, 14, 9))]
+    assert [n.key for n in notices] == ["before:7", "morning:7"]
+
+
+def test_a_reminder_already_past_when_the_promise_was_made_is_not_owed() -> None:
+    made_in_the_afternoon = promise(date(2026, 11, 28), made=local(2026, 11, 27, 15))  # 明天 (a Saturday)
+    assert [n.kind for n in commitment_reminders(made_in_the_afternoon, POLICY)] == ["morning"]
+    same_day = promise(date(2026, 11, 27), made=local(2026, 11, 27, 10))
+    assert commitment_reminders(same_day, POLICY) == []
+
+
+@pytest.mark.parametrize("status", ["reported", "done", "cancelled"])
+def test_no_reminders_once_reported_kept_or_withdrawn(status: str) -> None:
+    assert commitment_reminders(promise(date(2026, 12, 14), status=status), POLICY) == []
+
+
+def test_undated_promises_get_no_reminders_but_turn_overdue_after_the_grace() -> None:
+    undated = promise(None, made=local(2026, 11, 27, 10))
+    assert commitment_reminders(undated, POLICY) == []
+    assert not is_overdue(undated, local(2026, 12, 4, 9), POLICY)
+    assert is_overdue(undated, local(2026, 12, 4, 11), POLICY)
+    assert not is_overdue(undated, local(2026, 12, 4, 11), Policy(TZ, undated_grace=timedelta(days=10)))
+
+
+def test_reminder_hour_in_quiet_hours_moves_to_their_end() -> None:
+    early = Policy(TZ, reminder_hour=7)
+    assert commitment_reminders(promise(date(2026, 12, 14)), early)[1].at == local(2026, 12, 14, 8)
+
+
+def test_overdue_is_by_the_local_day() -> None:
+    due = promise(date(2026, 12, 11))
+    assert not is_overdue(due, local(2026, 12, 11, 23, 59), POLICY)
+    assert is_overdue(due, local(2026, 12, 12, 0, 1), POLICY)  # 16:01 UTC on the 11th
+    assert not is_overdue(promise(date(2026, 12, 11), status="reported"), local(2026, 12, 20), POLICY)
+
+
+# --- escalation and digest --------------------------------------------------------------------
+
+def test_an_unclaimed_need_is_escalated_after_48_hours() -> None:
+    notice = escalation(need(local(2026, 11, 27, 10)), claimed=False, policy=POLICY)
+    assert notice is not None and notice.at == local(2026, 11, 29, 10) and notice.key == "unclaimed:3"
+    assert escalation(need(local(2026, 11, 27, 10)), claimed=True, policy=POLICY) is None
+    assert escalation(need(local(2026, 11, 27, 10), status="resolved"), claimed=False, policy=POLICY) is None
+
+
+def test_an_escalation_falling_at_night_waits_for_the_morning() -> None:
+    notice = escalation(need(local(2026, 11, 27, 22, 30)), claimed=False, policy=POLICY)
+    assert notice is not None and notice.at == local(2026, 11, 30, 8)
+    custom = escalation(need(local(2026, 11, 27, 10)), claimed=False,
+                        policy=Policy(TZ, escalate_after=timedelta(hours=24)))
+    assert custom is not None and custom.at == local(2026, 11, 28, 10)
+
+
+def test_the_digest_is_daily_and_keyed_by_the_local_day() -> None:
+    morning = digest(local(2026, 12, 12, 7), POLICY)
+    assert morning.key == "digest:2026-12-12" and morning.at == local(2026, 12, 12, 9)
+    assert digest(local(2026, 12, 12, 23, 30), POLICY).key == "digest:2026-12-12"
+    assert next_digest(local(2026, 12, 12, 10), POLICY).key == "digest:2026-12-13"
+    assert next_digest(local(2026, 12, 12, 8), POLICY).key == "digest:2026-12-12"
+
+
+def test_due_now_skips_what_was_sent_and_next_time_finds_the_next() -> None:
+    a = Notice("before:1", "before", local(2026, 12, 10, 9), commitment_id=1)
+    b = Notice("morning:1", "morning", local(2026, 12, 11, 9), commitment_id=1)
+    c = Notice("unclaimed:4", "unclaimed", local(2026, 12, 9, 15), need_id=4)
+    now = local(2026, 12, 10, 12)
+    assert due_now([a, b, c], set(), now) == [c, a]  # oldest first
+    assert due_now([a, b, c], {"unclaimed:4"}, now) == [a]
+    assert next_time([a, b, c], set(), now) == b.at
+    assert next_time([a, c], set(), now) is None
+
+
+# --- lifecycle rules --------------------------------------------------------------------------
+
+def test_kept_on_time_counts_the_day_the_liaison_reported_it() -> None:
+    on_time = promise(date(2026, 12, 11), status="done", reported_at=local(2026, 12, 11, 23),
+                      done_at=local(2026, 12, 14, 10))
+    assert on_time.kept_on_time(TZ) is True  # confirmed later, reported in time
+    late = promise(date(2026, 12, 11), status="done", reported_at=local(2026, 12, 12, 9),
+                   done_at=local(2026, 12, 12, 9))
+    assert late.kept_on_time(TZ) is False
+    assert promise(date(2026, 12, 11)).kept_on_time(TZ) is None
+    assert promise(None, status="done", done_at=local(2026, 12, 1)).kept_on_time(TZ) is None
+    assert promise(date(2026, 12, 11), status="cancelled").settled
+    assert promise(date(2026, 12, 11), status="reported").pending
