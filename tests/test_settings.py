@@ -27,6 +27,18 @@ def test_defaults_and_values() -> None:
     assert s.is_admin(22) and not s.is_admin(2) and not s.is_admin(None)
 
 
+def test_reminder_settings() -> None:
+    s = load_settings({"BOT_TOKEN": TOKEN}, env_file=None)
+    assert (s.admin_chat_id, s.reminder_hour, s.quiet_hours, s.escalate_after_hours, s.undated_grace_days) == \
+        (None, 9, (21, 8), 48, 7)
+    s = load_settings({"BOT_TOKEN": TOKEN, "ADMIN_CHAT_ID": "-100123", "REMINDER_HOUR": "10", "QUIET_HOURS": "22-7",
+                       "ESCALATE_AFTER_HOURS": "24", "UNDATED_GRACE_DAYS": "3"}, env_file=None)
+    policy = s.policy()
+    assert s.admin_chat_id == -100123 and policy.reminder_hour == 10
+    assert (policy.quiet_start, policy.quiet_end) == (22, 7)
+    assert policy.escalate_after.total_seconds() == 24 * 3600 and policy.undated_grace.days == 3
+
+
 def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text(f"BOT_TOKEN={TOKEN}\nADMIN_IDS=5\nTIMEZONE=Asia/Tokyo\n", encoding="utf-8")
@@ -41,6 +53,12 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     ({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "12,abc"}, "ADMIN_IDS"),
     ({"BOT_TOKEN": TOKEN, "TIMEZONE": "Mars/Olympus"}, "TIMEZONE"),
     ({"BOT_TOKEN": TOKEN, "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+    ({"BOT_TOKEN": TOKEN, "ADMIN_CHAT_ID": "admins"}, "ADMIN_CHAT_ID"),
+    ({"BOT_TOKEN": TOKEN, "REMINDER_HOUR": "25"}, "REMINDER_HOUR"),
+    ({"BOT_TOKEN": TOKEN, "QUIET_HOURS": "9pm-8am"}, "QUIET_HOURS"),
+    ({"BOT_TOKEN": TOKEN, "QUIET_HOURS": "21-24"}, "QUIET_HOURS"),
+    ({"BOT_TOKEN": TOKEN, "ESCALATE_AFTER_HOURS": "0"}, "ESCALATE_AFTER_HOURS"),
+    ({"BOT_TOKEN": TOKEN, "UNDATED_GRACE_DAYS": "-1"}, "UNDATED_GRACE_DAYS"),
 ])
 def test_bad_settings_name_the_setting(env: dict[str, str], name: str) -> None:
     with pytest.raises(SettingsError) as raised:

@@ -77,6 +77,38 @@ async def test_commitments_round_trip_dates_and_times(db: Database) -> None:
     assert stored.status == "done" and stored.done_at == NOW
 
 
+async def test_migration_3_keeps_commitments_made_before_it(tmp_path: Path) -> None:
+    """A database at version 2 with an open and a done commitment, migrated to the lifecycle states."""
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    for number, sql in migration_files()[:2]:
+        conn.executescript(sql)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO parties (id, kind, name) VALUES ('transport', 'department', '交通运输局')")
+    conn.execute("INSERT INTO needs (id, chat_id, number, author_id, author_name, text, need_type, status, created_at)"
+                 " VALUES (1, -1, 1, 5, 'a', 'x', 'data', 'open', '2026-11-27T02:00:00+00:00')")
+    conn.execute("INSERT INTO commitments (need_id, party_id, user_id, text, due_date, status, created_at, done_at)"
+                 " VALUES (1, 'transport', 2, '两周内', '2026-12-11', 'open', '2026-11-27T02:00:00+00:00', NULL),"
+                 " (1, 'transport', 2, '明天', '2026-11-28', 'done', '2026-11-27T02:00:00+00:00',"
+                 " '2026-11-28T01:00:00+00:00')")
+    conn.commit()
+    conn.close()
+    database = Database(path)
+    await database.open()
+    try:
+        async with database.read() as conn2:
+            repo = NeedRepo(conn2)
+            first, second = await repo.commitments(1)
+        assert (first.status, first.due_date) == ("open", date(2026, 12, 11))
+        assert second.status == "done" and second.reported_at == second.done_at  # kept when marked done
+        async with database.transaction() as conn3:
+            assert await NeedRepo(conn3).mark_reported(first.id, NOW, 2)  # the new states are allowed
+    finally:
+        await database.close()
+
+
 async def test_naive_times_are_refused(db: Database) -> None:
     with pytest.raises(ValueError):
         async with db.transaction() as conn:
