@@ -113,6 +113,28 @@ class Commitment:
 
 
 @dataclass(frozen=True)
+class Agreement:
+    id: int
+    need_id: int
+    kind: str  # financing | cooperation | scenario | other
+    amount_yuan: int | None
+    parties: tuple[str, ...]  # party ids named in it
+    text: str
+    actor_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AgreementOffer:
+    id: int
+    need_id: int
+    user_id: int
+    text: str
+    message_id: int | None
+    agreement_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Need:
     id: int
     chat_id: int
@@ -154,6 +176,7 @@ class NeedDetail:
     claims: tuple[Claim, ...]
     commitments: tuple[Commitment, ...]
     events: tuple[Event, ...]
+    agreements: tuple[Agreement, ...] = ()
 
 
 # --- rules -------------------------------------------------------------------------------

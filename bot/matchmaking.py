@@ -6,6 +6,7 @@ Handlers call these and render the outcome; nothing here knows about Telegram.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from datetime import date, datetime, tzinfo
 import aiosqlite
 
 from bot.domain import (
+    Agreement,
+    AgreementOffer,
     Claim,
     Commitment,
     JoinRequest,
@@ -32,8 +35,12 @@ from bot.domain import (
     role_of,
 )
 from bot.learning import Learner
+from bot.metrics import PartyRecord, kept_rates
+from bot.schedule import Policy
 from nlp.dates import parse_due
+from nlp.outcomes import agreement_kind, parse_amount
 from nlp.router import Router
+from storage.agreements import AgreementRepo
 from storage.audit import AuditRepo
 from storage.db import Database
 from storage.learning import LearningRepo
@@ -84,6 +91,8 @@ class Outcome:
     options: tuple[Party, ...] = ()
     matches: tuple[Party, ...] = field(default_factory=tuple)
     previous: Party | None = None  # the party a need was handed over from
+    agreement: Agreement | None = None
+    offer: AgreementOffer | None = None
 
     @property
     def ok(self) -> bool:
@@ -322,7 +331,8 @@ class Matchmaking:
                 return None
             return NeedDetail(need, tuple(await repo.routes(need.id)), tuple(await repo.claims(need.id)),
                               tuple(await repo.commitments(need.id)),
-                              tuple(await AuditRepo(conn).for_need(need.id)))
+                              tuple(await AuditRepo(conn).for_need(need.id)),
+                              tuple(await AgreementRepo(conn).of_need(need.id)))
 
     async def party_names(self) -> dict[str, str]:
         return {p.id: p.short_name for p in await self.parties()}
@@ -635,6 +645,81 @@ class Matchmaking:
                                          need_id=need.id, commitment_id=commitment.id)
             commitment = await needs.commitment(commitment.id)
         return Outcome("ok", commitment=commitment, need=need)
+
+    async def kept_rates(self, chat_id: int | None, now: datetime, policy: Policy) -> list[PartyRecord]:
+        """Per party: promises made and kept, and claim response times, in one chat or all."""
+        async with self.db.read() as conn:
+            repo = NeedRepo(conn)
+            return kept_rates(await repo.all_commitments(chat_id), await repo.claims_with_need_times(chat_id),
+                              now, policy)
+
+    # --- agreements ----------------------------------------------------------------------
+
+    async def _may_record(self, conn: aiosqlite.Connection, actor: Actor, need: Need) -> bool:
+        """Admins, the need's author, and anyone bound to a party (liaisons, lab and fund members)."""
+        if self.is_admin(actor.user_id) or need.author_id == actor.user_id:
+            return True
+        return await PeopleRepo(conn).binding(actor.user_id) is not None
+
+    async def _add_agreement(self, conn: aiosqlite.Connection, need: Need, actor: Actor, text: str,
+                             at: datetime) -> Agreement:
+        named = sorted(self.router.parties[i].id for i in self.router.mentioned(text))
+        agreement = await AgreementRepo(conn).add(need_id=need.id, kind=agreement_kind(text),
+                                                  amount_yuan=parse_amount(text), parties=named, text=text,
+                                                  actor_id=actor.user_id, at=at)
+        await AuditRepo(conn).record("agreement_recorded", at=at, actor_id=actor.user_id, chat_id=need.chat_id,
+                                     need_id=need.id, agreement_id=agreement.id, agreement_kind=agreement.kind,
+                                     amount_yuan=agreement.amount_yuan)
+        return agreement
+
+    async def record_agreement(self, chat_id: int, number: int, actor: Actor, text: str, at: datetime,
+                               update_id: int | None) -> Outcome:
+        """/agreement N text: an outcome of need #N — kind and amount read from the text."""
+        text = text.strip()
+        if not text:
+            return Outcome("empty_agreement")
+        async with self._unit(update_id, at) as conn:
+            need = await NeedRepo(conn).by_number(chat_id, number)
+            if need is None:
+                return Outcome("missing")
+            if not await self._may_record(conn, actor, need):
+                return Outcome("not_recorder", need=need)
+            agreement = await self._add_agreement(conn, need, actor, text, at)
+        return Outcome("ok", need=need, agreement=agreement)
+
+    async def offer_agreement(self, chat_id: int, actor: Actor, text: str, message_id: int | None,
+                              replied_bot_message: int | None, at: datetime, update_id: int | None) -> Outcome:
+        """A message announcing a signing or an investment: which need it belongs to (the card it
+        answers, a "#N" in it, or the sender's latest open need), kept as an offer to record."""
+        async with self._unit(update_id, at) as conn:
+            needs = NeedRepo(conn)
+            need = await needs.by_bot_message(chat_id, replied_bot_message) if replied_bot_message else None
+            if need is None and (number := re.search(r"#(\d{1,9})", text)):
+                need = await needs.by_number(chat_id, int(number.group(1)))
+            if need is None:
+                authored = [n for n in await needs.in_chat(chat_id, open_only=True) if n.author_id == actor.user_id]
+                need = max(authored, key=lambda n: n.id) if authored else None
+            if need is None:
+                return Outcome("missing")
+            offer = await AgreementRepo(conn).add_offer(need_id=need.id, user_id=actor.user_id, text=text,
+                                                        message_id=message_id, at=at)
+        return Outcome("ok", need=need, offer=offer)
+
+    async def accept_offer(self, offer_id: int, actor: Actor, chat_id: int, at: datetime,
+                           update_id: int | None) -> Outcome:
+        async with self._unit(update_id, at) as conn:
+            repo = AgreementRepo(conn)
+            offer = await repo.offer(offer_id)
+            need = await NeedRepo(conn).get(offer.need_id) if offer else None
+            if offer is None or need is None or need.chat_id != chat_id:
+                return Outcome("missing")
+            if actor.user_id != offer.user_id and not await self._may_record(conn, actor, need):
+                return Outcome("not_recorder", need=need)
+            if offer.agreement_id is not None:
+                return Outcome("already_recorded", need=need)
+            agreement = await self._add_agreement(conn, need, actor, offer.text, at)
+            await repo.settle_offer(offer.id, agreement.id)
+        return Outcome("ok", need=need, agreement=agreement)
 
     async def overdue(self, chat_id: int, now: datetime) -> tuple[list[tuple[Need, Commitment]],
                                                                    list[tuple[Need, Commitment]]]:

@@ -6,8 +6,11 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 from html import escape
 
-from bot.domain import Commitment, Need, NeedDetail, Party, Person, Role
+from bot.domain import Agreement, Commitment, Need, NeedDetail, Party, Person, Role
 from bot.matchmaking import NeedView
+from bot.metrics import PartyRecord
+from nlp.outcomes import KIND_NAMES as AGREEMENT_KIND_NAMES
+from nlp.outcomes import format_amount
 
 MAX_MESSAGE = 4096
 SNIPPET = 60
@@ -24,7 +27,7 @@ EVENT_NAMES = {
     "need_registered": "登记需求", "claimed": "认领", "declined": "转交", "rerouted": "管理员改派",
     "committed": "作出承诺", "due_set": "补充承诺日期", "commitment_done": "承诺兑现", "resolved": "标记解决",
     "commitment_reported": "报告承诺已兑现", "commitment_confirmed": "确认承诺兑现",
-    "commitment_disputed": "对兑现有异议", "commitment_cancelled": "撤回承诺",
+    "commitment_disputed": "对兑现有异议", "commitment_cancelled": "撤回承诺", "agreement_recorded": "记录成果",
 }
 
 BUTTON_CLAIM = "认领"
@@ -142,6 +145,31 @@ def escalation(need: Need, chat_title: str, hours: int, routed: list[str]) -> st
             f"需求：{escape(snippet(need.text, 80))}\n已分派：{names}\n请协调牵头部门认领，或用 /route 改派。")
 
 
+def agreement_recorded(agreement: Agreement, number: int, names: dict[str, str]) -> str:
+    parties = "、".join(escape(names.get(p, p)) for p in agreement.parties)
+    return (f"🤝 已记录需求 #{number} 的对接成果（{AGREEMENT_KIND_NAMES.get(agreement.kind, agreement.kind)}，"
+            f"{format_amount(agreement.amount_yuan)}）：{escape(snippet(agreement.text, 80))}"
+            + (f"\n涉及：{parties}" if parties else ""))
+
+
+def kept_rates(records: list[PartyRecord], names: dict[str, str], scope: str) -> str:
+    if not records:
+        return f"{scope}还没有承诺或认领记录。"
+    lines = [f"<b>承诺兑现情况</b>（{scope}）"]
+    for r in records:
+        rate = f"{r.kept_rate:.0%}" if r.kept_rate is not None else "—"
+        speed = f"{r.median_claim_days:.1f} 天" if r.median_claim_days is not None else "—"
+        lines.append(f"· <b>{escape(names.get(r.party_id, r.party_id))}</b>：承诺 {r.made}，按期兑现 {r.on_time}，"
+                     f"逾期兑现 {r.late}，逾期未兑现 {r.overdue}，进行中 {r.pending}，撤回 {r.cancelled}；"
+                     f"按期兑现率 {rate}；认领 {r.claims} 次，中位用时 {speed}")
+    lines.append("按期兑现率 = 按期兑现 ÷（按期兑现 + 逾期兑现 + 逾期未兑现）；未定日期的承诺超过宽限期计为逾期。")
+    return fit(lines, "…")
+
+
+def agreement_offer(number: int) -> str:
+    return f"🎉 恭喜！要把这条消息记录为需求 #{number} 的对接成果吗？记录后会计入成果统计。"
+
+
 def digest(items: list[tuple[Need, Commitment, str, str]], today: date) -> str:
     """Admins' daily list: (need, commitment, party name, chat title) of every overdue commitment."""
     lines = [f"📋 逾期承诺日报（{today.isoformat()}，共 {len(items)} 条）"]
@@ -235,6 +263,10 @@ def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz
     for c in detail.commitments:
         lines.append(f"  · {c.id} {escape(names.get(c.party_id, c.party_id))}：{escape(snippet(c.text, 50))} — "
                      f"到期 {day(c.due_date)}，{commitment_state(c, today)}")
+    if detail.agreements:
+        lines.append("<b>成果</b>：")
+        lines.extend(f"  · {AGREEMENT_KIND_NAMES.get(a.kind, a.kind)} {format_amount(a.amount_yuan)}："
+                      f"{escape(snippet(a.text, 50))}" for a in detail.agreements)
     lines.append("<b>记录</b>：")
     for event in detail.events:
         who = people.get(event.actor_id, str(event.actor_id)) if event.actor_id else "系统"
@@ -318,6 +350,10 @@ COMMITMENT_CANCELLED = "这条承诺已经撤回。"
 NOT_CONFIRMER = "只有提出需求的企业或管理员可以确认兑现。"
 CANCEL_USAGE = "用法：/cancel 承诺编号，例如 /cancel 5（撤回一条承诺，不再提醒）"
 BUTTON_KEPT = "确认已兑现"
+BUTTON_RECORD = "记录成果"
+AGREEMENT_USAGE = "用法：/agreement 需求编号 成果内容，例如 /agreement 3 与青岛天使基金签约，天使轮融资800万元"
+NOT_RECORDER = "只有管理员、提出需求的企业或已绑定单位的联络员可以记录成果。"
+ALREADY_RECORDED = "这条成果已经记录过了。"
 BUTTON_NOT_KEPT = "尚未兑现"
 NOT_COMMITMENT_OWNER = "只有作出承诺的单位联络员或管理员可以操作这条承诺。"
 SAME_PARTY = "需求已由这个单位负责，无需变更。"
@@ -355,6 +391,7 @@ HELP_LIAISON = [
     ("/due 承诺编号 日期", "为承诺补充完成日期"),
     ("/done 承诺编号", "报告承诺已兑现（由需求方或管理员确认）"),
     ("/cancel 承诺编号", "撤回承诺"),
+    ("/agreement 编号 内容", "记录需求的对接成果（签约、融资、场景开放，可写金额）"),
 ]
 HELP_ADMIN = [
     ("/needs [open|all]", "查看需求列表"),
@@ -363,6 +400,7 @@ HELP_ADMIN = [
     ("/resolve 编号", "标记需求已解决"),
     ("/overdue", "查看逾期和未定日期的承诺"),
     ("/triage", "待确认牵头部门的需求（机器人拿不准的）"),
+    ("/kept [all]", "各单位承诺兑现率与认领用时（本群或全部群）"),
     ("/bind 用户ID 单位", "绑定联络员或成员"),
 ]
 

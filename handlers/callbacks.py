@@ -13,6 +13,7 @@ from bot.services import BotContext
 from handlers import replies
 from handlers.common import actor_of, answer, edit, edit_markup, parse_number, send, sent_at
 from handlers.keyboards import (
+    AGREE,
     ASSIGN,
     CANCEL,
     CLAIM,
@@ -51,6 +52,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             await _assign(update, context, ident, parts[2])
         elif action == JOIN and len(parts) == 3 and parts[2] in ("y", "n"):
             await _decide_join(update, context, ident, parts[2] == "y")
+        elif action == AGREE and len(parts) == 2:
+            await _record_offer(update, context, ident)
         elif action == KEPT and len(parts) == 3 and parts[2] in ("y", "n"):
             await _confirm_kept(update, context, ident, parts[2] == "y")
         else:
@@ -138,6 +141,21 @@ async def _confirm_kept(update: Update, context: BotContext, commitment_id: int,
     text = (texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number) if kept
             else texts.commitment_disputed(outcome.commitment, outcome.need.number))
     await send(context, message.chat_id, text, reply_to=message.message_id)
+
+
+async def _record_offer(update: Update, context: BotContext, offer_id: int) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    mm = context.matchmaking
+    outcome = await mm.accept_offer(offer_id, actor_of(update.effective_user), message.chat_id,  # type: ignore[arg-type]
+                                    sent_at(update), update.update_id)
+    if not outcome.ok or outcome.agreement is None or outcome.need is None:
+        await answer(update, replies.refusal(outcome), alert=True)
+        return
+    await answer(update, "已记录")
+    await edit(context, message.chat_id, message.message_id,
+               texts.agreement_recorded(outcome.agreement, outcome.need.number, await mm.party_names()))
 
 
 async def _decide_join(update: Update, context: BotContext, request_id: int, approve: bool) -> None:

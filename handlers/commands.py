@@ -151,6 +151,19 @@ async def overdue(update: Update, context: BotContext) -> None:
     await reply(update, texts.overdue(late, undated, await mm.party_names(), mm.local_day(now)))
 
 
+async def kept(update: Update, context: BotContext) -> None:
+    """Kept-rate per party: this group's, or every group's with "all" or in a private chat."""
+    if await _refuse_unless_admin(update, context):
+        return
+    chat = update.effective_chat
+    everywhere = chat is None or chat.type == "private" or _args_text(update).strip().lower() == "all"
+    services = context.services
+    records = await services.matchmaking.kept_rates(None if everywhere else chat.id,  # type: ignore[union-attr]
+                                                    services.clock(), services.notices.policy)
+    await reply(update, texts.kept_rates(records, await services.matchmaking.party_names(),
+                                         "全部对接群" if everywhere else "本群"))
+
+
 async def triage(update: Update, context: BotContext) -> None:
     if await _refuse_unless_admin(update, context) or await _refuse_unless_group(update):
         return
@@ -266,6 +279,26 @@ async def done(update: Update, context: BotContext) -> None:
                            kept_buttons(outcome.commitment.id))
         if sent is not None:
             await context.matchmaking.attach_report_message(outcome.commitment.id, sent.message_id)
+        return
+    await reply(update, replies.refusal(outcome))
+
+
+async def agreement(update: Update, context: BotContext) -> None:
+    if await _refuse_unless_group(update):
+        return
+    parts = _args_text(update).split(maxsplit=1)
+    number = parse_number(parts[0]) if parts else None
+    if number is None or len(parts) < 2:
+        await reply(update, texts.AGREEMENT_USAGE)
+        return
+    mm = context.matchmaking
+    outcome = await _guard(mm.record_agreement(
+        update.effective_chat.id, number, actor_of(update.effective_user), parts[1],  # type: ignore[arg-type,union-attr]
+        sent_at(update), update.update_id))
+    if outcome is None:
+        return
+    if outcome.ok and outcome.agreement and outcome.need:
+        await reply(update, texts.agreement_recorded(outcome.agreement, outcome.need.number, await mm.party_names()))
         return
     await reply(update, replies.refusal(outcome))
 

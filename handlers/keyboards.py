@@ -8,8 +8,8 @@ from bot import texts
 from bot.domain import Party
 from bot.matchmaking import NeedView
 
-CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN, KEPT = (
-    "claim", "decline", "xfer", "solve", "cancel", "join", "assign", "kept")
+CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN, KEPT, AGREE = (
+    "claim", "decline", "xfer", "solve", "cancel", "join", "assign", "kept", "agree")
 
 
 def need_buttons(view: NeedView) -> InlineKeyboardMarkup | None:
@@ -61,3 +61,7 @@ def kept_buttons(commitment_id: int) -> InlineKeyboardMarkup:
         InlineKeyboardButton(texts.BUTTON_KEPT, callback_data=f"{KEPT}:{commitment_id}:y"),
         InlineKeyboardButton(texts.BUTTON_NOT_KEPT, callback_data=f"{KEPT}:{commitment_id}:n"),
     ]])
+
+
+def record_buttons(offer_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.BUTTON_RECORD, callback_data=f"{AGREE}:{offer_id}")]])

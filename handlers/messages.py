@@ -1,4 +1,4 @@
-"""Ordinary group text: promises (replies to the bot), dates for undated promises, and needs."""
+"""Ordinary group text: outcomes announced, promises (replies to the bot), dates for undated promises, needs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from telegram import Update
 from bot.services import BotContext
 from handlers import replies
 from nlp.detect import is_chat, is_need
+from nlp.outcomes import is_announcement
 
 
 async def group_text(update: Update, context: BotContext) -> None:
@@ -16,7 +17,11 @@ async def group_text(update: Update, context: BotContext) -> None:
     text = message.text
     mm = context.matchmaking
     replied = message.reply_to_message
-    if replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id:
+    to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+    if is_announcement(text) and await replies.offer_to_record(
+            update, context, text, replied.message_id if to_bot and replied is not None else None):
+        return  # "今天和XX基金签约了": an outcome, offered for recording
+    if to_bot and replied is not None:
         # A reply to the bot: a date for an undated promise, or a promise on a need.
         commitment = await mm.commitment_for_prompt(message.chat_id, replied.message_id)
         if commitment is not None:

@@ -9,7 +9,7 @@ from bot.domain import Need
 from bot.matchmaking import NeedView, Outcome, RepeatedUpdate
 from bot.services import BotContext
 from handlers.common import actor_of, edit, reply, sent_at
-from handlers.keyboards import need_buttons
+from handlers.keyboards import need_buttons, record_buttons
 
 REFUSALS = {
     "not_admin": texts.NOT_ADMIN,
@@ -27,6 +27,9 @@ REFUSALS = {
     "empty": texts.EMPTY_NEED,
     "cancelled": texts.COMMITMENT_CANCELLED,
     "commitment_missing": texts.COMMITMENT_NOT_FOUND,
+    "not_recorder": texts.NOT_RECORDER,
+    "already_recorded": texts.ALREADY_RECORDED,
+    "empty_agreement": texts.AGREEMENT_USAGE,
 }
 
 
@@ -111,3 +114,20 @@ async def set_due_and_confirm(update: Update, context: BotContext, commitment_id
         await reply(update, texts.COMMITMENT_NOT_FOUND)
     else:
         await reply(update, refusal(outcome))
+
+
+async def offer_to_record(update: Update, context: BotContext, text: str, replied_bot_message: int | None) -> bool:
+    """A message announcing a signing or an investment: offer to record it as an outcome.
+    False when it belongs to no need (then it is treated as any other message)."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return False
+    try:
+        outcome = await context.matchmaking.offer_agreement(message.chat_id, actor_of(user), text, message.message_id,
+                                                            replied_bot_message, sent_at(update), update.update_id)
+    except RepeatedUpdate:
+        return True
+    if not outcome.ok or outcome.need is None or outcome.offer is None:
+        return False
+    await reply(update, texts.agreement_offer(outcome.need.number), record_buttons(outcome.offer.id))
+    return True

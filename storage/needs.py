@@ -255,9 +255,26 @@ class NeedRepo:
             rows = await cur.fetchall()
         return [(await self._need_of(row), _commitment(row)) for row in rows]
 
-    async def all_commitments(self) -> list[Commitment]:
-        async with self.conn.execute("SELECT * FROM commitments ORDER BY id") as cur:
+    async def all_commitments(self, chat_id: int | None = None) -> list[Commitment]:
+        if chat_id is None:
+            sql, args = "SELECT * FROM commitments ORDER BY id", []
+        else:
+            sql = ("SELECT c.* FROM commitments c JOIN needs n ON n.id = c.need_id WHERE n.chat_id = ?"
+                   " ORDER BY c.id")
+            args = [chat_id]
+        async with self.conn.execute(sql, args) as cur:
             return [_commitment(r) for r in await cur.fetchall()]
+
+    async def claims_with_need_times(self, chat_id: int | None = None) -> list[tuple[Claim, datetime]]:
+        """Every claim with the time its need was posted (for response times)."""
+        where, args = (" WHERE n.chat_id = ?", [chat_id]) if chat_id is not None else ("", [])
+        async with self.conn.execute(
+            "SELECT c.*, n.created_at AS need_created FROM claims c JOIN needs n ON n.id = c.need_id" + where
+            + " ORDER BY n.id", args,
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(Claim(r["need_id"], r["party_id"], r["user_id"], from_db_time(r["claimed_at"])),  # type: ignore[arg-type]
+                 from_db_time(r["need_created"])) for r in rows]  # type: ignore[misc]
 
     async def unclaimed_open_needs(self) -> list[Need]:
         """Open needs that no party has claimed yet."""

@@ -183,3 +183,52 @@ async def test_a_reminder_due_while_the_bot_was_down_is_sent_once_on_restart(api
     finally:
         await third.stop()
     assert not first.errors and not second.errors and not third.errors
+
+
+async def test_agreements_are_recorded_by_command_and_from_an_announcement(served: RunningBot) -> None:
+    await need_with_promise(served)
+    await served.say(STRANGER, "/agreement 1 与青岛天使基金签约，天使轮融资800万元")
+    assert "只有管理员、提出需求的企业" in served.last_text()
+    await served.say(LIAISON, "/agreement 1 与青岛天使基金签约，天使轮融资800万元")
+    text = served.last_text()
+    assert "已记录需求 #1 的对接成果（融资，800 万元）" in text, text
+    await served.say(ADMIN, "/agreement 9 签约")
+    assert "没有这个编号的需求" in served.last_text()
+    await served.say(ADMIN, "/agreement 1")
+    assert "用法：/agreement" in served.last_text()
+
+    # The enterprise announces a signing: the bot offers to record it against the sender's need.
+    message = await served.say(ENTERPRISE, "好消息！今天我们和城阳区签订协议，开放5公里测试道路，总投资2亿元")
+    offer = served.calls_since(message["_calls_from"], "sendMessage")
+    assert len(offer) == 1 and "记录为需求 #1 的对接成果" in offer[0].params["text"]
+    assert "已登记需求" not in served.last_text()  # not taken for a new need
+    offer_message = next(m for (c, _), m in served.api.messages.items()
+                         if c == GROUP and "记录为需求 #1 的对接成果" in m.get("text", ""))
+    data = offer_message["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    mark = await served.press(STRANGER, offer_message["message_id"], data)
+    assert served.calls_since(mark, "answerCallbackQuery")[0].params["show_alert"] is True
+    mark = await served.press(ENTERPRISE, offer_message["message_id"], data)
+    edited = served.calls_since(mark, "editMessageText")
+    assert edited and "（场景开放，2 亿元）" in edited[0].params["text"]
+    mark = await served.press(ENTERPRISE, offer_message["message_id"], data)
+    assert "已经记录过" in served.calls_since(mark, "answerCallbackQuery")[0].params["text"]
+
+    await served.say(ADMIN, "/status 1")
+    status = served.last_text()
+    assert "成果" in status and "融资 800 万元" in status and "场景开放 2 亿元" in status
+
+
+async def test_kept_rate_per_party(served: RunningBot) -> None:
+    await need_with_promise(served)  # transport: claimed, one promise due 11 December
+    await served.say(LIAISON, "/commit 1 明天提供路侧单元接口文档", date=FRIDAY_10)  # due Saturday 28th
+    await served.say(LIAISON, "/done 2", date=datetime(2026, 11, 28, 9, 0, tzinfo=SHANGHAI))
+    report = next(m for (c, _), m in served.api.messages.items() if c == GROUP and "报告承诺 2" in m.get("text", ""))
+    await served.press(ENTERPRISE, report["message_id"], "kept:2:y")
+    served.clock.set_local(2026, 12, 15, 10, 0)  # promise 1 is overdue by now
+    await served.say(STRANGER, "/kept")
+    assert "仅限管理员" in served.last_text() or "管理员" in served.last_text()
+    await served.say(ADMIN, "/kept")
+    text = served.last_text()
+    assert "承诺兑现情况</b>（本群）" in text
+    assert "交通运输局</b>：承诺 2，按期兑现 1，逾期兑现 0，逾期未兑现 1" in text, text
+    assert "按期兑现率 50%" in text and "认领 1 次" in text

@@ -83,7 +83,7 @@ async def test_migration_3_keeps_commitments_made_before_it(tmp_path: Path) -> N
 
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path)
-    for number, sql in migration_files()[:2]:
+    for _number, sql in migration_files()[:2]:
         conn.executescript(sql)
     conn.execute("PRAGMA user_version = 2")
     conn.execute("INSERT INTO parties (id, kind, name) VALUES ('transport', 'department', '交通运输局')")

@@ -51,3 +51,14 @@ CREATE TABLE agreements (
     created_at  TEXT NOT NULL
 );
 CREATE INDEX agreements_need ON agreements(need_id);
+
+-- A message announcing a signing or a financing intention, which the bot offered to record.
+CREATE TABLE agreement_offers (
+    id           INTEGER PRIMARY KEY,
+    need_id      INTEGER NOT NULL REFERENCES needs(id),
+    user_id      INTEGER NOT NULL,
+    text         TEXT NOT NULL,
+    message_id   INTEGER,
+    created_at   TEXT NOT NULL,
+    agreement_id INTEGER REFERENCES agreements(id)   -- set once recorded
+);

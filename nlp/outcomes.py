@@ -1,0 +1,101 @@
+"""Agreements in chat: amounts in 元/万元/亿元, the kind of agreement, and announcements of one.
+
+``parse_amount("签约融资5000万元")`` → 50_000_000 (yuan). Several amounts in one message: the largest
+(a round's total is named next to its first tranche). Chinese numerals are read (三千万, 两亿, 1.2亿).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL_UNIT = {"十": 10, "百": 100, "千": 1000}
+_NUMBER = r"(\d[\d,，]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?)"
+_UNIT = r"(亿|千万|百万|十万|万)?"
+_CURRENCY = r"(元|块|人民币)"
+# A bare 万/亿 is money only before a word of money or no word at all ("800万", "1亿的A轮"), not "10万辆".
+_MONEY_AFTER = r"(?=$|[^\u4e00-\u9fff]|的|融资|投资|资金|授信|贷款|股权)"
+_AMOUNT = re.compile(rf"{_NUMBER}\s*{_UNIT}\s*(?:{_CURRENCY}|(?<=[亿万]){_MONEY_AFTER})")
+_SCALE = {"亿": 100_000_000, "千万": 10_000_000, "百万": 1_000_000, "十万": 100_000, "万": 10_000, None: 1}
+
+KIND_CUES: dict[str, tuple[str, ...]] = {
+    "financing": ("融资", "投资", "天使轮", "A轮", "B轮", "股权", "授信", "贷款", "注资", "领投", "跟投"),
+    "scenario": ("场景", "开放", "试点", "示范", "测试", "应用", "首购", "采购", "落地"),
+    "cooperation": ("合作", "协议", "共建", "签约", "战略", "联合"),
+}
+KIND_NAMES = {"financing": "融资", "cooperation": "合作", "scenario": "场景开放", "other": "其他"}
+
+_ANNOUNCE = re.compile(r"签约|签署|签订|签了|达成(?:了)?(?:合作|协议|意向)|融资意向|投资意向|"
+                       r"完成(?:了)?[^，。]{0,6}融资|获得(?:了)?[^，。]{0,8}(?:投资|融资)|拿到(?:了)?[^，。]{0,8}(?:投资|融资)|意向书|合作协议")
+_NOT_ANNOUNCE = re.compile(r"希望|需要|想要|寻求|寻找|求助|能否|可否|有没有|请问|[?？]")
+
+
+def _chinese_integer(text: str) -> int | None:
+    total, section, digit = 0, 0, 0
+    for ch in text:
+        if ch in _DIGIT:
+            digit = _DIGIT[ch]
+        elif ch in _SMALL_UNIT:
+            section += (digit or 1) * _SMALL_UNIT[ch]
+            digit = 0
+        else:
+            return None
+    return total + section + digit
+
+
+def _number(text: str) -> Decimal | None:
+    text = text.replace(",", "").replace("，", "")
+    if text[0].isdigit():
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return None
+    whole, _, fraction = text.partition("点")
+    integer = _chinese_integer(whole)
+    if integer is None:
+        return None
+    if fraction:
+        return Decimal(f"{integer}.{''.join(str(_DIGIT[c]) for c in fraction)}")
+    return Decimal(integer)
+
+
+def parse_amount(text: str) -> int | None:
+    """The largest amount of money named, in yuan; None when there is none."""
+    found = []
+    for match in _AMOUNT.finditer(text):
+        value = _number(match.group(1))
+        if value is None or value <= 0:
+            continue
+        unit = match.group(2)
+        if unit is None and match.group(3) is None:
+            continue
+        found.append(int(value * _SCALE[unit]))
+    return max(found) if found else None
+
+
+def agreement_kind(text: str) -> str:
+    """financing, scenario (opening), cooperation, or other — the first whose cue words appear.
+    "总投资" (a project's total investment) is a size, not a financing."""
+    text = text.replace("总投资", "总额")
+    for kind, cues in KIND_CUES.items():
+        if any(cue in text for cue in cues):
+            return kind
+    return "other"
+
+
+def is_announcement(text: str) -> bool:
+    """"今天和XX基金签约了" is an outcome to record; "希望能签约" is not (yet)."""
+    return bool(_ANNOUNCE.search(text)) and not _NOT_ANNOUNCE.search(text)
+
+
+def format_amount(yuan: int | None) -> str:
+    if yuan is None:
+        return "未注明金额"
+    for scale, unit in ((100_000_000, "亿元"), (10_000, "万元")):
+        if yuan >= scale:
+            text = f"{Decimal(yuan) / scale:f}"
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
+            return f"{text} {unit}"
+    return f"{yuan} 元"
