@@ -34,11 +34,13 @@ ROLL_OVER_DAYS = 31  # an explicit month-day further in the past than this means
 
 
 def chinese_number(text: str) -> int | None:
-    """'15' → 15, '十五' → 15, '二十' → 20, '两' → 2, '一百' → 100, '二〇二七' → 2027."""
+    """'15' → 15, '十五' → 15, '二十' → 20, '两' → 2, '一百' → 100, '二〇二七' → 2027, '两三' → 3."""
     if text.isdigit():
         return int(text)
-    if len(text) > 1 and all(ch in _DIGITS for ch in text):  # digit by digit: 二〇二七
+    if len(text) >= 4 and all(ch in _DIGITS for ch in text):  # a year, digit by digit: 二〇二七
         return int("".join(str(_DIGITS[ch]) for ch in text))
+    if len(text) in (2, 3) and all(ch in _DIGITS for ch in text):  # a range, 两三天 / 三五天: the far end
+        return max(_DIGITS[ch] for ch in text)
     total, current = 0, 0
     for ch in text:
         if ch in _DIGITS:
@@ -259,7 +261,7 @@ def _day_of_month(m: re.Match[str], today: date) -> date | None:
     return found
 
 
-@_rule(r"(国庆|十一|春节|过年|元旦|五一|劳动节|清明|端午|中秋)(?:节|假期|长假|放假)?(?:前|之前|以前)")
+@_rule(r"(国庆|(?<!双)十一|春节|过年|元旦|五一|劳动节|清明|端午|中秋)(?:节|假期|长假|放假)?(?:前|之前|以前)")
 def _holiday(m: re.Match[str], today: date) -> date | None:
     key = {"国庆": "national", "十一": "national", "春节": "spring", "过年": "spring",
            "元旦": "new_year", "五一": "labour", "劳动节": "labour", "清明": "qingming", "端午": "dragon",

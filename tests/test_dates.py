@@ -78,6 +78,9 @@ def test_parse_due(text: str, now: datetime, due: date) -> None:
     ("两周后", FRI, date(2026, 12, 11)),
     ("10天左右", FRI, date(2026, 12, 7)),
     ("一年内", FRI, date(2027, 11, 27)),
+    ("两三天内", FRI, date(2026, 11, 30)),  # a range: its far end
+    ("一两周内", FRI, date(2026, 12, 11)),
+    ("三五天", FRI, date(2026, 12, 2)),
     # weeks and weekdays
     ("下下周三", FRI, date(2026, 12, 9)),
     ("下周五前", WED, date(2026, 12, 11)),
@@ -167,7 +170,7 @@ def test_parse_due_more(text: str, now: datetime, due: date) -> None:
 
 @pytest.mark.parametrize("text", ["尽快", "抓紧推进", "我们研究一下", "", "收到", "增长5.5%", "尽快安排", "马上落实",
                                   "近期对接", "过几天", "协调1.5亿资金", "融资3.5亿元", "争取早日落地", "我们会跟进",
-                                  "5.8万元补贴", "两年前就做过", "三年前的数据"])
+                                  "5.8万元补贴", "两年前就做过", "三年前的数据", "双十一前"])
 def test_undated(text: str) -> None:
     assert parse_due(text, FRI) is None
 
@@ -182,6 +185,7 @@ def test_naive_time_is_refused() -> None:
 
 
 @pytest.mark.parametrize(("text", "value"), [("15", 15), ("十五", 15), ("二十", 20), ("两", 2),
-                                             ("一百", 100), ("二十三", 23), ("x", None)])
+                                             ("一百", 100), ("二十三", 23), ("x", None),
+                                             ("二〇二七", 2027), ("两三", 3)])
 def test_chinese_number(text: str, value: int | None) -> None:
     assert chinese_number(text) == value
