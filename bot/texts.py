@@ -289,7 +289,8 @@ def commitment_state(commitment: Commitment, today: date) -> str:
 
 
 def overdue(late: list[tuple[Need, Commitment]], undated: list[tuple[Need, Commitment]],
-            names: dict[str, str], today: date) -> str:
+            names: dict[str, str], today: date, grace_ends_for: datetime | None = None) -> str:
+    """``grace_ends_for``: undated promises made before this are past their grace (counted overdue)."""
     if not late and not undated:
         return "没有逾期的承诺。👍"
     lines = []
@@ -302,7 +303,9 @@ def overdue(late: list[tuple[Need, Commitment]], undated: list[tuple[Need, Commi
     if undated:
         lines.append(f"<b>未定日期的承诺</b>（{len(undated)} 条）")
         lines.extend(f"  · 承诺 {c.id}（需求 #{n.number}）{escape(names.get(c.party_id, c.party_id))}："
-                     f"{escape(snippet(c.text, 40))}" for n, c in undated)
+                     f"{escape(snippet(c.text, 40))}"
+                     + ("（已超过宽限期，计为逾期）" if grace_ends_for and c.created_at < grace_ends_for else "")
+                     for n, c in undated)
     return fit(lines, "…其余请用 /status 查看")
 
 

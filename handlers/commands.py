@@ -148,7 +148,8 @@ async def overdue(update: Update, context: BotContext) -> None:
     mm = context.matchmaking
     now = sent_at(update)
     late, undated = await mm.overdue(update.effective_chat.id, now)  # type: ignore[union-attr]
-    await reply(update, texts.overdue(late, undated, await mm.party_names(), mm.local_day(now)))
+    grace = context.services.notices.policy.overdue_since(now)
+    await reply(update, texts.overdue(late, undated, await mm.party_names(), mm.local_day(now), grace))
 
 
 async def kept(update: Update, context: BotContext) -> None:

@@ -232,3 +232,15 @@ async def test_kept_rate_per_party(served: RunningBot) -> None:
     assert "承诺兑现情况</b>（本群）" in text
     assert "交通运输局</b>：承诺 2，按期兑现 1，逾期兑现 0，逾期未兑现 1" in text, text
     assert "按期兑现率 50%" in text and "认领 1 次" in text
+
+
+async def test_an_undated_promise_counts_as_overdue_after_the_grace(served: RunningBot) -> None:
+    await need_with_promise(served, "我们尽快研究一下")  # undated: the bot asks for a date
+    assert "未识别到完成日期" in served.last_text()
+    await served.say(ADMIN, "/overdue", date=datetime(2026, 12, 3, 10, 0, tzinfo=SHANGHAI))
+    assert "未定日期的承诺" in served.last_text() and "宽限期" not in served.last_text()
+    await served.say(ADMIN, "/overdue", date=datetime(2026, 12, 5, 10, 0, tzinfo=SHANGHAI))
+    assert "已超过宽限期，计为逾期" in served.last_text()
+    served.clock.set_local(2026, 12, 5, 9, 0)
+    sent = await served.run_notices()
+    assert len(sent) == 1 and "超过期限仍未定日期" in sent[0].params["text"]  # in the admins' digest
