@@ -56,7 +56,8 @@ class Notices:
                                                    dict[int, Need]]:
         async with self.db.read() as conn:
             needs = NeedRepo(conn)
-            owed = await needs.open_commitments()
+            # A resolved need's open promises are moot: no reminders, no digest lines.
+            owed = [(need, c) for need, c in await needs.open_commitments() if need.status == "open"]
             unclaimed = {n.id: n for n in await needs.unclaimed_open_needs()}
             sent = await NoticeRepo(conn).sent_keys()
         candidates = [n for _, c in owed for n in commitment_reminders(c, self.policy)]

@@ -114,6 +114,15 @@ async def test_a_withdrawn_promise_is_not_reminded(served: RunningBot) -> None:
     assert "已撤回" in served.last_text()
 
 
+async def test_a_resolved_need_stops_its_reminders(served: RunningBot) -> None:
+    await need_with_promise(served)
+    await served.say(ADMIN, "/resolve 1")
+    served.clock.set_local(2026, 12, 10, 9, 0)
+    assert await served.run_notices() == []
+    served.clock.set_local(2026, 12, 12, 9, 0)
+    assert await served.run_notices() == []
+
+
 async def test_a_disputed_report_is_open_again(served: RunningBot) -> None:
     await need_with_promise(served)
     await served.say(LIAISON, "/done 1")
