@@ -253,3 +253,15 @@ async def test_an_undated_promise_counts_as_overdue_after_the_grace(served: Runn
     served.clock.set_local(2026, 12, 5, 9, 0)
     sent = await served.run_notices()
     assert len(sent) == 1 and "超过期限仍未定日期" in sent[0].params["text"]  # in the admins' digest
+
+
+async def test_a_reminder_overtaken_while_down_is_recorded_not_sent(served: RunningBot) -> None:
+    await need_with_promise(served)  # due Friday 11 December
+    served.clock.set_local(2026, 12, 11, 10, 0)  # nothing ran on the 10th: the day-before reminder is late
+    sent = await served.run_notices()
+    assert len(sent) == 1 and "今天到期" in sent[0].params["text"]  # only the morning one says it now
+    assert served.app is not None
+    async with served.app.bot_data.services.db.read() as conn:  # type: ignore[union-attr]
+        async with conn.execute("SELECT key, outcome FROM notices ORDER BY key") as cur:
+            assert [tuple(r) for r in await cur.fetchall()] == [("before:1", "superseded"), ("morning:1", "sent")]
+    assert await served.run_notices() == []
