@@ -9,9 +9,12 @@ date moves (春节, 端午, 中秋) and China's working-day calendar (调休: a 
 come from the ``holidays`` package, which computes them and is updated as the State Council
 publishes each year's schedule.
 
-Checked PyPI alternatives (2026-11): jionlp's time parser and time-parser-zh handle spans and explicit
-dates but not period ends or holidays the way a promise means them ("国庆节前" = the last day before
-the holiday); cn2an converts numerals but we need only integers up to a few hundred, read below.
+PyPI alternatives, tried on 22 promise phrases with the message time Friday 2026-11-27 10:00
+(2026-11-27): jionlp 1.5.31 read "两周内" as 2 days, failed on "月底前" and "尽快" (exceptions), and put
+"3月底", "国庆节前", "春节前" and "15号前" in the past; time-parser-zh 1.0.0 found nothing for future spans
+("两周内", "十五天内", "5个工作日内", "一个半月内") or holidays and read "3月底" as this November. Neither
+is right for deadlines, so the rules are our own. cn2an converts numerals, but we need only integers
+up to a few hundred (and ranges like 两三天), read below.
 """
 
 from __future__ import annotations
