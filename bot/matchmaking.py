@@ -566,9 +566,19 @@ class Matchmaking:
             await AuditRepo(conn).record("due_set", at=sent_at, actor_id=actor.user_id,
                                          need_id=commitment.need_id, commitment_id=commitment.id,
                                          due_date=due.isoformat())
-            commitment = await needs.commitment(commitment.id)
+            commitment = await needs.commitment(commitment.id) or commitment
             need = await needs.get(commitment.need_id) if commitment else None
         return Outcome("ok", commitment=commitment, need=need)
+
+    async def _commitment_in(self, conn: aiosqlite.Connection, commitment_id: int,
+                             chat_id: int) -> tuple[Commitment, Need] | None:
+        """The commitment and its need, when the need is in this chat (ids are global, numbers per chat)."""
+        needs = NeedRepo(conn)
+        commitment = await needs.commitment(commitment_id)
+        need = await needs.get(commitment.need_id) if commitment else None
+        if commitment is None or need is None or need.chat_id != chat_id:
+            return None
+        return commitment, need
 
     async def done(self, commitment_id: int, actor: Actor, chat_id: int, at: datetime,
                    update_id: int | None) -> Outcome:
@@ -576,10 +586,10 @@ class Matchmaking:
         confirmation — status "reported". An admin's /done is kept and confirmed at once — "ok"."""
         async with self._unit(update_id, at) as conn:
             needs = NeedRepo(conn)
-            commitment = await needs.commitment(commitment_id)
-            need = await needs.get(commitment.need_id) if commitment else None
-            if commitment is None or need is None or need.chat_id != chat_id:
+            found = await self._commitment_in(conn, commitment_id, chat_id)
+            if found is None:
                 return Outcome("commitment_missing")
+            commitment, need = found
             binding = await PeopleRepo(conn).binding(actor.user_id)
             admin = self.is_admin(actor.user_id)
             if not may_mark_done(actor.user_id, commitment, binding.party_id if binding else None, admin):
@@ -596,7 +606,7 @@ class Matchmaking:
             await AuditRepo(conn).record("commitment_done" if confirm_now else "commitment_reported", at=at,
                                          actor_id=actor.user_id, chat_id=chat_id, need_id=need.id,
                                          commitment_id=commitment.id)
-            commitment = await needs.commitment(commitment.id)
+            commitment = await needs.commitment(commitment.id) or commitment
             party = await PartyRepo(conn).get(commitment.party_id) if commitment else None
         return Outcome("ok" if confirm_now else "reported", commitment=commitment, need=need, party=party)
 
@@ -610,10 +620,10 @@ class Matchmaking:
         (it is open again, and overdue if its date has passed)."""
         async with self._unit(update_id, at) as conn:
             needs = NeedRepo(conn)
-            commitment = await needs.commitment(commitment_id)
-            need = await needs.get(commitment.need_id) if commitment else None
-            if commitment is None or need is None or need.chat_id != chat_id:
+            found = await self._commitment_in(conn, commitment_id, chat_id)
+            if found is None:
                 return Outcome("commitment_missing")
+            commitment, need = found
             if not may_confirm(actor.user_id, need, self.is_admin(actor.user_id)):
                 return Outcome("not_allowed", commitment=commitment, need=need)
             changed = await (needs.confirm(commitment.id, at, actor.user_id) if kept else needs.reopen(commitment.id))
@@ -622,7 +632,7 @@ class Matchmaking:
             await AuditRepo(conn).record("commitment_confirmed" if kept else "commitment_disputed", at=at,
                                          actor_id=actor.user_id, chat_id=chat_id, need_id=need.id,
                                          commitment_id=commitment.id)
-            commitment = await needs.commitment(commitment.id)
+            commitment = await needs.commitment(commitment.id) or commitment
             party = await PartyRepo(conn).get(commitment.party_id) if commitment else None
         return Outcome("ok" if kept else "disputed", commitment=commitment, need=need, party=party)
 
@@ -631,10 +641,10 @@ class Matchmaking:
         """Withdrawn by its liaison (or party) or an admin: no reminders, not counted as broken."""
         async with self._unit(update_id, at) as conn:
             needs = NeedRepo(conn)
-            commitment = await needs.commitment(commitment_id)
-            need = await needs.get(commitment.need_id) if commitment else None
-            if commitment is None or need is None or need.chat_id != chat_id:
+            found = await self._commitment_in(conn, commitment_id, chat_id)
+            if found is None:
                 return Outcome("commitment_missing")
+            commitment, need = found
             binding = await PeopleRepo(conn).binding(actor.user_id)
             if not may_mark_done(actor.user_id, commitment, binding.party_id if binding else None,
                                  self.is_admin(actor.user_id)):
@@ -643,7 +653,7 @@ class Matchmaking:
                 return Outcome("already", commitment=commitment, need=need)
             await AuditRepo(conn).record("commitment_cancelled", at=at, actor_id=actor.user_id, chat_id=chat_id,
                                          need_id=need.id, commitment_id=commitment.id)
-            commitment = await needs.commitment(commitment.id)
+            commitment = await needs.commitment(commitment.id) or commitment
         return Outcome("ok", commitment=commitment, need=need)
 
     async def kept_rates(self, chat_id: int | None, now: datetime, policy: Policy) -> list[PartyRecord]:

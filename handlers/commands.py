@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 from telegram.error import TelegramError
 
@@ -260,28 +262,41 @@ async def due(update: Update, context: BotContext) -> None:
     await replies.set_due_and_confirm(update, context, commitment_id, parts[1])
 
 
-async def done(update: Update, context: BotContext) -> None:
+async def _on_commitment(update: Update, context: BotContext, usage: str,
+                         operation: Callable[..., Awaitable[Outcome]]) -> Outcome | None:
+    """/done N and /cancel N: read the number, run the operation; a refusal is answered here."""
     if await _refuse_unless_group(update):
-        return
+        return None
     commitment_id = parse_number(_args_text(update))
     if commitment_id is None:
-        await reply(update, texts.DONE_USAGE)
-        return
-    outcome = await _guard(context.matchmaking.done(
+        await reply(update, usage)
+        return None
+    outcome = await _guard(operation(
         commitment_id, actor_of(update.effective_user), update.effective_chat.id,  # type: ignore[arg-type,union-attr]
         sent_at(update), update.update_id))
-    if outcome is None:
+    if outcome is not None and outcome.status not in ("ok", "reported"):
+        await reply(update, replies.refusal(outcome))
+        return None
+    return outcome if outcome is not None and outcome.commitment and outcome.need else None
+
+
+async def done(update: Update, context: BotContext) -> None:
+    outcome = await _on_commitment(update, context, texts.DONE_USAGE, context.matchmaking.done)
+    if outcome is None or outcome.commitment is None or outcome.need is None:
         return
-    if outcome.ok and outcome.commitment and outcome.need:
+    if outcome.ok:
         await reply(update, texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number))
         return
-    if outcome.status == "reported" and outcome.commitment and outcome.need:
-        sent = await reply(update, texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
-                           kept_buttons(outcome.commitment.id))
-        if sent is not None:
-            await context.matchmaking.attach_report_message(outcome.commitment.id, sent.message_id)
-        return
-    await reply(update, replies.refusal(outcome))
+    sent = await reply(update, texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
+                       kept_buttons(outcome.commitment.id))
+    if sent is not None:
+        await context.matchmaking.attach_report_message(outcome.commitment.id, sent.message_id)
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    outcome = await _on_commitment(update, context, texts.CANCEL_USAGE, context.matchmaking.cancel)
+    if outcome is not None and outcome.commitment is not None and outcome.need is not None:
+        await reply(update, texts.commitment_cancelled(outcome.commitment, outcome.need.number))
 
 
 async def agreement(update: Update, context: BotContext) -> None:
@@ -300,24 +315,6 @@ async def agreement(update: Update, context: BotContext) -> None:
         return
     if outcome.ok and outcome.agreement and outcome.need:
         await reply(update, texts.agreement_recorded(outcome.agreement, outcome.need.number, await mm.party_names()))
-        return
-    await reply(update, replies.refusal(outcome))
-
-
-async def cancel(update: Update, context: BotContext) -> None:
-    if await _refuse_unless_group(update):
-        return
-    commitment_id = parse_number(_args_text(update))
-    if commitment_id is None:
-        await reply(update, texts.CANCEL_USAGE)
-        return
-    outcome = await _guard(context.matchmaking.cancel(
-        commitment_id, actor_of(update.effective_user), update.effective_chat.id,  # type: ignore[arg-type,union-attr]
-        sent_at(update), update.update_id))
-    if outcome is None:
-        return
-    if outcome.ok and outcome.commitment and outcome.need:
-        await reply(update, texts.commitment_cancelled(outcome.commitment, outcome.need.number))
         return
     await reply(update, replies.refusal(outcome))
 
