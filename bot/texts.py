@@ -378,6 +378,24 @@ BUTTON_STALE = "这个按钮已失效。"
 CANCELLED = "已取消。"
 
 
+EXPORT_SHEETS = {"needs": "需求", "routes": "分派", "commitments": "承诺", "agreements": "成果", "events": "记录"}
+EXPORT_HEADERS = {
+    "id": "编号", "chat_id": "群ID", "chat_title": "群名称", "number": "需求号", "author_id": "提出人ID",
+    "author_name": "提出人", "text": "内容", "need_type": "类型", "status": "状态", "created_at": "时间",
+    "resolved_at": "解决时间", "party_id": "单位ID", "party_name": "单位", "role": "角色", "score": "得分",
+    "source": "来源", "active": "有效", "user_id": "联络员ID", "due_date": "到期日", "reported_at": "报告兑现时间",
+    "done_at": "确认兑现时间", "cancelled_at": "撤回时间", "kind": "类别", "amount_yuan": "金额（元）",
+    "parties": "涉及单位", "actor_id": "操作人ID", "at": "时间", "need_id": "需求内部ID", "detail": "详情",
+}
+SEND_FAILED = "文件发送失败，请稍后再试。"
+EXPORT_USAGE = "用法：/export xlsx 或 /export csv（默认 xlsx）"
+
+
+def export_caption(scope: str, counts: dict[str, int]) -> str:
+    parts = "，".join(f"{EXPORT_SHEETS.get(k, k)} {n} 条" for k, n in counts.items())
+    return f"📦 {scope}导出：{parts}。时间为本地时间。"
+
+
 def party_ambiguous(matches: Iterable[Party]) -> str:
     names = "、".join(f"{p.short_name}（{p.id}）" for p in matches)
     return f"有多个单位符合，请写得更具体一些：{escape(names)}"
@@ -404,6 +422,7 @@ HELP_ADMIN = [
     ("/overdue", "查看逾期和未定日期的承诺"),
     ("/triage", "待确认牵头部门的需求（机器人拿不准的）"),
     ("/kept [all]", "各单位承诺兑现率与认领用时（本群或全部群）"),
+    ("/export [xlsx|csv]", "导出需求、分派、承诺、成果和记录（私聊导出全部群）"),
     ("/bind 用户ID 单位", "绑定联络员或成员"),
 ]
 

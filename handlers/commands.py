@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot import texts
+from bot import exports, texts
 from bot.domain import Role
 from bot.matchmaking import Outcome, RepeatedUpdate
 from bot.services import BotContext
@@ -21,6 +22,8 @@ def _args_text(update: Update) -> str:
     text = update.effective_message.text if update.effective_message else ""
     parts = (text or "").split(maxsplit=1)
     return parts[1].strip() if len(parts) > 1 else ""
+
+log = logging.getLogger(__name__)
 
 
 async def _refuse_unless_admin(update: Update, context: BotContext) -> bool:
@@ -165,6 +168,30 @@ async def kept(update: Update, context: BotContext) -> None:
                                                     services.clock(), services.notices.policy)
     await reply(update, texts.kept_rates(records, await services.matchmaking.party_names(),
                                          "全部对接群" if everywhere else "本群"))
+
+
+async def export(update: Update, context: BotContext) -> None:
+    """/export [xlsx|csv]: this group's records, or every group's from an admin's private chat."""
+    if await _refuse_unless_admin(update, context):
+        return
+    kind = (_args_text(update).strip().lower() or "xlsx")
+    if kind not in ("xlsx", "csv"):
+        await reply(update, texts.EXPORT_USAGE)
+        return
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    everywhere = chat.type == "private"
+    services = context.services
+    zone = services.settings.timezone
+    name, data, counts = await exports.export(services.db, None if everywhere else chat.id, zone, kind,
+                                              services.clock().astimezone(zone).date().isoformat())
+    caption = texts.export_caption("全部对接群" if everywhere else "本群", counts)
+    try:
+        await message.reply_document(document=data, filename=name, caption=caption)
+    except TelegramError as exc:
+        log.warning("export not sent: %s", exc)
+        await reply(update, texts.SEND_FAILED)
 
 
 async def triage(update: Update, context: BotContext) -> None:

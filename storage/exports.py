@@ -1,0 +1,44 @@
+"""Flat tables for exports: every row of needs, routes, commitments, agreements and the audit log,
+for one chat or for all. Times come back as stored (UTC ISO strings); the caller localises them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiosqlite
+
+TABLES: dict[str, tuple[str, list[str]]] = {
+    "needs": (
+        "SELECT n.id, n.chat_id, c.title AS chat_title, n.number, n.author_id, n.author_name, n.text, n.need_type,"
+        " n.status, n.created_at, n.resolved_at FROM needs n LEFT JOIN chats c ON c.chat_id = n.chat_id",
+        ["n.chat_id = ?"]),
+    "routes": (
+        "SELECT n.chat_id, n.number, r.party_id, p.name AS party_name, r.role, r.score, r.source, r.active,"
+        " r.created_at FROM routes r JOIN needs n ON n.id = r.need_id LEFT JOIN parties p ON p.id = r.party_id",
+        ["n.chat_id = ?"]),
+    "commitments": (
+        "SELECT m.id, n.chat_id, n.number, m.party_id, p.name AS party_name, m.user_id, m.text, m.due_date,"
+        " m.status, m.created_at, m.reported_at, m.done_at, m.cancelled_at FROM commitments m"
+        " JOIN needs n ON n.id = m.need_id LEFT JOIN parties p ON p.id = m.party_id",
+        ["n.chat_id = ?"]),
+    "agreements": (
+        "SELECT a.id, n.chat_id, n.number, a.kind, a.amount_yuan, a.parties, a.text, a.actor_id, a.created_at"
+        " FROM agreements a JOIN needs n ON n.id = a.need_id",
+        ["n.chat_id = ?"]),
+    "events": (
+        "SELECT e.id, e.at, e.actor_id, e.chat_id, e.need_id, e.kind, e.detail FROM events e",
+        ["e.chat_id = ?"]),
+}
+
+
+async def table(conn: aiosqlite.Connection, name: str, chat_id: int | None) -> tuple[list[str], list[list[Any]]]:
+    """(column names, rows) of one export table, oldest first."""
+    sql, where = TABLES[name]
+    args: list[Any] = []
+    if chat_id is not None:
+        sql += " WHERE " + " AND ".join(where)
+        args.append(chat_id)
+    sql += " ORDER BY 1, 2"
+    async with conn.execute(sql, args) as cur:
+        columns = [d[0] for d in cur.description]
+        return columns, [list(row) for row in await cur.fetchall()]

@@ -1,0 +1,67 @@
+"""The commission's console through the wire: exports (XLSX and CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import datetime
+
+from openpyxl import load_workbook
+
+from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, SHANGHAI, STRANGER, RunningBot
+from tests.test_commitments import need_with_promise
+
+
+def last_document(bot: RunningBot) -> tuple[str, bytes, str]:
+    call = [c for c in bot.api.calls if c.method == "sendDocument" and c.status == 200][-1]
+    document = call.params["document"]
+    return document["filename"], document["data"], str(call.params.get("caption", ""))
+
+
+async def test_export_xlsx_has_a_sheet_per_table_with_local_times(served: RunningBot) -> None:
+    await need_with_promise(served)
+    await served.say(LIAISON, "/agreement 1 与青岛天使基金签约，天使轮融资800万元",
+                     date=datetime(2026, 11, 27, 11, 0, tzinfo=SHANGHAI))
+    await served.say(STRANGER, "/export")
+    assert "管理员" in served.last_text()
+    assert not [c for c in served.api.calls if c.method == "sendDocument"]
+
+    await served.say(ADMIN, "/export")
+    name, data, caption = last_document(served)
+    assert name.endswith(".xlsx") and "需求 1 条" in caption and "承诺 1 条" in caption and "成果 1 条" in caption
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["需求", "分派", "承诺", "成果", "记录"]
+    needs = list(book["需求"].values)
+    assert needs[0][:4] == ("编号", "群ID", "群名称", "需求号")
+    assert len(needs) == 2 and "自动驾驶" in needs[1][6] and needs[1][9] == "2026-11-27 10:00"  # local time
+    commitments = list(book["承诺"].values)
+    assert commitments[1][6] == "两周内开放测试路段" and commitments[1][7] == "2026-12-11"
+    agreements = list(book["成果"].values)
+    assert agreements[1][3] == "financing" and agreements[1][4] == 8_000_000
+    routes = list(book["分派"].values)
+    assert any(row[2] == "transport" and row[4] == "lead" for row in routes[1:])
+    events = [row[5] for row in list(book["记录"].values)[1:]]
+    assert {"need_registered", "claimed", "committed", "agreement_recorded"} <= set(events)
+
+
+async def test_export_csv_is_a_zip_excel_reads_and_private_chat_exports_every_group(served: RunningBot) -> None:
+    await need_with_promise(served)
+    await served.say(ADMIN, "/export csv")
+    name, data, _ = last_document(served)
+    assert name.endswith(".zip")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert sorted(archive.namelist()) == ["agreements.csv", "commitments.csv", "events.csv", "needs.csv",
+                                              "routes.csv"]
+        raw = archive.read("needs.csv")
+    assert raw.startswith("\ufeff".encode())  # BOM: Excel opens UTF-8 Chinese correctly
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][0] == "编号" and len(rows) == 2
+
+    await served.say(ADMIN, "/export pdf")
+    assert "用法：/export" in served.last_text()
+    # An admin's private chat exports every group.
+    await served.say(ENTERPRISE, "需要对接医院开展癌症早筛试点", chat_id=GROUP)
+    await served.say(ADMIN, "/export", chat_id=ADMIN["id"])
+    _, data, caption = last_document(served)
+    assert "全部对接群" in caption and "需求 2 条" in caption
