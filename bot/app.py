@@ -89,6 +89,7 @@ def register_handlers(application: Application) -> None:
         "bind": commands.bind, "join": commands.join, "commit": commands.commit,
         "due": commands.due, "done": commands.done, "cancel": commands.cancel, "triage": commands.triage,
         "agreement": commands.agreement, "kept": commands.kept, "export": commands.export,
+        "report": commands.report,
     }
     for name, callback in command_handlers.items():
         application.add_handler(CommandHandler(name, callback, filters=not_edited))

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 from html import escape
+from typing import TYPE_CHECKING
 
 from bot.domain import Agreement, Commitment, Need, NeedDetail, Party, Person, Role
 from bot.matchmaking import NeedView
 from bot.metrics import PartyRecord
 from nlp.outcomes import KIND_NAMES as AGREEMENT_KIND_NAMES
 from nlp.outcomes import format_amount
+
+if TYPE_CHECKING:
+    from bot.reports import Report
 
 MAX_MESSAGE = 4096
 SNIPPET = 60
@@ -163,6 +167,29 @@ def kept_rates(records: list[PartyRecord], names: dict[str, str], scope: str) ->
                      f"逾期兑现 {r.late}，逾期未兑现 {r.overdue}，进行中 {r.pending}，撤回 {r.cancelled}；"
                      f"按期兑现率 {rate}；认领 {r.claims} 次，中位用时 {speed}")
     lines.append("按期兑现率 = 按期兑现 ÷（按期兑现 + 逾期兑现 + 逾期未兑现）；未定日期的承诺超过宽限期计为逾期。")
+    return fit(lines, "…")
+
+
+PERIOD_NAMES = {"week": "近7天", "month": "近30天", "all": "全部"}
+REPORT_USAGE = "用法：/report week、/report month 或 /report all（默认 week）"
+
+
+def report(data: Report, names: dict[str, str], scope: str, period: str) -> str:
+    funnel = " → ".join(f"{label} {n}" for label, n in data.funnel)
+    lines = [f"📊 <b>对接成效报告</b>（{scope}，{PERIOD_NAMES.get(period, period)}）", funnel]
+    if data.by_department:
+        lines.append("牵头部门：" + "、".join(
+            f"{escape(names.get(p, '待分派' if p == 'triage' else p))} {n}" for p, n in data.by_department[:8]))
+    if data.by_type:
+        lines.append("需求类型：" + "、".join(f"{NEED_TYPE_NAMES.get(k, k)} {n}" for k, n in data.by_type))
+    rated = [r for r in data.records if r.kept_rate is not None or r.median_claim_days is not None]
+    for r in rated[:8]:
+        rate = f"{r.kept_rate:.0%}" if r.kept_rate is not None else "—"
+        speed = f"{r.median_claim_days:.1f} 天" if r.median_claim_days is not None else "—"
+        lines.append(f"  · {escape(names.get(r.party_id, r.party_id))}：按期兑现率 {rate}，认领中位用时 {speed}")
+    kinds = "、".join(f"{AGREEMENT_KIND_NAMES.get(k, k)} {n}" for k, n in data.agreements_by_kind)
+    lines.append(f"成果：{data.agreements} 项" + (f"（{kinds}）" if kinds else "")
+                 + (f"，金额合计 {format_amount(data.amount_yuan)}" if data.amount_yuan else ""))
     return fit(lines, "…")
 
 
@@ -422,6 +449,7 @@ HELP_ADMIN = [
     ("/overdue", "查看逾期和未定日期的承诺"),
     ("/triage", "待确认牵头部门的需求（机器人拿不准的）"),
     ("/kept [all]", "各单位承诺兑现率与认领用时（本群或全部群）"),
+    ("/report [week|month|all]", "对接成效报告（文字摘要和图表）"),
     ("/export [xlsx|csv]", "导出需求、分派、承诺、成果和记录（私聊导出全部群）"),
     ("/bind 用户ID 单位", "绑定联络员或成员"),
 ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot import exports, texts
+from bot import exports, reports, texts
 from bot.domain import Role
 from bot.matchmaking import Outcome, RepeatedUpdate
 from bot.services import BotContext
@@ -168,6 +169,33 @@ async def kept(update: Update, context: BotContext) -> None:
                                                     services.clock(), services.notices.policy)
     await reply(update, texts.kept_rates(records, await services.matchmaking.party_names(),
                                          "全部对接群" if everywhere else "本群"))
+
+
+async def report(update: Update, context: BotContext) -> None:
+    """/report [week|month|all]: a Chinese summary and a PNG chart; every group from a private chat."""
+    if await _refuse_unless_admin(update, context):
+        return
+    period = _args_text(update).strip().lower() or "week"
+    chat, message = update.effective_chat, update.effective_message
+    if period not in reports.PERIODS:
+        await reply(update, texts.REPORT_USAGE)
+        return
+    if chat is None or message is None:
+        return
+    everywhere = chat.type == "private"
+    services = context.services
+    scope = "全部对接群" if everywhere else "本群"
+    data = await reports.gather(services.db, None if everywhere else chat.id, period, services.clock(),
+                                services.notices.policy)
+    names = await services.matchmaking.party_names()
+    await reply(update, texts.report(data, names, scope, period))
+    title = f"对接成效（{scope}，{texts.PERIOD_NAMES[period]}）"
+    png = await asyncio.to_thread(reports.chart_png, data, names, title)  # drawing takes ~0.5 s: off the loop
+    try:
+        await message.reply_photo(photo=png, filename="report.png")
+    except TelegramError as exc:
+        log.warning("report chart not sent: %s", exc)
+        await reply(update, texts.SEND_FAILED)
 
 
 async def export(update: Update, context: BotContext) -> None:

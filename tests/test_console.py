@@ -65,3 +65,37 @@ async def test_export_csv_is_a_zip_excel_reads_and_private_chat_exports_every_gr
     await served.say(ADMIN, "/export", chat_id=ADMIN["id"])
     _, data, caption = last_document(served)
     assert "全部对接群" in caption and "需求 2 条" in caption
+
+
+def last_photo(bot: RunningBot) -> bytes:
+    call = [c for c in bot.api.calls if c.method == "sendPhoto" and c.status == 200][-1]
+    return bytes(call.params["photo"]["data"])
+
+
+async def test_report_sends_a_summary_and_a_chart(served: RunningBot) -> None:
+    from matplotlib.image import imread
+
+    await need_with_promise(served)
+    await served.say(LIAISON, "/done 1", date=datetime(2026, 11, 28, 9, 0, tzinfo=SHANGHAI))
+    report = next(m for (c, _), m in served.api.messages.items() if c == GROUP and "报告承诺 1" in m.get("text", ""))
+    await served.press(ENTERPRISE, report["message_id"], "kept:1:y")
+    await served.say(ENTERPRISE, "希望对接医院开展癌症早筛试点，需要脱敏的体检数据",
+                     date=datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI))
+    await served.say(LIAISON, "/agreement 1 与城阳区签订协议，开放5公里测试道路，总投资2亿元")
+    served.clock.set_local(2026, 11, 30, 10, 0)
+
+    await served.say(ADMIN, "/report week")
+    texts = [str(c.params.get("text")) for c in served.api.calls if c.method == "sendMessage"]
+    summary = next(t for t in reversed(texts) if "对接成效报告" in t)
+    assert "需求 2 → 已认领 1 → 已承诺 1 → 已兑现 1 → 已解决 0" in summary, summary
+    assert "交通运输局 1" in summary and "场景开放" in summary
+    assert "按期兑现率 100%" in summary and "成果：1 项（场景开放 1），金额合计 2 亿元" in summary
+    png = last_photo(served)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    image = imread(io.BytesIO(png), format="png")
+    assert image.shape[:2] == (1200, 1200)  # decodes, 1200 × 1200 pixels
+
+    await served.say(ADMIN, "/report year")
+    assert "用法：/report" in served.last_text()
+    await served.say(STRANGER, "/report")
+    assert "管理员" in served.last_text()

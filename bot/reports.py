@@ -1,0 +1,118 @@
+"""/report: what the matchmaking achieved in a period — counted here, drawn as one PNG.
+
+The chart uses matplotlib's object API (no pyplot state, so it can be drawn in a worker thread) with
+Noto Sans CJK SC, the font the ``mplfonts`` package ships; without a CJK font matplotlib would draw
+empty boxes for every Chinese label (and warn, which the tests treat as an error).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+from bot import texts
+from bot.metrics import PartyRecord, kept_rates
+from bot.schedule import Policy
+from nlp.outcomes import KIND_NAMES as AGREEMENT_KIND_NAMES
+from nlp.outcomes import format_amount
+from storage.db import Database
+from storage.needs import NeedRepo
+from storage.reports import agreement_rows, need_rows
+
+PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
+CHART_SIZE = (12.0, 12.0)  # inches
+CHART_DPI = 100  # → 1200 × 1200 pixels
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+
+
+@dataclass(frozen=True)
+class Report:
+    since: datetime | None
+    funnel: list[tuple[str, int]]  # 需求 → 已认领 → 已承诺 → 已兑现 → 已解决
+    by_department: list[tuple[str, int]]  # party id of the lead, count (most first)
+    by_type: list[tuple[str, int]]
+    records: list[PartyRecord] = field(default_factory=list)
+    agreements: int = 0
+    amount_yuan: int = 0
+    agreements_by_kind: list[tuple[str, int]] = field(default_factory=list)
+
+
+async def gather(db: Database, chat_id: int | None, period: str, now: datetime, policy: Policy) -> Report:
+    span = PERIODS[period]
+    since = now - span if span is not None else None
+    floor = since or datetime(1970, 1, 1, tzinfo=now.tzinfo)
+    async with db.read() as conn:
+        needs = await need_rows(conn, chat_id, floor)
+        agreements = await agreement_rows(conn, chat_id, floor)
+        repo = NeedRepo(conn)
+        commitments = [c for c in await repo.all_commitments(chat_id) if c.created_at >= floor]
+        claims = [(c, created) for c, created in await repo.claims_with_need_times(chat_id) if created >= floor]
+    funnel = [("需求", len(needs)), ("已认领", sum(n["claimed"] for n in needs)),
+              ("已承诺", sum(n["committed"] for n in needs)), ("已兑现", sum(n["kept"] for n in needs)),
+              ("已解决", sum(n["status"] == "resolved" for n in needs))]
+    return Report(
+        since=since, funnel=funnel,
+        by_department=Counter(n["lead"] or "triage" for n in needs).most_common(),
+        by_type=Counter(n["need_type"] for n in needs).most_common(),
+        records=[r for r in kept_rates(commitments, claims, now, policy)],
+        agreements=len(agreements), amount_yuan=sum(a["amount_yuan"] or 0 for a in agreements),
+        agreements_by_kind=Counter(a["kind"] for a in agreements).most_common())
+
+
+def _font() -> font_manager.FontProperties:
+    spec = importlib.util.find_spec("mplfonts")  # located, not imported: its __init__ pulls in a CLI library
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the mplfonts package (the chart's Chinese font) is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / FONT_FILE
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path))
+
+
+def chart_png(report: Report, names: dict[str, str], title: str) -> bytes:
+    """Six panels: the funnel, needs by lead department, needs by type, on-time rate and median days to
+    claim by department, and agreements by kind with the amount."""
+    font = _font()
+    figure = Figure(figsize=CHART_SIZE, dpi=CHART_DPI)
+    figure.suptitle(title, fontproperties=font, fontsize=18)
+    axes = figure.subplots(3, 2)
+
+    def bars(ax, pairs: list[tuple[str, float]], heading: str, color: str,  # type: ignore[no-untyped-def]
+             percent: bool = False) -> None:
+        labels = [label for label, _ in pairs] or ["（无）"]
+        values = [value for _, value in pairs] or [0]
+        positions = range(len(labels))
+        ax.barh(positions, values, color=color)
+        ax.set_yticks(list(positions), labels, fontproperties=font)
+        ax.invert_yaxis()
+        ax.set_title(heading, fontproperties=font, fontsize=14)
+        for y, value in zip(positions, values, strict=True):
+            ax.text(value, y, f" {value:.0%}" if percent else f" {value:.3g}", va="center", fontproperties=font)
+        if percent:
+            ax.set_xlim(0, 1.15)
+        else:
+            ax.set_xlim(0, max(values) * 1.2 + 1)
+
+    bars(axes[0][0], [(label, n) for label, n in report.funnel], "对接漏斗", "#2b6cb0")
+    bars(axes[0][1], [(names.get(p, "待分派" if p == "triage" else p), n) for p, n in report.by_department[:10]],
+         "各牵头部门需求数", "#2f855a")
+    bars(axes[1][0], [(texts.NEED_TYPE_NAMES.get(k, k), n) for k, n in report.by_type], "需求类型", "#b7791f")
+    rated = [(names.get(r.party_id, r.party_id), r.kept_rate) for r in report.records if r.kept_rate is not None]
+    bars(axes[1][1], [(label, rate) for label, rate in rated[:10] if rate is not None], "按期兑现率", "#c53030",
+         percent=True)
+    speeds = [(names.get(r.party_id, r.party_id), r.median_claim_days) for r in report.records
+              if r.median_claim_days is not None]
+    bars(axes[2][0], [(label, days) for label, days in speeds[:10] if days is not None], "认领中位用时（天）",
+         "#6b46c1")
+    heading = f"对接成果（合计 {format_amount(report.amount_yuan)}）" if report.amount_yuan else "对接成果"
+    bars(axes[2][1], [(AGREEMENT_KIND_NAMES.get(k, k), n) for k, n in report.agreements_by_kind], heading, "#2c7a7b")
+    figure.tight_layout(rect=(0, 0, 1, 0.96))
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
