@@ -52,6 +52,11 @@ def _is_loopback(url: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
+def file_url(api_url: str) -> str:
+    """Where files are downloaded: https://api.telegram.org/bot → https://api.telegram.org/file/bot."""
+    return api_url[: -len("/bot")] + "/file/bot" if api_url.endswith("/bot") else api_url.rstrip("/") + "/file/bot"
+
+
 def build_application(settings: Settings, directory_path: Path | None = None,
                       clock: Callable[[], datetime] | None = None) -> Application:
     """The whole bot, not yet started: `python -m bot` runs it, tests drive it."""
@@ -62,6 +67,7 @@ def build_application(settings: Settings, directory_path: Path | None = None,
         Application.builder()
         .token(settings.bot_token)
         .base_url(settings.bot_api_url)
+        .base_file_url(file_url(settings.bot_api_url))
         .context_types(context_types)
         .defaults(Defaults(parse_mode=ParseMode.HTML, allow_sending_without_reply=True,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
@@ -89,12 +95,16 @@ def register_handlers(application: Application) -> None:
         "bind": commands.bind, "join": commands.join, "commit": commands.commit,
         "due": commands.due, "done": commands.done, "cancel": commands.cancel, "triage": commands.triage,
         "agreement": commands.agreement, "kept": commands.kept, "export": commands.export,
-        "report": commands.report,
+        "report": commands.report, "party": commands.party, "directory": commands.directory,
     }
     for name, callback in command_handlers.items():
         application.add_handler(CommandHandler(name, callback, filters=not_edited))
     application.add_handler(ChatMemberHandler(members.my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(CallbackQueryHandler(callbacks.on_button))
+    # A file sent with the caption "/directory import" (commands in captions are not CommandHandler's).
+    application.add_handler(MessageHandler(
+        filters.Document.ALL & filters.CaptionRegex(r"^/directory(@\w+)?\s+import\b") & not_edited,
+        commands.directory))
     application.add_handler(MessageHandler(
         filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS & filters.UpdateType.MESSAGE,
         messages.group_text))

@@ -53,6 +53,7 @@ class LocalBotApi:
     admins: dict[int, list[int]] = field(default_factory=dict)
     blocked_chats: set[int] = field(default_factory=set)
     users: dict[int, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id → content, for getFile and downloads
     _faults: list[_Fault] = field(default_factory=list)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: dict[int, itertools.count] = field(default_factory=dict)
@@ -67,6 +68,7 @@ class LocalBotApi:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -133,6 +135,23 @@ class LocalBotApi:
         if extra:
             message.update(extra)
         self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    async def send_document(self, chat_id: int, user: dict[str, Any], file_name: str, data: bytes,
+                            caption: str | None = None, **kwargs: Any) -> dict[str, Any]:
+        """A person uploads a file (with an optional caption, which may be a command)."""
+        file_id = f"upload{len(self.files) + 1}"
+        self.files[file_id] = data
+        document = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name,
+                    "file_size": len(data)}
+        extra: dict[str, Any] = {"document": document}
+        if caption is not None:
+            extra["caption"] = caption
+            command = re.match(r"^/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?", caption)
+            if command:
+                extra["caption_entities"] = [{"type": "bot_command", "offset": 0, "length": len(command.group(0))}]
+        message = self.new_message(chat_id, user, None, extra=extra, **kwargs)
+        await self.push({"message": message})
         return message
 
     async def send_text(self, chat_id: int, user: dict[str, Any], text: str, **kwargs: Any) -> dict[str, Any]:
@@ -230,6 +249,21 @@ class LocalBotApi:
         if method != "getUpdates":
             await self._record(Call(method, params))
         return web.json_response({"ok": True, "result": result})
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        data = self.files.get(request.match_info["path"].rsplit("/", 1)[-1])
+        if data is None:
+            return _error(404, "Not Found")
+        return web.Response(body=data, content_type="application/octet-stream")
+
+    async def _m_getFile(self, params: dict[str, Any]) -> Any:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.files:
+            raise _ApiError(400, "Bad Request: invalid file_id")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(self.files[file_id]),
+                "file_path": f"documents/{file_id}"}
 
     async def _record(self, call: Call) -> None:
         async with self._changed:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 
 import aiosqlite
 
+from bot.directory import PARTY_ID
 from bot.domain import (
+    PARTY_KINDS,
     Agreement,
     AgreementOffer,
     Claim,
@@ -165,6 +167,88 @@ class Matchmaking:
         if len(partial) > 1:
             return Outcome("party_ambiguous", matches=tuple(partial[:8]))
         return Outcome("party_unknown")
+
+    # --- directory management (admins) -----------------------------------------------------
+
+    PARTY_FIELDS = ("name", "aliases", "profile", "keywords")
+
+    async def _save_party(self, actor: Actor, party: Party, event: str, at: datetime,
+                          update_id: int | None, detail: str = "") -> Outcome:
+        async with self._unit(update_id, at) as conn:
+            change = await PartyRepo(conn).upsert(party)
+            if change != "unchanged":
+                await AuditRepo(conn).record(event, at=at, actor_id=actor.user_id, party_id=party.id, detail=detail)
+        if change != "unchanged":
+            self.learner.schedule()  # the router takes up the new names and profile without a restart
+        return Outcome("ok" if change != "unchanged" else "unchanged", party=party)
+
+    async def add_party(self, actor: Actor, party_id: str, kind: str, name: str, at: datetime,
+                        update_id: int | None) -> Outcome:
+        if not self.is_admin(actor.user_id):
+            return Outcome("not_admin")
+        party_id, name = party_id.strip().lower(), name.strip()
+        if not PARTY_ID.match(party_id):
+            return Outcome("bad_party_id")
+        if kind not in PARTY_KINDS:
+            return Outcome("bad_party_kind")
+        if not name or len(name) > 60:
+            return Outcome("bad_party_name")
+        async with self.db.read() as conn:
+            if await PartyRepo(conn).get(party_id) is not None:
+                return Outcome("party_exists")
+        return await self._save_party(actor, Party(party_id, kind, name), "party_added", at, update_id, kind)
+
+    async def edit_party(self, actor: Actor, party_id: str, field_name: str, value: str, at: datetime,
+                         update_id: int | None) -> Outcome:
+        """name, profile: the text; aliases, keywords: a list separated by commas, 、 or spaces."""
+        if not self.is_admin(actor.user_id):
+            return Outcome("not_admin")
+        async with self.db.read() as conn:
+            party = await PartyRepo(conn).get(party_id.strip().lower())
+        if party is None:
+            return Outcome("party_unknown")
+        if field_name not in self.PARTY_FIELDS:
+            return Outcome("bad_party_field", party=party)
+        value = value.strip()
+        if field_name in ("aliases", "keywords"):
+            items = tuple(dict.fromkeys(v for v in re.split(r"[,，、;；\s]+", value) if v))
+            party = replace(party, aliases=items) if field_name == "aliases" else replace(party, keywords=items)
+        elif not value or (field_name == "name" and len(value) > 60):
+            return Outcome("bad_party_name", party=party)
+        else:
+            party = replace(party, name=value) if field_name == "name" else replace(party, profile=value)
+        return await self._save_party(actor, party, "party_edited", at, update_id, field_name)
+
+    async def set_party_enabled(self, actor: Actor, party_id: str, enabled: bool, at: datetime,
+                                update_id: int | None) -> Outcome:
+        """A disabled party is no longer routed to or offered; its history and bindings stay."""
+        if not self.is_admin(actor.user_id):
+            return Outcome("not_admin")
+        async with self.db.read() as conn:
+            party = await PartyRepo(conn).get(party_id.strip().lower())
+        if party is None:
+            return Outcome("party_unknown")
+        return await self._save_party(actor, replace(party, enabled=enabled), "party_enabled" if enabled
+                                      else "party_disabled", at, update_id)
+
+    async def all_parties(self) -> list[Party]:
+        async with self.db.read() as conn:
+            return await PartyRepo(conn).all(enabled_only=False)
+
+    async def import_directory(self, actor: Actor, parties: list[Party], at: datetime,
+                               update_id: int | None) -> tuple[Outcome, dict[str, int]]:
+        """Add or update every party in the file in one unit; parties not in it are left as they are."""
+        if not self.is_admin(actor.user_id):
+            return Outcome("not_admin"), {}
+        counts = {"added": 0, "updated": 0, "unchanged": 0}
+        async with self._unit(update_id, at) as conn:
+            repo = PartyRepo(conn)
+            for party in parties:
+                counts[await repo.upsert(party)] += 1
+            await AuditRepo(conn).record("directory_imported", at=at, actor_id=actor.user_id, **counts)
+        if counts["added"] or counts["updated"]:
+            self.learner.schedule()
+        return Outcome("ok"), counts
 
     async def role(self, user_id: int) -> tuple[Role, Party | None]:
         async with self.db.read() as conn:

@@ -193,6 +193,45 @@ def report(data: Report, names: dict[str, str], scope: str, period: str) -> str:
     return fit(lines, "…")
 
 
+PARTY_USAGE = ("用法：\n/party 单位id — 查看\n/party add 单位id 类别 名称（类别：department 部门、district 区市、"
+               "lab 实验室、fund 基金、bank 银行、enterprise 企业、think_tank 智库）\n"
+               "/party edit 单位id name|aliases|profile|keywords 内容（别名、关键词用逗号或顿号分隔）\n"
+               "/party disable 单位id ／ /party enable 单位id")
+DIRECTORY_USAGE = ("用法：/directory export 导出名录文件；把名录 JSON 文件发到本对话，并在说明里写 /directory import"
+                   "（或回复该文件发送 /directory import）导入。")
+DIRECTORY_NO_FILE = ("请把名录 JSON 文件发到本对话，在文件说明里写 /directory import，"
+                     "或回复该文件发送 /directory import。")
+DIRECTORY_TOO_BIG = "名录文件过大（上限 2 MB）。"
+PARTY_REFUSALS = {
+    "bad_party_id": "单位id 只能用小写字母、数字和下划线，以字母开头，2–32 个字符，例如 transport。",
+    "bad_party_kind": "类别应为 department、district、lab、fund、bank、enterprise 或 think_tank。",
+    "bad_party_name": "名称不能为空，且不超过 60 个字。",
+    "bad_party_field": "可修改的字段：name（名称）、aliases（别名）、profile（职责简介）、keywords（关键词）。",
+    "party_exists": "这个单位id 已经存在，请用 /party edit 修改。",
+    "unchanged": "内容与原来相同，未作修改。",
+}
+
+
+def party_card(party: Party) -> str:
+    state = "" if party.enabled else "（已停用）"
+    return (f"<b>{escape(party.name)}</b>{state}\nid：<code>{escape(party.id)}</code>，类别："
+            f"{KIND_NAMES.get(party.kind, party.kind)}\n别名：{escape('、'.join(party.aliases)) or '—'}\n"
+            f"关键词：{escape('、'.join(party.keywords)) or '—'}\n简介：{escape(party.profile) or '—'}")
+
+
+def party_saved(party: Party, what: str) -> str:
+    return f"✅ 已{what}：\n" + party_card(party) + "\n路由模型正在后台更新，稍后生效。"
+
+
+def directory_imported(counts: dict[str, int]) -> str:
+    return (f"📥 名录已导入：新增 {counts.get('added', 0)}，更新 {counts.get('updated', 0)}，"
+            f"未变 {counts.get('unchanged', 0)}。文件中没有的单位保持原样（要停用请设 \"enabled\": false）。")
+
+
+def directory_invalid(reason: str) -> str:
+    return f"名录文件有误，未导入任何内容：{escape(reason)}"
+
+
 def agreement_offer(number: int) -> str:
     return f"🎉 恭喜！要把这条消息记录为需求 #{number} 的对接成果吗？记录后会计入成果统计。"
 
@@ -450,6 +489,8 @@ HELP_ADMIN = [
     ("/triage", "待确认牵头部门的需求（机器人拿不准的）"),
     ("/kept [all]", "各单位承诺兑现率与认领用时（本群或全部群）"),
     ("/report [week|month|all]", "对接成效报告（文字摘要和图表）"),
+    ("/party …", "查看、新增、修改、停用名录中的单位"),
+    ("/directory export|import", "导出或导入名录文件（JSON）"),
     ("/export [xlsx|csv]", "导出需求、分派、承诺、成果和记录（私聊导出全部群）"),
     ("/bind 用户ID 单位", "绑定联络员或成员"),
 ]

@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot import exports, reports, texts
+from bot.directory import DirectoryError, dump_directory, parse_directory
 from bot.domain import Role
 from bot.matchmaking import Outcome, RepeatedUpdate
 from bot.services import BotContext
@@ -19,10 +20,12 @@ from handlers.keyboards import join_buttons, kept_buttons, need_buttons, triage_
 
 
 def _args_text(update: Update) -> str:
-    """Everything after the command word, newlines kept."""
-    text = update.effective_message.text if update.effective_message else ""
+    """Everything after the command word, newlines kept (a file's caption counts as its text)."""
+    message = update.effective_message
+    text = (message.text or message.caption) if message else ""
     parts = (text or "").split(maxsplit=1)
     return parts[1].strip() if len(parts) > 1 else ""
+
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +172,83 @@ async def kept(update: Update, context: BotContext) -> None:
                                                     services.clock(), services.notices.policy)
     await reply(update, texts.kept_rates(records, await services.matchmaking.party_names(),
                                          "全部对接群" if everywhere else "本群"))
+
+
+async def party(update: Update, context: BotContext) -> None:
+    """/party <id> | add <id> <kind> <name> | edit <id> <field> <value> | disable <id> | enable <id>."""
+    if await _refuse_unless_admin(update, context):
+        return
+    mm, actor, at = context.matchmaking, actor_of(update.effective_user), sent_at(update)  # type: ignore[arg-type]
+    words = _args_text(update).split(maxsplit=3)
+    action = words[0].lower() if words else ""
+    if action == "add" and len(words) == 4:
+        operation = mm.add_party(actor, words[1], words[2].lower(), words[3], at, update.update_id)
+        what = "新增单位"
+    elif action == "edit" and len(words) == 4:
+        operation = mm.edit_party(actor, words[1], words[2].lower(), words[3], at, update.update_id)
+        what = "修改单位"
+    elif action in ("disable", "enable") and len(words) == 2:
+        operation = mm.set_party_enabled(actor, words[1], action == "enable", at, update.update_id)
+        what = "启用单位" if action == "enable" else "停用单位"
+    elif len(words) == 1 and action not in ("add", "edit", "disable", "enable"):
+        found = [p for p in await mm.all_parties() if p.id == action]
+        await reply(update, texts.party_card(found[0]) if found else texts.PARTY_UNKNOWN)
+        return
+    else:
+        await reply(update, texts.PARTY_USAGE)
+        return
+    outcome = await _guard(operation)
+    if outcome is None:
+        return
+    if outcome.ok and outcome.party is not None:
+        await reply(update, texts.party_saved(outcome.party, what))
+        return
+    await reply(update, texts.PARTY_REFUSALS.get(outcome.status) or replies.refusal(outcome))
+
+
+DIRECTORY_MAX_BYTES = 2 * 1024 * 1024
+
+
+async def directory(update: Update, context: BotContext) -> None:
+    """/directory export: the directory file; /directory import: from a JSON file sent with it or replied to."""
+    if await _refuse_unless_admin(update, context):
+        return
+    message = update.effective_message
+    if message is None:
+        return
+    action = (_args_text(update).strip().lower() or "").split(" ")[0]
+    mm = context.matchmaking
+    if action == "export":
+        content = dump_directory(await mm.all_parties(), "exported by /directory export")
+        day = context.services.clock().astimezone(context.services.settings.timezone).date().isoformat()
+        await message.reply_document(document=content.encode("utf-8"), filename=f"directory-{day}.json")
+        return
+    if action != "import":
+        await reply(update, texts.DIRECTORY_USAGE)
+        return
+    document = message.document or (message.reply_to_message.document if message.reply_to_message else None)
+    if document is None:
+        await reply(update, texts.DIRECTORY_NO_FILE)
+        return
+    if (document.file_size or 0) > DIRECTORY_MAX_BYTES:
+        await reply(update, texts.DIRECTORY_TOO_BIG)
+        return
+    try:
+        raw = bytes(await (await document.get_file()).download_as_bytearray())
+        parties = parse_directory(raw)
+    except DirectoryError as exc:
+        await reply(update, texts.directory_invalid(str(exc)))
+        return
+    except TelegramError as exc:
+        log.warning("directory file not downloaded: %s", exc)
+        await reply(update, texts.SEND_FAILED)
+        return
+    try:
+        outcome, counts = await mm.import_directory(actor_of(update.effective_user), parties,  # type: ignore[arg-type]
+                                                    sent_at(update), update.update_id)
+    except RepeatedUpdate:
+        return
+    await reply(update, texts.directory_imported(counts) if outcome.ok else replies.refusal(outcome))
 
 
 async def report(update: Update, context: BotContext) -> None:

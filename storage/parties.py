@@ -49,6 +49,21 @@ class PartyRepo:
             ],
         )
 
+    async def upsert(self, party: Party) -> str:
+        """"added", "updated" or "unchanged"."""
+        current = await self.get(party.id)
+        if current == party:
+            return "unchanged"
+        if current is None:
+            await self.insert_many([party])
+            return "added"
+        await self.conn.execute(
+            "UPDATE parties SET kind = ?, name = ?, aliases = ?, profile = ?, keywords = ?, enabled = ? WHERE id = ?",
+            (party.kind, party.name, json.dumps(list(party.aliases), ensure_ascii=False), party.profile,
+             json.dumps(list(party.keywords), ensure_ascii=False), int(party.enabled), party.id),
+        )
+        return "updated"
+
     async def all(self, enabled_only: bool = True) -> list[Party]:
         sql = "SELECT * FROM parties" + (" WHERE enabled = 1" if enabled_only else "")
         async with self.conn.execute(sql + " ORDER BY rowid") as cur:

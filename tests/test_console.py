@@ -99,3 +99,84 @@ async def test_report_sends_a_summary_and_a_chart(served: RunningBot) -> None:
     assert "用法：/report" in served.last_text()
     await served.say(STRANGER, "/report")
     assert "管理员" in served.last_text()
+
+
+async def refits_done(bot: RunningBot) -> None:
+    assert bot.app is not None and bot.app.bot_data.services is not None
+    await bot.app.bot_data.services.matchmaking.learner.idle()
+
+
+async def test_party_add_edit_disable_and_the_router_follows_without_a_restart(served: RunningBot) -> None:
+    await served.say(STRANGER, "/party add seaport department 青岛港集团")
+    assert "管理员" in served.last_text()
+    await served.say(ADMIN, "/party add Sea-Port department 青岛港集团")
+    assert "单位id 只能用小写字母" in served.last_text()
+    await served.say(ADMIN, "/party add seaport agency 青岛港集团")
+    assert "类别应为" in served.last_text()
+    await served.say(ADMIN, "/party add seaport department 青岛港口管理局")
+    assert "已新增单位" in served.last_text() and "seaport" in served.last_text()
+    await served.say(ADMIN, "/party add seaport department 青岛港口管理局")
+    assert "已经存在" in served.last_text()
+    await served.say(ADMIN, "/party edit seaport aliases 港口局、港务局")
+    await served.say(ADMIN, "/party edit seaport keywords 港口，码头，集装箱，航运，无人集卡")
+    await served.say(ADMIN, "/party edit seaport profile 负责港口规划建设、码头运营和航运安全，推动智慧港口建设。")
+    assert "码头运营" in served.last_text()
+    await served.say(ADMIN, "/party edit seaport colour 蓝色")
+    assert "可修改的字段" in served.last_text()
+    await refits_done(served)
+
+    await served.say(ENTERPRISE, "我们做无人集卡，希望在码头开展自动驾驶集装箱运输试点，需要港口局支持")
+    assert "牵头部门：港口局" in served.card_of(1)["text"]
+
+    await served.say(ADMIN, "/party disable seaport")
+    assert "已停用单位" in served.last_text() and "已停用" in served.last_text()
+    await refits_done(served)
+    await served.say(ENTERPRISE, "我们做无人集卡，还希望在码头开展夜间集装箱运输测试")
+    assert "港口局" not in served.card_of(2)["text"]
+    await served.say(ADMIN, "/party seaport")
+    assert "青岛港口管理局" in served.last_text() and "已停用" in served.last_text()
+    await served.say(ADMIN, "/party")
+    assert "用法" in served.last_text()
+
+
+async def test_directory_round_trips_and_a_bad_file_changes_nothing(served: RunningBot) -> None:
+    import json
+
+    await served.say(ADMIN, "/directory export", chat_id=ADMIN["id"])
+    name, data, _ = last_document(served)
+    exported = json.loads(data)
+    assert name.startswith("directory-") and len(exported["parties"]) == 53
+
+    # Edit the file: a new party and a changed alias; import it back as a captioned file.
+    exported["parties"].append({"id": "seaport", "kind": "department", "name": "青岛港口管理局",
+                                "aliases": ["港口局"], "profile": "港口规划建设、码头运营", "keywords": ["码头"]})
+    transport = next(p for p in exported["parties"] if p["id"] == "transport")
+    transport["aliases"] = [*transport["aliases"], "交通部门"]
+    payload = json.dumps(exported, ensure_ascii=False).encode("utf-8")
+    await served.api.send_document(ADMIN["id"], ADMIN, "directory.json", payload, caption="/directory import")
+    await served.settle()
+    assert "新增 1，更新 1，未变 52" in served.last_text()
+    await served.say(ADMIN, "/party seaport", chat_id=ADMIN["id"])
+    assert "港口规划建设" in served.last_text()
+
+    # Export again: the same content comes back (a round trip).
+    await served.say(ADMIN, "/directory export", chat_id=ADMIN["id"])
+    again = json.loads(last_document(served)[1])
+    assert {p["id"]: p for p in again["parties"]}["seaport"]["aliases"] == ["港口局"]
+    assert "交通部门" in {p["id"]: p for p in again["parties"]}["transport"]["aliases"]
+    assert len(again["parties"]) == 54
+
+    # A broken file, by reply: refused whole.
+    broken = json.dumps({"parties": [{"id": "x y", "kind": "department", "name": "坏"}]}).encode()
+    upload = await served.api.send_document(ADMIN["id"], ADMIN, "bad.json", broken)
+    await served.settle()
+    await served.say(ADMIN, "/directory import", chat_id=ADMIN["id"], reply_to=upload["message_id"])
+    assert "名录文件有误，未导入任何内容" in served.last_text()
+    await served.api.send_document(ADMIN["id"], ADMIN, "notjson.json", b"\xff\xfe garbage",
+                                   caption="/directory import")
+    await served.settle()
+    assert "名录文件有误" in served.last_text()
+    await served.say(ADMIN, "/directory import", chat_id=ADMIN["id"])
+    assert "请把名录 JSON 文件发到本对话" in served.last_text()
+    await served.say(ADMIN, "/directory export", chat_id=ADMIN["id"])
+    assert len(json.loads(last_document(served)[1])["parties"]) == 54  # nothing changed
