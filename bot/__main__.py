@@ -1,4 +1,5 @@
-"""`python -m bot`: read settings, build the Application, long-poll until stopped."""
+"""`python -m bot`: read settings, build the Application, long-poll until stopped.
+`python -m bot sandbox`: try it without a token (bot/sandbox.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from bot.settings import SettingsError, configure_logging, load_settings
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["sandbox"]:
+        from bot import sandbox
+
+        return sandbox.main()
     # Opt in to PTB's coming behaviour (retry_after etc. as timedelta) instead of a warning per 429.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     try:

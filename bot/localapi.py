@@ -32,6 +32,7 @@ class Call:
     method: str
     params: dict[str, Any]
     status: int = 200
+    result: Any = None  # what the server answered (e.g. the sent message), for successful calls
 
 
 @dataclass
@@ -247,7 +248,7 @@ class LocalBotApi:
             await self._record(Call(method, params, exc.status))
             return _error(exc.status, exc.description)
         if method != "getUpdates":
-            await self._record(Call(method, params))
+            await self._record(Call(method, params, 200, result))
         return web.json_response({"ok": True, "result": result})
 
     async def _download(self, request: web.Request) -> web.Response:
