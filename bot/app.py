@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import jobs
+from bot import jobs, menus
 from bot.directory import load_directory
 from bot.learning import Learner, build_router
 from bot.matchmaking import Matchmaking, load_parties, seed_directory
@@ -34,17 +34,10 @@ from bot.settings import Settings
 from handlers import callbacks, commands, gate, members, messages
 from handlers.errors import on_error
 from storage.db import Database
+from storage.people import PeopleRepo
 
 log = logging.getLogger(__name__)
 
-COMMAND_MENU = [
-    ("help", "查看可用命令"),
-    ("need", "登记一条需求"),
-    ("commit", "对需求作出承诺"),
-    ("done", "报告承诺已兑现"),
-    ("join", "申请绑定单位"),
-    ("parties", "查看对接名录"),
-]
 
 
 def _is_loopback(url: str) -> bool:
@@ -124,6 +117,11 @@ def tune_gc() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
+async def served_chats(db: Database) -> list[int]:
+    async with db.read() as conn:
+        return await PeopleRepo(conn).served_chats()
+
+
 def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[no-untyped-def]
                clock: Callable[[], datetime] | None):
     async def post_init(application: Application) -> None:
@@ -145,7 +143,7 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
             notices=Notices(db, settings.policy(), settings.admin_ids, settings.admin_chat_id),
             **({"clock": clock} if clock is not None else {}))
         tune_gc()
-        await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMAND_MENU])
+        await menus.install(application.bot, settings.admin_ids, await served_chats(db))
         await jobs.arm(application, at_once=True)  # whatever fell due while the bot was down goes out now
         log.info("bot ready: %d parties, database %s", len(parties), settings.database_path)
 

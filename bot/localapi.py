@@ -357,6 +357,13 @@ class LocalBotApi:
                  "premium_subscription": False}}
 
     async def _m_setMyCommands(self, params: dict[str, Any]) -> Any:
+        commands = params.get("commands")
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise _ApiError(400, "Bad Request: commands must be a list of at most 100")
+        for command in commands:
+            name, description = str(command.get("command", "")), str(command.get("description", ""))
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", name) or not 1 <= len(description) <= 256:
+                raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
         return True
 
     async def _m_deleteMyCommands(self, params: dict[str, Any]) -> Any:

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
+from bot import menus
 from bot.services import BotContext
 from handlers.common import actor_of, sent_at
 
@@ -44,7 +45,8 @@ async def before(update: Update, context: BotContext) -> None:
     elif await mm.is_served(chat.id):
         return
     if chat.type != ChatType.PRIVATE and command is not None and user is not None and mm.is_admin(user.id):
-        await mm.serve_chat(chat.id, chat.title, actor_of(user), sent_at(update), None)
+        if await mm.serve_chat(chat.id, chat.title, actor_of(user), sent_at(update), None):
+            await menus.for_group(context.bot, chat.id, mm.admin_ids)
         return
     await mm.mark_handled(update.update_id, sent_at(update))
     raise ApplicationHandlerStop  # ignored on purpose: this chat is not served

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import ChatMember, Update
 
-from bot import texts
+from bot import menus, texts
 from bot.services import BotContext
 from handlers.common import actor_of, send, sent_at
 
@@ -23,6 +23,7 @@ async def my_membership(update: Update, context: BotContext) -> None:
         if mm.is_admin(by.id):
             if await mm.serve_chat(chat.id, chat.title, actor_of(by), sent_at(update), update.update_id):
                 await send(context, chat.id, texts.SERVED_WELCOME)
+                await menus.for_group(context.bot, chat.id, mm.admin_ids)
         elif not await mm.is_served(chat.id):
             await send(context, chat.id, texts.NOT_SERVED_ADDED)
     elif new in _GONE and old not in _GONE:

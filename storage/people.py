@@ -90,6 +90,10 @@ class PeopleRepo:
 
     # chats -------------------------------------------------------------------------------
 
+    async def served_chats(self) -> list[int]:
+        async with self.conn.execute("SELECT chat_id FROM chats WHERE served = 1 ORDER BY chat_id") as cur:
+            return [row[0] for row in await cur.fetchall()]
+
     async def is_served(self, chat_id: int) -> bool:
         async with self.conn.execute("SELECT served FROM chats WHERE chat_id = ?", (chat_id,)) as cur:
             row = await cur.fetchone()

@@ -180,3 +180,25 @@ async def test_directory_round_trips_and_a_bad_file_changes_nothing(served: Runn
     assert "请把名录 JSON 文件发到本对话" in served.last_text()
     await served.say(ADMIN, "/directory export", chat_id=ADMIN["id"])
     assert len(json.loads(last_document(served)[1])["parties"]) == 54  # nothing changed
+
+
+def menus_set(bot: RunningBot) -> dict[str, list[str]]:
+    """scope (as JSON text) → command names, from every setMyCommands call."""
+    import json
+
+    found = {}
+    for call in bot.api.calls:
+        if call.method == "setMyCommands" and call.status == 200:
+            scope = call.params.get("scope") or {"type": "default"}
+            found[json.dumps(scope, sort_keys=True)] = [c["command"] for c in call.params["commands"]]
+    return found
+
+
+async def test_command_menus_per_scope(served: RunningBot) -> None:
+    menus = menus_set(served)
+    default = menus['{"type": "default"}']
+    assert "need" in default and "report" not in default
+    private = menus[f'{{"chat_id": {ADMIN["id"]}, "type": "chat"}}']
+    assert {"report", "export", "party", "directory"} <= set(private)
+    in_group = menus[f'{{"chat_id": {GROUP}, "type": "chat_member", "user_id": {ADMIN["id"]}}}']
+    assert {"needs", "status", "triage", "report", "export"} <= set(in_group)
