@@ -573,7 +573,28 @@ class Matchmaking:
         self.learner.schedule()
         return Outcome("ok", view=view, need=need, party=party)
 
-    async def triage_queue(self, chat_id: int) -> list[NeedView]:
+    async def my_desk(self, user_id: int) -> tuple[list[NeedView], list[tuple[Need, Commitment]], list[Need]]:
+        """What a person's private chat shows: needs routed to their party, their party's pending
+        promises, and the needs they posted themselves."""
+        async with self.db.read() as conn:
+            needs = NeedRepo(conn)
+            binding = await PeopleRepo(conn).binding(user_id)
+            routed: list[NeedView] = []
+            promises: list[tuple[Need, Commitment]] = []
+            if binding is not None:
+                routed = [await self._view(conn, n) for n in await needs.open_routed_to(binding.party_id)]
+                promises = [(n, c) for n, c in await needs.open_commitments() if c.party_id == binding.party_id]
+            return routed, promises, await needs.open_authored_by(user_id)
+
+    async def commitment_chat(self, commitment_id: int) -> int | None:
+        """The chat of the need a commitment belongs to (buttons in a private chat act there)."""
+        async with self.db.read() as conn:
+            needs = NeedRepo(conn)
+            commitment = await needs.commitment(commitment_id)
+            need = await needs.get(commitment.need_id) if commitment else None
+            return need.chat_id if need else None
+
+    async def triage_queue(self, chat_id: int | None) -> list[NeedView]:
         async with self.db.read() as conn:
             waiting = await LearningRepo(conn).waiting(chat_id)
             views = []

@@ -515,5 +515,35 @@ START_TEXT = ("您好，我是对接群助手 🤝\n"
               "分派给牵头部门和协同的实验室、基金，并提醒联络员认领和兑现承诺。发送 /help 查看命令。")
 
 
+def desk(party: Party | None, routed: list[NeedView], promises: list[tuple[Need, Commitment]],
+         authored: list[Need], today: date) -> str:
+    """A person's private chat: needs routed to their party, their party's promises, their own needs."""
+    lines = [START_TEXT]
+    if party is not None:
+        lines.append(f"\n<b>{escape(party.short_name)} 的需求</b>（{len(routed)} 条进行中）" if routed
+                     else f"\n{escape(party.short_name)} 目前没有进行中的需求。")
+        for view in routed:
+            mine = next((r for r in view.routed if r.party.id == party.id), None)
+            role = ROLE_NAMES.get(mine.route.role, "") if mine else ""
+            state = "已认领" if mine and mine.claimed_by else "待认领"
+            lines.append(f"  · #{view.need.number}（{role}，{state}）{escape(snippet(view.need.text, 40))}")
+        lines.append(f"<b>{escape(party.short_name)} 的承诺</b>（{len(promises)} 条待兑现）" if promises
+                     else f"{escape(party.short_name)} 没有待兑现的承诺。")
+        lines.extend(f"  · 承诺 {c.id}（需求 #{n.number}）{escape(snippet(c.text, 40))} — 到期 {day(c.due_date)}，"
+                     f"{commitment_state(c, today)}" for n, c in promises)
+    if authored:
+        lines.append(f"<b>我提出的需求</b>（{len(authored)} 条进行中）")
+        lines.extend(f"  · #{n.number} {escape(snippet(n.text, 40))}" for n in authored)
+    return fit(lines, "…")
+
+
+def admin_desk(views: list[NeedView]) -> str:
+    return START_TEXT + "\n\n" + triage_list(views) + "\n发送 /report、/export、/kept 查看全部群的情况。"
+
+
+BUTTON_CLAIM_NUMBER = "认领 #{number}"
+BUTTON_FULFIL = "报告兑现 承诺{id}"
+
+
 def mention_label(user_id: int, name: str | None) -> str:
     return mention(Person(user_id, name)) if name else f"用户 <code>{user_id}</code>"

@@ -18,10 +18,12 @@ from handlers.keyboards import (
     CANCEL,
     CLAIM,
     DECLINE,
+    FULFIL,
     JOIN,
     KEPT,
     RESOLVE,
     TRANSFER,
+    kept_buttons,
     need_buttons,
     parse,
     transfer_buttons,
@@ -52,6 +54,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             await _assign(update, context, ident, parts[2])
         elif action == JOIN and len(parts) == 3 and parts[2] in ("y", "n"):
             await _decide_join(update, context, ident, parts[2] == "y")
+        elif action == FULFIL and len(parts) == 2:
+            await _fulfil(update, context, ident)
         elif action == AGREE and len(parts) == 2:
             await _record_offer(update, context, ident)
         elif action == KEPT and len(parts) == 3 and parts[2] in ("y", "n"):
@@ -141,6 +145,28 @@ async def _confirm_kept(update: Update, context: BotContext, commitment_id: int,
     text = (texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number) if kept
             else texts.commitment_disputed(outcome.commitment, outcome.need.number))
     await send(context, message.chat_id, text, reply_to=message.message_id)
+
+
+async def _fulfil(update: Update, context: BotContext, commitment_id: int) -> None:
+    """「报告兑现」 in a private chat: the report (and its confirm buttons) goes to the need's group."""
+    mm = context.matchmaking
+    chat_id = await mm.commitment_chat(commitment_id)
+    if chat_id is None:
+        await answer(update, texts.COMMITMENT_NOT_FOUND, alert=True)
+        return
+    outcome = await mm.done(commitment_id, actor_of(update.effective_user), chat_id,  # type: ignore[arg-type]
+                            sent_at(update), update.update_id)
+    if outcome.status not in ("ok", "reported") or outcome.commitment is None or outcome.need is None:
+        await answer(update, replies.refusal(outcome), alert=True)
+        return
+    await answer(update, "已报告，等待需求方确认" if outcome.status == "reported" else "已兑现")
+    if outcome.status == "ok":
+        await send(context, chat_id, texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number))
+        return
+    sent = await send(context, chat_id, texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
+                      kept_buttons(outcome.commitment.id))
+    if sent is not None:
+        await mm.attach_report_message(outcome.commitment.id, sent.message_id)
 
 
 async def _record_offer(update: Update, context: BotContext, offer_id: int) -> None:

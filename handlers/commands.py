@@ -16,7 +16,7 @@ from bot.matchmaking import Outcome, RepeatedUpdate
 from bot.services import BotContext
 from handlers import replies
 from handlers.common import actor_of, is_group, parse_number, reply, sent_at
-from handlers.keyboards import join_buttons, kept_buttons, need_buttons, triage_buttons
+from handlers.keyboards import desk_buttons, join_buttons, kept_buttons, need_buttons, triage_buttons
 
 
 def _args_text(update: Update) -> str:
@@ -46,7 +46,22 @@ async def _refuse_unless_group(update: Update) -> bool:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    await reply(update, texts.START_TEXT)
+    """In a group: who the bot is. In a private chat: the person's desk — an admin's triage queue
+    across groups; a liaison's routed needs and promises with buttons; anyone's own open needs."""
+    user = update.effective_user
+    if is_group(update) or user is None:
+        await reply(update, texts.START_TEXT)
+        return
+    mm = context.matchmaking
+    if mm.is_admin(user.id):
+        views = await mm.triage_queue(None)
+        await reply(update, texts.admin_desk(views), triage_buttons(views))
+        return
+    _, party = await mm.role(user.id)
+    routed, promises, authored = await mm.my_desk(user.id)
+    today = mm.local_day(context.services.clock())
+    await reply(update, texts.desk(party, routed, promises, authored, today),
+                desk_buttons(party.id if party else None, routed, promises))
 
 
 async def help_command(update: Update, context: BotContext) -> None:

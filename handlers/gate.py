@@ -42,6 +42,8 @@ async def before(update: Update, context: BotContext) -> None:
     if chat.type == ChatType.PRIVATE:
         if user is not None and mm.is_admin(user.id):
             return  # an admin's private chat: commands decide for themselves what they allow
+        if update.callback_query is not None:
+            return  # buttons of a person's private desk (/start): each operation checks who may
     elif await mm.is_served(chat.id):
         return
     if chat.type != ChatType.PRIVATE and command is not None and user is not None and mm.is_admin(user.id):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.domain import Party
+from bot.domain import Commitment, Need, Party
 from bot.matchmaking import NeedView
 
-CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN, KEPT, AGREE = (
-    "claim", "decline", "xfer", "solve", "cancel", "join", "assign", "kept", "agree")
+CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN, KEPT, AGREE, FULFIL = (
+    "claim", "decline", "xfer", "solve", "cancel", "join", "assign", "kept", "agree", "fulfil")
 
 
 def need_buttons(view: NeedView) -> InlineKeyboardMarkup | None:
@@ -65,3 +65,14 @@ def kept_buttons(commitment_id: int) -> InlineKeyboardMarkup:
 
 def record_buttons(offer_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(texts.BUTTON_RECORD, callback_data=f"{AGREE}:{offer_id}")]])
+
+
+def desk_buttons(party_id: str | None, routed: list[NeedView], promises: list[tuple[Need, Commitment]]
+                 ) -> InlineKeyboardMarkup | None:
+    """In a liaison's private chat: claim what is still unclaimed, report kept what is still open."""
+    rows = [[InlineKeyboardButton(texts.BUTTON_CLAIM_NUMBER.format(number=v.need.number),
+                                  callback_data=f"{CLAIM}:{v.need.id}")]
+            for v in routed if any(r.party.id == party_id and not r.claimed_by for r in v.routed)][:8]
+    rows += [[InlineKeyboardButton(texts.BUTTON_FULFIL.format(id=c.id), callback_data=f"{FULFIL}:{c.id}")]
+             for _, c in promises if c.status == "open"][:8]
+    return InlineKeyboardMarkup(rows) if rows else None

@@ -59,11 +59,11 @@ class LearningRepo:
             (to_db_time(at), by, need_id),
         )
 
-    async def waiting(self, chat_id: int) -> list[tuple[int, list[str]]]:
-        """(need id, suggestions) of this chat's needs awaiting triage, oldest first."""
+    async def waiting(self, chat_id: int | None) -> list[tuple[int, list[str]]]:
+        """(need id, suggestions) of needs awaiting triage in this chat (or all), oldest first."""
+        where, args = (" AND n.chat_id = ?", (chat_id,)) if chat_id is not None else ("", ())
         async with self.conn.execute(
             "SELECT t.need_id, t.suggestions FROM triage t JOIN needs n ON n.id = t.need_id"
-            " WHERE n.chat_id = ? AND t.settled_at IS NULL AND n.status = 'open' ORDER BY t.need_id",
-            (chat_id,),
+            " WHERE t.settled_at IS NULL AND n.status = 'open'" + where + " ORDER BY t.need_id", args,
         ) as cur:
             return [(row[0], json.loads(row[1])) for row in await cur.fetchall()]

@@ -276,6 +276,20 @@ class NeedRepo:
         return [(Claim(r["need_id"], r["party_id"], r["user_id"], from_db_time(r["claimed_at"])),  # type: ignore[arg-type]
                  from_db_time(r["need_created"])) for r in rows]  # type: ignore[misc]
 
+    async def open_routed_to(self, party_id: str, limit: int = 20) -> list[Need]:
+        """Open needs routed (actively) to a party, newest first."""
+        async with self.conn.execute(
+            "SELECT n.* FROM needs n JOIN routes r ON r.need_id = n.id WHERE r.party_id = ? AND r.active = 1"
+            " AND n.status = 'open' ORDER BY n.id DESC LIMIT ?", (party_id, limit),
+        ) as cur:
+            return [_need(r) for r in await cur.fetchall()]
+
+    async def open_authored_by(self, user_id: int, limit: int = 20) -> list[Need]:
+        async with self.conn.execute(
+            "SELECT * FROM needs WHERE author_id = ? AND status = 'open' ORDER BY id DESC LIMIT ?", (user_id, limit),
+        ) as cur:
+            return [_need(r) for r in await cur.fetchall()]
+
     async def unclaimed_open_needs(self) -> list[Need]:
         """Open needs that no party has claimed yet."""
         async with self.conn.execute(

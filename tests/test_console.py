@@ -202,3 +202,42 @@ async def test_command_menus_per_scope(served: RunningBot) -> None:
     assert {"report", "export", "party", "directory"} <= set(private)
     in_group = menus[f'{{"chat_id": {GROUP}, "type": "chat_member", "user_id": {ADMIN["id"]}}}']
     assert {"needs", "status", "triage", "report", "export"} <= set(in_group)
+
+
+async def test_private_desks_for_a_liaison_an_enterprise_and_an_admin(served: RunningBot) -> None:
+    await served.say(ENTERPRISE, "我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持",
+                     date=datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI))
+    card = served.card_of(1)
+    # The liaison opens the bot privately: the need routed to transport, unclaimed, with a claim button.
+    await served.say(LIAISON, "/start", chat_id=LIAISON["id"])
+    call = [c for c in served.api.calls if c.method == "sendMessage"][-1]
+    assert "交通运输局 的需求" in call.params["text"] and "#1（牵头，待认领）" in call.params["text"]
+    buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons[0]["text"] == "认领 #1"
+    desk = next(m for (c, _), m in served.api.messages.items() if c == LIAISON["id"] and "的需求" in m.get("text", ""))
+    mark = await served.press(LIAISON, desk["message_id"], buttons[0]["callback_data"], chat_id=LIAISON["id"])
+    assert any("已认领需求 #1" in t for t in served.replies_since(mark))  # announced in the group
+    assert any(c.method == "editMessageText" and int(c.params["chat_id"]) == GROUP
+               for c in served.calls_since(mark))  # and the group's card shows it
+
+    await served.say(LIAISON, "两周内开放测试路段", reply_to=card["message_id"],
+                     date=datetime(2026, 11, 27, 10, 5, tzinfo=SHANGHAI))
+    await served.say(LIAISON, "/start", chat_id=LIAISON["id"])
+    call = [c for c in served.api.calls if c.method == "sendMessage"][-1]
+    assert "承诺 1（需求 #1）两周内开放测试路段 — 到期 2026-12-11" in call.params["text"]
+    fulfil = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row if b["text"] == "报告兑现 承诺1"]
+    desk = [m for (c, _), m in sorted(served.api.messages.items()) if c == LIAISON["id"]][-1]
+    mark = await served.press(LIAISON, desk["message_id"], fulfil[0]["callback_data"], chat_id=LIAISON["id"])
+    report = [c for c in served.calls_since(mark, "sendMessage") if int(c.params["chat_id"]) == GROUP]
+    assert report and "报告承诺 1" in report[0].params["text"]  # in the group, for the enterprise to confirm
+
+    # The enterprise's desk lists its own need; a stranger's button press in a private chat changes nothing.
+    await served.say(ENTERPRISE, "/start", chat_id=ENTERPRISE["id"])
+    assert "我提出的需求" in served.last_text() and "#1" in served.last_text()
+    mark = await served.press(STRANGER, desk["message_id"], fulfil[0]["callback_data"], chat_id=LIAISON["id"])
+    assert served.calls_since(mark, "answerCallbackQuery")[0].params["show_alert"] is True
+    assert not served.calls_since(mark, "sendMessage")
+
+    # The admin's desk: the triage queue across groups (none waiting here), and where to look next.
+    await served.say(ADMIN, "/start", chat_id=ADMIN["id"])
+    assert "没有待确认牵头部门的需求" in served.last_text() and "/report" in served.last_text()
