@@ -37,6 +37,8 @@ async def deliver(application: Application) -> int:
             try:
                 await application.bot.send_message(chat_id, outgoing.text, reply_to_message_id=outgoing.reply_to,
                                                    allow_sending_without_reply=True)
+                if outgoing.photo is not None:
+                    await application.bot.send_photo(chat_id, outgoing.photo, filename="weekly.png")
                 delivered += 1
             except (Forbidden, BadRequest) as exc:  # blocked, never started, chat gone: not worth retrying
                 refused += 1

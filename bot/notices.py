@@ -7,10 +7,11 @@ also across restarts: one that fell due while the bot was down goes out on the n
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot import texts
+from bot import reports, texts
 from bot.domain import Commitment, Need
 from bot.schedule import (
     Notice,
@@ -22,6 +23,8 @@ from bot.schedule import (
     is_overdue,
     next_digest,
     next_time,
+    next_weekly,
+    weekly,
 )
 from storage.db import Database
 from storage.needs import NeedRepo
@@ -30,6 +33,7 @@ from storage.parties import PartyRepo
 from storage.people import PeopleRepo
 
 MAX_WAIT = timedelta(minutes=5)  # the job looks again at least this often
+WEEKLY_LATE_LIMIT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Outgoing:
     chat_ids: tuple[int, ...]
     text: str
     reply_to: int | None = None
+    photo: bytes | None = None  # the weekly report's chart, sent after the text
 
 
 class Notices:
@@ -65,6 +70,9 @@ class Notices:
         overdue = [(need, c) for need, c in owed if is_overdue(c, now, self.policy)]
         if overdue:
             candidates.append(digest(now, self.policy))
+        this_week = weekly(now, self.policy)
+        if now - this_week.at < WEEKLY_LATE_LIMIT:  # a report days late is old news: skip it
+            candidates.append(this_week)
         return candidates, sent, overdue, unclaimed
 
     async def due(self, now: datetime) -> list[Outgoing]:
@@ -108,7 +116,18 @@ class Notices:
                     items = [(need, c, names.get(c.party_id, c.party_id), titles.get(need.chat_id, str(need.chat_id)))
                              for need, c in overdue]
                     outgoing.append(Outgoing(notice, self.admin_chats, texts.digest(items, today)))
+        # The weekly report reads the database itself: made after the read above is over (the lock is not
+        # re-entrant).
+        outgoing += [await self._weekly(notice, now) for notice in notices if notice.kind == "weekly"]
         return outgoing
+
+    async def _weekly(self, notice: Notice, now: datetime) -> Outgoing:
+        data = await reports.gather(self.db, None, "week", now, self.policy)
+        async with self.db.read() as conn:
+            names = {p.id: p.short_name for p in await PartyRepo(conn).all()}
+        text = "🗓 每周对接简报\n" + texts.report(data, names, "全部对接群", "week")
+        chart = await asyncio.to_thread(reports.chart_png, data, names, "对接成效（全部对接群，近7天）")
+        return Outgoing(notice, self.admin_chats, text, photo=chart)
 
     async def record(self, notice: Notice, now: datetime, outcome: str) -> bool:
         async with self.db.transaction() as conn:
@@ -117,7 +136,8 @@ class Notices:
     async def next_run(self, now: datetime) -> datetime:
         """When to look again: the next notice's time, the next digest, or MAX_WAIT from now."""
         candidates, sent, _, _ = await self._state(now)
-        times = [t for t in (next_time(candidates, sent, now), next_digest(now, self.policy).at) if t is not None]
+        times = [t for t in (next_time(candidates, sent, now), next_digest(now, self.policy).at,
+                             next_weekly(now, self.policy).at) if t is not None]
         when = min([*times, now + MAX_WAIT])
         if self.policy.is_quiet(when):
             when = self.policy.outside_quiet(when)

@@ -32,6 +32,8 @@ class Policy:
     quiet_end: int = 8  # local hour at which they end
     escalate_after: timedelta = timedelta(hours=48)
     undated_grace: timedelta = timedelta(days=7)
+    weekly_day: int = 0  # the weekly report goes out on this weekday (0 = Monday) ...
+    weekly_hour: int = 9  # ... at this local hour
 
     def local_day(self, now: datetime) -> date:
         return now.astimezone(self.timezone).date()
@@ -105,6 +107,20 @@ def next_digest(now: datetime, policy: Policy) -> Notice:
     if today.at > now:
         return today
     return digest(now + timedelta(days=1), policy)
+
+
+def weekly(now: datetime, policy: Policy) -> Notice:
+    """This week's report slot (keyed by ISO year and week, so it goes out once a week)."""
+    today = policy.local_day(now)
+    day = today - timedelta(days=today.weekday()) + timedelta(days=policy.weekly_day)
+    year, week, _ = day.isocalendar()
+    at = policy.outside_quiet(policy.at_local(day, policy.weekly_hour))
+    return Notice(f"weekly:{year}-W{week:02d}", "weekly", at)
+
+
+def next_weekly(now: datetime, policy: Policy) -> Notice:
+    this_week = weekly(now, policy)
+    return this_week if this_week.at > now else weekly(now + timedelta(days=7), policy)
 
 
 def due_now(candidates: Iterable[Notice], sent: set[str], now: datetime) -> list[Notice]:

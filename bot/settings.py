@@ -44,6 +44,8 @@ class Settings:
     quiet_hours: tuple[int, int] = (21, 8)  # local hours [start, end): nothing is sent in between
     escalate_after_hours: int = 48
     undated_grace_days: int = 7
+    report_weekday: int = 1  # 1 = Monday … 7 = Sunday: when the weekly report goes to the admins
+    report_hour: int = 9
 
     def __repr__(self) -> str:  # the token never appears, even by accident
         return (
@@ -51,7 +53,8 @@ class Settings:
             f"database_path={str(self.database_path)!r}, admin_ids={sorted(self.admin_ids)}, "
             f"timezone={self.timezone.key!r}, log_level={self.log_level!r}, admin_chat_id={self.admin_chat_id}, "
             f"reminder_hour={self.reminder_hour}, quiet_hours={self.quiet_hours}, "
-            f"escalate_after_hours={self.escalate_after_hours}, undated_grace_days={self.undated_grace_days})"
+            f"escalate_after_hours={self.escalate_after_hours}, undated_grace_days={self.undated_grace_days}, "
+            f"report_weekday={self.report_weekday}, report_hour={self.report_hour})"
         )
 
     __str__ = __repr__
@@ -59,7 +62,8 @@ class Settings:
     def policy(self) -> Policy:
         return Policy(self.timezone, reminder_hour=self.reminder_hour, quiet_start=self.quiet_hours[0],
                       quiet_end=self.quiet_hours[1], escalate_after=timedelta(hours=self.escalate_after_hours),
-                      undated_grace=timedelta(days=self.undated_grace_days))
+                      undated_grace=timedelta(days=self.undated_grace_days),
+                      weekly_day=self.report_weekday - 1, weekly_hour=self.report_hour)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids
@@ -128,6 +132,8 @@ def load_settings(
         quiet_hours=(int(quiet_match.group(1)), int(quiet_match.group(2))),
         escalate_after_hours=number("ESCALATE_AFTER_HOURS", 48, 1, 24 * 90),
         undated_grace_days=number("UNDATED_GRACE_DAYS", 7, 0, 365),
+        report_weekday=number("REPORT_WEEKDAY", 1, 1, 7),
+        report_hour=number("REPORT_HOUR", 9, 0, 23),
         bot_token=token,
         bot_api_url=api_url,
         database_path=database_path,

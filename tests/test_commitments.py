@@ -70,7 +70,7 @@ async def test_a_promise_is_reminded_then_escalated_daily_until_kept(served: Run
     # Reported kept: no longer overdue, so no digest.
     await served.say(LIAISON, "/done 1", date=datetime(2026, 12, 13, 10, 0, tzinfo=SHANGHAI))
     assert "报告承诺 1" in served.last_text()
-    served.clock.set_local(2026, 12, 14, 9, 0)
+    served.clock.set_local(2026, 12, 15, 10, 0)  # (a Tuesday: Monday's weekly report is not in the way)
     assert await served.run_notices() == []
 
     await served.say(ADMIN, "/status 1")
@@ -265,3 +265,34 @@ async def test_a_reminder_overtaken_while_down_is_recorded_not_sent(served: Runn
         async with conn.execute("SELECT key, outcome FROM notices ORDER BY key") as cur:
             assert [tuple(r) for r in await cur.fetchall()] == [("before:1", "superseded"), ("morning:1", "sent")]
     assert await served.run_notices() == []
+
+
+async def test_the_weekly_report_goes_to_the_admin_chat_once_a_week(api: LocalBotApi, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    admin_chat = -1005550000000
+    bot = RunningBot(api, replace(make_settings(api, tmp_path / "bot.sqlite3"), admin_chat_id=admin_chat))
+    await bot.start()
+    try:
+        await api.member_change(GROUP, ADMIN, "left", "member")
+        await bot.settle()
+        await bot.say(ENTERPRISE, NEED, date=FRIDAY_10)
+        bot.clock.set_local(2026, 11, 30, 8, 59)  # Monday, before the hour
+        assert [c for c in await bot.run_notices() if "每周对接简报" in c.params["text"]] == []
+        bot.clock.set_local(2026, 11, 30, 9, 0)
+        mark = len(api.calls)
+        sent = await bot.run_notices()
+        weekly = [c for c in sent if "每周对接简报" in c.params["text"]]
+        assert len(weekly) == 1 and int(weekly[0].params["chat_id"]) == admin_chat
+        assert "需求 1 → 已认领 0" in weekly[0].params["text"]
+        photos = bot.calls_since(mark, "sendPhoto")
+        assert len(photos) == 1 and int(photos[0].params["chat_id"]) == admin_chat
+        # The escalation of the unclaimed need went to the admin chat as well, not to the admin privately.
+        assert not [c for c in sent if int(c.params["chat_id"]) == ADMIN["id"]]
+        bot.clock.set_local(2026, 11, 30, 15, 0)
+        assert [c for c in await bot.run_notices() if "每周对接简报" in c.params["text"]] == []  # once
+        bot.clock.set_local(2026, 12, 7, 9, 30)
+        assert len([c for c in await bot.run_notices() if "每周对接简报" in c.params["text"]]) == 1  # next week
+    finally:
+        await bot.stop()
+    assert not bot.errors

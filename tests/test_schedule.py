@@ -18,6 +18,8 @@ from bot.schedule import (
     is_overdue,
     next_digest,
     next_time,
+    next_weekly,
+    weekly,
 )
 from nlp.dates import is_working_day, working_day_before
 
@@ -148,6 +150,15 @@ def test_the_digest_is_daily_and_keyed_by_the_local_day() -> None:
     assert digest(local(2026, 12, 12, 23, 30), POLICY).key == "digest:2026-12-12"
     assert next_digest(local(2026, 12, 12, 10), POLICY).key == "digest:2026-12-13"
     assert next_digest(local(2026, 12, 12, 8), POLICY).key == "digest:2026-12-12"
+
+
+def test_the_weekly_report_slot() -> None:
+    monday_nine = Policy(TZ)
+    assert weekly(local(2026, 12, 2, 15), monday_nine).key == "weekly:2026-W49"
+    assert weekly(local(2026, 12, 2, 15), monday_nine).at == local(2026, 11, 30, 9)
+    assert next_weekly(local(2026, 12, 2, 15), monday_nine).at == local(2026, 12, 7, 9)
+    friday_five = Policy(TZ, weekly_day=4, weekly_hour=17)
+    assert next_weekly(local(2026, 12, 2, 15), friday_five).at == local(2026, 12, 4, 17)
 
 
 def test_due_now_skips_what_was_sent_and_next_time_finds_the_next() -> None:
