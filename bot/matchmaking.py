@@ -402,10 +402,13 @@ class Matchmaking:
         async with self.db.read() as conn:
             return await NeedRepo(conn).by_bot_message(chat_id, bot_message_id)
 
-    async def list_needs(self, chat_id: int, open_only: bool) -> list[NeedView]:
+    async def list_needs(self, chat_id: int, open_only: bool, offset: int = 0,
+                         limit: int = 200) -> tuple[int, list[NeedView]]:
+        """(how many in all, the views of needs offset..offset+limit), by number."""
         async with self.db.read() as conn:
-            needs = await NeedRepo(conn).in_chat(chat_id, open_only)
-            return [await self._view(conn, n) for n in needs]
+            repo = NeedRepo(conn)
+            needs = await repo.in_chat(chat_id, open_only, limit=limit, offset=offset)
+            return await repo.count_in_chat(chat_id, open_only), [await self._view(conn, n) for n in needs]
 
     async def detail(self, chat_id: int, number: int) -> NeedDetail | None:
         async with self.db.read() as conn:

@@ -143,9 +143,18 @@ def reminder(kind: str, commitment: Commitment, need: Need, liaison: str, today:
             f"兑现后请发送 /done {commitment.id}；如需改期请发送 /due {commitment.id} 新日期。")
 
 
+def need_link(need: Need) -> str:
+    """"需求 #N", linked to its card in the group (t.me/c/… works for members of a supergroup)."""
+    label = f"需求 #{need.number}"
+    chat = str(need.chat_id)
+    if chat.startswith("-100") and need.bot_message_id:
+        return f'<a href="https://t.me/c/{chat[4:]}/{need.bot_message_id}">{label}</a>'
+    return label
+
+
 def escalation(need: Need, chat_title: str, hours: int, routed: list[str]) -> str:
     names = "、".join(escape(n) for n in routed) or "（无）"
-    return (f"🚨 督办：{escape(chat_title)} 的需求 #{need.number} 发布已超过 {hours} 小时，仍无单位认领。\n"
+    return (f"🚨 督办：{escape(chat_title)} 的{need_link(need)} 发布已超过 {hours} 小时，仍无单位认领。\n"
             f"需求：{escape(snippet(need.text, 80))}\n已分派：{names}\n请协调牵头部门认领，或用 /route 改派。")
 
 
@@ -241,7 +250,7 @@ def digest(items: list[tuple[Need, Commitment, str, str]], today: date) -> str:
     lines = [f"📋 逾期承诺日报（{today.isoformat()}，共 {len(items)} 条）"]
     for need, c, party, chat in items:
         late = f"逾期 {(today - c.due_date).days} 天" if c.due_date else "超过期限仍未定日期"
-        lines.append(f"  · {escape(chat)} 需求 #{need.number} 承诺 {c.id} {escape(party)}："
+        lines.append(f"  · {escape(chat)} {need_link(need)} 承诺 {c.id} {escape(party)}："
                      f"{escape(snippet(c.text, 40))}，{late}")
     return fit(lines, "…其余请在各群用 /overdue 查看")
 
@@ -294,11 +303,12 @@ def join_decided(person_label: str, party: Party, approved: bool) -> str:
     return f"{verdict}：{person_label} 加入 {escape(party.name)}。"
 
 
-def need_list(views: list[NeedView], open_only: bool, total: int) -> str:
+def need_list(views: list[NeedView], open_only: bool, total: int, page: int = 1, pages: int = 1) -> str:
     if not views:
         return "目前没有办理中的需求。" if open_only else "本群还没有登记过需求。"
     title = "办理中的需求" if open_only else "全部需求"
-    lines = [f"<b>{title}</b>（共 {total} 条）"]
+    where = f"，第 {page}/{pages} 页" if pages > 1 else ""
+    lines = [f"<b>{title}</b>（共 {total} 条{where}）"]
     for view in views:
         need = view.need
         lead = view.lead.party.short_name if view.lead else "待指定"
@@ -541,6 +551,8 @@ def admin_desk(views: list[NeedView]) -> str:
     return START_TEXT + "\n\n" + triage_list(views) + "\n发送 /report、/export、/kept 查看全部群的情况。"
 
 
+BUTTON_PREVIOUS = "◀ 上一页"
+BUTTON_NEXT = "下一页 ▶"
 BUTTON_CLAIM_NUMBER = "认领 #{number}"
 BUTTON_FULFIL = "报告兑现 承诺{id}"
 

@@ -21,6 +21,7 @@ from handlers.keyboards import (
     FULFIL,
     JOIN,
     KEPT,
+    NEEDS_PAGE,
     RESOLVE,
     TRANSFER,
     kept_buttons,
@@ -54,6 +55,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             await _assign(update, context, ident, parts[2])
         elif action == JOIN and len(parts) == 3 and parts[2] in ("y", "n"):
             await _decide_join(update, context, ident, parts[2] == "y")
+        elif action == NEEDS_PAGE and len(parts) == 3 and parts[2] in ("o", "a"):
+            await _needs_page(update, context, ident, parts[2] == "o")
         elif action == FULFIL and len(parts) == 2:
             await _fulfil(update, context, ident)
         elif action == AGREE and len(parts) == 2:
@@ -145,6 +148,20 @@ async def _confirm_kept(update: Update, context: BotContext, commitment_id: int,
     text = (texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number) if kept
             else texts.commitment_disputed(outcome.commitment, outcome.need.number))
     await send(context, message.chat_id, text, reply_to=message.message_id)
+
+
+async def _needs_page(update: Update, context: BotContext, page: int, open_only: bool) -> None:
+    from handlers.commands import needs_page
+
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if not context.matchmaking.is_admin(user.id):
+        await answer(update, texts.NOT_ADMIN, alert=True)
+        return
+    text, markup = await needs_page(context, message.chat_id, open_only, page)
+    await answer(update)
+    await edit(context, message.chat_id, message.message_id, text, markup)
 
 
 async def _fulfil(update: Update, context: BotContext, commitment_id: int) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot import exports, reports, texts
@@ -16,7 +16,14 @@ from bot.matchmaking import Outcome, RepeatedUpdate
 from bot.services import BotContext
 from handlers import replies
 from handlers.common import actor_of, is_group, parse_number, reply, sent_at
-from handlers.keyboards import desk_buttons, join_buttons, kept_buttons, need_buttons, triage_buttons
+from handlers.keyboards import (
+    desk_buttons,
+    join_buttons,
+    kept_buttons,
+    need_buttons,
+    page_buttons,
+    triage_buttons,
+)
 
 
 def _args_text(update: Update) -> str:
@@ -95,9 +102,22 @@ async def needs(update: Update, context: BotContext) -> None:
         await reply(update, texts.NEEDS_USAGE)
         return
     open_only = arg in ("", "open")
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    views = await context.matchmaking.list_needs(chat_id, open_only)
-    await reply(update, texts.need_list(views, open_only, len(views)))
+    text, markup = await needs_page(context, update.effective_chat.id, open_only, 1)  # type: ignore[union-attr]
+    await reply(update, text, markup)
+
+
+NEEDS_PER_PAGE = 10
+
+
+async def needs_page(context: BotContext, chat_id: int, open_only: bool,
+                     page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of /needs (by number) and its ◀ ▶ buttons."""
+    mm = context.matchmaking
+    total, _ = await mm.list_needs(chat_id, open_only, limit=0)
+    pages = max(1, -(-total // NEEDS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    _, shown = await mm.list_needs(chat_id, open_only, offset=(page - 1) * NEEDS_PER_PAGE, limit=NEEDS_PER_PAGE)
+    return texts.need_list(shown, open_only, total, page, pages), page_buttons(page, pages, open_only)
 
 
 async def status(update: Update, context: BotContext) -> None:

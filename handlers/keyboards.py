@@ -8,8 +8,8 @@ from bot import texts
 from bot.domain import Commitment, Need, Party
 from bot.matchmaking import NeedView
 
-CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN, KEPT, AGREE, FULFIL = (
-    "claim", "decline", "xfer", "solve", "cancel", "join", "assign", "kept", "agree", "fulfil")
+CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN, KEPT, AGREE, FULFIL, NEEDS_PAGE = (
+    "claim", "decline", "xfer", "solve", "cancel", "join", "assign", "kept", "agree", "fulfil", "npage")
 
 
 def need_buttons(view: NeedView) -> InlineKeyboardMarkup | None:
@@ -76,3 +76,14 @@ def desk_buttons(party_id: str | None, routed: list[NeedView], promises: list[tu
     rows += [[InlineKeyboardButton(texts.BUTTON_FULFIL.format(id=c.id), callback_data=f"{FULFIL}:{c.id}")]
              for _, c in promises if c.status == "open"][:8]
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def page_buttons(page: int, pages: int, open_only: bool) -> InlineKeyboardMarkup | None:
+    """◀ / ▶ under a long /needs list (the list is edited in place)."""
+    scope = "o" if open_only else "a"
+    row = []
+    if page > 1:
+        row.append(InlineKeyboardButton(texts.BUTTON_PREVIOUS, callback_data=f"{NEEDS_PAGE}:{page - 1}:{scope}"))
+    if page < pages:
+        row.append(InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=f"{NEEDS_PAGE}:{page + 1}:{scope}"))
+    return InlineKeyboardMarkup([row]) if row else None

@@ -104,9 +104,9 @@ class NeedRepo:
             row = await cur.fetchone()
         return _need(row) if row else None
 
-    async def in_chat(self, chat_id: int, open_only: bool, limit: int = 200) -> list[Need]:
+    async def in_chat(self, chat_id: int, open_only: bool, limit: int = 200, offset: int = 0) -> list[Need]:
         sql = "SELECT * FROM needs WHERE chat_id = ?" + (" AND status = 'open'" if open_only else "")
-        async with self.conn.execute(sql + " ORDER BY number LIMIT ?", (chat_id, limit)) as cur:
+        async with self.conn.execute(sql + " ORDER BY number LIMIT ? OFFSET ?", (chat_id, limit, offset)) as cur:
             return [_need(row) for row in await cur.fetchall()]
 
     async def count_in_chat(self, chat_id: int, open_only: bool) -> int:

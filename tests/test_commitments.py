@@ -85,6 +85,8 @@ async def test_an_unclaimed_need_is_escalated_once_after_48_hours(served: Runnin
     sent = await served.run_notices()
     assert texts_to(sent, ADMIN["id"]) and "🚨 督办" in texts_to(sent, ADMIN["id"])[0]
     assert "需求 #1" in sent[0].params["text"] and "48 小时" in sent[0].params["text"]
+    card = served.card_of(1)
+    assert f'href="https://t.me/c/{str(GROUP)[4:]}/{card["message_id"]}"' in sent[0].params["text"]  # to the card
     assert "交通运输局" in sent[0].params["text"]  # who it was routed to
     assert await served.run_notices() == []
 

@@ -241,3 +241,24 @@ async def test_private_desks_for_a_liaison_an_enterprise_and_an_admin(served: Ru
     # The admin's desk: the triage queue across groups (none waiting here), and where to look next.
     await served.say(ADMIN, "/start", chat_id=ADMIN["id"])
     assert "没有待确认牵头部门的需求" in served.last_text() and "/report" in served.last_text()
+
+
+async def test_a_long_needs_list_is_paged_with_buttons(served: RunningBot) -> None:
+    for i in range(23):
+        await served.say(ENTERPRISE, f"/need 需要对接第{i + 1}个测试场景，开放道路做自动驾驶验证")
+    await served.say(ADMIN, "/needs")
+    call = [c for c in served.api.calls if c.method == "sendMessage"][-1]
+    assert "共 23 条，第 1/3 页" in call.params["text"] and "#10 " in call.params["text"]
+    assert "#11 " not in call.params["text"]
+    buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == ["下一页 ▶"]
+    listing = [m for (c, _), m in sorted(served.api.messages.items()) if c == GROUP][-1]
+    mark = await served.press(ADMIN, listing["message_id"], buttons[0]["callback_data"])
+    page2 = served.calls_since(mark, "editMessageText")[0].params
+    assert "第 2/3 页" in page2["text"] and "#11 " in page2["text"] and "#20 " in page2["text"]
+    assert [b["text"] for row in page2["reply_markup"]["inline_keyboard"] for b in row] == ["◀ 上一页", "下一页 ▶"]
+    mark = await served.press(ADMIN, listing["message_id"], "npage:3:o")
+    assert "#23 " in served.calls_since(mark, "editMessageText")[0].params["text"]
+    mark = await served.press(STRANGER, listing["message_id"], "npage:1:o")
+    assert served.calls_since(mark, "answerCallbackQuery")[0].params["show_alert"] is True
+    assert not served.calls_since(mark, "editMessageText")
