@@ -18,6 +18,7 @@ from handlers.keyboards import (
     CANCEL,
     CLAIM,
     DECLINE,
+    DETAIL,
     FULFIL,
     JOIN,
     KEPT,
@@ -55,6 +56,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             await _assign(update, context, ident, parts[2])
         elif action == JOIN and len(parts) == 3 and parts[2] in ("y", "n"):
             await _decide_join(update, context, ident, parts[2] == "y")
+        elif action == DETAIL and len(parts) == 2:
+            await _detail(update, context, ident)
         elif action == NEEDS_PAGE and len(parts) == 3 and parts[2] in ("o", "a"):
             await _needs_page(update, context, ident, parts[2] == "o")
         elif action == FULFIL and len(parts) == 2:
@@ -148,6 +151,22 @@ async def _confirm_kept(update: Update, context: BotContext, commitment_id: int,
     text = (texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number) if kept
             else texts.commitment_disputed(outcome.commitment, outcome.need.number))
     await send(context, message.chat_id, text, reply_to=message.message_id)
+
+
+async def _detail(update: Update, context: BotContext, number: int) -> None:
+    """详情 under /needs: need #N's status, sent to the group (admins only, as /status)."""
+    from handlers.commands import status_text
+
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if not context.matchmaking.is_admin(user.id):
+        await answer(update, texts.NOT_ADMIN, alert=True)
+        return
+    text = await status_text(context, message.chat_id, number, sent_at(update))
+    await answer(update, None if text else texts.NEED_NOT_FOUND)
+    if text:
+        await send(context, message.chat_id, text, reply_to=message.message_id)
 
 
 async def _needs_page(update: Update, context: BotContext, page: int, open_only: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -117,7 +118,8 @@ async def needs_page(context: BotContext, chat_id: int, open_only: bool,
     pages = max(1, -(-total // NEEDS_PER_PAGE))
     page = min(max(page, 1), pages)
     _, shown = await mm.list_needs(chat_id, open_only, offset=(page - 1) * NEEDS_PER_PAGE, limit=NEEDS_PER_PAGE)
-    return texts.need_list(shown, open_only, total, page, pages), page_buttons(page, pages, open_only)
+    return (texts.need_list(shown, open_only, total, page, pages),
+            page_buttons(page, pages, open_only, [v.need.number for v in shown]))
 
 
 async def status(update: Update, context: BotContext) -> None:
@@ -127,19 +129,23 @@ async def status(update: Update, context: BotContext) -> None:
     if number is None:
         await reply(update, texts.STATUS_USAGE)
         return
+    text = await status_text(context, update.effective_chat.id, number, sent_at(update))  # type: ignore[union-attr]
+    await reply(update, text or texts.NEED_NOT_FOUND)
+
+
+async def status_text(context: BotContext, chat_id: int, number: int, now: datetime) -> str | None:
+    """/status N's text (also behind the 详情 buttons of /needs); None when there is no such need."""
     mm = context.matchmaking
-    detail = await mm.detail(update.effective_chat.id, number)  # type: ignore[union-attr]
+    detail = await mm.detail(chat_id, number)
     if detail is None:
-        await reply(update, texts.NEED_NOT_FOUND)
-        return
+        return None
     people = {}
     for user_id in {c.user_id for c in detail.claims} | {e.actor_id for e in detail.events if e.actor_id}:
         person = await mm.person(user_id)
         if person:
             people[user_id] = person.display_name
     tz = context.services.settings.timezone
-    await reply(update, texts.status(detail, await mm.party_names(), people, tz,
-                                     mm.local_day(sent_at(update))))
+    return texts.status(detail, await mm.party_names(), people, tz, mm.local_day(now))
 
 
 async def route(update: Update, context: BotContext) -> None:

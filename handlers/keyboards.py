@@ -8,8 +8,8 @@ from bot import texts
 from bot.domain import Commitment, Need, Party
 from bot.matchmaking import NeedView
 
-CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN, KEPT, AGREE, FULFIL, NEEDS_PAGE = (
-    "claim", "decline", "xfer", "solve", "cancel", "join", "assign", "kept", "agree", "fulfil", "npage")
+CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN, KEPT, AGREE, FULFIL, NEEDS_PAGE, DETAIL = (
+    "claim", "decline", "xfer", "solve", "cancel", "join", "assign", "kept", "agree", "fulfil", "npage", "detail")
 
 
 def need_buttons(view: NeedView) -> InlineKeyboardMarkup | None:
@@ -78,12 +78,15 @@ def desk_buttons(party_id: str | None, routed: list[NeedView], promises: list[tu
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def page_buttons(page: int, pages: int, open_only: bool) -> InlineKeyboardMarkup | None:
-    """◀ / ▶ under a long /needs list (the list is edited in place)."""
+def page_buttons(page: int, pages: int, open_only: bool, numbers: list[int]) -> InlineKeyboardMarkup | None:
+    """详情 for each listed need, and ◀ / ▶ under a long /needs list (the list is edited in place)."""
     scope = "o" if open_only else "a"
+    details = [InlineKeyboardButton(f"#{n} 详情", callback_data=f"{DETAIL}:{n}") for n in numbers]
+    rows = [details[i:i + 5] for i in range(0, len(details), 5)]
     row = []
     if page > 1:
         row.append(InlineKeyboardButton(texts.BUTTON_PREVIOUS, callback_data=f"{NEEDS_PAGE}:{page - 1}:{scope}"))
     if page < pages:
         row.append(InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=f"{NEEDS_PAGE}:{page + 1}:{scope}"))
-    return InlineKeyboardMarkup([row]) if row else None
+    rows += [row] if row else []
+    return InlineKeyboardMarkup(rows) if rows else None

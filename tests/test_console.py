@@ -250,13 +250,17 @@ async def test_a_long_needs_list_is_paged_with_buttons(served: RunningBot) -> No
     call = [c for c in served.api.calls if c.method == "sendMessage"][-1]
     assert "共 23 条，第 1/3 页" in call.params["text"] and "#10 " in call.params["text"]
     assert "#11 " not in call.params["text"]
-    buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+    rows = call.params["reply_markup"]["inline_keyboard"]
+    assert [b["text"] for b in rows[0]] == ["#1 详情", "#2 详情", "#3 详情", "#4 详情", "#5 详情"]
+    buttons = rows[-1]
     assert [b["text"] for b in buttons] == ["下一页 ▶"]
     listing = [m for (c, _), m in sorted(served.api.messages.items()) if c == GROUP][-1]
+    mark = await served.press(ADMIN, listing["message_id"], rows[0][2]["callback_data"])  # 详情 instead of /status 3
+    assert "需求 #3" in served.calls_since(mark, "sendMessage")[0].params["text"]
     mark = await served.press(ADMIN, listing["message_id"], buttons[0]["callback_data"])
     page2 = served.calls_since(mark, "editMessageText")[0].params
     assert "第 2/3 页" in page2["text"] and "#11 " in page2["text"] and "#20 " in page2["text"]
-    assert [b["text"] for row in page2["reply_markup"]["inline_keyboard"] for b in row] == ["◀ 上一页", "下一页 ▶"]
+    assert [b["text"] for b in page2["reply_markup"]["inline_keyboard"][-1]] == ["◀ 上一页", "下一页 ▶"]
     mark = await served.press(ADMIN, listing["message_id"], "npage:3:o")
     assert "#23 " in served.calls_since(mark, "editMessageText")[0].params["text"]
     mark = await served.press(STRANGER, listing["message_id"], "npage:1:o")
