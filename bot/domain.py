@@ -148,6 +148,7 @@ class Need:
     message_id: int | None = None
     bot_message_id: int | None = None
     resolved_at: datetime | None = None
+    topic_id: int | None = None  # its own forum topic (forum-topic mode)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ async def deliver(application: Application) -> int:
         for chat_id in outgoing.chat_ids:
             try:
                 await application.bot.send_message(chat_id, outgoing.text, reply_to_message_id=outgoing.reply_to,
-                                                   allow_sending_without_reply=True)
+                                                   allow_sending_without_reply=True,
+                                                   message_thread_id=outgoing.thread_id)
                 if outgoing.photo is not None:
                     await application.bot.send_photo(chat_id, outgoing.photo, filename="weekly.png")
                 delivered += 1

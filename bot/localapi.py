@@ -366,6 +366,20 @@ class LocalBotApi:
                 raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
         return True
 
+    async def _m_createForumTopic(self, params: dict[str, Any]) -> Any:
+        chat_id = _int(params, "chat_id")
+        if not self.chat(chat_id).get("is_forum"):
+            raise _ApiError(400, "Bad Request: the chat is not a forum")
+        name = str(params.get("name", ""))
+        if not 1 <= len(name) <= 128:
+            raise _ApiError(400, "Bad Request: TOPIC_TITLE_EMPTY" if not name else "Bad Request: topic name too long")
+        created = self._bot_message(chat_id, {}, text=None)
+        created.pop("text", None)
+        created["forum_topic_created"] = {"name": name, "icon_color": 7322096}
+        created["message_thread_id"] = created["message_id"]
+        created["is_topic_message"] = True
+        return {"message_thread_id": created["message_id"], "name": name, "icon_color": 7322096}
+
     async def _m_deleteMyCommands(self, params: dict[str, Any]) -> Any:
         return True
 
@@ -404,6 +418,9 @@ class LocalBotApi:
                                          "width": 1, "height": 1, "file_size": size}]
         if params.get("caption"):
             message["caption"] = str(params["caption"])
+        if params.get("message_thread_id"):
+            message["message_thread_id"] = int(params["message_thread_id"])
+            message["is_topic_message"] = True
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         reply_to = _reply_target(params)

@@ -398,6 +398,14 @@ class Matchmaking:
         async with self.db.read() as conn:
             return await NeedRepo(conn).by_number(chat_id, number)
 
+    async def attach_topic(self, need_id: int, topic_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await NeedRepo(conn).set_topic(need_id, topic_id)
+
+    async def need_by_topic(self, chat_id: int, topic_id: int) -> Need | None:
+        async with self.db.read() as conn:
+            return await NeedRepo(conn).by_topic(chat_id, topic_id)
+
     async def need_by_card(self, chat_id: int, bot_message_id: int) -> Need | None:
         async with self.db.read() as conn:
             return await NeedRepo(conn).by_bot_message(chat_id, bot_message_id)

@@ -43,6 +43,7 @@ class Outgoing:
     text: str
     reply_to: int | None = None
     photo: bytes | None = None  # the weekly report's chart, sent after the text
+    thread_id: int | None = None  # the need's forum topic, if it has one
 
 
 class Notices:
@@ -105,7 +106,7 @@ class Notices:
                     liaison = texts.mention_label(commitment.user_id, person.display_name if person else None)
                     outgoing.append(Outgoing(notice, (need.chat_id,),
                                              texts.reminder(notice.kind, commitment, need, liaison, today),
-                                             commitment.message_id))
+                                             commitment.message_id, thread_id=need.topic_id))
                 elif notice.kind == "unclaimed" and notice.need_id in unclaimed:
                     need = unclaimed[notice.need_id]
                     routed = [names.get(r.party_id, r.party_id) for r in await needs.routes(need.id) if r.active]

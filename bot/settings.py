@@ -46,6 +46,7 @@ class Settings:
     undated_grace_days: int = 7
     report_weekday: int = 1  # 1 = Monday … 7 = Sunday: when the weekly report goes to the admins
     report_hour: int = 9
+    forum_topics: bool = False  # in a forum supergroup, give each need its own topic
 
     def __repr__(self) -> str:  # the token never appears, even by accident
         return (
@@ -54,7 +55,8 @@ class Settings:
             f"timezone={self.timezone.key!r}, log_level={self.log_level!r}, admin_chat_id={self.admin_chat_id}, "
             f"reminder_hour={self.reminder_hour}, quiet_hours={self.quiet_hours}, "
             f"escalate_after_hours={self.escalate_after_hours}, undated_grace_days={self.undated_grace_days}, "
-            f"report_weekday={self.report_weekday}, report_hour={self.report_hour})"
+            f"report_weekday={self.report_weekday}, report_hour={self.report_hour}, "
+            f"forum_topics={self.forum_topics})"
         )
 
     __str__ = __repr__
@@ -118,6 +120,12 @@ def load_settings(
             raise SettingsError(f"{name} is malformed: {raw!r} is not a whole number from {low} to {high}")
         return int(raw)
 
+    def flag(name: str) -> bool:
+        raw = get(name).lower()
+        if raw not in ("", "true", "false", "1", "0", "yes", "no"):
+            raise SettingsError(f"{name} is malformed: {raw!r} (expected true or false)")
+        return raw in ("true", "1", "yes")
+
     admin_chat = get("ADMIN_CHAT_ID")
     if admin_chat and not re.fullmatch(r"-?\d{1,20}", admin_chat):
         raise SettingsError(f"ADMIN_CHAT_ID is malformed: {admin_chat!r} is not a Telegram chat id")
@@ -134,6 +142,7 @@ def load_settings(
         undated_grace_days=number("UNDATED_GRACE_DAYS", 7, 0, 365),
         report_weekday=number("REPORT_WEEKDAY", 1, 1, 7),
         report_hour=number("REPORT_HOUR", 9, 0, 23),
+        forum_topics=flag("FORUM_TOPICS"),
         bot_token=token,
         bot_api_url=api_url,
         database_path=database_path,

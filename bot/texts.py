@@ -143,6 +143,15 @@ def reminder(kind: str, commitment: Commitment, need: Need, liaison: str, today:
             f"兑现后请发送 /done {commitment.id}；如需改期请发送 /due {commitment.id} 新日期。")
 
 
+def topic_name(need: Need) -> str:
+    """A forum topic's name (Telegram allows 128 characters)."""
+    return f"#{need.number} {snippet(need.text, 40)}"[:128]
+
+
+def topic_opened(need: Need) -> str:
+    return f"📌 已登记需求 #{need.number}，已为它开设话题「{escape(topic_name(need))}」，对接请到话题里进行。"
+
+
 def need_link(need: Need) -> str:
     """"需求 #N", linked to its card in the group (t.me/c/… works for members of a supergroup)."""
     label = f"需求 #{need.number}"

@@ -85,10 +85,10 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
 
 
 async def send(context: BotContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None,
-               reply_to: int | None = None) -> Message | None:
+               reply_to: int | None = None, thread_id: int | None = None) -> Message | None:
     return await _with_retry(lambda: context.bot.send_message(
         chat_id, text, reply_markup=markup, reply_to_message_id=reply_to,
-        allow_sending_without_reply=True))
+        allow_sending_without_reply=True, message_thread_id=thread_id))
 
 
 async def edit(context: BotContext, chat_id: int, message_id: int, text: str,

@@ -35,6 +35,13 @@ async def group_text(update: Update, context: BotContext) -> None:
             if party is not None:
                 await replies.commit_and_confirm(update, context, need, text)
                 return
+    if message.is_topic_message and message.message_thread_id is not None:
+        need = await mm.need_by_topic(message.chat_id, message.message_thread_id)
+        if need is not None:  # a need's own topic: a liaison's words are promises, the rest is discussion
+            _, party = await mm.role(user.id)
+            if party is not None and not is_chat(text):
+                await replies.commit_and_confirm(update, context, need, text)
+            return
     if is_need(text):
         await replies.register_and_announce(update, context, text)
 

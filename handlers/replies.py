@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
+from telegram.error import TelegramError
 
 from bot import texts
 from bot.domain import Need
 from bot.matchmaking import NeedView, Outcome, RepeatedUpdate
 from bot.services import BotContext
-from handlers.common import actor_of, edit, reply, sent_at
+from handlers.common import actor_of, edit, reply, send, sent_at
 from handlers.keyboards import need_buttons, record_buttons
 
 REFUSALS = {
@@ -31,6 +34,8 @@ REFUSALS = {
     "already_recorded": texts.ALREADY_RECORDED,
     "empty_agreement": texts.AGREEMENT_USAGE,
 }
+
+log = logging.getLogger(__name__)
 
 
 def refusal(outcome: Outcome) -> str:
@@ -64,9 +69,33 @@ async def register_and_announce(update: Update, context: BotContext, text: str) 
         if outcome.status == "empty":
             await reply(update, texts.EMPTY_NEED)
         return
+    chat = update.effective_chat
+    if context.services.settings.forum_topics and chat is not None and chat.is_forum \
+            and not message.is_topic_message:
+        if await _announce_in_topic(update, context, outcome.view):
+            return
     sent = await reply(update, texts.need_card(outcome.view), need_buttons(outcome.view))
     if sent is not None:
         await context.matchmaking.attach_bot_message(outcome.view.need.id, sent.message_id)
+
+
+async def _announce_in_topic(update: Update, context: BotContext, view: NeedView) -> bool:
+    """Forum-topic mode: the need gets its own topic, its card is posted there, and the General
+    thread gets a pointer. False (post as usual) when the bot may not create topics."""
+    need = view.need
+    try:
+        topic = await context.bot.create_forum_topic(need.chat_id, texts.topic_name(need))
+    except TelegramError as exc:
+        log.warning("no topic for need %s: %s", need.id, exc)
+        return False
+    mm = context.matchmaking
+    await mm.attach_topic(need.id, topic.message_thread_id)
+    card = await send(context, need.chat_id, texts.need_card(view), need_buttons(view),
+                      thread_id=topic.message_thread_id)
+    if card is not None:
+        await mm.attach_bot_message(need.id, card.message_id)
+    await reply(update, texts.topic_opened(need))
+    return True
 
 
 async def refresh_card(context: BotContext, view: NeedView) -> None:

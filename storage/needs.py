@@ -24,6 +24,7 @@ def _need(row: aiosqlite.Row) -> Need:
         message_id=row["message_id"],
         bot_message_id=row["bot_message_id"],
         resolved_at=from_db_time(row["resolved_at"]),
+        topic_id=row["topic_id"],
     )
 
 
@@ -114,6 +115,16 @@ class NeedRepo:
         async with self.conn.execute(sql, (chat_id,)) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
+
+    async def set_topic(self, need_id: int, topic_id: int) -> None:
+        await self.conn.execute("UPDATE needs SET topic_id = ? WHERE id = ?", (topic_id, need_id))
+
+    async def by_topic(self, chat_id: int, topic_id: int) -> Need | None:
+        async with self.conn.execute(
+            "SELECT * FROM needs WHERE chat_id = ? AND topic_id = ?", (chat_id, topic_id)
+        ) as cur:
+            row = await cur.fetchone()
+        return _need(row) if row else None
 
     async def set_bot_message(self, need_id: int, bot_message_id: int) -> None:
         await self.conn.execute(

@@ -1,4 +1,4 @@
-"""The commission's console through the wire: exports (XLSX and CSV)."""
+"""The commission's console through the wire: exports, reports, directory, menus, desks, paging, forum topics."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import csv
 import io
 import zipfile
 from datetime import datetime
+from pathlib import Path
 
 from openpyxl import load_workbook
 
+from bot.localapi import LocalBotApi
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, SHANGHAI, STRANGER, RunningBot
 from tests.test_commitments import need_with_promise
 
@@ -266,3 +268,53 @@ async def test_a_long_needs_list_is_paged_with_buttons(served: RunningBot) -> No
     mark = await served.press(STRANGER, listing["message_id"], "npage:1:o")
     assert served.calls_since(mark, "answerCallbackQuery")[0].params["show_alert"] is True
     assert not served.calls_since(mark, "editMessageText")
+
+
+async def test_forum_topic_mode_gives_each_need_its_own_topic(api: LocalBotApi, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tests.conftest import make_settings
+
+    forum = -1007770000000
+    api.chat(forum, title="场景对接论坛")
+    api.chats[forum]["is_forum"] = True
+    bot = RunningBot(api, replace(make_settings(api, tmp_path / "bot.sqlite3"), forum_topics=True))
+    await bot.start()
+    try:
+        await api.member_change(forum, ADMIN, "left", "member")
+        api.add_user(LIAISON)
+        await bot.say(ADMIN, f"/bind {LIAISON['id']} transport", chat_id=forum)
+        message = await bot.say(ENTERPRISE, "我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持",
+                                chat_id=forum, date=datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI))
+        topic = bot.calls_since(message["_calls_from"], "createForumTopic")
+        assert topic and topic[0].params["name"].startswith("#1 我们公司做自动驾驶")
+        thread = topic[0].result["message_thread_id"]
+        sent = bot.calls_since(message["_calls_from"], "sendMessage")
+        card = next(c for c in sent if "牵头部门" in c.params["text"])
+        assert card.params["message_thread_id"] == thread  # the card lives in the need's topic
+        assert any("已为它开设话题" in c.params["text"] for c in sent)  # and General gets a pointer
+
+        in_topic = {"message_thread_id": thread, "is_topic_message": True}
+        # In the topic, the liaison's words are a promise — no reply to the card needed.
+        message = await bot.api.send_text(forum, LIAISON, "两周内开放测试路段", extra=in_topic,
+                                          date=datetime(2026, 11, 27, 10, 5, tzinfo=SHANGHAI))
+        await bot.settle()
+        assert "已记录承诺 1" in bot.last_text() and "2026-12-11" in bot.last_text()
+        # The enterprise discussing in the topic does not register new needs.
+        mark = len(api.calls)
+        await bot.api.send_text(forum, ENTERPRISE, "另外还需要开放路侧单元的数据接口，希望大数据局支持", extra=in_topic)
+        await bot.settle()
+        assert not bot.calls_since(mark, "sendMessage")
+        # The reminder goes to the topic.
+        bot.clock.set_local(2026, 12, 10, 9, 0)
+        reminder = [c for c in await bot.run_notices() if "⏰ 提醒" in c.params["text"]]
+        assert reminder and reminder[0].params["message_thread_id"] == thread
+
+        # Without the right to create topics the bot posts the card where the need was written.
+        api.fail_next("createForumTopic", 400, "Bad Request: not enough rights to create a topic")
+        message = await bot.say(ENTERPRISE, "希望对接医院开展癌症早筛试点，需要脱敏的体检数据", chat_id=forum)
+        card = [c for c in bot.calls_since(message["_calls_from"], "sendMessage") if "牵头部门" in c.params["text"]]
+        assert card and "message_thread_id" not in card[0].params
+    finally:
+        await bot.stop()
+    assert not bot.errors

@@ -37,6 +37,8 @@ def test_reminder_settings() -> None:
     assert s.admin_chat_id == -100123 and policy.reminder_hour == 10
     assert (policy.quiet_start, policy.quiet_end) == (22, 7)
     assert policy.escalate_after.total_seconds() == 24 * 3600 and policy.undated_grace.days == 3
+    assert not s.forum_topics
+    assert load_settings({"BOT_TOKEN": TOKEN, "FORUM_TOPICS": "true"}, env_file=None).forum_topics
 
 
 def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
@@ -59,6 +61,8 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     ({"BOT_TOKEN": TOKEN, "QUIET_HOURS": "21-24"}, "QUIET_HOURS"),
     ({"BOT_TOKEN": TOKEN, "ESCALATE_AFTER_HOURS": "0"}, "ESCALATE_AFTER_HOURS"),
     ({"BOT_TOKEN": TOKEN, "UNDATED_GRACE_DAYS": "-1"}, "UNDATED_GRACE_DAYS"),
+    ({"BOT_TOKEN": TOKEN, "FORUM_TOPICS": "maybe"}, "FORUM_TOPICS"),
+    ({"BOT_TOKEN": TOKEN, "REPORT_WEEKDAY": "8"}, "REPORT_WEEKDAY"),
 ])
 def test_bad_settings_name_the_setting(env: dict[str, str], name: str) -> None:
     with pytest.raises(SettingsError) as raised:
