@@ -198,15 +198,20 @@ class Matchmaking:
                 return Outcome("party_exists")
         return await self._save_party(actor, Party(party_id, kind, name), "party_added", at, update_id, kind)
 
-    async def edit_party(self, actor: Actor, party_id: str, field_name: str, value: str, at: datetime,
-                         update_id: int | None) -> Outcome:
-        """name, profile: the text; aliases, keywords: a list separated by commas, 、 or spaces."""
+    async def _party_for_admin(self, actor: Actor, party_id: str) -> Party | Outcome:
+        """The party an admin names, or the refusal."""
         if not self.is_admin(actor.user_id):
             return Outcome("not_admin")
         async with self.db.read() as conn:
             party = await PartyRepo(conn).get(party_id.strip().lower())
-        if party is None:
-            return Outcome("party_unknown")
+        return party if party is not None else Outcome("party_unknown")
+
+    async def edit_party(self, actor: Actor, party_id: str, field_name: str, value: str, at: datetime,
+                         update_id: int | None) -> Outcome:
+        """name, profile: the text; aliases, keywords: a list separated by commas, 、 or spaces."""
+        party = await self._party_for_admin(actor, party_id)
+        if isinstance(party, Outcome):
+            return party
         if field_name not in self.PARTY_FIELDS:
             return Outcome("bad_party_field", party=party)
         value = value.strip()
@@ -222,12 +227,9 @@ class Matchmaking:
     async def set_party_enabled(self, actor: Actor, party_id: str, enabled: bool, at: datetime,
                                 update_id: int | None) -> Outcome:
         """A disabled party is no longer routed to or offered; its history and bindings stay."""
-        if not self.is_admin(actor.user_id):
-            return Outcome("not_admin")
-        async with self.db.read() as conn:
-            party = await PartyRepo(conn).get(party_id.strip().lower())
-        if party is None:
-            return Outcome("party_unknown")
+        party = await self._party_for_admin(actor, party_id)
+        if isinstance(party, Outcome):
+            return party
         return await self._save_party(actor, replace(party, enabled=enabled), "party_enabled" if enabled
                                       else "party_disabled", at, update_id)
 

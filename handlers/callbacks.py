@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot import texts
 from bot.domain import Party
@@ -153,32 +153,33 @@ async def _confirm_kept(update: Update, context: BotContext, commitment_id: int,
     await send(context, message.chat_id, text, reply_to=message.message_id)
 
 
-async def _detail(update: Update, context: BotContext, number: int) -> None:
-    """详情 under /needs: need #N's status, sent to the group (admins only, as /status)."""
-    from handlers.commands import status_text
-
+async def _admin_button(update: Update, context: BotContext) -> Message | None:
+    """The button's message when an admin pressed it; otherwise an alert and None."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
-        return
+        return None
     if not context.matchmaking.is_admin(user.id):
         await answer(update, texts.NOT_ADMIN, alert=True)
+        return None
+    return message
+
+
+async def _detail(update: Update, context: BotContext, number: int) -> None:
+    """详情 under /needs: need #N's status, sent to the group (admins only, as /status)."""
+    message = await _admin_button(update, context)
+    if message is None:
         return
-    text = await status_text(context, message.chat_id, number, sent_at(update))
+    text = await replies.status_text(context, message.chat_id, number, sent_at(update))
     await answer(update, None if text else texts.NEED_NOT_FOUND)
     if text:
         await send(context, message.chat_id, text, reply_to=message.message_id)
 
 
 async def _needs_page(update: Update, context: BotContext, page: int, open_only: bool) -> None:
-    from handlers.commands import needs_page
-
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    message = await _admin_button(update, context)
+    if message is None:
         return
-    if not context.matchmaking.is_admin(user.id):
-        await answer(update, texts.NOT_ADMIN, alert=True)
-        return
-    text, markup = await needs_page(context, message.chat_id, open_only, page)
+    text, markup = await replies.needs_page(context, message.chat_id, open_only, page)
     await answer(update)
     await edit(context, message.chat_id, message.message_id, text, markup)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import TelegramError
 
 from bot import exports, reports, texts
@@ -22,7 +21,6 @@ from handlers.keyboards import (
     join_buttons,
     kept_buttons,
     need_buttons,
-    page_buttons,
     triage_buttons,
 )
 
@@ -103,23 +101,8 @@ async def needs(update: Update, context: BotContext) -> None:
         await reply(update, texts.NEEDS_USAGE)
         return
     open_only = arg in ("", "open")
-    text, markup = await needs_page(context, update.effective_chat.id, open_only, 1)  # type: ignore[union-attr]
+    text, markup = await replies.needs_page(context, update.effective_chat.id, open_only, 1)  # type: ignore[union-attr]
     await reply(update, text, markup)
-
-
-NEEDS_PER_PAGE = 10
-
-
-async def needs_page(context: BotContext, chat_id: int, open_only: bool,
-                     page: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    """One page of /needs (by number) and its ◀ ▶ buttons."""
-    mm = context.matchmaking
-    total, _ = await mm.list_needs(chat_id, open_only, limit=0)
-    pages = max(1, -(-total // NEEDS_PER_PAGE))
-    page = min(max(page, 1), pages)
-    _, shown = await mm.list_needs(chat_id, open_only, offset=(page - 1) * NEEDS_PER_PAGE, limit=NEEDS_PER_PAGE)
-    return (texts.need_list(shown, open_only, total, page, pages),
-            page_buttons(page, pages, open_only, [v.need.number for v in shown]))
 
 
 async def status(update: Update, context: BotContext) -> None:
@@ -129,23 +112,8 @@ async def status(update: Update, context: BotContext) -> None:
     if number is None:
         await reply(update, texts.STATUS_USAGE)
         return
-    text = await status_text(context, update.effective_chat.id, number, sent_at(update))  # type: ignore[union-attr]
+    text = await replies.status_text(context, update.effective_chat.id, number, sent_at(update))  # type: ignore[union-attr]
     await reply(update, text or texts.NEED_NOT_FOUND)
-
-
-async def status_text(context: BotContext, chat_id: int, number: int, now: datetime) -> str | None:
-    """/status N's text (also behind the 详情 buttons of /needs); None when there is no such need."""
-    mm = context.matchmaking
-    detail = await mm.detail(chat_id, number)
-    if detail is None:
-        return None
-    people = {}
-    for user_id in {c.user_id for c in detail.claims} | {e.actor_id for e in detail.events if e.actor_id}:
-        person = await mm.person(user_id)
-        if person:
-            people[user_id] = person.display_name
-    tz = context.services.settings.timezone
-    return texts.status(detail, await mm.party_names(), people, tz, mm.local_day(now))
 
 
 async def route(update: Update, context: BotContext) -> None:

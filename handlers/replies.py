@@ -1,10 +1,12 @@
-"""Flows more than one handler shares: announcing a need, confirming a promise, refusals."""
+"""Flows more than one handler shares: announcing a need, confirming a promise, refusals, the /needs
+pages and the /status text (commands and buttons both show them)."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot import texts
@@ -12,7 +14,7 @@ from bot.domain import Need
 from bot.matchmaking import NeedView, Outcome, RepeatedUpdate
 from bot.services import BotContext
 from handlers.common import actor_of, edit, reply, send, sent_at
-from handlers.keyboards import need_buttons, record_buttons
+from handlers.keyboards import need_buttons, page_buttons, record_buttons
 
 REFUSALS = {
     "not_admin": texts.NOT_ADMIN,
@@ -160,3 +162,33 @@ async def offer_to_record(update: Update, context: BotContext, text: str, replie
         return False
     await reply(update, texts.agreement_offer(outcome.need.number), record_buttons(outcome.offer.id))
     return True
+
+
+NEEDS_PER_PAGE = 10
+
+
+async def needs_page(context: BotContext, chat_id: int, open_only: bool,
+                     page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of /needs (by number) and its ◀ ▶ buttons."""
+    mm = context.matchmaking
+    total, _ = await mm.list_needs(chat_id, open_only, limit=0)
+    pages = max(1, -(-total // NEEDS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    _, shown = await mm.list_needs(chat_id, open_only, offset=(page - 1) * NEEDS_PER_PAGE, limit=NEEDS_PER_PAGE)
+    return (texts.need_list(shown, open_only, total, page, pages),
+            page_buttons(page, pages, open_only, [v.need.number for v in shown]))
+
+
+async def status_text(context: BotContext, chat_id: int, number: int, now: datetime) -> str | None:
+    """/status N's text (also behind the 详情 buttons of /needs); None when there is no such need."""
+    mm = context.matchmaking
+    detail = await mm.detail(chat_id, number)
+    if detail is None:
+        return None
+    people = {}
+    for user_id in {c.user_id for c in detail.claims} | {e.actor_id for e in detail.events if e.actor_id}:
+        person = await mm.person(user_id)
+        if person:
+            people[user_id] = person.display_name
+    tz = context.services.settings.timezone
+    return texts.status(detail, await mm.party_names(), people, tz, mm.local_day(now))
