@@ -185,7 +185,7 @@ def kept_rates(records: list[PartyRecord], names: dict[str, str], scope: str) ->
                      f"逾期兑现 {r.late}，逾期未兑现 {r.overdue}，进行中 {r.pending}，撤回 {r.cancelled}；"
                      f"按期兑现率 {rate}；认领 {r.claims} 次，中位用时 {speed}")
     lines.append("按期兑现率 = 按期兑现 ÷（按期兑现 + 逾期兑现 + 逾期未兑现）；未定日期的承诺超过宽限期计为逾期。")
-    return fit(lines, "…")
+    return "\n".join(lines)  # paged by the caller
 
 
 PERIOD_NAMES = {"week": "近7天", "month": "近30天", "all": "全部"}
@@ -391,7 +391,7 @@ def overdue(late: list[tuple[Need, Commitment]], undated: list[tuple[Need, Commi
                      f"{escape(snippet(c.text, 40))}"
                      + ("（已超过宽限期，计为逾期）" if grace_ends_for and c.created_at < grace_ends_for else "")
                      for n, c in undated)
-    return fit(lines, "…其余请用 /status 查看")
+    return "\n".join(lines)  # paged by the caller
 
 
 def parties(all_parties: list[Party]) -> str:
@@ -402,6 +402,19 @@ def parties(all_parties: list[Party]) -> str:
             lines.append(f"\n<b>{KIND_NAMES[kind]}</b>")
             lines.extend(f"<code>{escape(p.id)}</code> {escape(p.name)}" for p in group)
     return fit(lines, "…")
+
+
+def pages_of(text: str, limit: int = MAX_MESSAGE - 200) -> list[str]:
+    """A long text cut into messages at line ends, each under Telegram's limit (for ◀ ▶ paging)."""
+    pages: list[list[str]] = [[]]
+    size = 0
+    for line in text.split("\n"):
+        if pages[-1] and size + len(line) + 1 > limit:
+            pages.append([])
+            size = 0
+        pages[-1].append(line[:limit])
+        size += len(line) + 1
+    return ["\n".join(page) for page in pages]
 
 
 def fit(lines: list[str], tail: str, limit: int = MAX_MESSAGE - 100) -> str:

@@ -22,6 +22,7 @@ from handlers.keyboards import (
     FULFIL,
     JOIN,
     KEPT,
+    LIST_PAGE,
     NEEDS_PAGE,
     RESOLVE,
     TRANSFER,
@@ -58,6 +59,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             await _decide_join(update, context, ident, parts[2] == "y")
         elif action == DETAIL and len(parts) == 2:
             await _detail(update, context, ident)
+        elif action == LIST_PAGE and len(parts) == 3 and parts[2] in replies.LIST_KINDS:
+            await _list_page(update, context, ident, parts[2])
         elif action == NEEDS_PAGE and len(parts) == 3 and parts[2] in ("o", "a"):
             await _needs_page(update, context, ident, parts[2] == "o")
         elif action == FULFIL and len(parts) == 2:
@@ -173,6 +176,16 @@ async def _detail(update: Update, context: BotContext, number: int) -> None:
     await answer(update, None if text else texts.NEED_NOT_FOUND)
     if text:
         await send(context, message.chat_id, text, reply_to=message.message_id)
+
+
+async def _list_page(update: Update, context: BotContext, page: int, kind: str) -> None:
+    message = await _admin_button(update, context)
+    if message is None:
+        return
+    text, markup = await replies.list_page(context, kind, message.chat_id, message.chat.type == "private",
+                                           sent_at(update), page)
+    await answer(update)
+    await edit(context, message.chat_id, message.message_id, text, markup)
 
 
 async def _needs_page(update: Update, context: BotContext, page: int, open_only: bool) -> None:

@@ -163,11 +163,9 @@ async def resolve(update: Update, context: BotContext) -> None:
 async def overdue(update: Update, context: BotContext) -> None:
     if await _refuse_unless_admin(update, context) or await _refuse_unless_group(update):
         return
-    mm = context.matchmaking
-    now = sent_at(update)
-    late, undated = await mm.overdue(update.effective_chat.id, now)  # type: ignore[union-attr]
-    grace = context.services.notices.policy.overdue_since(now)
-    await reply(update, texts.overdue(late, undated, await mm.party_names(), mm.local_day(now), grace))
+    text, markup = await replies.list_page(context, "overdue", update.effective_chat.id,  # type: ignore[union-attr]
+                                           False, sent_at(update), 1)
+    await reply(update, text, markup)
 
 
 async def kept(update: Update, context: BotContext) -> None:
@@ -175,12 +173,11 @@ async def kept(update: Update, context: BotContext) -> None:
     if await _refuse_unless_admin(update, context):
         return
     chat = update.effective_chat
-    everywhere = chat is None or chat.type == "private" or _args_text(update).strip().lower() == "all"
-    services = context.services
-    records = await services.matchmaking.kept_rates(None if everywhere else chat.id,  # type: ignore[union-attr]
-                                                    services.clock(), services.notices.policy)
-    await reply(update, texts.kept_rates(records, await services.matchmaking.party_names(),
-                                         "全部对接群" if everywhere else "本群"))
+    if chat is None:
+        return
+    kind = "keptall" if _args_text(update).strip().lower() == "all" else "kept"
+    text, markup = await replies.list_page(context, kind, chat.id, chat.type == "private", sent_at(update), 1)
+    await reply(update, text, markup)
 
 
 async def party(update: Update, context: BotContext) -> None:

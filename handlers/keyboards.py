@@ -8,8 +8,9 @@ from bot import texts
 from bot.domain import Commitment, Need, Party
 from bot.matchmaking import NeedView
 
-CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN, KEPT, AGREE, FULFIL, NEEDS_PAGE, DETAIL = (
-    "claim", "decline", "xfer", "solve", "cancel", "join", "assign", "kept", "agree", "fulfil", "npage", "detail")
+CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN, KEPT, AGREE, FULFIL, NEEDS_PAGE, DETAIL, LIST_PAGE = (
+    "claim", "decline", "xfer", "solve", "cancel", "join", "assign", "kept", "agree", "fulfil", "npage", "detail",
+    "lpage")
 
 
 def need_buttons(view: NeedView) -> InlineKeyboardMarkup | None:
@@ -90,3 +91,15 @@ def page_buttons(page: int, pages: int, open_only: bool, numbers: list[int]) -> 
         row.append(InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=f"{NEEDS_PAGE}:{page + 1}:{scope}"))
     rows += [row] if row else []
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def list_page_buttons(kind: str, page: int, pages: int) -> InlineKeyboardMarkup | None:
+    """◀ n/N ▶ under a long list (/overdue, /kept) that is edited in place."""
+    if pages <= 1:
+        return None
+    row = []
+    if page > 1:
+        row.append(InlineKeyboardButton(texts.BUTTON_PREVIOUS, callback_data=f"{LIST_PAGE}:{page - 1}:{kind}"))
+    if page < pages:
+        row.append(InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=f"{LIST_PAGE}:{page + 1}:{kind}"))
+    return InlineKeyboardMarkup([row])

@@ -14,7 +14,7 @@ from bot.domain import Need
 from bot.matchmaking import NeedView, Outcome, RepeatedUpdate
 from bot.services import BotContext
 from handlers.common import actor_of, edit, reply, send, sent_at
-from handlers.keyboards import need_buttons, page_buttons, record_buttons
+from handlers.keyboards import list_page_buttons, need_buttons, page_buttons, record_buttons
 
 REFUSALS = {
     "not_admin": texts.NOT_ADMIN,
@@ -192,3 +192,27 @@ async def status_text(context: BotContext, chat_id: int, number: int, now: datet
             people[user_id] = person.display_name
     tz = context.services.settings.timezone
     return texts.status(detail, await mm.party_names(), people, tz, mm.local_day(now))
+
+
+LIST_KINDS = ("overdue", "kept", "keptall")
+
+
+async def list_text(context: BotContext, kind: str, chat_id: int, private: bool, now: datetime) -> str:
+    """The whole text of a pageable list, computed afresh for each page shown."""
+    mm = context.matchmaking
+    if kind == "overdue":
+        late, undated = await mm.overdue(chat_id, now)
+        return texts.overdue(late, undated, await mm.party_names(), mm.local_day(now),
+                             context.services.notices.policy.overdue_since(now))
+    everywhere = private or kind == "keptall"
+    records = await mm.kept_rates(None if everywhere else chat_id, context.services.clock(),
+                                  context.services.notices.policy)
+    return texts.kept_rates(records, await mm.party_names(), "全部对接群" if everywhere else "本群")
+
+
+async def list_page(context: BotContext, kind: str, chat_id: int, private: bool, now: datetime,
+                    page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    pages = texts.pages_of(await list_text(context, kind, chat_id, private, now))
+    page = min(max(page, 1), len(pages))
+    head = f"（第 {page}/{len(pages)} 页）\n" if len(pages) > 1 else ""
+    return head + pages[page - 1], list_page_buttons(kind, page, len(pages))

@@ -318,3 +318,25 @@ async def test_forum_topic_mode_gives_each_need_its_own_topic(api: LocalBotApi, 
     finally:
         await bot.stop()
     assert not bot.errors
+
+
+async def test_a_long_overdue_list_is_paged_not_cut(served: RunningBot) -> None:
+    from bot.texts import pages_of
+
+    await need_with_promise(served)
+    early = datetime(2026, 11, 2, 10, 0, tzinfo=SHANGHAI)
+    for i in range(70):
+        await served.say(LIAISON, f"/commit 1 3天内提供第{i + 2}批路侧单元的接口文档和测试数据，并安排现场对接",
+                         date=early)
+    await served.say(ADMIN, "/overdue", date=datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI))
+    first = [c for c in served.api.calls if c.method == "sendMessage"][-1].params
+    assert first["text"].startswith("（第 1/") and len(first["text"]) <= 4096
+    pages = int(first["text"].split("/")[1].split(" ")[0])
+    assert pages >= 2
+    listing = [m for (c, _), m in sorted(served.api.messages.items()) if c == GROUP][-1]
+    seen = first["text"]
+    for page in range(2, pages + 1):
+        mark = await served.press(ADMIN, listing["message_id"], f"lpage:{page}:overdue")
+        seen += served.calls_since(mark, "editMessageText")[0].params["text"]
+    assert all(f"承诺 {n}（需求 #1）" in seen for n in range(2, 72))  # every one of them, none cut
+    assert pages_of("a\nb", limit=2) == ["a", "b"] and pages_of("short") == ["short"]
