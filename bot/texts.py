@@ -138,7 +138,7 @@ def commitment_cancelled(commitment: Commitment, number: int) -> str:
 def reminder(kind: str, commitment: Commitment, need: Need, liaison: str, today: date) -> str:
     when = "今天" if kind == "morning" else ("明天" if commitment.due_date == today + timedelta(days=1)
                                               else f"{day(commitment.due_date)}")
-    return (f"⏰ 提醒 {liaison}：承诺 {commitment.id}（需求 #{need.number}）{when}到期"
+    return (f"⏰ 提醒 {liaison}：承诺 {commitment.id}（{need_link(need)}）{when}到期"
             f"（{day(commitment.due_date)}）：{escape(snippet(commitment.text, 60))}\n"
             f"兑现后请发送 /done {commitment.id}；如需改期请发送 /due {commitment.id} 新日期。")
 

@@ -51,6 +51,8 @@ async def test_a_promise_is_reminded_then_escalated_daily_until_kept(served: Run
     assert "⏰ 提醒" in sent[0].params["text"] and "明天到期" in sent[0].params["text"]
     assert f'tg://user?id={LIAISON["id"]}' in sent[0].params["text"]  # the liaison is mentioned
     assert sent[0].params["reply_parameters"]["message_id"] == promise["message_id"]  # under the promise itself
+    assert f'href="https://t.me/c/{str(GROUP)[4:]}/{served.card_of(1)["message_id"]}">需求 #1</a>' in \
+        sent[0].params["text"]  # and a link to the need's card
     assert await served.run_notices() == []  # once
 
     served.clock.set_local(2026, 12, 11, 9, 30)
