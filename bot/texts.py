@@ -276,10 +276,10 @@ def assigned(number: int, party: Party) -> str:
     return f"📌 管理员已指定 {escape(party.short_name)} 牵头需求 #{number}。"
 
 
-def triage_list(views: list[NeedView]) -> str:
+def triage_list(views: list[NeedView], total: int | None = None) -> str:
     if not views:
         return "没有待确认牵头部门的需求。"
-    lines = [f"<b>待确认牵头部门的需求</b>（{len(views)} 条，点下方按钮指派）"]
+    lines = [f"<b>待确认牵头部门的需求</b>（{total or len(views)} 条，点下方按钮指派）"]
     for view in views:
         names = "、".join(p.short_name for p in view.triage)
         lines.append(f"#{view.need.number} {escape(snippet(view.need.text, 40))} — 建议：{escape(names)}")
@@ -401,7 +401,7 @@ def parties(all_parties: list[Party]) -> str:
         if group:
             lines.append(f"\n<b>{KIND_NAMES[kind]}</b>")
             lines.extend(f"<code>{escape(p.id)}</code> {escape(p.name)}" for p in group)
-    return fit(lines, "…")
+    return "\n".join(lines)  # paged by the caller
 
 
 def pages_of(text: str, limit: int = MAX_MESSAGE - 200) -> list[str]:

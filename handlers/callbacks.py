@@ -179,7 +179,7 @@ async def _detail(update: Update, context: BotContext, number: int) -> None:
 
 
 async def _list_page(update: Update, context: BotContext, page: int, kind: str) -> None:
-    message = await _admin_button(update, context)
+    message = update.effective_message if kind in replies.OPEN_LISTS else await _admin_button(update, context)
     if message is None:
         return
     text, markup = await replies.list_page(context, kind, message.chat_id, message.chat.type == "private",

@@ -80,7 +80,11 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 
 async def parties(update: Update, context: BotContext) -> None:
-    await reply(update, texts.parties(await context.matchmaking.parties()))
+    chat = update.effective_chat
+    if chat is None:
+        return
+    text, markup = await replies.list_page(context, "parties", chat.id, chat.type == "private", sent_at(update), 1)
+    await reply(update, text, markup)
 
 
 async def need(update: Update, context: BotContext) -> None:
@@ -311,8 +315,8 @@ async def export(update: Update, context: BotContext) -> None:
 async def triage(update: Update, context: BotContext) -> None:
     if await _refuse_unless_admin(update, context) or await _refuse_unless_group(update):
         return
-    views = await context.matchmaking.triage_queue(update.effective_chat.id)  # type: ignore[union-attr]
-    await reply(update, texts.triage_list(views), triage_buttons(views))
+    text, markup = await replies.triage_page(context, update.effective_chat.id, 1)  # type: ignore[union-attr]
+    await reply(update, text, markup)
 
 
 async def bind(update: Update, context: BotContext) -> None:

@@ -93,13 +93,16 @@ def page_buttons(page: int, pages: int, open_only: bool, numbers: list[int]) -> 
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def list_page_buttons(kind: str, page: int, pages: int) -> InlineKeyboardMarkup | None:
-    """◀ n/N ▶ under a long list (/overdue, /kept) that is edited in place."""
+def list_page_buttons(kind: str, page: int, pages: int,
+                      above: InlineKeyboardMarkup | None = None) -> InlineKeyboardMarkup | None:
+    """◀ ▶ under a long list (/overdue, /kept, /parties, /triage) that is edited in place; ``above``: the
+    page's own buttons."""
+    rows = [list(r) for r in above.inline_keyboard] if above is not None else []
     if pages <= 1:
-        return None
+        return InlineKeyboardMarkup(rows) if rows else None
     row = []
     if page > 1:
         row.append(InlineKeyboardButton(texts.BUTTON_PREVIOUS, callback_data=f"{LIST_PAGE}:{page - 1}:{kind}"))
     if page < pages:
         row.append(InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=f"{LIST_PAGE}:{page + 1}:{kind}"))
-    return InlineKeyboardMarkup([row])
+    return InlineKeyboardMarkup([*rows, row])

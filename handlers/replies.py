@@ -14,7 +14,7 @@ from bot.domain import Need
 from bot.matchmaking import NeedView, Outcome, RepeatedUpdate
 from bot.services import BotContext
 from handlers.common import actor_of, edit, reply, send, sent_at
-from handlers.keyboards import list_page_buttons, need_buttons, page_buttons, record_buttons
+from handlers.keyboards import list_page_buttons, need_buttons, page_buttons, record_buttons, triage_buttons
 
 REFUSALS = {
     "not_admin": texts.NOT_ADMIN,
@@ -194,12 +194,16 @@ async def status_text(context: BotContext, chat_id: int, number: int, now: datet
     return texts.status(detail, await mm.party_names(), people, tz, mm.local_day(now))
 
 
-LIST_KINDS = ("overdue", "kept", "keptall")
+LIST_KINDS = ("overdue", "kept", "keptall", "parties", "triage")
+OPEN_LISTS = ("parties",)  # pageable by anyone; the others by admins
+TRIAGE_PER_PAGE = 10
 
 
 async def list_text(context: BotContext, kind: str, chat_id: int, private: bool, now: datetime) -> str:
     """The whole text of a pageable list, computed afresh for each page shown."""
     mm = context.matchmaking
+    if kind == "parties":
+        return texts.parties(await mm.parties())
     if kind == "overdue":
         late, undated = await mm.overdue(chat_id, now)
         return texts.overdue(late, undated, await mm.party_names(), mm.local_day(now),
@@ -212,7 +216,20 @@ async def list_text(context: BotContext, kind: str, chat_id: int, private: bool,
 
 async def list_page(context: BotContext, kind: str, chat_id: int, private: bool, now: datetime,
                     page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    if kind == "triage":
+        return await triage_page(context, None if private else chat_id, page)
     pages = texts.pages_of(await list_text(context, kind, chat_id, private, now))
     page = min(max(page, 1), len(pages))
     head = f"（第 {page}/{len(pages)} 页）\n" if len(pages) > 1 else ""
     return head + pages[page - 1], list_page_buttons(kind, page, len(pages))
+
+
+async def triage_page(context: BotContext, chat_id: int | None, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Ten needs awaiting triage with their 指派 buttons, and ◀ ▶ when there are more."""
+    views = await context.matchmaking.triage_queue(chat_id)
+    pages = max(1, -(-len(views) // TRIAGE_PER_PAGE))
+    page = min(max(page, 1), pages)
+    shown = views[(page - 1) * TRIAGE_PER_PAGE: page * TRIAGE_PER_PAGE]
+    head = f"（第 {page}/{pages} 页）\n" if pages > 1 else ""
+    return (head + texts.triage_list(shown, len(views)),
+            list_page_buttons("triage", page, pages, triage_buttons(shown)))

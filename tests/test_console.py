@@ -340,3 +340,26 @@ async def test_a_long_overdue_list_is_paged_not_cut(served: RunningBot) -> None:
         seen += served.calls_since(mark, "editMessageText")[0].params["text"]
     assert all(f"承诺 {n}（需求 #1）" in seen for n in range(2, 72))  # every one of them, none cut
     assert pages_of("a\nb", limit=2) == ["a", "b"] and pages_of("short") == ["short"]
+
+
+async def test_a_long_directory_list_pages_for_anyone(served: RunningBot) -> None:
+    import json
+
+    extra = [{"id": f"lab_extra{i}", "kind": "lab", "name": f"青岛第{i}号场景创新应用实验室（示例单位，名称较长）"}
+             for i in range(120)]
+    payload = json.dumps({"parties": extra}, ensure_ascii=False).encode("utf-8")
+    await served.api.send_document(ADMIN["id"], ADMIN, "more.json", payload, caption="/directory import")
+    await served.settle()
+    assert "新增 120" in served.last_text()
+    await served.say(STRANGER, "/parties")
+    first = [c for c in served.api.calls if c.method == "sendMessage"][-1].params
+    assert first["text"].startswith("（第 1/") and len(first["text"]) <= 4096
+    pages = int(first["text"].split("/")[1].split(" ")[0])
+    listing = [m for (c, _), m in sorted(served.api.messages.items()) if c == GROUP][-1]
+    seen = first["text"]
+    for page in range(2, pages + 1):
+        mark = await served.press(STRANGER, listing["message_id"], f"lpage:{page}:parties")
+        seen += served.calls_since(mark, "editMessageText")[0].params["text"]
+    assert "lab_extra0" in seen and "lab_extra119" in seen and "transport" in seen
+    mark = await served.press(STRANGER, listing["message_id"], "lpage:1:overdue")  # admins' lists stay theirs
+    assert served.calls_since(mark, "answerCallbackQuery")[0].params["show_alert"] is True
