@@ -153,9 +153,13 @@ def load_settings(
 
 
 class RedactingFilter(logging.Filter):
-    """Replaces the token (and anything that looks like a bot token) in every log record."""
+    """Replaces the token (and anything that looks like a bot token), mainland mobile numbers and
+    resident ID-card numbers in every log record (a need's text may carry a contact's number)."""
 
     _ANY_TOKEN = re.compile(r"\d{5,20}:[A-Za-z0-9_-]{30,}")
+    _ID_CARD = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+                          r"(?![0-9A-Za-z])")
+    _MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 
     def __init__(self, token: str) -> None:
         super().__init__()
@@ -164,6 +168,7 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = self._ANY_TOKEN.sub("<token>", message.replace(self._token, "<token>"))
+        cleaned = self._MOBILE.sub("<phone>", self._ID_CARD.sub("<id-card>", cleaned))
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True

@@ -82,6 +82,19 @@ def test_redacting_filter_hides_the_token() -> None:
     assert "secret_part" not in record.getMessage() and "<token>" in record.getMessage()
 
 
+@pytest.mark.parametrize(("text", "shown"), [
+    ("联系人王经理 13812345678", "联系人王经理 <phone>"),
+    ("电话 +86 138-1234-5678 找李总", "电话 <phone> 找李总"),
+    ("身份证 370202199001011234 已登记", "身份证 <id-card> 已登记"),
+    ("身份证 37020219900101123X", "身份证 <id-card>"),
+    ("需求 #13812 金额 8000000 元，update 123456789", "需求 #13812 金额 8000000 元，update 123456789"),
+])
+def test_redacting_filter_masks_phone_and_id_card_numbers(text: str, shown: str) -> None:
+    record = logging.LogRecord("bot", logging.WARNING, __file__, 1, "need text: %s", (text,), None)
+    RedactingFilter(TOKEN).filter(record)
+    assert record.getMessage() == f"need text: {shown}"
+
+
 @pytest.mark.parametrize(("env", "name"), [
     ({}, "BOT_TOKEN"),
     ({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "x"}, "ADMIN_IDS"),
