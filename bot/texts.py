@@ -485,6 +485,19 @@ EXPORT_HEADERS = {
     "done_at": "确认兑现时间", "cancelled_at": "撤回时间", "kind": "类别", "amount_yuan": "金额（元）",
     "parties": "涉及单位", "actor_id": "操作人ID", "at": "时间", "need_id": "需求内部ID", "detail": "详情",
 }
+BACKUP_PRIVATE_ONLY = "备份文件包含全部数据，请在与机器人的私聊中发送 /backup。"
+
+
+def backup_caption(size: int) -> str:
+    return (f"🗄 数据库备份（{size / 1024:.0f} KB，SQLite 在线备份，内容一致）。"
+            "恢复方法见 README「备份与恢复」：停止机器人，用此文件替换 DATABASE_PATH 指向的文件，再启动。")
+
+
+def backup_too_big(size: int) -> str:
+    return (f"数据库有 {size / 1024 / 1024:.0f} MB，超过 Telegram 文件上限 50 MB，无法通过聊天发送；"
+            "请在服务器上用 sqlite3 的 .backup 命令备份。")
+
+
 SEND_FAILED = "文件发送失败，请稍后再试。"
 EXPORT_USAGE = "用法：/export xlsx 或 /export csv（默认 xlsx）"
 
@@ -523,6 +536,7 @@ HELP_ADMIN = [
     ("/report [week|month|all]", "对接成效报告（文字摘要和图表）"),
     ("/party …", "查看、新增、修改、停用名录中的单位"),
     ("/directory export|import", "导出或导入名录文件（JSON）"),
+    ("/backup", "数据库备份文件（仅限私聊）"),
     ("/export [xlsx|csv]", "导出需求、分派、承诺、成果和记录（私聊导出全部群）"),
     ("/bind 用户ID 单位", "绑定联络员或成员"),
 ]

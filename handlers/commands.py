@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -259,6 +261,36 @@ async def directory(update: Update, context: BotContext) -> None:
     except RepeatedUpdate:
         return
     await reply(update, texts.directory_imported(counts) if outcome.ok else replies.refusal(outcome))
+
+
+BACKUP_MAX_BYTES = 50 * 1024 * 1024  # what a bot may upload through the public Bot API
+
+
+async def backup(update: Update, context: BotContext) -> None:
+    """/backup (admin, private chat): the database as a file — a consistent online copy."""
+    if await _refuse_unless_admin(update, context):
+        return
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    if chat.type != "private":
+        await reply(update, texts.BACKUP_PRIVATE_ONLY)
+        return
+    services = context.services
+    day = services.clock().astimezone(services.settings.timezone).date().isoformat()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"matchbot-backup-{day}.sqlite3"
+        await services.db.backup_to(path)
+        size = path.stat().st_size
+        if size > BACKUP_MAX_BYTES:
+            await reply(update, texts.backup_too_big(size))
+            return
+        data = path.read_bytes()
+    try:
+        await message.reply_document(document=data, filename=path.name, caption=texts.backup_caption(size))
+    except TelegramError as exc:
+        log.warning("backup not sent: %s", exc)
+        await reply(update, texts.SEND_FAILED)
 
 
 async def report(update: Update, context: BotContext) -> None:

@@ -88,6 +88,13 @@ class Database:
             current = number
         return current
 
+    async def backup_to(self, target: Path) -> None:
+        """A consistent copy of the whole database in ``target`` (SQLite's online backup; the bot keeps
+        running, and no unit of work is half in the copy: the backup runs under the same lock)."""
+        async with self._lock:
+            async with aiosqlite.connect(target) as copy:
+                await self.conn.backup(copy)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:

@@ -363,3 +363,24 @@ async def test_a_long_directory_list_pages_for_anyone(served: RunningBot) -> Non
     assert "lab_extra0" in seen and "lab_extra119" in seen and "transport" in seen
     mark = await served.press(STRANGER, listing["message_id"], "lpage:1:overdue")  # admins' lists stay theirs
     assert served.calls_since(mark, "answerCallbackQuery")[0].params["show_alert"] is True
+
+
+async def test_backup_is_a_consistent_database_sent_only_privately(served: RunningBot, tmp_path: Path) -> None:
+    import sqlite3
+
+    await need_with_promise(served)
+    await served.say(ADMIN, "/backup")
+    assert "私聊" in served.last_text()
+    assert not [c for c in served.api.calls if c.method == "sendDocument"]
+    await served.say(STRANGER, "/backup", chat_id=STRANGER["id"])
+    assert not [c for c in served.api.calls if c.method == "sendDocument"]
+    await served.say(ADMIN, "/backup", chat_id=ADMIN["id"])
+    name, data, caption = last_document(served)
+    assert name.endswith(".sqlite3") and "恢复方法" in caption
+    copy = tmp_path / "restored.sqlite3"
+    copy.write_bytes(data)
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT COUNT(*) FROM needs").fetchone()[0] == 1
+        assert conn.execute("SELECT text FROM commitments").fetchone()[0] == "两周内开放测试路段"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] >= 4
