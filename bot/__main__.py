@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from urllib.parse import urlparse
 
 from telegram import Update
 
@@ -26,7 +27,15 @@ def main() -> int:
         return 2
     configure_logging(settings)
     application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    if settings.webhook_url:
+        # Telegram posts each update to WEBHOOK_URL (usually a reverse proxy that forwards to
+        # WEBHOOK_LISTEN:WEBHOOK_PORT); requests without the secret header are answered 403.
+        application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+                                url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+                                webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
+                                allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     return 0
 
 

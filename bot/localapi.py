@@ -54,7 +54,8 @@ class LocalBotApi:
     admins: dict[int, list[int]] = field(default_factory=dict)
     blocked_chats: set[int] = field(default_factory=set)
     users: dict[int, dict[str, Any]] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)  # file_id → content, for getFile and downloads
+    files: dict[str, bytes] = field(default_factory=dict)
+    webhook: dict[str, Any] | None = None  # what setWebhook asked for  # file_id → content, for getFile and downloads
     _faults: list[_Fault] = field(default_factory=list)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: dict[int, itertools.count] = field(default_factory=dict)
@@ -273,6 +274,13 @@ class LocalBotApi:
 
     async def _m_getMe(self, params: dict[str, Any]) -> Any:
         return self.bot_user
+
+    async def _m_setWebhook(self, params: dict[str, Any]) -> Any:
+        url = str(params.get("url", ""))
+        if not url.startswith(("http://", "https://")):
+            raise _ApiError(400, "Bad Request: bad webhook: an HTTP URL must be provided for webhook")
+        self.webhook = {"url": url, "secret_token": params.get("secret_token")}
+        return True
 
     async def _m_deleteWebhook(self, params: dict[str, Any]) -> Any:
         return True

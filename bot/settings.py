@@ -47,6 +47,10 @@ class Settings:
     report_weekday: int = 1  # 1 = Monday … 7 = Sunday: when the weekly report goes to the admins
     report_hour: int = 9
     forum_topics: bool = False  # in a forum supergroup, give each need its own topic
+    webhook_url: str | None = None  # set: Telegram posts updates to this URL instead of being polled
+    webhook_secret: str = field(default="", repr=False)  # checked on every request (X-Telegram-Bot-Api-Secret-Token)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
 
     def __repr__(self) -> str:  # the token never appears, even by accident
         return (
@@ -56,7 +60,8 @@ class Settings:
             f"reminder_hour={self.reminder_hour}, quiet_hours={self.quiet_hours}, "
             f"escalate_after_hours={self.escalate_after_hours}, undated_grace_days={self.undated_grace_days}, "
             f"report_weekday={self.report_weekday}, report_hour={self.report_hour}, "
-            f"forum_topics={self.forum_topics})"
+            f"forum_topics={self.forum_topics}, webhook_url={self.webhook_url!r}, webhook_secret='***', "
+            f"webhook_listen={self.webhook_listen!r}, webhook_port={self.webhook_port})"
         )
 
     __str__ = __repr__
@@ -126,6 +131,15 @@ def load_settings(
             raise SettingsError(f"{name} is malformed: {raw!r} (expected true or false)")
         return raw in ("true", "1", "yes")
 
+    webhook_url = get("WEBHOOK_URL") or None
+    webhook_secret = get("WEBHOOK_SECRET")
+    if webhook_url is not None:
+        hook = urlparse(webhook_url)
+        if hook.scheme not in ("http", "https") or not hook.netloc:
+            raise SettingsError(f"WEBHOOK_URL is malformed: {webhook_url!r} is not an http(s) URL")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret):
+            raise SettingsError("WEBHOOK_SECRET is required with WEBHOOK_URL: 16-256 letters, digits, _ or -")
+
     admin_chat = get("ADMIN_CHAT_ID")
     if admin_chat and not re.fullmatch(r"-?\d{1,20}", admin_chat):
         raise SettingsError(f"ADMIN_CHAT_ID is malformed: {admin_chat!r} is not a Telegram chat id")
@@ -143,6 +157,10 @@ def load_settings(
         report_weekday=number("REPORT_WEEKDAY", 1, 1, 7),
         report_hour=number("REPORT_HOUR", 9, 0, 23),
         forum_topics=flag("FORUM_TOPICS"),
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",
+        webhook_port=number("WEBHOOK_PORT", 8443, 1, 65535),
         bot_token=token,
         bot_api_url=api_url,
         database_path=database_path,

@@ -192,3 +192,51 @@ async def test_python_m_bot_restarts_on_the_same_database(api: LocalBotApi, tmp_
     finally:
         logs = await _stop(process, api)
     assert TOKEN.split(":")[1] not in logs
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_webhook_mode_takes_updates_only_with_the_secret(api: LocalBotApi, tmp_path: Path) -> None:
+    """WEBHOOK_URL: the bot registers its webhook and serves it; a request without the secret is refused."""
+    import aiohttp
+
+    port, secret = _free_port(), "s3cret-token-for-the-webhook-test"
+    env = _bot_env(api, tmp_path / "bot.sqlite3")
+    env.update(WEBHOOK_URL=f"http://127.0.0.1:{port}/tg-hook", WEBHOOK_SECRET=secret, WEBHOOK_PORT=str(port),
+               LOG_LEVEL="INFO")
+    process = await _run_bot(env, Path(__file__).resolve().parents[1])
+    try:
+        await api.wait_for(lambda c: c.method == "setWebhook", timeout=60)
+        assert api.webhook == {"url": f"http://127.0.0.1:{port}/tg-hook", "secret_token": secret}
+        for _ in range(200):  # the server starts listening around the setWebhook call
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.close()
+                break
+            except OSError:
+                await asyncio.sleep(0.05)
+        update = {"update_id": 1, "message": api.new_message(ADMIN["id"], ADMIN, "/start")}
+        async with aiohttp.ClientSession() as session:
+            url = f"http://127.0.0.1:{port}/tg-hook"
+            async with session.post(url, json=update) as response:
+                assert response.status == 403  # no secret
+            wrong = {"X-Telegram-Bot-Api-Secret-Token": "wrong-secret-token-value"}
+            async with session.post(url, json=update, headers=wrong) as response:
+                assert response.status == 403
+            assert not [c for c in api.calls if c.method == "sendMessage"]
+            async with session.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}) as response:
+                assert response.status == 200
+        reply = await api.wait_for(lambda c: c.method == "sendMessage", timeout=20)
+        assert "对接群助手" in reply.params["text"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    logs = stderr.decode()
+    assert process.returncode == 0, logs
+    assert secret not in logs and TOKEN.split(":")[1] not in logs

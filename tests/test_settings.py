@@ -62,6 +62,9 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     ({"BOT_TOKEN": TOKEN, "ESCALATE_AFTER_HOURS": "0"}, "ESCALATE_AFTER_HOURS"),
     ({"BOT_TOKEN": TOKEN, "UNDATED_GRACE_DAYS": "-1"}, "UNDATED_GRACE_DAYS"),
     ({"BOT_TOKEN": TOKEN, "FORUM_TOPICS": "maybe"}, "FORUM_TOPICS"),
+    ({"BOT_TOKEN": TOKEN, "WEBHOOK_URL": "ftp://bot.example.cn/hook"}, "WEBHOOK_URL"),
+    ({"BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://bot.example.cn/hook"}, "WEBHOOK_SECRET"),
+    ({"BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://bot.example.cn/hook", "WEBHOOK_SECRET": "short"}, "WEBHOOK_SECRET"),
     ({"BOT_TOKEN": TOKEN, "REPORT_WEEKDAY": "8"}, "REPORT_WEEKDAY"),
 ])
 def test_bad_settings_name_the_setting(env: dict[str, str], name: str) -> None:
