@@ -89,7 +89,7 @@ def register_handlers(application: Application) -> None:
         "due": commands.due, "done": commands.done, "cancel": commands.cancel, "triage": commands.triage,
         "agreement": commands.agreement, "kept": commands.kept, "export": commands.export,
         "report": commands.report, "party": commands.party, "directory": commands.directory,
-        "backup": commands.backup,
+        "backup": commands.backup, "forget": commands.forget,
     }
     for name, callback in command_handlers.items():
         application.add_handler(CommandHandler(name, callback, filters=not_edited))

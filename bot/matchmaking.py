@@ -297,6 +297,18 @@ class Matchmaking:
                                          party_id=found.party.id)
         return Outcome("ok", party=found.party)
 
+    async def forget(self, admin: Actor, user_id: int, at: datetime, update_id: int | None) -> tuple[Outcome,
+                                                                                                   dict[str, int]]:
+        """/forget: a person's name, username, binding and requests go; their needs, claims and promises
+        stay, anonymised. The audit keeps that someone was forgotten, not who."""
+        if not self.is_admin(admin.user_id):
+            return Outcome("not_admin"), {}
+        async with self._unit(update_id, at) as conn:
+            touched = await PeopleRepo(conn).forget(user_id)
+            await AuditRepo(conn).record("person_forgotten", at=at, actor_id=admin.user_id,
+                                         rows=sum(touched.values()))
+        return Outcome("ok"), touched
+
     async def request_join(self, actor: Actor, chat_id: int, party_query: str, at: datetime,
                            update_id: int | None) -> Outcome:
         found = await self.find_party(party_query)

@@ -485,6 +485,15 @@ EXPORT_HEADERS = {
     "done_at": "确认兑现时间", "cancelled_at": "撤回时间", "kind": "类别", "amount_yuan": "金额（元）",
     "parties": "涉及单位", "actor_id": "操作人ID", "at": "时间", "need_id": "需求内部ID", "detail": "详情",
 }
+FORGET_USAGE = "用法：/forget 用户ID，或回复该用户的消息发送 /forget（删除其身份信息，需求和承诺匿名保留）"
+
+
+def forgotten(touched: dict[str, int]) -> str:
+    return (f"🧹 已删除该用户的身份信息（姓名、用户名、绑定、申请）。匿名保留：需求 {touched.get('needs', 0)} 条，"
+            f"认领 {touched.get('claims', 0)} 条，承诺 {touched.get('commitments', 0)} 条，"
+            f"操作记录 {touched.get('events', 0)} 条。")
+
+
 BACKUP_PRIVATE_ONLY = "备份文件包含全部数据，请在与机器人的私聊中发送 /backup。"
 
 
@@ -537,6 +546,7 @@ HELP_ADMIN = [
     ("/party …", "查看、新增、修改、停用名录中的单位"),
     ("/directory export|import", "导出或导入名录文件（JSON）"),
     ("/backup", "数据库备份文件（仅限私聊）"),
+    ("/forget 用户ID", "删除某人的身份信息，需求和承诺匿名保留"),
     ("/export [xlsx|csv]", "导出需求、分派、承诺、成果和记录（私聊导出全部群）"),
     ("/bind 用户ID 单位", "绑定联络员或成员"),
 ]

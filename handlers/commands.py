@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -261,6 +262,28 @@ async def directory(update: Update, context: BotContext) -> None:
     except RepeatedUpdate:
         return
     await reply(update, texts.directory_imported(counts) if outcome.ok else replies.refusal(outcome))
+
+
+async def forget(update: Update, context: BotContext) -> None:
+    """/forget <user id> (or as a reply to the person's message): admins only."""
+    if await _refuse_unless_admin(update, context):
+        return
+    message = update.effective_message
+    replied = message.reply_to_message if message else None
+    target = replied.from_user.id if replied is not None and replied.from_user is not None \
+        and not replied.from_user.is_bot else None
+    args = _args_text(update)
+    if target is None and re.fullmatch(r"\d{1,20}", args):
+        target = int(args)
+    if target is None:
+        await reply(update, texts.FORGET_USAGE)
+        return
+    try:
+        outcome, touched = await context.matchmaking.forget(actor_of(update.effective_user), target,  # type: ignore[arg-type]
+                                                            sent_at(update), update.update_id)
+    except RepeatedUpdate:
+        return
+    await reply(update, texts.forgotten(touched) if outcome.ok else replies.refusal(outcome))
 
 
 BACKUP_MAX_BYTES = 50 * 1024 * 1024  # what a bot may upload through the public Bot API

@@ -109,6 +109,30 @@ class PeopleRepo:
         )
         return not was
 
+    async def forget(self, user_id: int) -> dict[str, int]:
+        """Remove a person's identifying data; what they did stays, anonymised (user id 0, no name).
+        Returns how many rows of each kind were touched."""
+        touched: dict[str, int] = {}
+        statements = {
+            "users": ("DELETE FROM users WHERE user_id = ?", (user_id,)),
+            "bindings": ("DELETE FROM bindings WHERE user_id = ?", (user_id,)),
+            "join_requests": ("DELETE FROM join_requests WHERE user_id = ?", (user_id,)),
+            "needs": ("UPDATE needs SET author_id = NULL, author_name = '' WHERE author_id = ?", (user_id,)),
+            "claims": ("UPDATE claims SET user_id = 0 WHERE user_id = ?", (user_id,)),
+            "commitments": ("UPDATE commitments SET user_id = 0,"
+                            " reported_by = CASE WHEN reported_by = ?1 THEN 0 ELSE reported_by END"
+                            " WHERE user_id = ?1 OR reported_by = ?1", (user_id,)),
+            "agreements": ("UPDATE agreements SET actor_id = NULL WHERE actor_id = ?", (user_id,)),
+            "agreement_offers": ("UPDATE agreement_offers SET user_id = 0 WHERE user_id = ?", (user_id,)),
+            "events": ("UPDATE events SET actor_id = NULL WHERE actor_id = ?", (user_id,)),
+            "event_details": ("UPDATE events SET detail = json_set(detail, '$.user_id', 0)"
+                              " WHERE json_extract(detail, '$.user_id') = ?", (user_id,)),
+        }
+        for name, (sql, args) in statements.items():
+            cursor = await self.conn.execute(sql, args)
+            touched[name] = cursor.rowcount
+        return touched
+
     async def chat_titles(self) -> dict[int, str]:
         async with self.conn.execute("SELECT chat_id, title FROM chats") as cur:
             return {row[0]: row[1] or str(row[0]) for row in await cur.fetchall()}

@@ -384,3 +384,30 @@ async def test_backup_is_a_consistent_database_sent_only_privately(served: Runni
         assert conn.execute("SELECT COUNT(*) FROM needs").fetchone()[0] == 1
         assert conn.execute("SELECT text FROM commitments").fetchone()[0] == "两周内开放测试路段"
         assert conn.execute("PRAGMA user_version").fetchone()[0] >= 4
+
+
+async def test_forget_removes_identity_and_keeps_the_work_anonymised(served: RunningBot) -> None:
+    await need_with_promise(served)
+    await served.say(STRANGER, f"/forget {LIAISON['id']}")
+    assert "管理员" in served.last_text()
+    await served.say(ADMIN, "/forget")
+    assert "用法：/forget" in served.last_text()
+    await served.say(ADMIN, f"/forget {LIAISON['id']}")
+    assert "已删除该用户的身份信息" in served.last_text() and "承诺 1 条" in served.last_text()
+    assert served.app is not None and served.app.bot_data.services is not None
+    async with served.app.bot_data.services.db.read() as conn:
+        for table, column in (("users", "user_id"), ("bindings", "user_id"), ("commitments", "user_id"),
+                              ("claims", "user_id"), ("events", "actor_id")):
+            sql = f"SELECT COUNT(*) FROM {table} WHERE {column} = ?"
+            async with conn.execute(sql, (LIAISON["id"],)) as cur:
+                assert (await cur.fetchone())[0] == 0, sql
+        async with conn.execute("SELECT COUNT(*) FROM events WHERE detail LIKE ?", (f"%{LIAISON['id']}%",)) as cur:
+            assert (await cur.fetchone())[0] == 0
+    await served.say(ADMIN, "/status 1")
+    status = served.last_text()
+    assert "两周内开放测试路段" in status and "交通运输局" in status and "王科" not in status  # kept, anonymised
+    # The enterprise, by reply: its need stays, without its name.
+    message = await served.say(ENTERPRISE, "谢谢大家")
+    await served.say(ADMIN, "/forget", reply_to=message["message_id"])
+    await served.say(ADMIN, "/status 1")
+    assert "李总" not in served.last_text() and "需求 #1" in served.last_text()
