@@ -710,6 +710,14 @@ class Matchmaking:
             return None
         return commitment, need
 
+    async def _commitment_changed(self, conn: aiosqlite.Connection, event: str, actor: Actor, need: Need,
+                                  commitment: Commitment, at: datetime) -> tuple[Commitment, Party | None]:
+        """Audit a change to a commitment and read it back with its party."""
+        await AuditRepo(conn).record(event, at=at, actor_id=actor.user_id, chat_id=need.chat_id, need_id=need.id,
+                                     commitment_id=commitment.id)
+        commitment = await NeedRepo(conn).commitment(commitment.id) or commitment
+        return commitment, await PartyRepo(conn).get(commitment.party_id)
+
     async def done(self, commitment_id: int, actor: Actor, chat_id: int, at: datetime,
                    update_id: int | None) -> Outcome:
         """The liaison says a promise is kept: it waits for the need author's (or an admin's)
@@ -733,11 +741,8 @@ class Matchmaking:
                 changed = await needs.mark_reported(commitment.id, at, actor.user_id)
             if not changed:
                 return Outcome("already", commitment=commitment, need=need)
-            await AuditRepo(conn).record("commitment_done" if confirm_now else "commitment_reported", at=at,
-                                         actor_id=actor.user_id, chat_id=chat_id, need_id=need.id,
-                                         commitment_id=commitment.id)
-            commitment = await needs.commitment(commitment.id) or commitment
-            party = await PartyRepo(conn).get(commitment.party_id) if commitment else None
+            commitment, party = await self._commitment_changed(
+                conn, "commitment_done" if confirm_now else "commitment_reported", actor, need, commitment, at)
         return Outcome("ok" if confirm_now else "reported", commitment=commitment, need=need, party=party)
 
     async def attach_report_message(self, commitment_id: int, bot_message_id: int) -> None:
@@ -759,11 +764,8 @@ class Matchmaking:
             changed = await (needs.confirm(commitment.id, at, actor.user_id) if kept else needs.reopen(commitment.id))
             if not changed:
                 return Outcome("already", commitment=commitment, need=need)
-            await AuditRepo(conn).record("commitment_confirmed" if kept else "commitment_disputed", at=at,
-                                         actor_id=actor.user_id, chat_id=chat_id, need_id=need.id,
-                                         commitment_id=commitment.id)
-            commitment = await needs.commitment(commitment.id) or commitment
-            party = await PartyRepo(conn).get(commitment.party_id) if commitment else None
+            commitment, party = await self._commitment_changed(
+                conn, "commitment_confirmed" if kept else "commitment_disputed", actor, need, commitment, at)
         return Outcome("ok" if kept else "disputed", commitment=commitment, need=need, party=party)
 
     async def cancel(self, commitment_id: int, actor: Actor, chat_id: int, at: datetime,
@@ -781,10 +783,9 @@ class Matchmaking:
                 return Outcome("not_allowed", commitment=commitment, need=need)
             if not await needs.cancel(commitment.id, at, actor.user_id):
                 return Outcome("already", commitment=commitment, need=need)
-            await AuditRepo(conn).record("commitment_cancelled", at=at, actor_id=actor.user_id, chat_id=chat_id,
-                                         need_id=need.id, commitment_id=commitment.id)
-            commitment = await needs.commitment(commitment.id) or commitment
-        return Outcome("ok", commitment=commitment, need=need)
+            commitment, party = await self._commitment_changed(conn, "commitment_cancelled", actor, need, commitment,
+                                                               at)
+        return Outcome("ok", commitment=commitment, need=need, party=party)
 
     async def kept_rates(self, chat_id: int | None, now: datetime, policy: Policy) -> list[PartyRecord]:
         """Per party: promises made and kept, and claim response times, in one chat or all."""
