@@ -234,7 +234,7 @@ async def directory(update: Update, context: BotContext) -> None:
     if action == "export":
         content = dump_directory(await mm.all_parties(), "exported by /directory export")
         day = context.services.clock().astimezone(context.services.settings.timezone).date().isoformat()
-        await message.reply_document(document=content.encode("utf-8"), filename=f"directory-{day}.json")
+        await _send_file(update, content.encode("utf-8"), f"directory-{day}.json")
         return
     if action != "import":
         await reply(update, texts.DIRECTORY_USAGE)
@@ -309,11 +309,7 @@ async def backup(update: Update, context: BotContext) -> None:
             await reply(update, texts.backup_too_big(size))
             return
         data = path.read_bytes()
-    try:
-        await message.reply_document(document=data, filename=path.name, caption=texts.backup_caption(size))
-    except TelegramError as exc:
-        log.warning("backup not sent: %s", exc)
-        await reply(update, texts.SEND_FAILED)
+    await _send_file(update, data, path.name, texts.backup_caption(size))
 
 
 async def report(update: Update, context: BotContext) -> None:
@@ -336,11 +332,7 @@ async def report(update: Update, context: BotContext) -> None:
     await reply(update, texts.report(data, names, scope, period))
     title = f"对接成效（{scope}，{texts.PERIOD_NAMES[period]}）"
     png = await asyncio.to_thread(reports.chart_png, data, names, title)  # drawing takes ~0.5 s: off the loop
-    try:
-        await message.reply_photo(photo=png, filename="report.png")
-    except TelegramError as exc:
-        log.warning("report chart not sent: %s", exc)
-        await reply(update, texts.SEND_FAILED)
+    await _send_file(update, png, "report.png", photo=True)
 
 
 async def export(update: Update, context: BotContext) -> None:
@@ -360,11 +352,7 @@ async def export(update: Update, context: BotContext) -> None:
     name, data, counts = await exports.export(services.db, None if everywhere else chat.id, zone, kind,
                                               services.clock().astimezone(zone).date().isoformat())
     caption = texts.export_caption("全部对接群" if everywhere else "本群", counts)
-    try:
-        await message.reply_document(document=data, filename=name, caption=caption)
-    except TelegramError as exc:
-        log.warning("export not sent: %s", exc)
-        await reply(update, texts.SEND_FAILED)
+    await _send_file(update, data, name, caption)
 
 
 async def triage(update: Update, context: BotContext) -> None:
@@ -517,6 +505,22 @@ async def agreement(update: Update, context: BotContext) -> None:
         await reply(update, texts.agreement_recorded(outcome.agreement, outcome.need.number, await mm.party_names()))
         return
     await reply(update, replies.refusal(outcome))
+
+
+async def _send_file(update: Update, data: bytes, filename: str, caption: str | None = None,
+                     photo: bool = False) -> None:
+    """A document (or photo) in answer to the command; a refusal by Telegram gets a Chinese reply."""
+    message = update.effective_message
+    if message is None:
+        return
+    try:
+        if photo:
+            await message.reply_photo(photo=data, filename=filename, caption=caption)
+        else:
+            await message.reply_document(document=data, filename=filename, caption=caption)
+    except TelegramError as exc:
+        log.warning("%s not sent: %s", filename, exc)
+        await reply(update, texts.SEND_FAILED)
 
 
 async def _guard(operation: object) -> Outcome | None:
