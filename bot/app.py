@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import jobs, menus
+from bot import jobs, journal, menus
 from bot.directory import load_directory
 from bot.learning import Learner, build_router
 from bot.matchmaking import Matchmaking, load_parties, seed_directory
@@ -62,6 +62,7 @@ def build_application(settings: Settings, directory_path: Path | None = None,
         .base_url(settings.bot_api_url)
         .base_file_url(file_url(settings.bot_api_url))
         .context_types(context_types)
+        .update_queue(journal.JournalQueue())  # every update is in SQLite before Telegram is told it arrived
         .defaults(Defaults(parse_mode=ParseMode.HTML, allow_sending_without_reply=True,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .request(HTTPXRequest(connection_pool_size=8, httpx_kwargs={"trust_env": trust_env}))
@@ -143,8 +144,15 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
             matchmaking=Matchmaking(db, Learner(db, router), settings.admin_ids, settings.timezone),
             notices=Notices(db, settings.policy(), settings.admin_ids, settings.admin_chat_id),
             **({"clock": clock} if clock is not None else {}))
+        queue = application.update_queue
+        if isinstance(queue, journal.JournalQueue):
+            queue.db = db
+            if clock is not None:
+                queue.clock = clock
         tune_gc()
         await menus.install(application.bot, settings.admin_ids, await served_chats(db))
+        # Updates received by the last run but not finished (it was killed) come before new ones.
+        await journal.replay(application, db)
         await jobs.arm(application, at_once=True)  # whatever fell due while the bot was down goes out now
         log.info("bot ready: %d parties, database %s", len(parties), settings.database_path)
 

@@ -1,0 +1,69 @@
+"""Write-ahead journal: no update is lost to a crash between Telegram's acknowledgement and its effects.
+
+PTB's polling puts each fetched update into ``Application.update_queue`` and only then asks for the next
+batch (whose ``offset`` tells Telegram the earlier ones arrived); its webhook server puts the update into the
+same queue before answering 200. :class:`JournalQueue` is that queue: ``put`` stores the update in SQLite
+first. The update leaves the journal in the transaction that marks it handled (``AuditRepo.mark_handled``),
+together with its effects, so what is still journalled at start-up was received but not finished, and
+:func:`replay` handles it before polling begins. A repeat of an update already handled is not queued at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from storage.audit import AuditRepo
+from storage.db import Database
+from storage.journal import JournalRepo
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3  # an update whose handling killed the process this often is set aside, with an error logged
+
+
+class JournalQueue(asyncio.Queue[Any]):
+    """The Application's update queue, journalling every Update before it is queued."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.db: Database | None = None
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    async def put(self, item: Any) -> None:
+        if isinstance(item, Update):
+            if self.db is None:
+                raise RuntimeError("update received before the journal was opened")
+            payload = json.dumps(item.to_dict(), ensure_ascii=False)
+            async with self.db.transaction() as conn:
+                fresh = await JournalRepo(conn).append(item.update_id, payload, self.clock())
+            if not fresh:
+                log.debug("update %d was handled before; not queued again", item.update_id)
+                return
+        await super().put(item)
+
+
+async def replay(application: Application, db: Database) -> int:
+    """Handle every journalled but unfinished update, oldest first; how many were handled."""
+    async with db.read() as conn:
+        pending = await JournalRepo(conn).unfinished()
+    handled = 0
+    for update_id, payload, attempts in pending:
+        async with db.transaction() as conn:
+            if attempts >= MAX_ATTEMPTS:
+                log.error("update %d was interrupted %d times while being handled; set aside", update_id, attempts)
+                await AuditRepo(conn).mark_handled(update_id, datetime.now(UTC))  # a resend is ignored too
+                continue
+            await JournalRepo(conn).attempt(update_id)
+        update = Update.de_json(json.loads(payload), application.bot)
+        await application.process_update(update)
+        handled += 1
+    if handled:
+        log.info("handled %d journalled update(s) left unfinished by the last run", handled)
+    return handled

@@ -1,0 +1,45 @@
+"""The write-ahead journal of incoming updates (see migration 005)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from storage._util import to_db_time
+
+
+class JournalRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def append(self, update_id: int, payload: str, at: datetime) -> bool:
+        """Journal an update unless it was handled already; False for such a repeat."""
+        cur = await self.conn.execute(
+            "INSERT OR IGNORE INTO update_journal (update_id, payload, received_at) "
+            "SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = ?)",
+            (update_id, payload, to_db_time(at), update_id),
+        )
+        if cur.rowcount == 1:
+            return True
+        async with self.conn.execute("SELECT 1 FROM update_journal WHERE update_id = ?", (update_id,)) as found:
+            return await found.fetchone() is not None  # journalled before and still unfinished
+
+    async def unfinished(self) -> list[tuple[int, str, int]]:
+        """(update_id, payload, attempts) of every journalled update not yet handled, oldest first."""
+        async with self.conn.execute(
+            "SELECT update_id, payload, attempts FROM update_journal ORDER BY update_id"
+        ) as cur:
+            return [(int(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall()]
+
+    async def attempt(self, update_id: int) -> None:
+        await self.conn.execute("UPDATE update_journal SET attempts = attempts + 1 WHERE update_id = ?",
+                                (update_id,))
+
+    async def finish(self, update_id: int) -> None:
+        await self.conn.execute("DELETE FROM update_journal WHERE update_id = ?", (update_id,))
+
+    async def count(self) -> int:
+        async with self.conn.execute("SELECT COUNT(*) FROM update_journal") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
