@@ -24,14 +24,17 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import jobs, journal, menus
+from bot import jobs, journal, menus, texts
+from bot.chat_admins import ChatAdmins
+from bot.courier import Courier
 from bot.directory import load_directory
+from bot.flood import FloodGate
 from bot.learning import Learner, build_router
 from bot.matchmaking import Matchmaking, load_parties, seed_directory
 from bot.notices import Notices
 from bot.services import BotContext, BotData, Services
 from bot.settings import Settings
-from handlers import callbacks, commands, gate, members, messages
+from handlers import callbacks, commands, gate, members, messages, replies
 from handlers.errors import on_error
 from storage.db import Database
 from storage.people import PeopleRepo
@@ -56,7 +59,7 @@ def build_application(settings: Settings, directory_path: Path | None = None,
     # A proxy from the environment is honoured for Telegram itself, never for a local server.
     trust_env = not _is_loopback(settings.bot_api_url)
     context_types = ContextTypes(context=BotContext, bot_data=BotData)
-    application = (
+    builder = (
         Application.builder()
         .token(settings.bot_token)
         .base_url(settings.bot_api_url)
@@ -68,9 +71,12 @@ def build_application(settings: Settings, directory_path: Path | None = None,
         .request(HTTPXRequest(connection_pool_size=8, httpx_kwargs={"trust_env": trust_env}))
         .get_updates_request(HTTPXRequest(read_timeout=40, httpx_kwargs={"trust_env": trust_env}))
         .post_init(_post_init(settings, directory_path, clock))
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
-        .build()
     )
+    if settings.flood_limits:  # every request waits for its slot under Telegram's limits; 429s are retried
+        builder = builder.rate_limiter(FloodGate(settings.flood_overall, settings.flood_group))
+    application = builder.build()
     register_handlers(application)
     return application
 
@@ -143,6 +149,8 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
             settings=settings, db=db,
             matchmaking=Matchmaking(db, Learner(db, router), settings.admin_ids, settings.timezone),
             notices=Notices(db, settings.policy(), settings.admin_ids, settings.admin_chat_id),
+            courier=Courier(application.bot, texts.combined_header),
+            chat_admins=ChatAdmins(),
             **({"clock": clock} if clock is not None else {}))
         queue = application.update_queue
         if isinstance(queue, journal.JournalQueue):
@@ -153,10 +161,23 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
         await menus.install(application.bot, settings.admin_ids, await served_chats(db))
         # Updates received by the last run but not finished (it was killed) come before new ones.
         await journal.replay(application, db)
+        # Needs registered by the last run whose card it never sent (killed in between) are announced now.
+        services = application.bot_data.services
+        await replies.announce_unannounced(services, services.clock())
         await jobs.arm(application, at_once=True)  # whatever fell due while the bot was down goes out now
         log.info("bot ready: %d parties, database %s", len(parties), settings.database_path)
 
     return post_init
+
+
+async def _post_stop(application: Application) -> None:
+    """Updates no longer come in; confirmations still queued go out while the bot can still send."""
+    services = application.bot_data.services
+    if services is not None:
+        try:
+            await services.courier.idle(timeout=30)
+        except TimeoutError:
+            log.warning("%d confirmation(s) not sent before stopping", services.courier.pending())
 
 
 async def _post_shutdown(application: Application) -> None:

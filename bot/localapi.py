@@ -12,6 +12,7 @@ import asyncio
 import html
 import itertools
 import json
+import math
 import re
 import time
 from collections.abc import Callable
@@ -56,6 +57,10 @@ class LocalBotApi:
     users: dict[int, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     webhook: dict[str, Any] | None = None  # what setWebhook asked for  # file_id → content, for getFile and downloads
+    # Telegram's flood limits, when set: ((N, seconds) overall, (N, seconds) per group); beyond them 429.
+    limits: tuple[tuple[int, float], tuple[int, float]] | None = None
+    too_many: int = 0  # requests answered 429 because of `limits`
+    _sent_times: dict[int | None, list[float]] = field(default_factory=dict)
     _faults: list[_Fault] = field(default_factory=list)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: dict[int, itertools.count] = field(default_factory=dict)
@@ -239,6 +244,11 @@ class LocalBotApi:
                 self._faults.remove(fault)
                 await self._record(Call(method, params, fault.status))
                 return _error(fault.status, fault.description, fault.retry_after)
+        limited = self._over_limit(method, params)
+        if limited is not None:
+            self.too_many += 1
+            await self._record(Call(method, params, 429))
+            return _error(429, f"Too Many Requests: retry after {limited}", limited)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             await self._record(Call(method, params, 404))
@@ -251,6 +261,25 @@ class LocalBotApi:
         if method != "getUpdates":
             await self._record(Call(method, params, 200, result))
         return web.json_response({"ok": True, "result": result})
+
+    def _over_limit(self, method: str, params: dict[str, Any]) -> int | None:
+        """retry_after (seconds) when this message would exceed `limits` (sliding windows), else None."""
+        if self.limits is None or not method.startswith(("send", "edit", "copy", "forward")):
+            return None
+        try:
+            chat_id = int(params.get("chat_id", ""))
+        except (TypeError, ValueError):
+            return None
+        now = time.monotonic()
+        checks = [(None, self.limits[0])] + ([(chat_id, self.limits[1])] if chat_id < 0 else [])
+        for key, (limit, period) in checks:
+            times = self._sent_times.setdefault(key, [])
+            times[:] = [t for t in times if t > now - period]
+            if len(times) >= limit:
+                return max(1, math.ceil(times[0] + period - now))
+        for key, _ in checks:
+            self._sent_times[key].append(now)
+        return None
 
     async def _download(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:

@@ -106,6 +106,7 @@ class Actor:
     user_id: int
     display_name: str
     username: str | None = None
+    admin_of: int | None = None  # a chat where this person is a Telegram administrator (ADMINS_FROM_CHAT)
 
     @property
     def person(self) -> Person:
@@ -259,7 +260,13 @@ class Matchmaking:
         return role_of(user_id, self.admin_ids, party), party
 
     def is_admin(self, user_id: int | None) -> bool:
+        """One of ADMIN_IDS: an admin everywhere (directory, bindings, /forget, private-chat commands)."""
         return user_id is not None and user_id in self.admin_ids
+
+    def admits(self, actor: Actor, chat_id: int | None) -> bool:
+        """An admin for what happens in this chat: one of ADMIN_IDS, or (ADMINS_FROM_CHAT) the chat's
+        own Telegram administrator."""
+        return self.is_admin(actor.user_id) or (chat_id is not None and actor.admin_of == chat_id)
 
     async def is_served(self, chat_id: int) -> bool:
         async with self.db.read() as conn:
@@ -424,6 +431,15 @@ class Matchmaking:
         async with self.db.read() as conn:
             return await NeedRepo(conn).by_bot_message(chat_id, bot_message_id)
 
+    async def needs_on_card(self, chat_id: int, bot_message_id: int) -> list[NeedView]:
+        """The needs a bot message announced: one, or several when confirmations were combined."""
+        async with self.db.read() as conn:
+            return [await self._view(conn, n) for n in await NeedRepo(conn).on_card(chat_id, bot_message_id)]
+
+    async def unannounced(self, since: datetime) -> list[NeedView]:
+        async with self.db.read() as conn:
+            return [await self._view(conn, n) for n in await NeedRepo(conn).unannounced(since)]
+
     async def list_needs(self, chat_id: int, open_only: bool, offset: int = 0,
                          limit: int = 200) -> tuple[int, list[NeedView]]:
         """(how many in all, the views of needs offset..offset+limit), by number."""
@@ -480,7 +496,7 @@ class Matchmaking:
                 return Outcome("resolved", need=need)
             binding = await PeopleRepo(conn).binding(actor.user_id)
             routes = await needs.routes(need.id)
-            if not (self.is_admin(actor.user_id) or may_claim(binding.party_id if binding else None, routes)):
+            if not (self.admits(actor, need.chat_id) or may_claim(binding.party_id if binding else None, routes)):
                 return Outcome("not_routed", need=need)
         exclude = {r.party_id for r in active_routes(routes)}
         options = self.router.suggestions(need.text, exclude=exclude, limit=6)
@@ -499,7 +515,7 @@ class Matchmaking:
             binding = await people.binding(actor.user_id)
             routes = await needs.routes(need.id)
             own = binding.party_id if binding else None
-            is_admin = self.is_admin(actor.user_id)
+            is_admin = self.admits(actor, need.chat_id)
             if not (is_admin or may_claim(own, routes)):
                 return Outcome("not_routed", need=need)
             declining = next((r for r in active_routes(routes) if r.party_id == own), None)
@@ -531,7 +547,7 @@ class Matchmaking:
             need = await needs.get(need_id)
             if need is None:
                 return Outcome("missing")
-            if not may_resolve(actor.user_id, need, self.is_admin(actor.user_id)):
+            if not may_resolve(actor.user_id, need, self.admits(actor, need.chat_id)):
                 return Outcome("not_allowed", need=need)
             if not await needs.resolve(need.id, at):
                 return Outcome("already", need=need)
@@ -545,7 +561,7 @@ class Matchmaking:
     async def reroute(self, chat_id: int, number: int, party_query: str, admin: Actor, at: datetime,
                       update_id: int | None) -> Outcome:
         """Make `party` the lead of need #number; stored as a correction for the router."""
-        if not self.is_admin(admin.user_id):
+        if not self.admits(admin, chat_id):
             return Outcome("not_admin")
         found = await self.find_party(party_query)
         if not found.ok:
@@ -578,7 +594,7 @@ class Matchmaking:
     async def assign(self, need_id: int, admin: Actor, party_id: str, at: datetime,
                      update_id: int | None) -> Outcome:
         """An admin picks the lead of a need the router was unsure about (a triage button)."""
-        if not self.is_admin(admin.user_id):
+        if not self.is_admin(admin.user_id) and admin.admin_of is None:
             return Outcome("not_admin")
         async with self._unit(update_id, at) as conn:
             needs, learning = NeedRepo(conn), LearningRepo(conn)
@@ -586,6 +602,8 @@ class Matchmaking:
             party = await PartyRepo(conn).get(party_id)
             if need is None or party is None:
                 return Outcome("missing")
+            if not self.admits(admin, need.chat_id):
+                return Outcome("not_admin")
             if await learning.triage_of(need.id) is None:
                 return Outcome("already_decided", need=need, party=party)
             await needs.add_route(need.id, party.id, "lead", 1.0, "admin", at)
@@ -729,7 +747,7 @@ class Matchmaking:
                 return Outcome("commitment_missing")
             commitment, need = found
             binding = await PeopleRepo(conn).binding(actor.user_id)
-            admin = self.is_admin(actor.user_id)
+            admin = self.admits(actor, need.chat_id)
             if not may_mark_done(actor.user_id, commitment, binding.party_id if binding else None, admin):
                 return Outcome("not_allowed", commitment=commitment, need=need)
             if commitment.status == "cancelled":
@@ -759,7 +777,7 @@ class Matchmaking:
             if found is None:
                 return Outcome("commitment_missing")
             commitment, need = found
-            if not may_confirm(actor.user_id, need, self.is_admin(actor.user_id)):
+            if not may_confirm(actor.user_id, need, self.admits(actor, need.chat_id)):
                 return Outcome("not_allowed", commitment=commitment, need=need)
             changed = await (needs.confirm(commitment.id, at, actor.user_id) if kept else needs.reopen(commitment.id))
             if not changed:
@@ -779,7 +797,7 @@ class Matchmaking:
             commitment, need = found
             binding = await PeopleRepo(conn).binding(actor.user_id)
             if not may_mark_done(actor.user_id, commitment, binding.party_id if binding else None,
-                                 self.is_admin(actor.user_id)):
+                                 self.admits(actor, need.chat_id)):
                 return Outcome("not_allowed", commitment=commitment, need=need)
             if not await needs.cancel(commitment.id, at, actor.user_id):
                 return Outcome("already", commitment=commitment, need=need)
@@ -798,7 +816,7 @@ class Matchmaking:
 
     async def _may_record(self, conn: aiosqlite.Connection, actor: Actor, need: Need) -> bool:
         """Admins, the need's author, and anyone bound to a party (liaisons, lab and fund members)."""
-        if self.is_admin(actor.user_id) or need.author_id == actor.user_id:
+        if self.admits(actor, need.chat_id) or need.author_id == actor.user_id:
             return True
         return await PeopleRepo(conn).binding(actor.user_id) is not None
 

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 from telegram.ext import CallbackContext, ExtBot
 
+from bot.chat_admins import ChatAdmins
+from bot.courier import Courier
 from bot.matchmaking import Matchmaking
 from bot.notices import Notices
 from bot.settings import Settings
@@ -20,6 +22,8 @@ class Services:
     db: Database
     matchmaking: Matchmaking
     notices: Notices
+    courier: Courier
+    chat_admins: ChatAdmins
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # UTC; tests set it
 
 
@@ -31,6 +35,9 @@ class BotData:
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):
+    # One context serves every handler of an update: the gate sets this for the handlers after it.
+    admin_of: int | None = None  # the chat whose Telegram administrator sent the update (ADMINS_FROM_CHAT)
+
     @property
     def services(self) -> Services:
         services = self.bot_data.services

@@ -51,6 +51,10 @@ class Settings:
     webhook_secret: str = field(default="", repr=False)  # checked on every request (X-Telegram-Bot-Api-Secret-Token)
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    flood_limits: bool = True  # keep within Telegram's limits (bot/flood.py); off only for benchmarks
+    flood_overall: tuple[int, float] = (30, 1.0)  # at most N messages in any P seconds, all chats together
+    flood_group: tuple[int, float] = (20, 60.0)  # … and in one group
+    admins_from_chat: bool = False  # a group's Telegram administrators are the bot's admins there too
 
     def __repr__(self) -> str:  # the token never appears, even by accident
         return (
@@ -61,7 +65,9 @@ class Settings:
             f"escalate_after_hours={self.escalate_after_hours}, undated_grace_days={self.undated_grace_days}, "
             f"report_weekday={self.report_weekday}, report_hour={self.report_hour}, "
             f"forum_topics={self.forum_topics}, webhook_url={self.webhook_url!r}, webhook_secret='***', "
-            f"webhook_listen={self.webhook_listen!r}, webhook_port={self.webhook_port})"
+            f"webhook_listen={self.webhook_listen!r}, webhook_port={self.webhook_port}, "
+            f"flood_limits={self.flood_limits}, flood_overall={self.flood_overall}, flood_group={self.flood_group}, "
+            f"admins_from_chat={self.admins_from_chat})"
         )
 
     __str__ = __repr__
@@ -125,11 +131,11 @@ def load_settings(
             raise SettingsError(f"{name} is malformed: {raw!r} is not a whole number from {low} to {high}")
         return int(raw)
 
-    def flag(name: str) -> bool:
+    def flag(name: str, default: bool = False) -> bool:
         raw = get(name).lower()
         if raw not in ("", "true", "false", "1", "0", "yes", "no"):
             raise SettingsError(f"{name} is malformed: {raw!r} (expected true or false)")
-        return raw in ("true", "1", "yes")
+        return default if raw == "" else raw in ("true", "1", "yes")
 
     webhook_url = get("WEBHOOK_URL") or None
     webhook_secret = get("WEBHOOK_SECRET")
@@ -161,6 +167,8 @@ def load_settings(
         webhook_secret=webhook_secret,
         webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",
         webhook_port=number("WEBHOOK_PORT", 8443, 1, 65535),
+        flood_limits=flag("FLOOD_LIMITS", default=True),
+        admins_from_chat=flag("ADMINS_FROM_CHAT"),
         bot_token=token,
         bot_api_url=api_url,
         database_path=database_path,

@@ -59,7 +59,7 @@ def party_line(party: Party, liaisons: Iterable[Person], claimed_by: int | None 
     return f"{escape(party.short_name)}（{who}）{claimed}"
 
 
-def need_card(view: NeedView) -> str:
+def need_card(view: NeedView, hint: bool = True) -> str:
     need = view.need
     lines = [
         f"📌 已登记需求 <b>#{need.number}</b>（{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}）",
@@ -78,9 +78,22 @@ def need_card(view: NeedView) -> str:
         lines.extend(f"  · {party_line(r.party, r.liaisons, r.claimed_by)}" for r in assists)
     if need.status == "resolved":
         lines.append("状态：✅ 已解决")
-    else:
+    elif hint:
         lines.append("联络员可点「认领」，或直接回复本消息作出承诺（如“两周内开放测试路段”）。")
     return "\n".join(lines)
+
+
+def combined_header(count: int) -> str:
+    return f"群内消息较多，以下 {count} 条回复合并发送：\n\n"
+
+
+COMBINED_CARD_HINT = "\n\n联络员可点对应编号的按钮，或回复本消息并写明编号作出承诺（如“#3 两周内开放测试路段”）。"
+
+
+def which_need(numbers: list[int]) -> str:
+    listed = "、".join(f"#{n}" for n in numbers)
+    return (f"这条消息汇总了多条需求（{listed}），请写明是哪一条，例如“#{numbers[0]} 两周内开放测试路段”，"
+            f"或使用 /commit {numbers[0]} 承诺内容。")
 
 
 def day(value: date | None) -> str:
@@ -600,6 +613,7 @@ def admin_desk(views: list[NeedView]) -> str:
 BUTTON_PREVIOUS = "◀ 上一页"
 BUTTON_NEXT = "下一页 ▶"
 BUTTON_CLAIM_NUMBER = "认领 #{number}"
+NUMBERED = "{label} #{number}"
 BUTTON_FULFIL = "报告兑现 承诺{id}"
 
 

@@ -88,14 +88,14 @@ async def _announce(update: Update, context: BotContext, outcome: Outcome, toast
 
 
 async def _claim(update: Update, context: BotContext, need_id: int) -> None:
-    actor = actor_of(update.effective_user)  # type: ignore[arg-type]
+    actor = actor_of(update.effective_user, context)  # type: ignore[arg-type]
     outcome = await context.matchmaking.claim(need_id, actor, sent_at(update), update.update_id)
     await _announce(update, context, outcome, "已认领",
                     lambda view, party: texts.claimed(party, actor.person, view.need.number))
 
 
 async def _decline_menu(update: Update, context: BotContext, need_id: int) -> None:
-    outcome = await context.matchmaking.decline_options(need_id, actor_of(update.effective_user))  # type: ignore[arg-type]
+    outcome = await context.matchmaking.decline_options(need_id, actor_of(update.effective_user, context))  # type: ignore[arg-type]
     if not outcome.ok or outcome.need is None:
         await answer(update, replies.refusal(outcome), alert=True)
         return
@@ -107,14 +107,14 @@ async def _decline_menu(update: Update, context: BotContext, need_id: int) -> No
 
 
 async def _transfer(update: Update, context: BotContext, need_id: int, party_id: str) -> None:
-    outcome = await context.matchmaking.decline(need_id, actor_of(update.effective_user), party_id,  # type: ignore[arg-type]
+    outcome = await context.matchmaking.decline(need_id, actor_of(update.effective_user, context), party_id,  # type: ignore[arg-type]
                                                 sent_at(update), update.update_id)
     await _announce(update, context, outcome, "已转交",
                     lambda view, party: texts.declined(view.need.number, outcome.previous, party))
 
 
 async def _assign(update: Update, context: BotContext, need_id: int, party_id: str) -> None:
-    outcome = await context.matchmaking.assign(need_id, actor_of(update.effective_user), party_id,  # type: ignore[arg-type]
+    outcome = await context.matchmaking.assign(need_id, actor_of(update.effective_user, context), party_id,  # type: ignore[arg-type]
                                                sent_at(update), update.update_id)
     await _announce(update, context, outcome, "已指派", lambda view, party: texts.assigned(view.need.number, party))
 
@@ -128,7 +128,7 @@ async def _cancel(update: Update, context: BotContext, need_id: int) -> None:
 
 
 async def _resolve(update: Update, context: BotContext, need_id: int) -> None:
-    outcome = await context.matchmaking.resolve(need_id, actor_of(update.effective_user),  # type: ignore[arg-type]
+    outcome = await context.matchmaking.resolve(need_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
                                                 sent_at(update), update.update_id)
     if not outcome.ok or outcome.view is None:
         await answer(update, replies.refusal(outcome), alert=True)
@@ -141,7 +141,7 @@ async def _confirm_kept(update: Update, context: BotContext, commitment_id: int,
     message = update.effective_message
     if message is None:
         return
-    outcome = await context.matchmaking.confirm(commitment_id, actor_of(update.effective_user),  # type: ignore[arg-type]
+    outcome = await context.matchmaking.confirm(commitment_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
                                                 message.chat_id, kept, sent_at(update), update.update_id)
     if outcome.status == "not_allowed":
         await answer(update, texts.NOT_CONFIRMER, alert=True)
@@ -161,7 +161,7 @@ async def _admin_button(update: Update, context: BotContext) -> Message | None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return None
-    if not context.matchmaking.is_admin(user.id):
+    if not (context.matchmaking.is_admin(user.id) or context.admin_of == message.chat_id):
         await answer(update, texts.NOT_ADMIN, alert=True)
         return None
     return message
@@ -204,7 +204,7 @@ async def _fulfil(update: Update, context: BotContext, commitment_id: int) -> No
     if chat_id is None:
         await answer(update, texts.COMMITMENT_NOT_FOUND, alert=True)
         return
-    outcome = await mm.done(commitment_id, actor_of(update.effective_user), chat_id,  # type: ignore[arg-type]
+    outcome = await mm.done(commitment_id, actor_of(update.effective_user, context), chat_id,  # type: ignore[arg-type]
                             sent_at(update), update.update_id)
     if outcome.status not in ("ok", "reported") or outcome.commitment is None or outcome.need is None:
         await answer(update, replies.refusal(outcome), alert=True)
@@ -224,7 +224,7 @@ async def _record_offer(update: Update, context: BotContext, offer_id: int) -> N
     if message is None:
         return
     mm = context.matchmaking
-    outcome = await mm.accept_offer(offer_id, actor_of(update.effective_user), message.chat_id,  # type: ignore[arg-type]
+    outcome = await mm.accept_offer(offer_id, actor_of(update.effective_user, context), message.chat_id,  # type: ignore[arg-type]
                                     sent_at(update), update.update_id)
     if not outcome.ok or outcome.agreement is None or outcome.need is None:
         await answer(update, replies.refusal(outcome), alert=True)
@@ -236,7 +236,7 @@ async def _record_offer(update: Update, context: BotContext, offer_id: int) -> N
 
 async def _decide_join(update: Update, context: BotContext, request_id: int, approve: bool) -> None:
     mm = context.matchmaking
-    outcome = await mm.decide_join(actor_of(update.effective_user), request_id, approve,  # type: ignore[arg-type]
+    outcome = await mm.decide_join(actor_of(update.effective_user, context), request_id, approve,  # type: ignore[arg-type]
                                    sent_at(update), update.update_id)
     if not outcome.ok or outcome.request is None or outcome.party is None:
         await answer(update, replies.refusal(outcome), alert=True)

@@ -39,9 +39,13 @@ def _args_text(update: Update) -> str:
 log = logging.getLogger(__name__)
 
 
-async def _refuse_unless_admin(update: Update, context: BotContext) -> bool:
-    user = update.effective_user
-    if user is None or not context.matchmaking.is_admin(user.id):
+async def _refuse_unless_admin(update: Update, context: BotContext, everywhere: bool = False) -> bool:
+    """True (and a refusal said) unless an admin sent it: one of ADMIN_IDS, or — for what concerns this
+    group only, with ADMINS_FROM_CHAT — the group's own Telegram administrator."""
+    user, chat = update.effective_user, update.effective_chat
+    allowed = user is not None and (context.matchmaking.is_admin(user.id) or (
+        not everywhere and chat is not None and context.admin_of == chat.id))
+    if not allowed:
         await reply(update, texts.NOT_ADMIN)
         return True
     return False
@@ -132,7 +136,7 @@ async def route(update: Update, context: BotContext) -> None:
         await reply(update, texts.ROUTE_USAGE)
         return
     outcome = await _guard(context.matchmaking.reroute(
-        update.effective_chat.id, number, parts[1], actor_of(update.effective_user),  # type: ignore[union-attr,arg-type]
+        update.effective_chat.id, number, parts[1], actor_of(update.effective_user, context),  # type: ignore[union-attr,arg-type]
         sent_at(update), update.update_id))
     if outcome is None:
         return
@@ -156,7 +160,7 @@ async def resolve(update: Update, context: BotContext) -> None:
     if found is None:
         await reply(update, texts.NEED_NOT_FOUND)
         return
-    outcome = await _guard(mm.resolve(found.id, actor_of(update.effective_user), sent_at(update),  # type: ignore[arg-type]
+    outcome = await _guard(mm.resolve(found.id, actor_of(update.effective_user, context), sent_at(update),  # type: ignore[arg-type]
                                       update.update_id))
     if outcome is None:
         return
@@ -189,9 +193,9 @@ async def kept(update: Update, context: BotContext) -> None:
 
 async def party(update: Update, context: BotContext) -> None:
     """/party <id> | add <id> <kind> <name> | edit <id> <field> <value> | disable <id> | enable <id>."""
-    if await _refuse_unless_admin(update, context):
+    if await _refuse_unless_admin(update, context, everywhere=True):
         return
-    mm, actor, at = context.matchmaking, actor_of(update.effective_user), sent_at(update)  # type: ignore[arg-type]
+    mm, actor, at = context.matchmaking, actor_of(update.effective_user, context), sent_at(update)  # type: ignore[arg-type]
     words = _args_text(update).split(maxsplit=3)
     action = words[0].lower() if words else ""
     if action == "add" and len(words) == 4:
@@ -224,7 +228,7 @@ DIRECTORY_MAX_BYTES = 2 * 1024 * 1024
 
 async def directory(update: Update, context: BotContext) -> None:
     """/directory export: the directory file; /directory import: from a JSON file sent with it or replied to."""
-    if await _refuse_unless_admin(update, context):
+    if await _refuse_unless_admin(update, context, everywhere=True):
         return
     message = update.effective_message
     if message is None:
@@ -257,7 +261,7 @@ async def directory(update: Update, context: BotContext) -> None:
         await reply(update, texts.SEND_FAILED)
         return
     try:
-        outcome, counts = await mm.import_directory(actor_of(update.effective_user), parties,  # type: ignore[arg-type]
+        outcome, counts = await mm.import_directory(actor_of(update.effective_user, context), parties,  # type: ignore[arg-type]
                                                     sent_at(update), update.update_id)
     except RepeatedUpdate:
         return
@@ -266,7 +270,7 @@ async def directory(update: Update, context: BotContext) -> None:
 
 async def forget(update: Update, context: BotContext) -> None:
     """/forget <user id> (or as a reply to the person's message): admins only."""
-    if await _refuse_unless_admin(update, context):
+    if await _refuse_unless_admin(update, context, everywhere=True):
         return
     message = update.effective_message
     replied = message.reply_to_message if message else None
@@ -279,7 +283,7 @@ async def forget(update: Update, context: BotContext) -> None:
         await reply(update, texts.FORGET_USAGE)
         return
     try:
-        outcome, touched = await context.matchmaking.forget(actor_of(update.effective_user), target,  # type: ignore[arg-type]
+        outcome, touched = await context.matchmaking.forget(actor_of(update.effective_user, context), target,  # type: ignore[arg-type]
                                                             sent_at(update), update.update_id)
     except RepeatedUpdate:
         return
@@ -291,7 +295,7 @@ BACKUP_MAX_BYTES = 50 * 1024 * 1024  # what a bot may upload through the public 
 
 async def backup(update: Update, context: BotContext) -> None:
     """/backup (admin, private chat): the database as a file — a consistent online copy."""
-    if await _refuse_unless_admin(update, context):
+    if await _refuse_unless_admin(update, context, everywhere=True):
         return
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None:
@@ -363,7 +367,7 @@ async def triage(update: Update, context: BotContext) -> None:
 
 
 async def bind(update: Update, context: BotContext) -> None:
-    if await _refuse_unless_admin(update, context):
+    if await _refuse_unless_admin(update, context, everywhere=True):
         return
     message = update.effective_message
     args = _args_text(update)
@@ -381,7 +385,7 @@ async def bind(update: Update, context: BotContext) -> None:
     if target_name is None and is_group(update):
         target_name = await _member_name(context, update.effective_chat.id, target_id)  # type: ignore[union-attr]
     outcome = await _guard(context.matchmaking.bind(
-        actor_of(update.effective_user), target_id, target_name, party_query,  # type: ignore[arg-type]
+        actor_of(update.effective_user, context), target_id, target_name, party_query,  # type: ignore[arg-type]
         sent_at(update), update.update_id))
     if outcome is None:
         return
@@ -410,12 +414,12 @@ async def join(update: Update, context: BotContext) -> None:
         return
     user = update.effective_user
     outcome = await _guard(context.matchmaking.request_join(
-        actor_of(user), update.effective_chat.id, query, sent_at(update), update.update_id))  # type: ignore[arg-type,union-attr]
+        actor_of(user, context), update.effective_chat.id, query, sent_at(update), update.update_id))  # type: ignore[arg-type,union-attr]
     if outcome is None:
         return
     if outcome.ok and outcome.party and outcome.request:
         await reply(update, texts.join_sent(outcome.party))
-        await reply(update, texts.join_requested(actor_of(user).person, outcome.party),  # type: ignore[arg-type]
+        await reply(update, texts.join_requested(actor_of(user, context).person, outcome.party),  # type: ignore[arg-type]
                     join_buttons(outcome.request.id))
         return
     await reply(update, replies.refusal(outcome))
@@ -460,7 +464,7 @@ async def _on_commitment(update: Update, context: BotContext, usage: str,
         await reply(update, usage)
         return None
     outcome = await _guard(operation(
-        commitment_id, actor_of(update.effective_user), update.effective_chat.id,  # type: ignore[arg-type,union-attr]
+        commitment_id, actor_of(update.effective_user, context), update.effective_chat.id,  # type: ignore[arg-type,union-attr]
         sent_at(update), update.update_id))
     if outcome is not None and outcome.status not in ("ok", "reported"):
         await reply(update, replies.refusal(outcome))
@@ -497,7 +501,7 @@ async def agreement(update: Update, context: BotContext) -> None:
         return
     mm = context.matchmaking
     outcome = await _guard(mm.record_agreement(
-        update.effective_chat.id, number, actor_of(update.effective_user), parts[1],  # type: ignore[arg-type,union-attr]
+        update.effective_chat.id, number, actor_of(update.effective_user, context), parts[1],  # type: ignore[arg-type,union-attr]
         sent_at(update), update.update_id))
     if outcome is None:
         return

@@ -45,9 +45,15 @@ async def before(update: Update, context: BotContext) -> None:
         if update.callback_query is not None:
             return  # buttons of a person's private desk (/start): each operation checks who may
     elif await mm.is_served(chat.id):
+        services = context.services
+        if services.settings.admins_from_chat and user is not None and not mm.is_admin(user.id):
+            if update.chat_member is not None:
+                services.chat_admins.forget(chat.id)  # someone was promoted or demoted: ask Telegram again
+            elif await services.chat_admins.is_admin(context.bot, chat.id, user.id, update.effective_message):
+                context.admin_of = chat.id
         return
     if chat.type != ChatType.PRIVATE and command is not None and user is not None and mm.is_admin(user.id):
-        if await mm.serve_chat(chat.id, chat.title, actor_of(user), sent_at(update), None):
+        if await mm.serve_chat(chat.id, chat.title, actor_of(user, context), sent_at(update), None):
             await menus.for_group(context.bot, chat.id, mm.admin_ids)
         return
     await mm.mark_handled(update.update_id, sent_at(update))

@@ -14,19 +14,29 @@ CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN, KEPT, AGREE, FULFIL, NE
 
 
 def need_buttons(view: NeedView) -> InlineKeyboardMarkup | None:
+    rows = need_rows(view)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def need_rows(view: NeedView, numbered: bool = False) -> list[list[InlineKeyboardButton]]:
+    """A need card's buttons; numbered (认领 #3) when several needs share one message."""
     if view.need.status != "open":
-        return None
+        return []
     need_id = view.need.id
+
+    def label(text: str) -> str:
+        return texts.NUMBERED.format(label=text, number=view.need.number) if numbered else text
+
     rows = []
     if view.lead is None and view.triage:  # admins pick the lead among the router's suggestions
-        rows.append([InlineKeyboardButton(texts.BUTTON_ASSIGN.format(name=p.short_name),
+        rows.append([InlineKeyboardButton(label(texts.BUTTON_ASSIGN.format(name=p.short_name)),
                                           callback_data=f"{ASSIGN}:{need_id}:{p.id}") for p in view.triage])
     rows.append([
-        InlineKeyboardButton(texts.BUTTON_CLAIM, callback_data=f"{CLAIM}:{need_id}"),
-        InlineKeyboardButton(texts.BUTTON_DECLINE, callback_data=f"{DECLINE}:{need_id}"),
-        InlineKeyboardButton(texts.BUTTON_RESOLVE, callback_data=f"{RESOLVE}:{need_id}"),
+        InlineKeyboardButton(label(texts.BUTTON_CLAIM), callback_data=f"{CLAIM}:{need_id}"),
+        InlineKeyboardButton(label(texts.BUTTON_DECLINE), callback_data=f"{DECLINE}:{need_id}"),
+        InlineKeyboardButton(label(texts.BUTTON_RESOLVE), callback_data=f"{RESOLVE}:{need_id}"),
     ])
-    return InlineKeyboardMarkup(rows)
+    return rows
 
 
 def triage_buttons(views: list[NeedView]) -> InlineKeyboardMarkup | None:

@@ -21,7 +21,7 @@ async def my_membership(update: Update, context: BotContext) -> None:
     mm = context.matchmaking
     if new in _PRESENT and old not in _PRESENT:
         if mm.is_admin(by.id):
-            if await mm.serve_chat(chat.id, chat.title, actor_of(by), sent_at(update), update.update_id):
+            if await mm.serve_chat(chat.id, chat.title, actor_of(by, context), sent_at(update), update.update_id):
                 await send(context, chat.id, texts.SERVED_WELCOME)
                 await menus.for_group(context.bot, chat.id, mm.admin_ids)
         elif not await mm.is_served(chat.id):

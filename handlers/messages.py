@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 
+from bot import texts
 from bot.services import BotContext
 from handlers import replies
+from handlers.common import reply
 from nlp.detect import is_chat, is_need
 from nlp.outcomes import is_announcement
+
+NAMED_NEED = re.compile(r"\s*[#＃](\d{1,9})[\s:：，,]*")
 
 
 async def group_text(update: Update, context: BotContext) -> None:
@@ -28,6 +34,16 @@ async def group_text(update: Update, context: BotContext) -> None:
             await replies.set_due_and_confirm(update, context, commitment.id, text)
             return
         need = await mm.need_by_card(message.chat_id, replied.message_id)
+        if need is None and not is_chat(text):
+            shared = await mm.needs_on_card(message.chat_id, replied.message_id)
+            if len(shared) > 1 and (await mm.role(user.id))[1] is not None:
+                # A promise under a message that combined several cards must say which need ("#3 …").
+                named = NAMED_NEED.match(text)
+                need = next((v.need for v in shared if named and v.need.number == int(named.group(1))), None)
+                if need is None:
+                    await reply(update, texts.which_need([v.need.number for v in shared]))
+                    return
+                text = text[named.end():] if named else text
         if need is not None and is_chat(text):
             return  # "收到" / "好的" under a need is an acknowledgement, not a promise
         if need is not None:

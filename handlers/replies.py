@@ -4,17 +4,18 @@ pages and the /status text (commands and buttons both show them)."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot import texts
+from bot.courier import Parcel
 from bot.domain import Need
 from bot.matchmaking import NeedView, Outcome, RepeatedUpdate
-from bot.services import BotContext
-from handlers.common import actor_of, edit, reply, send, sent_at
-from handlers.keyboards import list_page_buttons, need_buttons, page_buttons, record_buttons, triage_buttons
+from bot.services import BotContext, Services
+from handlers.common import actor_of, reply, send, sent_at
+from handlers.keyboards import list_page_buttons, need_buttons, need_rows, page_buttons, record_buttons, triage_buttons
 
 REFUSALS = {
     "not_admin": texts.NOT_ADMIN,
@@ -64,7 +65,7 @@ async def register_and_announce(update: Update, context: BotContext, text: str) 
         return
     try:
         outcome = await context.matchmaking.register_need(
-            message.chat_id, actor_of(user), text, message.message_id, sent_at(update), update.update_id)
+            message.chat_id, actor_of(user, context), text, message.message_id, sent_at(update), update.update_id)
     except RepeatedUpdate:
         return
     if not outcome.ok or outcome.view is None:
@@ -76,9 +77,31 @@ async def register_and_announce(update: Update, context: BotContext, text: str) 
             and not message.is_topic_message:
         if await _announce_in_topic(update, context, outcome.view):
             return
-    sent = await reply(update, texts.need_card(outcome.view), need_buttons(outcome.view))
-    if sent is not None:
-        await context.matchmaking.attach_bot_message(outcome.view.need.id, sent.message_id)
+    # The need is registered; its card goes out through the group's outbox, so the next update is
+    # handled at once even when the group is at Telegram's limit (cards are then combined).
+    post_card(context.services, outcome.view, reply_to=message.message_id)
+
+
+def post_card(services: Services, view: NeedView, reply_to: int | None = None) -> None:
+    need_id, mm = view.need.id, services.matchmaking
+
+    async def attach(message_id: int) -> None:
+        await mm.attach_bot_message(need_id, message_id)
+
+    services.courier.post(Parcel(
+        view.need.chat_id, texts.need_card(view), need_buttons(view), reply_to=reply_to,
+        summary=texts.need_card(view, hint=False), rows=tuple(tuple(r) for r in need_rows(view, numbered=True)),
+        on_sent=attach, footer=texts.COMBINED_CARD_HINT))
+
+
+async def announce_unannounced(services: Services, now: datetime) -> int:
+    """Cards of needs registered by a run that died before sending them (within the last day)."""
+    views = await services.matchmaking.unannounced(now - timedelta(days=1))
+    for view in views:
+        post_card(services, view, reply_to=view.need.message_id)
+    if views:
+        log.info("announcing %d need(s) whose card was not sent before the restart", len(views))
+    return len(views)
 
 
 async def _announce_in_topic(update: Update, context: BotContext, view: NeedView) -> bool:
@@ -101,10 +124,20 @@ async def _announce_in_topic(update: Update, context: BotContext, view: NeedView
 
 
 async def refresh_card(context: BotContext, view: NeedView) -> None:
-    """Bring the need's routing message up to date (claims, routes, resolved)."""
-    if view.need.bot_message_id is not None:
-        await edit(context, view.need.chat_id, view.need.bot_message_id, texts.need_card(view),
-                   need_buttons(view))
+    """Bring the need's routing message up to date (claims, routes, resolved); a combined message is
+    redrawn with every need it carries. The edit goes through the outbox (a newer one replaces it)."""
+    need = view.need
+    if need.bot_message_id is None:
+        return
+    views = await context.matchmaking.needs_on_card(need.chat_id, need.bot_message_id)
+    if len(views) > 1:
+        text = (texts.combined_header(len(views)) + "\n\n".join(texts.need_card(v, hint=False) for v in views)
+                + texts.COMBINED_CARD_HINT)
+        rows = [row for v in views for row in need_rows(v, numbered=True)]
+        markup = InlineKeyboardMarkup(rows) if rows else None
+    else:
+        text, markup = texts.need_card(view), need_buttons(view)
+    context.services.courier.post(Parcel(need.chat_id, text, markup, edit_of=need.bot_message_id))
 
 
 async def commit_and_confirm(update: Update, context: BotContext, need: Need, text: str) -> None:
@@ -113,16 +146,24 @@ async def commit_and_confirm(update: Update, context: BotContext, need: Need, te
         return
     mm = context.matchmaking
     try:
-        outcome = await mm.commit(need, actor_of(user), text, sent_at(update), message.message_id,
+        outcome = await mm.commit(need, actor_of(user, context), text, sent_at(update), message.message_id,
                                   update.update_id)
     except RepeatedUpdate:
         return
     if not outcome.ok or outcome.commitment is None or outcome.party is None:
         await reply(update, texts.EMPTY_COMMIT if outcome.status == "empty" else refusal(outcome))
         return
-    sent = await reply(update, texts.commitment_logged(outcome.commitment, outcome.party, need.number))
-    if outcome.commitment.due_date is None and sent is not None:
-        await mm.attach_date_prompt(outcome.commitment.id, sent.message_id)
+    confirmation = texts.commitment_logged(outcome.commitment, outcome.party, need.number)
+    commitment_id = outcome.commitment.id
+
+    async def ask_for_date(message_id: int) -> None:  # a reply to this message gives the date
+        await mm.attach_date_prompt(commitment_id, message_id)
+
+    undated = outcome.commitment.due_date is None
+    context.services.courier.post(Parcel(
+        message.chat_id, confirmation, reply_to=message.message_id, thread_id=message.message_thread_id
+        if message.is_topic_message else None,
+        summary=None if undated else confirmation, on_sent=ask_for_date if undated else None))
     view = await mm.view(need.id)
     if view is not None:
         await refresh_card(context, view)
@@ -133,7 +174,7 @@ async def set_due_and_confirm(update: Update, context: BotContext, commitment_id
     if user is None:
         return
     try:
-        outcome = await context.matchmaking.set_due(commitment_id, actor_of(user), text, sent_at(update),
+        outcome = await context.matchmaking.set_due(commitment_id, actor_of(user, context), text, sent_at(update),
                                                     update.update_id)
     except RepeatedUpdate:
         return
@@ -154,8 +195,9 @@ async def offer_to_record(update: Update, context: BotContext, text: str, replie
     if message is None or user is None:
         return False
     try:
-        outcome = await context.matchmaking.offer_agreement(message.chat_id, actor_of(user), text, message.message_id,
-                                                            replied_bot_message, sent_at(update), update.update_id)
+        outcome = await context.matchmaking.offer_agreement(
+            message.chat_id, actor_of(user, context), text, message.message_id, replied_bot_message,
+            sent_at(update), update.update_id)
     except RepeatedUpdate:
         return True
     if not outcome.ok or outcome.need is None or outcome.offer is None:

@@ -99,11 +99,24 @@ class NeedRepo:
         return _need(row) if row else None
 
     async def by_bot_message(self, chat_id: int, bot_message_id: int) -> Need | None:
+        """The need whose card this is; None also when the message combines several cards."""
+        found = await self.on_card(chat_id, bot_message_id)
+        return found[0] if len(found) == 1 else None
+
+    async def on_card(self, chat_id: int, bot_message_id: int) -> list[Need]:
+        """Every need announced in this bot message (several when confirmations were combined)."""
         async with self.conn.execute(
-            "SELECT * FROM needs WHERE chat_id = ? AND bot_message_id = ?", (chat_id, bot_message_id)
+            "SELECT * FROM needs WHERE chat_id = ? AND bot_message_id = ? ORDER BY number", (chat_id, bot_message_id)
         ) as cur:
-            row = await cur.fetchone()
-        return _need(row) if row else None
+            return [_need(row) for row in await cur.fetchall()]
+
+    async def unannounced(self, since: datetime) -> list[Need]:
+        """Open needs registered since then whose card was never sent (nor their topic opened)."""
+        async with self.conn.execute(
+            "SELECT * FROM needs WHERE bot_message_id IS NULL AND topic_id IS NULL AND status = 'open' "
+            "AND created_at >= ? ORDER BY id", (to_db_time(since),)
+        ) as cur:
+            return [_need(row) for row in await cur.fetchall()]
 
     async def in_chat(self, chat_id: int, open_only: bool, limit: int = 200, offset: int = 0) -> list[Need]:
         sql = "SELECT * FROM needs WHERE chat_id = ?" + (" AND status = 'open'" if open_only else "")

@@ -1,0 +1,108 @@
+"""Flood control: Telegram's limits kept, 429 obeyed, confirmations combined, needs registered at once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from bot.flood import FloodGate, Window
+from bot.localapi import LocalBotApi
+from tests.conftest import ADMIN, GROUP, LIAISON, RunningBot, make_settings
+from tests.test_crash_safety import enterprise, need_text
+
+
+def test_window_is_strict() -> None:
+    window = Window(3, 10.0)
+    for t in (0.0, 1.0, 2.0):
+        assert window.wait(t) == 0
+        window.take(t)
+    assert window.wait(5.0) == 5.0  # the first of the three leaves the window at 10.0
+    assert window.wait(10.0) == 0
+
+
+async def test_the_gate_never_exceeds_a_window() -> None:
+    gate = FloodGate(overall=(30, 1.0), group=(3, 0.3))
+    stamps: list[float] = []
+
+    async def call() -> bool:
+        stamps.append(time.monotonic())
+        return True
+
+    await asyncio.gather(*(gate.process_request(call, (), {}, "sendMessage", {"chat_id": -100}, None)
+                           for _ in range(9)))
+    assert len(stamps) == 9
+    for i in range(3, 9):
+        assert stamps[i] - stamps[i - 3] >= 0.3  # never a fourth message within 0.3 s
+    # A private chat is held only by the overall limit; requests without a chat are not counted.
+    start = time.monotonic()
+    await asyncio.gather(*(gate.process_request(call, (), {}, "sendMessage", {"chat_id": 42}, None)
+                           for _ in range(9)))
+    await gate.process_request(call, (), {}, "getUpdates", {}, None)
+    assert time.monotonic() - start < 0.25
+
+
+async def _busy_bot(api: LocalBotApi, tmp_path: Path) -> RunningBot:
+    api.limits = ((30, 1.0), (20, 3.0))  # Telegram's 20 a minute in a group, on a 20× faster clock
+    settings = replace(make_settings(api, tmp_path / "bot.sqlite3"), flood_group=(20, 3.0))
+    bot = RunningBot(api, settings)
+    await bot.start()
+    await api.member_change(GROUP, ADMIN, "left", "member")
+    await bot.settle()
+    return bot
+
+
+async def test_a_burst_of_needs_is_registered_at_once_and_confirmed_within_the_limits(
+        api: LocalBotApi, tmp_path: Path) -> None:
+    bot = await _busy_bot(api, tmp_path)
+    try:
+        services = bot.app.bot_data.services  # type: ignore[union-attr]
+        mark = len(api.calls)
+        for i in range(60):  # right after a meeting: sixty needs from twenty people
+            await api.send_text(GROUP, enterprise(i % 20), need_text(i))
+        await api.wait_confirmed()
+        await bot.app.update_queue.join()  # type: ignore[union-attr]
+        async with services.db.read() as conn:
+            async with conn.execute("SELECT COUNT(*) FROM needs") as cur:
+                assert (await cur.fetchone())[0] == 60  # all registered …
+        assert services.courier.pending(GROUP) > 0  # … while confirmations still wait for their slot
+        await services.courier.idle(timeout=60)
+        sent = [c for c in api.calls[mark:] if c.method == "sendMessage" and c.status == 200]
+        assert api.too_many == 0 and not [c for c in api.calls if c.status == 429]
+        combined = [c for c in sent if "合并发送" in c.params["text"]]
+        assert combined and len(sent) < 45, len(sent)
+        async with services.db.read() as conn:
+            async with conn.execute("SELECT COUNT(*) FROM needs WHERE bot_message_id IS NULL") as cur:
+                assert (await cur.fetchone())[0] == 0  # every need's card went out
+        # A combined card: buttons say which need they are for; a promise under it names its need.
+        card = combined[-1]
+        message_id = card.result["message_id"]  # type: ignore[index]
+        view = next(v for v in await services.matchmaking.needs_on_card(GROUP, message_id) if v.lead)
+        number = view.need.number
+        api.add_user(LIAISON)
+        await bot.say(ADMIN, f"/bind {LIAISON['id']} {view.lead.party.id}")  # type: ignore[union-attr]
+        buttons = [b for row in card.params["reply_markup"]["inline_keyboard"] for b in row]
+        claim = next(b for b in buttons if b["text"] == f"认领 #{number}")
+        await bot.press(LIAISON, message_id, claim["callback_data"])
+        edited = [c for c in api.calls if c.method == "editMessageText" and c.params.get("message_id") == message_id]
+        assert edited and edited[-1].params["text"].count("已登记需求") == card.params["text"].count("已登记需求")
+        await bot.say(LIAISON, "两周内开放测试路段", reply_to=message_id)
+        assert "请写明是哪一条" in bot.last_text()
+        await bot.say(LIAISON, f"#{number} 两周内开放测试路段", reply_to=message_id)
+        assert f"已记录承诺 1（需求 #{number}" in bot.last_text()
+    finally:
+        await bot.stop()
+    assert not bot.errors
+
+
+async def test_retry_after_is_obeyed(served: RunningBot) -> None:
+    """Telegram answers 429: the request waits retry_after and is sent once more, nothing is lost."""
+    served.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    start = time.monotonic()
+    mark = len(served.api.calls)
+    await served.say(ADMIN, "/needs")
+    calls = served.calls_since(mark, "sendMessage")
+    assert [c.status for c in calls] == [429, 200]
+    assert time.monotonic() - start >= 1.0
+    assert "需求" in str(calls[-1].params["text"])
