@@ -163,6 +163,7 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
         await journal.replay(application, db)
         # Needs registered by the last run whose card it never sent (killed in between) are announced now.
         services = application.bot_data.services
+        await services.courier.idle(timeout=60)  # the replayed updates' own cards first
         await replies.announce_unannounced(services, services.clock())
         await jobs.arm(application, at_once=True)  # whatever fell due while the bot was down goes out now
         log.info("bot ready: %d parties, database %s", len(parties), settings.database_path)

@@ -72,6 +72,7 @@ class Courier:
         self._queues: dict[int, deque[Parcel]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
         self.combined = 0  # parcels that went out inside a combined message
+        self.failures = 0  # deliveries that failed with an unexpected error (logged)
 
     def post(self, parcel: Parcel) -> None:
         """Queue a parcel for its chat; returns at once."""
@@ -130,6 +131,7 @@ class Courier:
                     log.warning("could not reach Telegram (%s); retrying", exc)
                     await asyncio.sleep(min(2 ** batch[0].tries, 30))
                 except Exception:
+                    self.failures += 1
                     log.exception("a confirmation could not be sent to chat %s", chat_id)
         finally:
             self._workers.pop(chat_id, None)

@@ -34,6 +34,7 @@ class Call:
     params: dict[str, Any]
     status: int = 200
     result: Any = None  # what the server answered (e.g. the sent message), for successful calls
+    at: float = field(default_factory=time.monotonic)  # when the server received it (benchmarks)
 
 
 @dataclass
@@ -184,8 +185,8 @@ class LocalBotApi:
         member = member or self.bot_user
         change = {
             "chat": self.chat(chat_id), "from": {"is_bot": False, **by}, "date": int(time.time()),
-            "old_chat_member": {"status": old, "user": member},
-            "new_chat_member": {"status": new, "user": member},
+            "old_chat_member": _member(old, member),
+            "new_chat_member": _member(new, member),
         }
         key = "my_chat_member" if member.get("id") == self.bot_user["id"] else "chat_member"
         return await self.push({key: change})
@@ -460,7 +461,7 @@ class LocalBotApi:
             message["is_topic_message"] = True
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
-        reply_to = _reply_target(params)
+        reply_to = reply_target(params)
         if reply_to is not None and (chat_id, reply_to) in self.messages:
             message["reply_to_message"] = self.messages[(chat_id, reply_to)]
         self.messages[(chat_id, message["message_id"])] = message
@@ -547,7 +548,7 @@ def _plain(text: str, parse_mode: Any) -> str:
     return text
 
 
-def _reply_target(params: dict[str, Any]) -> int | None:
+def reply_target(params: dict[str, Any]) -> int | None:
     parameters = params.get("reply_parameters")
     if isinstance(parameters, dict) and "message_id" in parameters:
         return int(parameters["message_id"])

@@ -149,7 +149,8 @@ async def route(update: Update, context: BotContext) -> None:
 
 
 async def resolve(update: Update, context: BotContext) -> None:
-    if await _refuse_unless_admin(update, context) or await _refuse_unless_group(update):
+    """Admins and the need's author (as the 已解决 button); the domain says who may."""
+    if await _refuse_unless_group(update):
         return
     number = parse_number(_args_text(update))
     if number is None:

@@ -46,10 +46,11 @@ async def before(update: Update, context: BotContext) -> None:
             return  # buttons of a person's private desk (/start): each operation checks who may
     elif await mm.is_served(chat.id):
         services = context.services
-        if services.settings.admins_from_chat and user is not None and not mm.is_admin(user.id):
+        if services.settings.admins_from_chat:
             if update.chat_member is not None:
                 services.chat_admins.forget(chat.id)  # someone was promoted or demoted: ask Telegram again
-            elif await services.chat_admins.is_admin(context.bot, chat.id, user.id, update.effective_message):
+            elif user is not None and not mm.is_admin(user.id) and await services.chat_admins.is_admin(
+                    context.bot, chat.id, user.id, update.effective_message):
                 context.admin_of = chat.id
         return
     if chat.type != ChatType.PRIVATE and command is not None and user is not None and mm.is_admin(user.id):

@@ -14,8 +14,9 @@ _GONE = (ChatMember.LEFT, ChatMember.BANNED)
 
 async def my_membership(update: Update, context: BotContext) -> None:
     change = update.my_chat_member
-    if change is None:
-        return
+    if change is None or change.chat is None or change.from_user is None \
+            or change.old_chat_member is None or change.new_chat_member is None:
+        return  # not a shape Telegram sends: ignored on purpose
     chat, by = change.chat, change.from_user
     old, new = change.old_chat_member.status, change.new_chat_member.status
     mm = context.matchmaking

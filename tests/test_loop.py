@@ -180,10 +180,11 @@ async def test_admin_commands(served: RunningBot) -> None:
 
 async def test_non_admin_is_refused_and_nothing_changes(served: RunningBot) -> None:
     await post_need(served)
-    for command in ("/route 1 公安局", "/resolve 1", "/needs", "/status 1", "/overdue",
-                    f"/bind {STRANGER['id']} transport"):
+    for command in ("/route 1 公安局", "/needs", "/status 1", "/overdue", f"/bind {STRANGER['id']} transport"):
         await served.say(LIAISON, command)
         assert "仅限管理员" in served.last_text(), command
+    await served.say(LIAISON, "/resolve 1")  # the need's author may, as with the 已解决 button
+    assert "只有提出需求的企业或管理员可以标记解决" in served.last_text()
     await served.say(ADMIN, "/status 1")
     status = served.last_text()
     assert "牵头 交通运输局" in status and "办理中" in status and "管理员改派" not in status

@@ -1,0 +1,265 @@
+"""Who may do what: every command and button against every role; only the allowed cells change anything.
+
+Roles: an admin (ADMIN_IDS); the liaison of the party the need is routed to; a liaison of another party;
+the need's author (an enterprise member of the group); a stranger in the group the bot has never seen;
+and a user of another served group, acting from there (commands in their group, buttons of GROUP's needs
+pressed on a message in their group). Each cell starts from a fresh need with a fresh promise on it; the
+database is fingerprinted (every table but the handled-update marks, the journal, the people seen and the
+notices) before and after, and the reply is checked for the refusal a person should see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+
+from bot import texts
+from bot.localapi import LocalBotApi
+from tests.conftest import (
+    ADMIN,
+    ENTERPRISE,
+    GROUP,
+    LIAISON,
+    MIIT_LIAISON,
+    OTHER_GROUP,
+    STRANGER,
+    RunningBot,
+    make_settings,
+)
+
+OUTSIDER = {"id": 3900, "first_name": "别群成员"}
+ROLES = {"admin": ADMIN, "routed": LIAISON, "other_liaison": MIIT_LIAISON, "author": ENTERPRISE,
+         "stranger": STRANGER, "other_chat": OUTSIDER}
+NOT_IN_FINGERPRINT = ("processed_updates", "update_journal", "users", "notices")
+
+
+@dataclass
+class Cell:
+    need_id: int
+    number: int
+    card: int  # the card's message id
+    commitment: int
+    mark: int
+
+
+async def fingerprint(bot: RunningBot) -> str:
+    db = bot.app.bot_data.services.db  # type: ignore[union-attr]
+    digest = hashlib.sha256()
+    async with db.read() as conn:
+        async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") as cur:
+            tables = [r[0] for r in await cur.fetchall() if r[0] not in NOT_IN_FINGERPRINT]
+        for table in tables:
+            async with conn.execute(f"SELECT * FROM {table} ORDER BY rowid") as cur:  # noqa: S608
+                digest.update(repr([tuple(r) for r in await cur.fetchall()]).encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+async def world(served: RunningBot) -> RunningBot:
+    api = served.api
+    await api.member_change(OTHER_GROUP, ADMIN, "left", "member")
+    await served.settle()
+    await served.say(OUTSIDER, "大家好，我是别的群的", chat_id=OTHER_GROUP)
+    return served
+
+
+counter = {"n": 0}
+
+
+async def fresh_cell(bot: RunningBot, reported: bool | None = False) -> Cell:
+    """A need routed to transport (LIAISON's party, not MIIT_LIAISON's), with LIAISON's promise on it."""
+    counter["n"] += 1
+    await bot.say(ENTERPRISE, f"我们公司做自动驾驶，需要开放一段测试路段，希望交通运输局支持（第{counter['n']}批）")
+    card = [c for c in bot.api.sent("sendMessage", GROUP) if "已登记需求" in str(c.params.get("text"))][-1]
+    data = card.params["reply_markup"]["inline_keyboard"][-1][0]["callback_data"]
+    need_id = int(data.split(":")[1])
+    view = await bot.app.bot_data.services.matchmaking.view(need_id)  # type: ignore[union-attr]
+    assert view is not None and view.lead is not None and view.lead.party.id == "transport"
+    assert "miit" not in {r.party.id for r in view.routed}
+    if reported is None:  # no promise (nor claim) on this need
+        return Cell(need_id, view.need.number, card.result["message_id"], 0, len(bot.api.calls))  # type: ignore[index]
+    await bot.say(LIAISON, f"/commit {view.need.number} 两周内开放测试路段")
+    commitment = int(bot.last_text().split("已记录承诺 ")[1].split("（")[0])
+    if reported:
+        await bot.say(LIAISON, f"/done {commitment}")
+    return Cell(need_id, view.need.number, card.result["message_id"], commitment, len(bot.api.calls))  # type: ignore[index]
+
+
+# (action, roles whose action changes the database). Commands are typed in GROUP ({n}: the need's
+# number, {c}: the promise's id); the other chat's user types them in OTHER_GROUP, where #n is not theirs.
+COMMANDS: list[tuple[str, set[str]]] = [
+    ("/route {n} police", {"admin"}),
+    ("/resolve {n}", {"admin", "author"}),
+    ("/commit {n} 下周五前提供路侧单元接口", {"routed", "other_liaison"}),  # another party steps in (assist)
+    ("/done {c}", {"admin", "routed"}),
+    ("/cancel {c}", {"admin", "routed"}),
+    ("/due {c} 下周五", {"admin", "routed"}),
+    ("/agreement {n} 与青岛场景基金签约，融资500万元", {"admin", "author", "routed", "other_liaison"}),
+    ("/bind 3777 police", {"admin"}),
+    ("/party add perm_lab_{k} lab 权限测试实验室{k}", {"admin"}),
+    ("/forget 3001", {"admin"}),
+    ("/join police", set(ROLES)),  # a request to be bound (or to move), for an admin to approve
+    ("/need 希望协调一块用地建设充电站（{k}）", {"admin", "routed", "other_liaison", "author", "stranger",
+                                               "other_chat"}),
+    ("两周内开放测试路段", {"routed", "other_liaison"}),  # a reply to the card: a promise
+]
+READ_ONLY_ADMIN = ["/needs", "/status {n}", "/overdue", "/kept", "/triage", "/report", "/export", "/backup"]
+READ_ONLY_OPEN = ["/parties", "/help", "/start"]
+BUTTONS: list[tuple[str, set[str], bool | None]] = [  # (data, roles that change something, promise reported)
+    ("claim:{need}", {"routed"}, None),  # None: no promise yet (a promise claims the need)
+    ("decline:{need}", set(), False),  # only opens the 转交 menu
+    ("xfer:{need}:police", {"admin", "routed"}, False),  # an admin may hand a need on too
+    ("cancel:{need}", set(), False),  # closes the 转交 menu
+    ("solve:{need}", {"admin", "author"}, False),
+    ("kept:{c}:y", {"admin", "author"}, True),
+    ("kept:{c}:n", {"admin", "author"}, True),
+    ("fulfil:{c}", {"admin", "routed"}, False),
+]
+READ_ONLY_BUTTONS = ["detail:{n}", "npage:1:o", "lpage:1:overdue", "lpage:1:kept"]
+
+
+async def act(bot: RunningBot, role: str, cell: Cell, text: str) -> None:
+    user = ROLES[role]
+    if text.startswith("/") or role == "other_chat":
+        if role == "other_chat" and text.startswith("两周内"):
+            await bot.say(user, text, chat_id=OTHER_GROUP)  # no card of that need there to reply to
+            return
+        chat = OTHER_GROUP if role == "other_chat" else GROUP
+        await bot.say(user, text, chat_id=chat)
+    else:
+        await bot.say(user, text, reply_to=cell.card)
+
+
+async def press(bot: RunningBot, role: str, cell: Cell, data: str) -> None:
+    if role == "other_chat":  # GROUP's callback data on the bot's message in the other group
+        message = [c for c in bot.api.sent("sendMessage", OTHER_GROUP) if c.status == 200][0]
+        await bot.press(OUTSIDER, message.result["message_id"], data, chat_id=OTHER_GROUP)  # type: ignore[index]
+    else:
+        await bot.press(ROLES[role], cell.card, data)
+
+
+def _format(template: str, cell: Cell) -> str:
+    return template.format(n=cell.number, c=cell.commitment, need=cell.need_id, k=counter["n"])
+
+
+async def test_every_command_against_every_role(world: RunningBot) -> None:
+    wrong = {}
+    for template, allowed in COMMANDS:
+        for role in ROLES:
+            cell = await fresh_cell(world)
+            before = await fingerprint(world)
+            await act(world, role, cell, _format(template, cell))
+            changed = before != await fingerprint(world)
+            if changed != (role in allowed):
+                wrong[(template, role)] = changed
+    assert not wrong, "cells that changed when they should not (True) or did not when they should (False): " \
+        + repr(wrong)
+
+
+async def test_read_only_admin_commands_are_refused_to_everyone_else(world: RunningBot) -> None:
+    cell = await fresh_cell(world)
+    for template in READ_ONLY_ADMIN + READ_ONLY_OPEN:
+        for role in ROLES:
+            mark = len(world.api.calls)
+            before = await fingerprint(world)
+            await act(world, role, cell, _format(template, cell))
+            assert before == await fingerprint(world), (template, role)
+            replies = world.replies_since(mark)
+            refused = any(r in (texts.NOT_ADMIN, texts.BACKUP_PRIVATE_ONLY) for r in replies)
+            if template in READ_ONLY_OPEN:
+                assert replies and not refused, (template, role)
+            elif template == "/backup":
+                assert refused and not world.calls_since(mark, "sendDocument"), (template, role)  # private only
+            else:
+                assert refused == (role != "admin"), (template, role, replies)
+
+
+async def test_every_button_against_every_role(world: RunningBot) -> None:
+    wrong = {}
+    for template, allowed, reported in BUTTONS:
+        for role in ROLES:
+            cell = await fresh_cell(world, reported=reported)
+            before = await fingerprint(world)
+            await press(world, role, cell, _format(template, cell))
+            changed = before != await fingerprint(world)
+            if changed != (role in allowed):
+                wrong[(template, role)] = changed
+    for template in READ_ONLY_BUTTONS:
+        for role in ROLES:
+            cell = await fresh_cell(world)
+            before = await fingerprint(world)
+            await press(world, role, cell, _format(template, cell))
+            alerts = [c for c in world.calls_since(cell.mark, "answerCallbackQuery") if c.params.get("show_alert")]
+            if before != await fingerprint(world) or bool(alerts) == (role == "admin"):
+                wrong[(template, role)] = True
+    assert not wrong, repr(wrong)
+
+
+async def test_a_join_request_is_decided_by_an_admin_only(world: RunningBot) -> None:
+    await world.say(STRANGER, "/join police")
+    request = [c for c in world.api.sent("sendMessage") if "join:" in str(c.params.get("reply_markup", ""))][-1]
+    data = next(b["callback_data"] for row in request.params["reply_markup"]["inline_keyboard"] for b in row
+                if b["callback_data"].endswith(":y"))
+    chat = int(request.params["chat_id"])
+    for role in ("routed", "other_liaison", "author", "stranger"):
+        before = await fingerprint(world)
+        await world.press(ROLES[role], request.result["message_id"], data, chat_id=chat)  # type: ignore[index]
+        assert before == await fingerprint(world), role
+    before = await fingerprint(world)
+    await world.press(ADMIN, request.result["message_id"], data, chat_id=chat)  # type: ignore[index]
+    assert before != await fingerprint(world)
+    mm = world.app.bot_data.services.matchmaking  # type: ignore[union-attr]
+    _, party = await mm.role(STRANGER["id"])
+    assert party is not None and party.id == "police"
+
+
+GROUP_OWNER = {"id": 4100, "first_name": "群主", "last_name": "孙"}
+
+
+async def test_admins_from_chat(api: LocalBotApi, tmp_path: Path) -> None:
+    """ADMINS_FROM_CHAT=true: the group's Telegram administrators are admins for that group's needs —
+    not in another group, not for the directory, bindings or /forget — asked once and cached until a
+    membership change in the group."""
+    settings = replace(make_settings(api, tmp_path / "bot.sqlite3"), admins_from_chat=True)
+    bot = RunningBot(api, settings)
+    await bot.start()
+    try:
+        for group in (GROUP, OTHER_GROUP):
+            await api.member_change(group, ADMIN, "left", "member")
+        api.admins[GROUP] = [GROUP_OWNER["id"]]
+        api.add_user(GROUP_OWNER)
+        mark = len(api.calls)
+        await bot.say(ENTERPRISE, "我们公司做自动驾驶，需要开放一段测试路段，希望交通运输局支持")
+        await bot.say(GROUP_OWNER, "/needs")
+        assert "#1" in bot.last_text() and texts.NOT_ADMIN not in bot.last_text()
+        await bot.say(GROUP_OWNER, "/route 1 police")
+        assert texts.NOT_ADMIN not in bot.last_text()
+        mm = bot.app.bot_data.services.matchmaking  # type: ignore[union-attr]
+        view = await mm.view(1)
+        assert view is not None and view.lead is not None and view.lead.party.id == "police"
+        lookups = [c for c in bot.calls_since(mark, "getChatAdministrators") if c.params["chat_id"] == GROUP]
+        assert len(lookups) == 1  # asked once, then cached
+        for command in ("/party add owner_lab lab 群主实验室", "/bind 3002 police", "/forget 3001"):
+            await bot.say(GROUP_OWNER, command)
+            assert bot.last_text() == texts.NOT_ADMIN, command
+        await bot.say(GROUP_OWNER, "/needs", chat_id=OTHER_GROUP)
+        assert bot.last_text() == texts.NOT_ADMIN
+        # An anonymous administrator posts as the group itself.
+        anonymous = {"id": 1087968824, "first_name": "Group", "username": "GroupAnonymousBot"}
+        message = api.new_message(GROUP, anonymous, "/needs", extra={"sender_chat": api.chat(GROUP)})
+        await api.push({"message": message})
+        await bot.settle()
+        assert "#1" in bot.last_text()
+        # Demoted: the membership change drops the cache, and Telegram is asked again.
+        api.admins[GROUP] = []
+        await api.member_change(GROUP, ADMIN, "administrator", "member", member={"is_bot": False, **GROUP_OWNER})
+        await bot.settle()
+        await bot.say(GROUP_OWNER, "/needs")
+        assert bot.last_text() == texts.NOT_ADMIN
+        assert len([c for c in bot.calls_since(mark, "getChatAdministrators") if c.params["chat_id"] == GROUP]) == 2
+    finally:
+        await bot.stop()
+    assert not bot.errors
