@@ -56,10 +56,11 @@ class Run:
     def __init__(self, kind: str, limits: bool, workdir: Path) -> None:
         self.kind, self.limits, self.workdir = kind, limits, workdir
         self.api = LocalBotApi(TOKEN)
-        self.db = workdir / f"{kind}-{'on' if limits else 'off'}.sqlite3"
+        self.db = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=workdir)) / "bot.sqlite3"  # a new database each run
         self.process: asyncio.subprocess.Process | None = None
 
     async def __aenter__(self) -> Run:
+        print(f"  … {self.kind}, limits {'on' if self.limits else 'off'}", file=sys.stderr, flush=True)
         await self.api.start()
         if self.limits:
             self.api.limits = ((30, 1.0), (20, 60.0))
@@ -91,7 +92,10 @@ class Run:
         for chat in chats:
             await self.api.member_change(chat, ADMIN, "left", "member")
         welcomed: set[int] = set()
+        deadline = time.monotonic() + 60
         while welcomed != set(chats):  # each group's welcome: it is served
+            if time.monotonic() > deadline:
+                raise RuntimeError("the bot did not start serving the groups")
             await asyncio.sleep(0.05)
             welcomed = {int(c.params.get("chat_id", 0)) for c in self.api.calls if c.method == "sendMessage"}
 

@@ -29,6 +29,7 @@ from bot.chat_admins import ChatAdmins
 from bot.courier import Courier
 from bot.directory import load_directory
 from bot.flood import FloodGate
+from bot.lanes import ChatLanes
 from bot.learning import Learner, build_router
 from bot.matchmaking import Matchmaking, load_parties, seed_directory
 from bot.notices import Notices
@@ -66,6 +67,7 @@ def build_application(settings: Settings, directory_path: Path | None = None,
         .base_file_url(file_url(settings.bot_api_url))
         .context_types(context_types)
         .update_queue(journal.JournalQueue())  # every update is in SQLite before Telegram is told it arrived
+        .concurrent_updates(ChatLanes())  # one lane per chat: groups do not wait for each other
         .defaults(Defaults(parse_mode=ParseMode.HTML, allow_sending_without_reply=True,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .request(HTTPXRequest(connection_pool_size=8, httpx_kwargs={"trust_env": trust_env}))

@@ -7,6 +7,7 @@ Handlers call these and render the outcome; nothing here knows about Telegram.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -119,6 +120,7 @@ class Matchmaking:
         self.learner = learner
         self.admin_ids = admin_ids
         self.timezone = timezone
+        self._marked: deque[int] = deque(maxlen=256)
 
     @property
     def router(self) -> Router:
@@ -133,6 +135,12 @@ class Matchmaking:
             if update_id is not None and not await AuditRepo(conn).mark_handled(update_id, at):
                 raise RepeatedUpdate(update_id)
             yield conn
+        if update_id is not None:
+            self._marked.append(update_id)  # committed: the last handler need not mark it again
+
+    def marked(self, update_id: int) -> bool:
+        """This update's mark was committed with its unit of work (a recent one, kept in memory)."""
+        return update_id in self._marked
 
     async def already_handled(self, update_id: int) -> bool:
         async with self.db.read() as conn:

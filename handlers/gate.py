@@ -63,4 +63,5 @@ async def before(update: Update, context: BotContext) -> None:
 
 async def after(update: Update, context: BotContext) -> None:
     """Last group: record updates that changed nothing, so a repeat is ignored too."""
-    await context.matchmaking.mark_handled(update.update_id, sent_at(update))
+    if not context.matchmaking.marked(update.update_id):
+        await context.matchmaking.mark_handled(update.update_id, sent_at(update))

@@ -8,7 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain import Agreement, AgreementOffer
-from storage._util import from_db_time, to_db_time
+from storage._util import fetched, from_db_time, to_db_time
 
 
 def _agreement(row: aiosqlite.Row) -> Agreement:
@@ -33,17 +33,18 @@ class AgreementRepo:
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (need_id, kind, amount_yuan, json.dumps(parties), text, actor_id, to_db_time(at)),
         )
-        async with self.conn.execute("SELECT * FROM agreements WHERE id = ?", (cur.lastrowid,)) as found:
+        async with await fetched(self.conn, "SELECT * FROM agreements WHERE id = ?", (cur.lastrowid,)) as found:
             row = await found.fetchone()
         assert row is not None
         return _agreement(row)
 
     async def of_need(self, need_id: int) -> list[Agreement]:
-        async with self.conn.execute("SELECT * FROM agreements WHERE need_id = ? ORDER BY id", (need_id,)) as cur:
+        async with await fetched(self.conn, "SELECT * FROM agreements WHERE need_id = ? ORDER BY id",
+                                 (need_id,)) as cur:
             return [_agreement(r) for r in await cur.fetchall()]
 
     async def in_chat(self, chat_id: int) -> list[Agreement]:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT a.* FROM agreements a JOIN needs n ON n.id = a.need_id WHERE n.chat_id = ? ORDER BY a.id",
             (chat_id,),
         ) as cur:
@@ -60,7 +61,7 @@ class AgreementRepo:
         return offer
 
     async def offer(self, offer_id: int) -> AgreementOffer | None:
-        async with self.conn.execute("SELECT * FROM agreement_offers WHERE id = ?", (offer_id,)) as cur:
+        async with await fetched(self.conn, "SELECT * FROM agreement_offers WHERE id = ?", (offer_id,)) as cur:
             row = await cur.fetchone()
         return _offer(row) if row else None
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain import Event
-from storage._util import from_db_time, to_db_time
+from storage._util import fetched, from_db_time, to_db_time
 
 
 class AuditRepo:
@@ -24,7 +24,7 @@ class AuditRepo:
         )
 
     async def for_need(self, need_id: int) -> list[Event]:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT * FROM events WHERE need_id = ? ORDER BY id", (need_id,)
         ) as cur:
             return [
@@ -36,14 +36,14 @@ class AuditRepo:
         sql, args = "SELECT COUNT(*) FROM events", tuple[str, ...]()
         if kind:
             sql, args = sql + " WHERE kind = ?", (kind,)
-        async with self.conn.execute(sql, args) as cur:
+        async with await fetched(self.conn, sql, args) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
     # handled updates ---------------------------------------------------------------------
 
     async def seen(self, update_id: int) -> bool:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,)
         ) as cur:
             return await cur.fetchone() is not None

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage._util import to_db_time
+from storage._util import fetched, to_db_time
 
 
 class JournalRepo:
@@ -22,12 +22,12 @@ class JournalRepo:
         )
         if cur.rowcount == 1:
             return True
-        async with self.conn.execute("SELECT 1 FROM update_journal WHERE update_id = ?", (update_id,)) as found:
+        async with await fetched(self.conn, "SELECT 1 FROM update_journal WHERE update_id = ?", (update_id,)) as found:
             return await found.fetchone() is not None  # journalled before and still unfinished
 
     async def unfinished(self) -> list[tuple[int, str, int]]:
         """(update_id, payload, attempts) of every journalled update not yet handled, oldest first."""
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT update_id, payload, attempts FROM update_journal ORDER BY update_id"
         ) as cur:
             return [(int(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall()]
@@ -40,6 +40,6 @@ class JournalRepo:
         await self.conn.execute("DELETE FROM update_journal WHERE update_id = ?", (update_id,))
 
     async def count(self) -> int:
-        async with self.conn.execute("SELECT COUNT(*) FROM update_journal") as cur:
+        async with await fetched(self.conn, "SELECT COUNT(*) FROM update_journal") as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage._util import to_db_time
+from storage._util import fetched, to_db_time
 
 
 class LearningRepo:
@@ -29,7 +29,7 @@ class LearningRepo:
               JOIN routes r ON r.need_id = c.need_id AND r.party_id = c.party_id
              WHERE p.kind = 'department' AND r.role = 'lead' AND r.active = 1
         """
-        async with self.conn.execute(sql) as cur:
+        async with await fetched(self.conn, sql) as cur:
             return [(row[0], row[1]) for row in await cur.fetchall()]
 
     async def import_examples(self, rows: Iterable[tuple[str, str]], source: str, at: datetime) -> int:
@@ -47,7 +47,7 @@ class LearningRepo:
 
     async def triage_of(self, need_id: int) -> list[str] | None:
         """The suggestions of a need awaiting triage, or None when it is not (or no longer) waiting."""
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT suggestions FROM triage WHERE need_id = ? AND settled_at IS NULL", (need_id,)
         ) as cur:
             row = await cur.fetchone()
@@ -62,7 +62,7 @@ class LearningRepo:
     async def waiting(self, chat_id: int | None) -> list[tuple[int, list[str]]]:
         """(need id, suggestions) of needs awaiting triage in this chat (or all), oldest first."""
         where, args = (" AND n.chat_id = ?", (chat_id,)) if chat_id is not None else ("", ())
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT t.need_id, t.suggestions FROM triage t JOIN needs n ON n.id = t.need_id"
             " WHERE t.settled_at IS NULL AND n.status = 'open'" + where + " ORDER BY t.need_id", args,
         ) as cur:

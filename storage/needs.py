@@ -7,7 +7,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from bot.domain import Claim, Commitment, Need, Route
-from storage._util import from_db_date, from_db_time, to_db_time
+from storage._util import fetched, from_db_date, from_db_time, to_db_time
 
 
 def _need(row: aiosqlite.Row) -> Need:
@@ -65,10 +65,10 @@ class NeedRepo:
         need_type: str,
         at: datetime,
     ) -> Need:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT COALESCE(MAX(number), 0) + 1 FROM needs WHERE chat_id = ?", (chat_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        ) as found:
+            row = await found.fetchone()
         number = int(row[0]) if row else 1
         cur = await self.conn.execute(
             "INSERT INTO needs (chat_id, number, author_id, author_name, message_id, text,"
@@ -80,19 +80,19 @@ class NeedRepo:
         return need
 
     async def get(self, need_id: int) -> Need | None:
-        async with self.conn.execute("SELECT * FROM needs WHERE id = ?", (need_id,)) as cur:
+        async with await fetched(self.conn, "SELECT * FROM needs WHERE id = ?", (need_id,)) as cur:
             row = await cur.fetchone()
         return _need(row) if row else None
 
     async def by_number(self, chat_id: int, number: int) -> Need | None:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT * FROM needs WHERE chat_id = ? AND number = ?", (chat_id, number)
         ) as cur:
             row = await cur.fetchone()
         return _need(row) if row else None
 
     async def by_message(self, chat_id: int, message_id: int) -> Need | None:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT * FROM needs WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
         ) as cur:
             row = await cur.fetchone()
@@ -105,14 +105,14 @@ class NeedRepo:
 
     async def on_card(self, chat_id: int, bot_message_id: int) -> list[Need]:
         """Every need announced in this bot message (several when confirmations were combined)."""
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT * FROM needs WHERE chat_id = ? AND bot_message_id = ? ORDER BY number", (chat_id, bot_message_id)
         ) as cur:
             return [_need(row) for row in await cur.fetchall()]
 
     async def unannounced(self, since: datetime) -> list[Need]:
         """Open needs registered since then whose card was never sent (nor their topic opened)."""
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT * FROM needs WHERE bot_message_id IS NULL AND topic_id IS NULL AND status = 'open' "
             "AND created_at >= ? ORDER BY id", (to_db_time(since),)
         ) as cur:
@@ -120,12 +120,12 @@ class NeedRepo:
 
     async def in_chat(self, chat_id: int, open_only: bool, limit: int = 200, offset: int = 0) -> list[Need]:
         sql = "SELECT * FROM needs WHERE chat_id = ?" + (" AND status = 'open'" if open_only else "")
-        async with self.conn.execute(sql + " ORDER BY number LIMIT ? OFFSET ?", (chat_id, limit, offset)) as cur:
+        async with await fetched(self.conn, sql + " ORDER BY number LIMIT ? OFFSET ?", (chat_id, limit, offset)) as cur:
             return [_need(row) for row in await cur.fetchall()]
 
     async def count_in_chat(self, chat_id: int, open_only: bool) -> int:
         sql = "SELECT COUNT(*) FROM needs WHERE chat_id = ?" + (" AND status = 'open'" if open_only else "")
-        async with self.conn.execute(sql, (chat_id,)) as cur:
+        async with await fetched(self.conn, sql, (chat_id,)) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
@@ -133,7 +133,7 @@ class NeedRepo:
         await self.conn.execute("UPDATE needs SET topic_id = ? WHERE id = ?", (topic_id, need_id))
 
     async def by_topic(self, chat_id: int, topic_id: int) -> Need | None:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT * FROM needs WHERE chat_id = ? AND topic_id = ?", (chat_id, topic_id)
         ) as cur:
             row = await cur.fetchone()
@@ -168,7 +168,7 @@ class NeedRepo:
         )
 
     async def routes(self, need_id: int) -> list[Route]:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT * FROM routes WHERE need_id = ? ORDER BY active DESC, role DESC, score DESC",
             (need_id,),
         ) as cur:
@@ -187,7 +187,7 @@ class NeedRepo:
         return cur.rowcount == 1
 
     async def claims(self, need_id: int) -> list[Claim]:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT * FROM claims WHERE need_id = ? ORDER BY claimed_at", (need_id,)
         ) as cur:
             return [
@@ -210,12 +210,12 @@ class NeedRepo:
         return commitment
 
     async def commitment(self, commitment_id: int) -> Commitment | None:
-        async with self.conn.execute("SELECT * FROM commitments WHERE id = ?", (commitment_id,)) as cur:
+        async with await fetched(self.conn, "SELECT * FROM commitments WHERE id = ?", (commitment_id,)) as cur:
             row = await cur.fetchone()
         return _commitment(row) if row else None
 
     async def commitments(self, need_id: int) -> list[Commitment]:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT * FROM commitments WHERE need_id = ? ORDER BY id", (need_id,)
         ) as cur:
             return [_commitment(r) for r in await cur.fetchall()]
@@ -271,7 +271,7 @@ class NeedRepo:
     async def open_commitments(self, chat_id: int | None = None) -> list[tuple[Need, Commitment]]:
         """Commitments still owed (open or reported), in every chat or one."""
         where = " AND n.chat_id = ?" if chat_id is not None else ""
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT c.* FROM commitments c JOIN needs n ON n.id = c.need_id"
             " WHERE c.status IN ('open', 'reported')" + where + " ORDER BY c.id",
             (chat_id,) if chat_id is not None else (),
@@ -286,13 +286,13 @@ class NeedRepo:
             sql = ("SELECT c.* FROM commitments c JOIN needs n ON n.id = c.need_id WHERE n.chat_id = ?"
                    " ORDER BY c.id")
             args = [chat_id]
-        async with self.conn.execute(sql, args) as cur:
+        async with await fetched(self.conn, sql, args) as cur:
             return [_commitment(r) for r in await cur.fetchall()]
 
     async def claims_with_need_times(self, chat_id: int | None = None) -> list[tuple[Claim, datetime]]:
         """Every claim with the time its need was posted (for response times)."""
         where, args = (" WHERE n.chat_id = ?", [chat_id]) if chat_id is not None else ("", [])
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT c.*, n.created_at AS need_created FROM claims c JOIN needs n ON n.id = c.need_id" + where
             + " ORDER BY n.id", args,
         ) as cur:
@@ -302,21 +302,21 @@ class NeedRepo:
 
     async def open_routed_to(self, party_id: str, limit: int = 20) -> list[Need]:
         """Open needs routed (actively) to a party, newest first."""
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT n.* FROM needs n JOIN routes r ON r.need_id = n.id WHERE r.party_id = ? AND r.active = 1"
             " AND n.status = 'open' ORDER BY n.id DESC LIMIT ?", (party_id, limit),
         ) as cur:
             return [_need(r) for r in await cur.fetchall()]
 
     async def open_authored_by(self, user_id: int, limit: int = 20) -> list[Need]:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT * FROM needs WHERE author_id = ? AND status = 'open' ORDER BY id DESC LIMIT ?", (user_id, limit),
         ) as cur:
             return [_need(r) for r in await cur.fetchall()]
 
     async def unclaimed_open_needs(self) -> list[Need]:
         """Open needs that no party has claimed yet."""
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT * FROM needs n WHERE n.status = 'open'"
             " AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.need_id = n.id) ORDER BY n.id"
         ) as cur:
@@ -333,7 +333,7 @@ class NeedRepo:
         )
 
     async def overdue(self, chat_id: int, today: date) -> list[tuple[Need, Commitment]]:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT c.*, n.chat_id AS n_chat FROM commitments c JOIN needs n ON n.id = c.need_id"
             " WHERE n.chat_id = ? AND c.status = 'open' AND c.due_date IS NOT NULL AND c.due_date < ?"
             " ORDER BY c.due_date, c.id",
@@ -348,7 +348,7 @@ class NeedRepo:
         return found
 
     async def undated_open(self, chat_id: int) -> list[tuple[Need, Commitment]]:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT c.* FROM commitments c JOIN needs n ON n.id = c.need_id"
             " WHERE n.chat_id = ? AND c.status = 'open' AND c.due_date IS NULL ORDER BY c.id",
             (chat_id,),
@@ -367,7 +367,7 @@ class NeedRepo:
         )
 
     async def commitment_by_prompt(self, chat_id: int, message_id: int) -> Commitment | None:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT c.* FROM commitments c JOIN needs n ON n.id = c.need_id"
             " WHERE n.chat_id = ? AND c.prompt_message_id = ?", (chat_id, message_id)
         ) as cur:
@@ -386,6 +386,6 @@ class NeedRepo:
 
     async def corrections(self) -> list[tuple[str, str]]:
         """(text, party id) labelled examples for the router."""
-        async with self.conn.execute("SELECT text, to_party FROM corrections ORDER BY id") as cur:
+        async with await fetched(self.conn, "SELECT text, to_party FROM corrections ORDER BY id") as cur:
             return [(r["text"], r["to_party"]) for r in await cur.fetchall()]
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage._util import to_db_time
+from storage._util import fetched, to_db_time
 
 
 class NoticeRepo:
@@ -14,7 +14,7 @@ class NoticeRepo:
         self.conn = conn
 
     async def sent_keys(self) -> set[str]:
-        async with self.conn.execute("SELECT key FROM notices") as cur:
+        async with await fetched(self.conn, "SELECT key FROM notices") as cur:
             return {row[0] for row in await cur.fetchall()}
 
     async def record(self, key: str, kind: str, due_at: datetime, sent_at: datetime, outcome: str) -> bool:
@@ -29,6 +29,6 @@ class NoticeRepo:
         sql, args = "SELECT COUNT(*) FROM notices", []
         if kind is not None:
             sql, args = sql + " WHERE kind = ?", [kind]
-        async with self.conn.execute(sql, args) as cur:
+        async with await fetched(self.conn, sql, args) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0

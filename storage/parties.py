@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import aiosqlite
 
 from bot.domain import Party
+from storage._util import fetched
 
 
 def _party(row: aiosqlite.Row) -> Party:
@@ -27,7 +28,7 @@ class PartyRepo:
         self.conn = conn
 
     async def count(self) -> int:
-        async with self.conn.execute("SELECT COUNT(*) FROM parties") as cur:
+        async with await fetched(self.conn, "SELECT COUNT(*) FROM parties") as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
@@ -66,10 +67,10 @@ class PartyRepo:
 
     async def all(self, enabled_only: bool = True) -> list[Party]:
         sql = "SELECT * FROM parties" + (" WHERE enabled = 1" if enabled_only else "")
-        async with self.conn.execute(sql + " ORDER BY rowid") as cur:
+        async with await fetched(self.conn, sql + " ORDER BY rowid") as cur:
             return [_party(row) for row in await cur.fetchall()]
 
     async def get(self, party_id: str) -> Party | None:
-        async with self.conn.execute("SELECT * FROM parties WHERE id = ?", (party_id,)) as cur:
+        async with await fetched(self.conn, "SELECT * FROM parties WHERE id = ?", (party_id,)) as cur:
             row = await cur.fetchone()
         return _party(row) if row else None

@@ -7,7 +7,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain import Binding, JoinRequest, Person
-from storage._util import to_db_time
+from storage._util import fetched, to_db_time
 
 
 class PeopleRepo:
@@ -23,7 +23,7 @@ class PeopleRepo:
         )
 
     async def person(self, user_id: int) -> Person | None:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT user_id, display_name, username FROM users WHERE user_id = ?", (user_id,)
         ) as cur:
             row = await cur.fetchone()
@@ -38,7 +38,7 @@ class PeopleRepo:
         )
 
     async def binding(self, user_id: int) -> Binding | None:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT user_id, party_id FROM bindings WHERE user_id = ?", (user_id,)
         ) as cur:
             row = await cur.fetchone()
@@ -55,7 +55,7 @@ class PeopleRepo:
             f" WHERE b.party_id IN ({marks}) ORDER BY b.bound_at"
         )
         found: dict[str, list[Person]] = {p: [] for p in party_ids}
-        async with self.conn.execute(sql, party_ids) as cur:
+        async with await fetched(self.conn, sql, party_ids) as cur:
             for row in await cur.fetchall():
                 found[row["party_id"]].append(Person(row["user_id"], row["name"], row["username"]))
         return found
@@ -68,7 +68,7 @@ class PeopleRepo:
         return int(cur.lastrowid or 0)
 
     async def pending_join_request(self, user_id: int, party_id: str) -> JoinRequest | None:
-        async with self.conn.execute(
+        async with await fetched(self.conn,
             "SELECT * FROM join_requests WHERE user_id = ? AND party_id = ? AND status = 'pending'",
             (user_id, party_id),
         ) as cur:
@@ -76,7 +76,7 @@ class PeopleRepo:
         return _join(row) if row else None
 
     async def join_request(self, request_id: int) -> JoinRequest | None:
-        async with self.conn.execute("SELECT * FROM join_requests WHERE id = ?", (request_id,)) as cur:
+        async with await fetched(self.conn, "SELECT * FROM join_requests WHERE id = ?", (request_id,)) as cur:
             row = await cur.fetchone()
         return _join(row) if row else None
 
@@ -91,11 +91,11 @@ class PeopleRepo:
     # chats -------------------------------------------------------------------------------
 
     async def served_chats(self) -> list[int]:
-        async with self.conn.execute("SELECT chat_id FROM chats WHERE served = 1 ORDER BY chat_id") as cur:
+        async with await fetched(self.conn, "SELECT chat_id FROM chats WHERE served = 1 ORDER BY chat_id") as cur:
             return [row[0] for row in await cur.fetchall()]
 
     async def is_served(self, chat_id: int) -> bool:
-        async with self.conn.execute("SELECT served FROM chats WHERE chat_id = ?", (chat_id,)) as cur:
+        async with await fetched(self.conn, "SELECT served FROM chats WHERE chat_id = ?", (chat_id,)) as cur:
             row = await cur.fetchone()
         return bool(row and row["served"])
 
@@ -134,7 +134,7 @@ class PeopleRepo:
         return touched
 
     async def chat_titles(self) -> dict[int, str]:
-        async with self.conn.execute("SELECT chat_id, title FROM chats") as cur:
+        async with await fetched(self.conn, "SELECT chat_id, title FROM chats") as cur:
             return {row[0]: row[1] or str(row[0]) for row in await cur.fetchall()}
 
     async def unserve(self, chat_id: int) -> None:

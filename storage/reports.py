@@ -7,7 +7,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage._util import to_db_time
+from storage._util import fetched, to_db_time
 
 _NEEDS = """
 SELECT n.id, n.need_type, n.status, n.created_at,
@@ -27,7 +27,7 @@ async def need_rows(conn: aiosqlite.Connection, chat_id: int | None, since: date
     sql, args = _NEEDS, list[Any]([to_db_time(since)])
     if chat_id is not None:
         sql, args = sql + " AND n.chat_id = ?", [*args, chat_id]
-    async with conn.execute(sql + " ORDER BY n.id", args) as cur:
+    async with await fetched(conn, sql + " ORDER BY n.id", args) as cur:
         return [dict(row) for row in await cur.fetchall()]
 
 
@@ -35,5 +35,5 @@ async def agreement_rows(conn: aiosqlite.Connection, chat_id: int | None, since:
     sql, args = _AGREEMENTS, list[Any]([to_db_time(since)])
     if chat_id is not None:
         sql, args = sql + " AND n.chat_id = ?", [*args, chat_id]
-    async with conn.execute(sql, args) as cur:
+    async with await fetched(conn, sql, args) as cur:
         return [dict(row) for row in await cur.fetchall()]
