@@ -35,6 +35,7 @@ class JournalQueue(asyncio.Queue[Any]):
         super().__init__()
         self.db: Database | None = None
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self._fresh: set[int] = set()
 
     async def put(self, item: Any) -> None:
         if isinstance(item, Update):
@@ -42,11 +43,21 @@ class JournalQueue(asyncio.Queue[Any]):
                 raise RuntimeError("update received before the journal was opened")
             payload = json.dumps(item.to_dict(), ensure_ascii=False)
             async with self.db.transaction() as conn:
-                fresh = await JournalRepo(conn).append(item.update_id, payload, self.clock())
-            if not fresh:
+                state = await JournalRepo(conn).append(item.update_id, payload, self.clock())
+            if state == "handled":
                 log.debug("update %d was handled before; not queued again", item.update_id)
                 return
+            if state == "new":
+                self._fresh.add(item.update_id)
         await super().put(item)
+
+    def fresh(self, update_id: int) -> bool:
+        """True once for an update journalled for the first time just now: it cannot have been handled,
+        so the gate need not ask the database (a re-sent copy is not fresh and is checked)."""
+        if update_id in self._fresh:
+            self._fresh.discard(update_id)
+            return True
+        return False
 
 
 async def replay(application: Application, db: Database) -> int:

@@ -121,6 +121,8 @@ class Matchmaking:
         self.admin_ids = admin_ids
         self.timezone = timezone
         self._marked: deque[int] = deque(maxlen=256)
+        self._parties: dict[str, Party] | None = None
+        self._served: dict[int, bool] = {}  # chat id → served, as last read or written
 
     @property
     def router(self) -> Router:
@@ -188,6 +190,7 @@ class Matchmaking:
             if change != "unchanged":
                 await AuditRepo(conn).record(event, at=at, actor_id=actor.user_id, party_id=party.id, detail=detail)
         if change != "unchanged":
+            self._parties = None
             self.learner.schedule()  # the router takes up the new names and profile without a restart
         return Outcome("ok" if change != "unchanged" else "unchanged", party=party)
 
@@ -258,6 +261,7 @@ class Matchmaking:
                 counts[await repo.upsert(party)] += 1
             await AuditRepo(conn).record("directory_imported", at=at, actor_id=actor.user_id, **counts)
         if counts["added"] or counts["updated"]:
+            self._parties = None
             self.learner.schedule()
         return Outcome("ok"), counts
 
@@ -277,8 +281,11 @@ class Matchmaking:
         return self.is_admin(actor.user_id) or (chat_id is not None and actor.admin_of == chat_id)
 
     async def is_served(self, chat_id: int) -> bool:
-        async with self.db.read() as conn:
-            return await PeopleRepo(conn).is_served(chat_id)
+        known = self._served.get(chat_id)
+        if known is None:
+            async with self.db.read() as conn:
+                known = self._served[chat_id] = await PeopleRepo(conn).is_served(chat_id)
+        return known
 
     async def serve_chat(self, chat_id: int, title: str | None, actor: Actor, at: datetime,
                          update_id: int | None) -> bool:
@@ -287,12 +294,14 @@ class Matchmaking:
             if newly:
                 await AuditRepo(conn).record("chat_served", at=at, actor_id=actor.user_id, chat_id=chat_id,
                                              title=title)
-            return newly
+        self._served[chat_id] = True  # committed
+        return newly
 
     async def unserve_chat(self, chat_id: int, actor_id: int | None, at: datetime, update_id: int | None) -> None:
         async with self._unit(update_id, at) as conn:
             await PeopleRepo(conn).unserve(chat_id)
             await AuditRepo(conn).record("chat_left", at=at, actor_id=actor_id, chat_id=chat_id)
+        self._served[chat_id] = False  # committed
 
     async def bind(self, admin: Actor, target_user: int, target_name: str | None, party_query: str,
                    at: datetime, update_id: int | None) -> Outcome:
@@ -408,19 +417,26 @@ class Matchmaking:
             need = await NeedRepo(conn).get(need_id)
             return await self._view(conn, need) if need else None
 
+    async def _directory(self, conn: aiosqlite.Connection) -> dict[str, Party]:
+        """Every party by id, kept in memory: it changes only through _save_party and import_directory,
+        which drop it after their unit of work commits. Need cards read it several times each."""
+        if self._parties is None:
+            self._parties = {p.id: p for p in await PartyRepo(conn).all(enabled_only=False)}
+        return self._parties
+
     async def _view(self, conn: aiosqlite.Connection, need: Need) -> NeedView:
-        needs, parties = NeedRepo(conn), PartyRepo(conn)
+        needs, parties = NeedRepo(conn), await self._directory(conn)
         routes = active_routes(await needs.routes(need.id))
         claims = {c.party_id: c.user_id for c in await needs.claims(need.id)}
         liaisons = await PeopleRepo(conn).liaisons_of([r.party_id for r in routes])
         routed = []
         for route in routes:
-            party = await parties.get(route.party_id)
+            party = parties.get(route.party_id)
             if party is not None:
                 routed.append(RoutedParty(route, party, tuple(liaisons.get(route.party_id, [])),
                                           claims.get(route.party_id)))
         suggestions = await LearningRepo(conn).triage_of(need.id) or []
-        triage = [p for p in [await parties.get(s) for s in suggestions] if p is not None]
+        triage = [p for p in [parties.get(s) for s in suggestions] if p is not None]
         return NeedView(need, tuple(routed), tuple(triage))
 
     async def need_by_number(self, chat_id: int, number: int) -> Need | None:

@@ -7,6 +7,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot import menus
+from bot.journal import JournalQueue
 from bot.services import BotContext
 from handlers.common import actor_of, sent_at
 
@@ -29,7 +30,9 @@ async def before(update: Update, context: BotContext) -> None:
     An admin's command in a group starts serving it (as adding the bot does).
     """
     mm = context.matchmaking
-    if await mm.already_handled(update.update_id):
+    queue = context.application.update_queue
+    fresh = isinstance(queue, JournalQueue) and queue.fresh(update.update_id)
+    if not fresh and await mm.already_handled(update.update_id):
         raise ApplicationHandlerStop
     if update.my_chat_member is not None:
         return  # the member handler decides about serving

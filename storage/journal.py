@@ -13,17 +13,18 @@ class JournalRepo:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
-    async def append(self, update_id: int, payload: str, at: datetime) -> bool:
-        """Journal an update unless it was handled already; False for such a repeat."""
+    async def append(self, update_id: int, payload: str, at: datetime) -> str:
+        """Journal an update: "new"; "unfinished" when it was journalled before and is not handled yet;
+        "handled" for a repeat of an update handled already."""
         cur = await self.conn.execute(
             "INSERT OR IGNORE INTO update_journal (update_id, payload, received_at) "
             "SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = ?)",
             (update_id, payload, to_db_time(at), update_id),
         )
         if cur.rowcount == 1:
-            return True
+            return "new"
         async with await fetched(self.conn, "SELECT 1 FROM update_journal WHERE update_id = ?", (update_id,)) as found:
-            return await found.fetchone() is not None  # journalled before and still unfinished
+            return "unfinished" if await found.fetchone() is not None else "handled"
 
     async def unfinished(self) -> list[tuple[int, str, int]]:
         """(update_id, payload, attempts) of every journalled update not yet handled, oldest first."""

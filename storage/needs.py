@@ -65,19 +65,14 @@ class NeedRepo:
         need_type: str,
         at: datetime,
     ) -> Need:
-        async with await fetched(self.conn,
-            "SELECT COALESCE(MAX(number), 0) + 1 FROM needs WHERE chat_id = ?", (chat_id,)
-        ) as found:
-            row = await found.fetchone()
-        number = int(row[0]) if row else 1
-        cur = await self.conn.execute(
-            "INSERT INTO needs (chat_id, number, author_id, author_name, message_id, text,"
-            " need_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (chat_id, number, author_id, author_name, message_id, text, need_type, to_db_time(at)),
+        # Numbered #1..N per chat, in the same statement (one trip to SQLite's thread, not three).
+        rows = await self.conn.execute_fetchall(
+            "INSERT INTO needs (chat_id, number, author_id, author_name, message_id, text, need_type, created_at)"
+            " VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM needs WHERE chat_id = ?), ?, ?, ?, ?, ?, ?)"
+            " RETURNING *",
+            (chat_id, chat_id, author_id, author_name, message_id, text, need_type, to_db_time(at)),
         )
-        need = await self.get(int(cur.lastrowid or 0))
-        assert need is not None
-        return need
+        return _need(next(iter(rows)))
 
     async def get(self, need_id: int) -> Need | None:
         async with await fetched(self.conn, "SELECT * FROM needs WHERE id = ?", (need_id,)) as cur:
