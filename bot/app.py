@@ -147,11 +147,14 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
         except BaseException:
             await db.close()
             raise
+        limiter = application.bot.rate_limiter
         application.bot_data.services = Services(
             settings=settings, db=db,
             matchmaking=Matchmaking(db, Learner(db, router), settings.admin_ids, settings.timezone),
             notices=Notices(db, settings.policy(), settings.admin_ids, settings.admin_chat_id),
-            courier=Courier(application.bot, texts.combined_header),
+            courier=Courier(application.bot, texts.combined_header,
+                            pressure=limiter.pressure if isinstance(limiter, FloodGate) else None,
+                            hold=settings.flood_group[1] / 40),  # 1.5 s of Telegram's minute
             chat_admins=ChatAdmins(),
             **({"clock": clock} if clock is not None else {}))
         queue = application.update_queue

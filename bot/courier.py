@@ -66,9 +66,15 @@ async def with_retry(call: Callable[[], Awaitable[Any]]) -> Any:
 
 
 class Courier:
-    def __init__(self, bot: Bot, combined_header: Callable[[int], str]) -> None:
+    def __init__(self, bot: Bot, combined_header: Callable[[int], str],
+                 pressure: Callable[[int], float] | None = None, hold: float = 1.5) -> None:
         self.bot = bot
         self.header = combined_header
+        self.hold = hold  # seconds a busy group's confirmation waits for others to join it
+        # How much of a group's message budget is used (bot/flood.py). From half on, a confirmation waits
+        # `hold` seconds so the ones arriving meanwhile go out with it, instead of spending the rest of the
+        # minute's budget one by one and leaving the burst's tail a minute behind.
+        self.pressure = pressure
         self._queues: dict[int, deque[Parcel]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
         self.combined = 0  # parcels that went out inside a combined message
@@ -120,6 +126,9 @@ class Courier:
         queue = self._queues[chat_id]
         try:
             while queue:
+                if self.pressure is not None and queue[0].summary is not None and queue[0].edit_of is None \
+                        and self.pressure(chat_id) >= 0.5:
+                    await asyncio.sleep(self.hold)
                 batch = self._batch(queue)
                 try:
                     await self._deliver(chat_id, batch)

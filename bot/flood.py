@@ -91,6 +91,14 @@ class FloodGate(BaseRateLimiter[None]):
             window = self.groups[key] = Window(*self.group_limit)
         return window
 
+    def pressure(self, chat_id: int) -> float:
+        """How much of this group's window is used now (0 = idle, 1 = the next message must wait)."""
+        window = self.groups.get(chat_id)
+        if window is None:
+            return 0.0
+        window.wait(self.clock())  # drops what left the window
+        return len(window.times) / window.limit
+
     async def _slot(self, chat_id: int | str) -> None:
         group = self._group(chat_id)
         while True:

@@ -76,9 +76,11 @@ async def test_a_burst_of_needs_is_registered_at_once_and_confirmed_within_the_l
             async with conn.execute("SELECT COUNT(*) FROM needs WHERE bot_message_id IS NULL") as cur:
                 assert (await cur.fetchone())[0] == 0  # every need's card went out
         # A combined card: buttons say which need they are for; a promise under it names its need.
-        card = combined[-1]
+        on_cards = [(c, v) for c in combined
+                    for v in await services.matchmaking.needs_on_card(GROUP, c.result["message_id"])  # type: ignore[index]
+                    if v.lead]
+        card, view = on_cards[-1]  # a need with a lead department, on a combined card
         message_id = card.result["message_id"]  # type: ignore[index]
-        view = next(v for v in await services.matchmaking.needs_on_card(GROUP, message_id) if v.lead)
         number = view.need.number
         api.add_user(LIAISON)
         await bot.say(ADMIN, f"/bind {LIAISON['id']} {view.lead.party.id}")  # type: ignore[union-attr]
