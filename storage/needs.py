@@ -74,24 +74,20 @@ class NeedRepo:
         )
         return _need(next(iter(rows)))
 
-    async def get(self, need_id: int) -> Need | None:
-        async with await fetched(self.conn, "SELECT * FROM needs WHERE id = ?", (need_id,)) as cur:
+    async def _one(self, where: str, args: tuple[object, ...]) -> Need | None:
+        """The need matching `where` (a condition on the needs table), if any."""
+        async with await fetched(self.conn, f"SELECT * FROM needs WHERE {where}", args) as cur:  # noqa: S608
             row = await cur.fetchone()
         return _need(row) if row else None
+
+    async def get(self, need_id: int) -> Need | None:
+        return await self._one("id = ?", (need_id,))
 
     async def by_number(self, chat_id: int, number: int) -> Need | None:
-        async with await fetched(self.conn,
-            "SELECT * FROM needs WHERE chat_id = ? AND number = ?", (chat_id, number)
-        ) as cur:
-            row = await cur.fetchone()
-        return _need(row) if row else None
+        return await self._one("chat_id = ? AND number = ?", (chat_id, number))
 
     async def by_message(self, chat_id: int, message_id: int) -> Need | None:
-        async with await fetched(self.conn,
-            "SELECT * FROM needs WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
-        ) as cur:
-            row = await cur.fetchone()
-        return _need(row) if row else None
+        return await self._one("chat_id = ? AND message_id = ?", (chat_id, message_id))
 
     async def by_bot_message(self, chat_id: int, bot_message_id: int) -> Need | None:
         """The need whose card this is; None also when the message combines several cards."""
@@ -128,11 +124,7 @@ class NeedRepo:
         await self.conn.execute("UPDATE needs SET topic_id = ? WHERE id = ?", (topic_id, need_id))
 
     async def by_topic(self, chat_id: int, topic_id: int) -> Need | None:
-        async with await fetched(self.conn,
-            "SELECT * FROM needs WHERE chat_id = ? AND topic_id = ?", (chat_id, topic_id)
-        ) as cur:
-            row = await cur.fetchone()
-        return _need(row) if row else None
+        return await self._one("chat_id = ? AND topic_id = ?", (chat_id, topic_id))
 
     async def set_bot_message(self, need_id: int, bot_message_id: int) -> None:
         await self.conn.execute(
