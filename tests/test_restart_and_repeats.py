@@ -65,6 +65,7 @@ async def test_a_repeated_update_is_handled_once(served: RunningBot) -> None:
     data = {"update_id": 90001, "message": message}
     await app.process_update(Update.de_json(data, app.bot))
     await app.process_update(Update.de_json(dict(data), app.bot))
+    await served.settle()  # the card leaves through the group's outbox
     # The button press too: a second delivery must not claim twice or answer twice.
     card = served.card_of(1)
     need_id = int(card["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[1])
@@ -75,6 +76,7 @@ async def test_a_repeated_update_is_handled_once(served: RunningBot) -> None:
     mark = len(served.api.calls)
     await app.process_update(Update.de_json(press, app.bot))
     await app.process_update(Update.de_json(dict(press), app.bot))
+    await served.settle()
     assert len(served.calls_since(mark, "answerCallbackQuery")) == 1
     await served.say(ADMIN, "/needs all")
     listing = served.last_text()
@@ -88,6 +90,7 @@ async def test_a_repeated_update_is_handled_once(served: RunningBot) -> None:
     mark = len(served.api.calls)
     await app.process_update(Update.de_json(command, app.bot))
     await app.process_update(Update.de_json(dict(command), app.bot))
+    await served.settle()
     assert len(served.calls_since(mark, "sendMessage")) == 1
 
 
