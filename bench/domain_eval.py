@@ -27,7 +27,7 @@ from sklearn.model_selection import StratifiedKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.directory import load_directory  # noqa: E402
+from bot.domain.directory import load_directory  # noqa: E402
 from nlp.detect import NeedDetector, NeedTyper, shipped_examples, shipped_types  # noqa: E402
 from nlp.router import Router  # noqa: E402
 

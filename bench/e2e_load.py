@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.localapi import LocalBotApi, reply_target  # noqa: E402
+from bot.sandbox.localapi import LocalBotApi, reply_target  # noqa: E402
 
 TOKEN = "123456789:BENCH-token_for_the_local_bot_api_server"
 ADMIN = {"id": 1001, "first_name": "发改委", "last_name": "张处"}

@@ -32,7 +32,7 @@ import csv, io, resource
 from importlib import resources
 import numpy, scipy.sparse, sklearn.svm, sklearn.linear_model, sklearn.feature_extraction.text, rjieba
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-from bot.directory import load_directory
+from bot.domain.directory import load_directory
 from nlp.router import Router
 router = Router(load_directory())
 data = resources.files("nlp").joinpath("data")
@@ -95,8 +95,8 @@ async def worst_tick_lag(during: asyncio.Future | None, seconds: float = 0.0) ->
 
 async def refit_lag(examples: list[tuple[str, str]]) -> tuple[float, float, float]:
     from bot.app import tune_gc
-    from bot.directory import load_directory
-    from bot.learning import fit_router
+    from bot.domain.directory import load_directory
+    from bot.services.learning import fit_router
     from nlp.router import Router
 
     parties = load_directory()
@@ -120,7 +120,7 @@ def main() -> None:
     print(f"messages: {len(messages)} (shipped domain needs + chat, Teddy test titles if present)")
 
     bare_start = startup_seconds("import jieba, logging; jieba.setLogLevel(60); jieba.initialize()")
-    ours_start = startup_seconds("from bot.directory import load_directory; from nlp.router import Router; "
+    ours_start = startup_seconds("from bot.domain.directory import load_directory; from nlp.router import Router; "
                                  "Router(load_directory())")
     print(f"start-up: router {ours_start:.2f} s, bare jieba.initialize {bare_start:.2f} s, "
           f"ratio {ours_start / bare_start:.2f} (target < 3 s)")
@@ -137,7 +137,7 @@ def main() -> None:
     jieba.setLogLevel(60)
     jieba.initialize()
     from bot.app import tune_gc
-    from bot.directory import load_directory
+    from bot.domain.directory import load_directory
     from nlp.router import Router
 
     router = Router(load_directory())

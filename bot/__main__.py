@@ -1,41 +1,41 @@
-"""`python -m bot`: read settings, build the Application, long-poll until stopped.
-`python -m bot sandbox`: try it without a token (bot/sandbox.py)."""
+"""`python -m bot [run]`: read the settings, build the Application, poll (or take webhooks) until stopped.
+`python -m bot sandbox`: try it without a token (bot/sandbox/terminal.py).
+
+The settings are read before anything heavy is imported (python-telegram-bot, scikit-learn, jieba), so a
+missing or malformed setting is reported at once: one line on stderr and exit status 2.
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
-from urllib.parse import urlparse
-
-from telegram import Update
-
-from bot.app import build_application
-from bot.settings import SettingsError, configure_logging, load_settings
 
 
-def main() -> int:
-    if sys.argv[1:2] == ["sandbox"]:
-        from bot import sandbox
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="对接群助手 · Matchmaking Group Bot")
+    parser.add_argument("command", nargs="?", choices=("run", "sandbox"), default="run",
+                        help="run: the bot, configured by the environment and .env (default); "
+                             "sandbox: a local Bot API server, the bot and a throwaway database in this terminal")
+    args = parser.parse_args(argv)
+    if args.command == "sandbox":
+        from bot.sandbox import terminal
 
-        return sandbox.main()
-    # Opt in to PTB's coming behaviour (retry_after etc. as timedelta) instead of a warning per 429.
-    os.environ.setdefault("PTB_TIMEDELTA", "1")
+        return terminal.main()
+
+    from bot.settings import SettingsError, configure_logging, load_settings
+
     try:
         settings = load_settings()
     except SettingsError as exc:
         print(f"settings error: {exc}", file=sys.stderr)
         return 2
+    # Opt in to PTB's coming behaviour (retry_after etc. as timedelta) instead of a warning per 429.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     configure_logging(settings)
-    application = build_application(settings)
-    if settings.webhook_url:
-        # Telegram posts each update to WEBHOOK_URL (usually a reverse proxy that forwards to
-        # WEBHOOK_LISTEN:WEBHOOK_PORT); requests without the secret header are answered 403.
-        application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
-                                url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-                                webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
-                                allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    from bot.app import run
+
+    run(settings)
     return 0
 
 

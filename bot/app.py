@@ -24,20 +24,22 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import jobs, journal, menus, texts
-from bot.chat_admins import ChatAdmins
-from bot.courier import Courier
-from bot.directory import load_directory
-from bot.flood import FloodGate
-from bot.lanes import ChatLanes
-from bot.learning import Learner, build_router
-from bot.matchmaking import Matchmaking, load_parties, seed_directory
-from bot.notices import Notices
-from bot.services import BotContext, BotData, Services
+from bot import texts
+from bot.context import BotContext, BotData, Services
+from bot.delivery import jobs, journal, menus
+from bot.delivery.chat_admins import ChatAdmins
+from bot.delivery.courier import Courier
+from bot.delivery.flood import FloodGate
+from bot.delivery.lanes import ChatLanes
+from bot.domain.directory import load_directory
+from bot.services.learning import Learner, build_router
+from bot.services.matchmaking import Matchmaking
+from bot.services.notices import Notices
 from bot.settings import Settings
 from handlers import callbacks, commands, gate, members, messages, replies
 from handlers.errors import on_error
 from storage.db import Database
+from storage.parties import load_parties, seed_directory
 from storage.people import PeopleRepo
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,20 @@ def build_application(settings: Settings, directory_path: Path | None = None,
     application = builder.build()
     register_handlers(application)
     return application
+
+
+def run(settings: Settings) -> None:
+    """Build the bot and run it until stopped: webhook when WEBHOOK_URL is set, long polling otherwise."""
+    application = build_application(settings)
+    if settings.webhook_url:
+        # Telegram posts each update to WEBHOOK_URL (usually a reverse proxy that forwards to
+        # WEBHOOK_LISTEN:WEBHOOK_PORT); requests without the secret header are answered 403.
+        application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+                                url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+                                webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
+                                allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
 
 
 def register_handlers(application: Application) -> None:

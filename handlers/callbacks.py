@@ -7,9 +7,9 @@ from collections.abc import Callable
 from telegram import Message, Update
 
 from bot import texts
-from bot.domain import Party
-from bot.matchmaking import NeedView, Outcome, RepeatedUpdate
-from bot.services import BotContext
+from bot.context import BotContext
+from bot.domain import NeedView, Outcome, Party
+from bot.services.matchmaking import RepeatedUpdate
 from handlers import replies
 from handlers.common import actor_of, answer, edit, edit_markup, parse_number, send, sent_at
 from handlers.keyboards import (

@@ -12,11 +12,12 @@ from pathlib import Path
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot import exports, reports, texts
-from bot.directory import DirectoryError, dump_directory, parse_directory
-from bot.domain import Role
-from bot.matchmaking import Outcome, RepeatedUpdate
-from bot.services import BotContext
+from bot import texts
+from bot.context import BotContext
+from bot.domain import Outcome, Role
+from bot.domain.directory import DirectoryError, dump_directory, parse_directory
+from bot.services import exports, reports
+from bot.services.matchmaking import RepeatedUpdate
 from handlers import replies
 from handlers.common import actor_of, is_group, parse_number, reply, sent_at
 from handlers.keyboards import (

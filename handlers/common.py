@@ -9,9 +9,9 @@ from telegram import InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
-from bot.courier import with_retry
-from bot.matchmaking import Actor
-from bot.services import BotContext
+from bot.context import BotContext
+from bot.delivery.courier import with_retry
+from bot.domain import Actor
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
-from bot import menus
-from bot.journal import JournalQueue
-from bot.services import BotContext
+from bot.context import BotContext
+from bot.delivery import menus
+from bot.delivery.journal import JournalQueue
 from handlers.common import actor_of, sent_at
 
 OPEN_COMMANDS = ("start", "help")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.domain import Commitment, Need, Party
-from bot.matchmaking import NeedView
+from bot.domain import Commitment, Need, NeedView, Party
 
 CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN, KEPT, AGREE, FULFIL, NEEDS_PAGE, DETAIL, LIST_PAGE = (
     "claim", "decline", "xfer", "solve", "cancel", "join", "assign", "kept", "agree", "fulfil", "npage", "detail",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from telegram import ChatMember, Update
 
-from bot import menus, texts
-from bot.services import BotContext
+from bot import texts
+from bot.context import BotContext
+from bot.delivery import menus
 from handlers.common import actor_of, send, sent_at
 
 _PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)

@@ -7,7 +7,7 @@ import re
 from telegram import Update
 
 from bot import texts
-from bot.services import BotContext
+from bot.context import BotContext
 from handlers import replies
 from handlers.common import reply
 from nlp.detect import is_chat, is_need

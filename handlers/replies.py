@@ -10,10 +10,10 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot import texts
-from bot.courier import Parcel
-from bot.domain import Need
-from bot.matchmaking import NeedView, Outcome, RepeatedUpdate
-from bot.services import BotContext, Services
+from bot.context import BotContext, Services
+from bot.delivery.courier import Parcel
+from bot.domain import Need, NeedView, Outcome
+from bot.services.matchmaking import RepeatedUpdate
 from handlers.common import actor_of, reply, send, sent_at
 from handlers.keyboards import list_page_buttons, need_buttons, need_rows, page_buttons, record_buttons, triage_buttons
 

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from bot.directory import load_directory
+from bot.domain.directory import load_directory
 from nlp.router import Router
 
 

@@ -20,13 +20,12 @@ up to a few hundred (and ranges like 两三天), read below.
 from __future__ import annotations
 
 import calendar
-import functools
 import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-import holidays
+from bot.domain.calendar import china_holidays, working_days_after
 
 _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}
@@ -59,32 +58,7 @@ def chinese_number(text: str) -> int | None:
     return total + current
 
 
-# --- the calendar ------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=8)
-def _china(year: int) -> holidays.HolidayBase:
-    return holidays.China(years=range(year - 1, year + 2))
-
-
-def is_working_day(day: date) -> bool:
-    """Monday–Friday except public holidays, plus the weekend days worked in exchange (调休)."""
-    return bool(_china(day.year).is_working_day(day))
-
-
-def working_day_before(day: date) -> date:
-    day -= timedelta(days=1)
-    while not is_working_day(day):
-        day -= timedelta(days=1)
-    return day
-
-
-def working_days_after(day: date, count: int) -> date:
-    while count > 0:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            count -= 1
-    return day
+# --- the calendar: bot.domain.calendar -----------------------------------------------------
 
 
 _HOLIDAY_NAMES = {  # the English names the holidays package gives China's public holidays
@@ -102,7 +76,7 @@ _HOLIDAY_NAMES = {  # the English names the holidays package gives China's publi
 def holiday_start(key: str, year: int) -> date | None:
     """First day off of a holiday in ``year`` (春节 counts from its eve when that is a day off)."""
     names = [_HOLIDAY_NAMES[key]] + ([_HOLIDAY_NAMES["eve"]] if key == "spring" else [])
-    table = _china(year)
+    table = china_holidays(year)
     days = sorted(d for d, name in table.items() if d.year == year and any(name.startswith(n) for n in names))
     return days[0] if days else None
 

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.directory import load_directory
-from bot.matchmaking import load_parties, seed_directory
+from bot.domain.directory import load_directory
 from nlp.evaluate import read_labelled
 from storage.db import Database
 from storage.learning import LearningRepo
+from storage.parties import load_parties, seed_directory
 
 
 async def import_examples(data: str | Path, database: str | Path, out: TextIO) -> int:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import datetime
 
 import aiosqlite
 
 from bot.domain import Party
 from storage._util import fetched
+from storage.audit import AuditRepo
+from storage.db import Database
 
 
 def _party(row: aiosqlite.Row) -> Party:
@@ -74,3 +77,19 @@ class PartyRepo:
         async with await fetched(self.conn, "SELECT * FROM parties WHERE id = ?", (party_id,)) as cur:
             row = await cur.fetchone()
         return _party(row) if row else None
+
+
+async def seed_directory(db: Database, parties: list[Party], at: datetime) -> int:
+    """Load the shipped directory into a new database; once seeded, the database is the truth."""
+    async with db.transaction() as conn:
+        repo = PartyRepo(conn)
+        if await repo.count():
+            return 0
+        await repo.insert_many(parties)
+        await AuditRepo(conn).record("directory_seeded", at=at, actor_id=None, parties=len(parties))
+        return len(parties)
+
+
+async def load_parties(db: Database) -> list[Party]:
+    async with db.read() as conn:
+        return await PartyRepo(conn).all()

@@ -14,9 +14,9 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
-from bot import jobs
 from bot.app import build_application
-from bot.localapi import Call, LocalBotApi
+from bot.delivery import jobs
+from bot.sandbox.localapi import Call, LocalBotApi
 from bot.settings import Settings
 
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")

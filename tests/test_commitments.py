@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.localapi import Call, LocalBotApi
+from bot.sandbox.localapi import Call, LocalBotApi
 from storage.notices import NoticeRepo
 from tests.conftest import (
     ADMIN,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from bot.localapi import LocalBotApi
+from bot.sandbox.localapi import LocalBotApi
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, SHANGHAI, STRANGER, RunningBot
 from tests.test_commitments import need_with_promise
 

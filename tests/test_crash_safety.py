@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.localapi import LocalBotApi
+from bot.sandbox.localapi import LocalBotApi
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, OTHER_GROUP, RunningBot, make_settings
 from tests.test_restart_and_repeats import _bot_env, _run_bot, _stop
 

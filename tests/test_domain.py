@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.directory import DirectoryError, load_directory
 from bot.domain import Commitment, Need, Party, Role, Route, lead_of, may_claim, may_mark_done, may_resolve, role_of
+from bot.domain.directory import DirectoryError, load_directory
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 DEPT = Party("transport", "department", "青岛市交通运输局", ("交通局",))

@@ -7,8 +7,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bot.flood import FloodGate, Window
-from bot.localapi import LocalBotApi
+from bot.delivery.flood import FloodGate, Window
+from bot.sandbox.localapi import LocalBotApi
 from tests.conftest import ADMIN, GROUP, LIAISON, RunningBot, make_settings
 from tests.test_crash_safety import enterprise, need_text
 

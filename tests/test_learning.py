@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.directory import load_directory
+from bot.domain.directory import load_directory
 from nlp.router import CONFIDENT, Router
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, RunningBot
 
@@ -159,6 +159,6 @@ async def test_an_assisting_claim_is_not_a_lead_example(served: RunningBot) -> N
 
 
 async def _examples(mm):  # type: ignore[no-untyped-def]
-    from bot.learning import load_examples
+    from bot.services.learning import load_examples
 
     return await load_examples(mm.db)

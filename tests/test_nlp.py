@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.directory import load_directory
+from bot.domain.directory import load_directory
 from nlp.detect import is_need
 from nlp.router import Router
 from nlp.segment import Segmenter

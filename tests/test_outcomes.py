@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain import Claim, Commitment
-from bot.metrics import kept_rates
-from bot.schedule import Policy
+from bot.domain.metrics import kept_rates
+from bot.domain.schedule import Policy
 from nlp.outcomes import agreement_kind, format_amount, is_announcement, parse_amount
 
 TZ = ZoneInfo("Asia/Shanghai")

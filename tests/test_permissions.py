@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from bot.localapi import LocalBotApi
+from bot.sandbox.localapi import LocalBotApi
 from tests.conftest import (
     ADMIN,
     ENTERPRISE,

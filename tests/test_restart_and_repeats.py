@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.localapi import LocalBotApi
+from bot.sandbox.localapi import LocalBotApi
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, TOKEN, RunningBot, make_settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -122,7 +122,7 @@ async def test_a_failing_write_leaves_nothing_half_done(served: RunningBot) -> N
 
     needs_module.NeedRepo.add_route = failing_add_route  # type: ignore[method-assign]
     try:
-        from bot.matchmaking import Actor
+        from bot.domain import Actor
         with pytest.raises(Boom):
             await mm.register_need(GROUP, Actor(ENTERPRISE["id"], "李总"), NEED, 4242,
                                    datetime.now(SHANGHAI), 777777)
@@ -139,7 +139,7 @@ async def test_a_failing_write_leaves_nothing_half_done(served: RunningBot) -> N
         async with conn.execute("SELECT 1 FROM processed_updates WHERE update_id = 777777") as cur:
             assert await cur.fetchone() is None
     # The same update can then be handled for real.
-    from bot.matchmaking import Actor
+    from bot.domain import Actor
     outcome = await mm.register_need(GROUP, Actor(ENTERPRISE["id"], "李总"), NEED, 4242,
                                      datetime.now(SHANGHAI), 777777)
     assert outcome.ok and outcome.need is not None and outcome.need.number == 1

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain import Commitment, Need
-from bot.schedule import (
+from bot.domain.schedule import (
     Notice,
     Policy,
     commitment_reminders,
@@ -21,7 +21,7 @@ from bot.schedule import (
     next_weekly,
     weekly,
 )
-from nlp.dates import is_working_day, working_day_before
+from bot.domain.calendar import is_working_day, working_day_before
 
 TZ = ZoneInfo("Asia/Shanghai")
 POLICY = Policy(TZ)

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.directory import load_directory
-from bot.matchmaking import seed_directory
+from bot.domain.directory import load_directory
 from storage.audit import AuditRepo
 from storage.db import Database, _split_sql, migration_files
 from storage.needs import NeedRepo
-from storage.parties import PartyRepo
+from storage.parties import PartyRepo, seed_directory
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 

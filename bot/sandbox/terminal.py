@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 
 from bot.app import build_application
-from bot.localapi import Call, LocalBotApi
+from bot.sandbox.localapi import Call, LocalBotApi
 from bot.settings import Settings
 
 TOKEN = "100000001:SANDBOX-token-for-the-local-bot-api"

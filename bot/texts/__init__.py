@@ -5,16 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 from html import escape
-from typing import TYPE_CHECKING
 
-from bot.domain import Agreement, Commitment, Need, NeedDetail, Party, Person, Role
-from bot.matchmaking import NeedView
-from bot.metrics import PartyRecord
+from bot.domain import Agreement, Commitment, Need, NeedDetail, NeedView, Party, Person, Role
+from bot.domain.metrics import PartyRecord
+from bot.domain.reports import Report
 from nlp.outcomes import KIND_NAMES as AGREEMENT_KIND_NAMES
 from nlp.outcomes import format_amount
-
-if TYPE_CHECKING:
-    from bot.reports import Report
 
 MAX_MESSAGE = 4096
 SNIPPET = 60

@@ -1,4 +1,4 @@
-"""The default directory of parties, shipped as bot/data/directory.json."""
+"""The directory file format, and the default directory shipped as bot/domain/data/directory.json."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot.domain import PARTY_KINDS, Party
+from bot.domain.model import PARTY_KINDS, Party
 
 
 class DirectoryError(ValueError):
@@ -20,7 +20,7 @@ PARTY_ID = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 
 def load_directory(path: Path | str | None = None) -> list[Party]:
     if path is None:
-        raw = resources.files("bot").joinpath("data/directory.json").read_text(encoding="utf-8")
+        raw = resources.files(__package__).joinpath("data/directory.json").read_text(encoding="utf-8")
     else:
         raw = Path(path).read_text(encoding="utf-8")
     return parse_directory(raw)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain import Commitment, Need
-from nlp.dates import working_day_before
+from bot.domain.calendar import working_day_before
+from bot.domain.model import Commitment, Need
 
 
 @dataclass(frozen=True)

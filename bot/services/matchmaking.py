@@ -10,25 +10,24 @@ import re
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 
 import aiosqlite
 
-from bot.directory import PARTY_ID
 from bot.domain import (
     PARTY_KINDS,
+    Actor,
     Agreement,
-    AgreementOffer,
-    Claim,
     Commitment,
-    JoinRequest,
     Need,
     NeedDetail,
+    NeedView,
+    Outcome,
     Party,
     Person,
     Role,
-    Route,
+    RoutedParty,
     active_routes,
     lead_of,
     may_claim,
@@ -37,9 +36,10 @@ from bot.domain import (
     may_resolve,
     role_of,
 )
-from bot.learning import Learner
-from bot.metrics import PartyRecord, kept_rates
-from bot.schedule import Policy
+from bot.domain.directory import PARTY_ID
+from bot.domain.metrics import PartyRecord, kept_rates
+from bot.domain.schedule import Policy
+from bot.services.learning import Learner
 from nlp.dates import parse_due
 from nlp.outcomes import agreement_kind, parse_amount
 from nlp.router import Router
@@ -48,70 +48,12 @@ from storage.audit import AuditRepo
 from storage.db import Database
 from storage.learning import LearningRepo
 from storage.needs import NeedRepo
-from storage.parties import PartyRepo
+from storage.parties import PartyRepo, load_parties
 from storage.people import PeopleRepo
 
 
 class RepeatedUpdate(Exception):
     """This update was handled before; its unit of work is rolled back and nothing is said."""
-
-
-@dataclass(frozen=True)
-class RoutedParty:
-    route: Route
-    party: Party
-    liaisons: tuple[Person, ...]
-    claimed_by: int | None = None
-
-
-@dataclass(frozen=True)
-class NeedView:
-    """A need as the group sees it under the bot's routing message."""
-
-    need: Need
-    routed: tuple[RoutedParty, ...]
-    triage: tuple[Party, ...] = ()  # the router was unsure: an admin picks the lead from these
-
-    @property
-    def lead(self) -> RoutedParty | None:
-        return next((r for r in self.routed if r.route.role == "lead"), None)
-
-    @property
-    def assists(self) -> list[RoutedParty]:
-        return [r for r in self.routed if r.route.role == "assist"]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What an operation did. ``status`` is "ok" or a reason the handler turns into a reply."""
-
-    status: str
-    view: NeedView | None = None
-    need: Need | None = None
-    party: Party | None = None
-    commitment: Commitment | None = None
-    request: JoinRequest | None = None
-    options: tuple[Party, ...] = ()
-    matches: tuple[Party, ...] = field(default_factory=tuple)
-    previous: Party | None = None  # the party a need was handed over from
-    agreement: Agreement | None = None
-    offer: AgreementOffer | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-
-@dataclass(frozen=True)
-class Actor:
-    user_id: int
-    display_name: str
-    username: str | None = None
-    admin_of: int | None = None  # a chat where this person is a Telegram administrator (ADMINS_FROM_CHAT)
-
-    @property
-    def person(self) -> Person:
-        return Person(self.user_id, self.display_name, self.username)
 
 
 class Matchmaking:
@@ -917,21 +859,3 @@ class Matchmaking:
             return await NeedRepo(conn).corrections()
 
 
-async def seed_directory(db: Database, parties: list[Party], at: datetime) -> int:
-    """Load the shipped directory into a new database; once seeded, the database is the truth."""
-    async with db.transaction() as conn:
-        repo = PartyRepo(conn)
-        if await repo.count():
-            return 0
-        await repo.insert_many(parties)
-        await AuditRepo(conn).record("directory_seeded", at=at, actor_id=None, parties=len(parties))
-        return len(parties)
-
-
-async def load_parties(db: Database) -> list[Party]:
-    async with db.read() as conn:
-        return await PartyRepo(conn).all()
-
-
-__all__ = ["Actor", "Claim", "Matchmaking", "NeedView", "Outcome", "RepeatedUpdate", "RoutedParty",
-           "load_parties", "seed_directory"]

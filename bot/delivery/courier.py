@@ -20,7 +20,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.flood import retry_after_seconds
+from bot.delivery.flood import retry_after_seconds
 
 log = logging.getLogger(__name__)
 MAX_RETRY_WAIT = 30.0

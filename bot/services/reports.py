@@ -10,38 +10,25 @@ from __future__ import annotations
 import importlib.util
 import io
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from bot import texts
-from bot.metrics import PartyRecord, kept_rates
-from bot.schedule import Policy
+from bot.domain.metrics import kept_rates
+from bot.domain.reports import PERIODS, Report
+from bot.domain.schedule import Policy
 from nlp.outcomes import KIND_NAMES as AGREEMENT_KIND_NAMES
 from nlp.outcomes import format_amount
 from storage.db import Database
 from storage.needs import NeedRepo
 from storage.reports import agreement_rows, need_rows
 
-PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 CHART_SIZE = (12.0, 12.0)  # inches
 CHART_DPI = 100  # → 1200 × 1200 pixels
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
-
-
-@dataclass(frozen=True)
-class Report:
-    since: datetime | None
-    funnel: list[tuple[str, int]]  # 需求 → 已认领 → 已承诺 → 已兑现 → 已解决
-    by_department: list[tuple[str, int]]  # party id of the lead, count (most first)
-    by_type: list[tuple[str, int]]
-    records: list[PartyRecord] = field(default_factory=list)
-    agreements: int = 0
-    amount_yuan: int = 0
-    agreements_by_kind: list[tuple[str, int]] = field(default_factory=list)
 
 
 async def gather(db: Database, chat_id: int | None, period: str, now: datetime, policy: Policy) -> Report:

@@ -14,7 +14,7 @@ from datetime import datetime
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import Application
 
-from bot.services import BotContext
+from bot.context import BotContext
 
 log = logging.getLogger(__name__)
 JOB_NAME = "notices"

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from telegram.ext import CallbackContext, ExtBot
 
-from bot.chat_admins import ChatAdmins
-from bot.courier import Courier
-from bot.matchmaking import Matchmaking
-from bot.notices import Notices
+from bot.delivery.chat_admins import ChatAdmins
+from bot.delivery.courier import Courier
+from bot.services.matchmaking import Matchmaking
+from bot.services.notices import Notices
 from bot.settings import Settings
 from storage.db import Database
 

@@ -11,9 +11,9 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot import reports, texts
+from bot import texts
 from bot.domain import Commitment, Need
-from bot.schedule import (
+from bot.domain.schedule import (
     Notice,
     Policy,
     commitment_reminders,
@@ -26,6 +26,7 @@ from bot.schedule import (
     next_weekly,
     weekly,
 )
+from bot.services import reports
 from storage.db import Database
 from storage.needs import NeedRepo
 from storage.notices import NoticeRepo

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain import Claim, Commitment
-from bot.schedule import Policy, is_overdue
+from bot.domain.model import Claim, Commitment
+from bot.domain.schedule import Policy, is_overdue
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,22 @@
+"""What a report on the matchmaking holds (counted by the reports use case, worded by texts, drawn as a chart)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.domain.metrics import PartyRecord
+
+PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
+
+
+@dataclass(frozen=True)
+class Report:
+    since: datetime | None
+    funnel: list[tuple[str, int]]  # 需求 → 已认领 → 已承诺 → 已兑现 → 已解决
+    by_department: list[tuple[str, int]]  # party id of the lead, count (most first)
+    by_type: list[tuple[str, int]]
+    records: list[PartyRecord] = field(default_factory=list)
+    agreements: int = 0
+    amount_yuan: int = 0
+    agreements_by_kind: list[tuple[str, int]] = field(default_factory=list)
