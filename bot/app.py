@@ -26,7 +26,7 @@ from telegram.request import HTTPXRequest
 
 from bot import texts
 from bot.context import BotContext, BotData, Services
-from bot.delivery import jobs, journal, menus
+from bot.delivery import journal, menus
 from bot.delivery.chat_admins import ChatAdmins
 from bot.delivery.courier import Courier
 from bot.delivery.flood import FloodGate
@@ -36,8 +36,9 @@ from bot.services.learning import Learner, build_router
 from bot.services.matchmaking import Matchmaking
 from bot.services.notices import Notices
 from bot.settings import Settings
-from handlers import callbacks, commands, gate, members, messages, replies
+from handlers import callbacks, commands, gate, jobs, members, messages, replies
 from handlers.errors import on_error
+from nlp.router import Router
 from storage.db import Database
 from storage.parties import load_parties, seed_directory
 from storage.people import PeopleRepo
@@ -57,8 +58,11 @@ def file_url(api_url: str) -> str:
 
 
 def build_application(settings: Settings, directory_path: Path | None = None,
-                      clock: Callable[[], datetime] | None = None) -> Application:
-    """The whole bot, not yet started: `python -m bot` runs it, tests drive it."""
+                      clock: Callable[[], datetime] | None = None, router: Router | None = None) -> Application:
+    """The whole bot, not yet started: `python -m bot` runs it, tests drive it.
+
+    ``router``: a router already fitted on the same directory and examples the database will hold (tests
+    share one across Applications instead of fitting one per test); by default it is fitted at start."""
     # A proxy from the environment is honoured for Telegram itself, never for a local server.
     trust_env = not _is_loopback(settings.bot_api_url)
     context_types = ContextTypes(context=BotContext, bot_data=BotData)
@@ -74,7 +78,7 @@ def build_application(settings: Settings, directory_path: Path | None = None,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .request(HTTPXRequest(connection_pool_size=8, httpx_kwargs={"trust_env": trust_env}))
         .get_updates_request(HTTPXRequest(read_timeout=40, httpx_kwargs={"trust_env": trust_env}))
-        .post_init(_post_init(settings, directory_path, clock))
+        .post_init(_post_init(settings, directory_path, clock, router))
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
@@ -149,7 +153,7 @@ async def served_chats(db: Database) -> list[int]:
 
 
 def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[no-untyped-def]
-               clock: Callable[[], datetime] | None):
+               clock: Callable[[], datetime] | None, fitted: Router | None):
     async def post_init(application: Application) -> None:
         db = Database(settings.database_path)
         await db.open()
@@ -159,7 +163,7 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
                 log.info("directory loaded into a new database: %d parties", seeded)
             parties = await load_parties(db)
             # The dictionary and the models load off the event loop, with every labelled example.
-            router = await build_router(db, parties)
+            router = fitted if fitted is not None else await build_router(db, parties)
         except BaseException:
             await db.close()
             raise

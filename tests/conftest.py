@@ -15,9 +15,9 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.delivery import jobs
 from bot.sandbox.localapi import Call, LocalBotApi
 from bot.settings import Settings
+from handlers import jobs
 
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # as python -m bot does: time periods as timedelta

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain import Commitment, Need
+from bot.domain.calendar import is_working_day, working_day_before
 from bot.domain.schedule import (
     Notice,
     Policy,
@@ -21,7 +22,6 @@ from bot.domain.schedule import (
     next_weekly,
     weekly,
 )
-from bot.domain.calendar import is_working_day, working_day_before
 
 TZ = ZoneInfo("Asia/Shanghai")
 POLICY = Policy(TZ)

@@ -1,4 +1,5 @@
-"""Timed work on PTB's JobQueue: reminders, digests and escalations (``bot.notices``).
+"""The notices job (reminders, digests, escalations, the weekly report) on PTB's JobQueue: a thin adapter, as the
+other handlers are — the use case (bot.services.notices) says what is due, this sends it.
 
 One job, named ``notices``, is armed for the moment the next notice falls due (at most
 ``MAX_WAIT`` ahead) and re-arms itself after each run. The database is the truth: the job holds no
