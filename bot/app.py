@@ -25,23 +25,22 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot import texts
-from bot.context import BotContext, BotData, Services
+from bot.context import BotContext, BotData, Services, UseCases
 from bot.delivery import journal, menus
 from bot.delivery.chat_admins import ChatAdmins
 from bot.delivery.courier import Courier
 from bot.delivery.flood import FloodGate
 from bot.delivery.lanes import ChatLanes
 from bot.domain.directory import load_directory
-from bot.services.learning import Learner, build_router
-from bot.services.matchmaking import Matchmaking
+from bot.services.learning import build_router
 from bot.services.notices import Notices
 from bot.settings import Settings
 from handlers import callbacks, commands, gate, jobs, members, messages, replies
+from handlers.common import ignoring_repeats
 from handlers.errors import on_error
 from nlp.router import Router
 from storage.db import Database
 from storage.parties import load_parties, seed_directory
-from storage.people import PeopleRepo
 
 log = logging.getLogger(__name__)
 
@@ -120,17 +119,22 @@ def register_handlers(application: Application) -> None:
         "report": commands.report, "party": commands.party, "directory": commands.directory,
         "backup": commands.backup, "forget": commands.forget,
     }
+    # Every handler is wrapped so that a unit of work finding its update handled before stops it quietly.
     for name, callback in command_handlers.items():
-        application.add_handler(CommandHandler(name, callback, filters=not_edited))
-    application.add_handler(ChatMemberHandler(members.my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
-    application.add_handler(CallbackQueryHandler(callbacks.on_button))
+        application.add_handler(CommandHandler(name, ignoring_repeats(callback), filters=not_edited))
+    application.add_handler(ChatMemberHandler(ignoring_repeats(members.my_membership),
+                                              ChatMemberHandler.MY_CHAT_MEMBER))
+    # One handler per kind of button, matched by its typed data; anything else is a stale button.
+    for kind, on_press in callbacks.BUTTONS:
+        application.add_handler(CallbackQueryHandler(ignoring_repeats(on_press), pattern=kind.matches))
+    application.add_handler(CallbackQueryHandler(callbacks.stale))
     # A file sent with the caption "/directory import" (commands in captions are not CommandHandler's).
     application.add_handler(MessageHandler(
         filters.Document.ALL & filters.CaptionRegex(r"^/directory(@\w+)?\s+import\b") & not_edited,
-        commands.directory))
+        ignoring_repeats(commands.directory)))
     application.add_handler(MessageHandler(
         filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS & filters.UpdateType.MESSAGE,
-        messages.group_text))
+        ignoring_repeats(messages.group_text)))
     # Edited messages are ignored on purpose: a need is registered as first written.
 
     # Group 1: remember updates that changed nothing, so that a repeat is ignored as well.
@@ -145,11 +149,6 @@ def tune_gc() -> None:
     route() time at the default threshold of 700)."""
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
-
-
-async def served_chats(db: Database) -> list[int]:
-    async with db.read() as conn:
-        return await PeopleRepo(conn).served_chats()
 
 
 def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[no-untyped-def]
@@ -170,7 +169,7 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
         limiter = application.bot.rate_limiter
         application.bot_data.services = Services(
             settings=settings, db=db,
-            matchmaking=Matchmaking(db, Learner(db, router), settings.admin_ids, settings.timezone),
+            cases=UseCases.build(db, router, settings),
             notices=Notices(db, settings.policy(), settings.admin_ids, settings.admin_chat_id),
             courier=Courier(application.bot, texts.combined_header,
                             pressure=limiter.pressure if isinstance(limiter, FloodGate) else None,
@@ -183,11 +182,11 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
             if clock is not None:
                 queue.clock = clock
         tune_gc()
-        await menus.install(application.bot, settings.admin_ids, await served_chats(db))
+        services = application.bot_data.services
+        await menus.install(application.bot, settings.admin_ids, await services.cases.people.served_chats())
         # Updates received by the last run but not finished (it was killed) come before new ones.
         await journal.replay(application, db)
         # Needs registered by the last run whose card it never sent (killed in between) are announced now.
-        services = application.bot_data.services
         await services.courier.idle(timeout=60)  # the replayed updates' own cards first
         await replies.announce_unannounced(services, services.clock())
         await jobs.arm(application, at_once=True)  # whatever fell due while the bot was down goes out now
@@ -209,6 +208,6 @@ async def _post_stop(application: Application) -> None:
 async def _post_shutdown(application: Application) -> None:
     services = application.bot_data.services
     if services is not None:
-        await services.matchmaking.learner.idle()
+        await services.cases.learner.idle()
         await services.db.close()
         application.bot_data.services = None

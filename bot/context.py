@@ -1,4 +1,4 @@
-"""The long-lived services the handlers reach through the typed context."""
+"""The long-lived services the handlers reach through the typed context (PTB ContextTypes)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,56 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.delivery.chat_admins import ChatAdmins
 from bot.delivery.courier import Courier
-from bot.services.matchmaking import Matchmaking
+from bot.services.agreements import Agreements
+from bot.services.commitments import Commitments
+from bot.services.intake import Intake
+from bot.services.learning import Learner
+from bot.services.needs import Needs
 from bot.services.notices import Notices
+from bot.services.parties import Parties
+from bot.services.people import People
+from bot.services.records import Records
+from bot.services.routing import Routing
+from bot.services.views import Directory, NeedViews
+from bot.services.work import Access, Work
 from bot.settings import Settings
+from nlp.router import Router
 from storage.db import Database
+
+
+@dataclass
+class UseCases:
+    """Every use case over the one unit-of-work helper, wired once."""
+
+    work: Work
+    access: Access
+    learner: Learner
+    parties: Parties
+    people: People
+    needs: Needs
+    routing: Routing
+    commitments: Commitments
+    agreements: Agreements
+    records: Records
+    intake: Intake
+
+    @classmethod
+    def build(cls, db: Database, router: Router, settings: Settings) -> UseCases:
+        work, access, learner, directory = Work(db), Access(settings.admin_ids), Learner(db, router), Directory()
+        views = NeedViews(directory)
+        parties = Parties(work, access, directory, learner)
+        return cls(work=work, access=access, learner=learner, parties=parties, people=People(work, access, parties),
+                   needs=Needs(work, access, views, learner), routing=Routing(work, access, views, parties, learner),
+                   commitments=Commitments(work, access, settings.timezone),
+                   agreements=Agreements(work, access, learner),
+                   records=Records(db, settings.policy(), settings.timezone), intake=Intake(work))
 
 
 @dataclass
 class Services:
     settings: Settings
     db: Database
-    matchmaking: Matchmaking
+    cases: UseCases
     notices: Notices
     courier: Courier
     chat_admins: ChatAdmins
@@ -46,5 +85,5 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):
         return services
 
     @property
-    def matchmaking(self) -> Matchmaking:
-        return self.services.matchmaking
+    def cases(self) -> UseCases:
+        return self.services.cases

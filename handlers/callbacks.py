@@ -1,85 +1,34 @@
-"""Button presses: 认领, 转交 (and the choice of a better owner), 已解决, join approvals."""
+"""Button presses, one handler per kind of button (handlers/buttons.py); the registration site pairs each with
+``CallbackQueryHandler(pattern=Kind.matches)``. Refusals are alerts; what changed is told in the group."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from telegram import Message, Update
 
 from bot import texts
 from bot.context import BotContext
 from bot.domain import NeedView, Outcome, Party
-from bot.services.matchmaking import RepeatedUpdate
-from handlers import replies
-from handlers.common import actor_of, answer, edit, edit_markup, parse_number, send, sent_at
-from handlers.keyboards import (
-    AGREE,
-    ASSIGN,
-    CANCEL,
-    CLAIM,
-    DECLINE,
-    DETAIL,
-    FULFIL,
-    JOIN,
-    KEPT,
-    LIST_PAGE,
-    NEEDS_PAGE,
-    RESOLVE,
-    TRANSFER,
-    kept_buttons,
-    need_buttons,
-    parse,
-    transfer_buttons,
-)
+from bot.texts.refusals import refusal
+from handlers import buttons, replies
+from handlers.common import actor_of, answer, edit, edit_markup, send, sent_at
+from handlers.keyboards import kept_buttons, need_buttons, transfer_buttons
+
+Pressed = TypeVar("Pressed", bound=buttons.ButtonData)
 
 
-async def on_button(update: Update, context: BotContext) -> None:
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    parts = parse(query.data)
-    if len(parts) < 2 or parse_number(parts[1]) is None:
-        await answer(update, texts.BUTTON_STALE)
-        return
-    action, ident = parts[0], int(parts[1])
-    try:
-        if action == CLAIM and len(parts) == 2:
-            await _claim(update, context, ident)
-        elif action == DECLINE and len(parts) == 2:
-            await _decline_menu(update, context, ident)
-        elif action == TRANSFER and len(parts) == 3:
-            await _transfer(update, context, ident, parts[2])
-        elif action == CANCEL and len(parts) == 2:
-            await _cancel(update, context, ident)
-        elif action == RESOLVE and len(parts) == 2:
-            await _resolve(update, context, ident)
-        elif action == ASSIGN and len(parts) == 3:
-            await _assign(update, context, ident, parts[2])
-        elif action == JOIN and len(parts) == 3 and parts[2] in ("y", "n"):
-            await _decide_join(update, context, ident, parts[2] == "y")
-        elif action == DETAIL and len(parts) == 2:
-            await _detail(update, context, ident)
-        elif action == LIST_PAGE and len(parts) == 3 and parts[2] in replies.LIST_KINDS:
-            await _list_page(update, context, ident, parts[2])
-        elif action == NEEDS_PAGE and len(parts) == 3 and parts[2] in ("o", "a"):
-            await _needs_page(update, context, ident, parts[2] == "o")
-        elif action == FULFIL and len(parts) == 2:
-            await _fulfil(update, context, ident)
-        elif action == AGREE and len(parts) == 2:
-            await _record_offer(update, context, ident)
-        elif action == KEPT and len(parts) == 3 and parts[2] in ("y", "n"):
-            await _confirm_kept(update, context, ident, parts[2] == "y")
-        else:
-            await answer(update, texts.BUTTON_STALE)
-    except RepeatedUpdate:
-        return
+async def stale(update: Update, context: BotContext) -> None:
+    """Any button data no handler understands (old, malformed or forged)."""
+    await answer(update, texts.BUTTON_STALE)
 
 
 async def _announce(update: Update, context: BotContext, outcome: Outcome, toast: str,
                     notice: Callable[[NeedView, Party], str]) -> None:
     """A button changed a need: refuse with an alert, or confirm, update the card, tell the group."""
-    if not outcome.ok or outcome.view is None or outcome.party is None:
-        await answer(update, replies.refusal(outcome), alert=True)
+    if outcome.view is None or outcome.party is None:
+        await answer(update, refusal(outcome), alert=True)
         return
     await answer(update, toast)
     await replies.refresh_card(context, outcome.view)
@@ -87,71 +36,83 @@ async def _announce(update: Update, context: BotContext, outcome: Outcome, toast
                reply_to=outcome.view.need.bot_message_id)
 
 
-async def _claim(update: Update, context: BotContext, need_id: int) -> None:
+def pressing(kind: type[Pressed], on_press: Callable[[Update, BotContext, Pressed], Awaitable[None]]
+             ) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """The handler of one kind of button: it hands ``on_press`` the decoded button. (A press without data
+    matches every pattern in PTB, so decoding can still fail here: that is a stale button.)"""
+
+    async def handler(update: Update, context: BotContext) -> None:
+        button = kind.decode(update.callback_query.data if update.callback_query else None)
+        if button is None:
+            await stale(update, context)
+            return
+        await on_press(update, context, button)
+
+    return handler
+
+
+async def claim(update: Update, context: BotContext, button: buttons.Claim) -> None:
     actor = actor_of(update.effective_user, context)  # type: ignore[arg-type]
-    outcome = await context.matchmaking.claim(need_id, actor, sent_at(update), update.update_id)
+    outcome = await context.cases.routing.claim(button.need_id, actor, sent_at(update), update.update_id)
     await _announce(update, context, outcome, "已认领",
                     lambda view, party: texts.claimed(party, actor.person, view.need.number))
 
 
-async def _decline_menu(update: Update, context: BotContext, need_id: int) -> None:
-    outcome = await context.matchmaking.decline_options(need_id, actor_of(update.effective_user, context))  # type: ignore[arg-type]
-    if not outcome.ok or outcome.need is None:
-        await answer(update, replies.refusal(outcome), alert=True)
+async def hand_over(update: Update, context: BotContext, button: buttons.HandOver) -> None:
+    outcome = await context.cases.routing.hand_over_options(button.need_id, actor_of(update.effective_user, context))  # type: ignore[arg-type]
+    if outcome.need is None or not outcome.ok:
+        await answer(update, refusal(outcome), alert=True)
         return
     await answer(update, texts.decline_prompt(outcome.need.number))
     message = update.effective_message
     if message is not None:
         await edit_markup(context, message.chat_id, message.message_id,
-                          transfer_buttons(need_id, outcome.options))
+                          transfer_buttons(button.need_id, outcome.options))
 
 
-async def _transfer(update: Update, context: BotContext, need_id: int, party_id: str) -> None:
-    outcome = await context.matchmaking.decline(need_id, actor_of(update.effective_user, context), party_id,  # type: ignore[arg-type]
-                                                sent_at(update), update.update_id)
+async def hand_over_to(update: Update, context: BotContext, button: buttons.HandOverTo) -> None:
+    outcome = await context.cases.routing.hand_over(button.need_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
+                                                    button.party_id, sent_at(update), update.update_id)
     await _announce(update, context, outcome, "已转交",
                     lambda view, party: texts.declined(view.need.number, outcome.previous, party))
 
 
-async def _assign(update: Update, context: BotContext, need_id: int, party_id: str) -> None:
-    outcome = await context.matchmaking.assign(need_id, actor_of(update.effective_user, context), party_id,  # type: ignore[arg-type]
-                                               sent_at(update), update.update_id)
+async def assign(update: Update, context: BotContext, button: buttons.Assign) -> None:
+    outcome = await context.cases.routing.assign(button.need_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
+                                                 button.party_id, sent_at(update), update.update_id)
     await _announce(update, context, outcome, "已指派", lambda view, party: texts.assigned(view.need.number, party))
 
 
-async def _cancel(update: Update, context: BotContext, need_id: int) -> None:
-    view = await context.matchmaking.view(need_id)
+async def keep_card(update: Update, context: BotContext, button: buttons.KeepCard) -> None:
+    view = await context.cases.needs.view(button.need_id)
     await answer(update, texts.CANCELLED)
     message = update.effective_message
     if view is not None and message is not None:
         await edit_markup(context, message.chat_id, message.message_id, need_buttons(view))
 
 
-async def _resolve(update: Update, context: BotContext, need_id: int) -> None:
-    outcome = await context.matchmaking.resolve(need_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
+async def resolve(update: Update, context: BotContext, button: buttons.Resolve) -> None:
+    outcome = await context.cases.needs.resolve(button.need_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
                                                 sent_at(update), update.update_id)
-    if not outcome.ok or outcome.view is None:
-        await answer(update, replies.refusal(outcome), alert=True)
+    if outcome.view is None:
+        await answer(update, refusal(outcome), alert=True)
         return
     await answer(update, "已标记解决")
     await replies.refresh_card(context, outcome.view)
 
 
-async def _confirm_kept(update: Update, context: BotContext, commitment_id: int, kept: bool) -> None:
+async def confirm_kept(update: Update, context: BotContext, button: buttons.ConfirmKept) -> None:
     message = update.effective_message
     if message is None:
         return
-    outcome = await context.matchmaking.confirm(commitment_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
-                                                message.chat_id, kept, sent_at(update), update.update_id)
-    if outcome.status == "not_allowed":
-        await answer(update, texts.NOT_CONFIRMER, alert=True)
+    outcome = await context.cases.commitments.confirm(button.commitment_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
+                                                      message.chat_id, button.kept, sent_at(update), update.update_id)
+    if outcome.commitment is None or outcome.need is None or not outcome.ok:
+        await answer(update, refusal(outcome), alert=True)
         return
-    if outcome.status not in ("ok", "disputed") or outcome.commitment is None or outcome.need is None:
-        await answer(update, replies.refusal(outcome), alert=True)
-        return
-    await answer(update, "已确认" if kept else "已记录异议")
+    await answer(update, "已确认" if button.kept else "已记录异议")
     await edit_markup(context, message.chat_id, message.message_id, None)  # the question is answered
-    text = (texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number) if kept
+    text = (texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number) if button.kept
             else texts.commitment_disputed(outcome.commitment, outcome.need.number))
     await send(context, message.chat_id, text, reply_to=message.message_id)
 
@@ -161,90 +122,109 @@ async def _admin_button(update: Update, context: BotContext) -> Message | None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return None
-    if not (context.matchmaking.is_admin(user.id) or context.admin_of == message.chat_id):
+    if not (context.cases.access.is_admin(user.id) or context.admin_of == message.chat_id):
         await answer(update, texts.NOT_ADMIN, alert=True)
         return None
     return message
 
 
-async def _detail(update: Update, context: BotContext, number: int) -> None:
+async def detail(update: Update, context: BotContext, button: buttons.Detail) -> None:
     """详情 under /needs: need #N's status, sent to the group (admins only, as /status)."""
     message = await _admin_button(update, context)
     if message is None:
         return
-    text = await replies.status_text(context, message.chat_id, number, sent_at(update))
+    text = await replies.status_text(context, message.chat_id, button.number, sent_at(update))
     await answer(update, None if text else texts.NEED_NOT_FOUND)
     if text:
         await send(context, message.chat_id, text, reply_to=message.message_id)
 
 
-async def _list_page(update: Update, context: BotContext, page: int, kind: str) -> None:
-    message = update.effective_message if kind in replies.OPEN_LISTS else await _admin_button(update, context)
+async def list_page(update: Update, context: BotContext, button: buttons.ListPage) -> None:
+    message = update.effective_message if button.kind in replies.OPEN_LISTS else await _admin_button(update, context)
     if message is None:
         return
-    text, markup = await replies.list_page(context, kind, message.chat_id, message.chat.type == "private",
-                                           sent_at(update), page)
+    text, markup = await replies.list_page(context, button.kind, message.chat_id, message.chat.type == "private",
+                                           sent_at(update), button.page)
     await answer(update)
     await edit(context, message.chat_id, message.message_id, text, markup)
 
 
-async def _needs_page(update: Update, context: BotContext, page: int, open_only: bool) -> None:
+async def needs_page(update: Update, context: BotContext, button: buttons.NeedsPage) -> None:
     message = await _admin_button(update, context)
     if message is None:
         return
-    text, markup = await replies.needs_page(context, message.chat_id, open_only, page)
+    text, markup = await replies.needs_page(context, message.chat_id, button.scope == "o", button.page)
     await answer(update)
     await edit(context, message.chat_id, message.message_id, text, markup)
 
 
-async def _fulfil(update: Update, context: BotContext, commitment_id: int) -> None:
+async def report_kept(update: Update, context: BotContext, button: buttons.ReportKept) -> None:
     """「报告兑现」 in a private chat: the report (and its confirm buttons) goes to the need's group."""
-    mm = context.matchmaking
-    chat_id = await mm.commitment_chat(commitment_id)
+    commitments = context.cases.commitments
+    chat_id = await commitments.chat_of(button.commitment_id)
     if chat_id is None:
         await answer(update, texts.COMMITMENT_NOT_FOUND, alert=True)
         return
-    outcome = await mm.done(commitment_id, actor_of(update.effective_user, context), chat_id,  # type: ignore[arg-type]
-                            sent_at(update), update.update_id)
-    if outcome.status not in ("ok", "reported") or outcome.commitment is None or outcome.need is None:
-        await answer(update, replies.refusal(outcome), alert=True)
+    outcome = await commitments.done(button.commitment_id, actor_of(update.effective_user, context), chat_id,  # type: ignore[arg-type]
+                                     sent_at(update), update.update_id)
+    if outcome.commitment is None or outcome.need is None or not outcome.ok:
+        await answer(update, refusal(outcome), alert=True)
         return
-    await answer(update, "已报告，等待需求方确认" if outcome.status == "reported" else "已兑现")
-    if outcome.status == "ok":
+    if outcome.commitment.status == "done":
+        await answer(update, "已兑现")
         await send(context, chat_id, texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number))
         return
+    await answer(update, "已报告，等待需求方确认")
     sent = await send(context, chat_id, texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
                       kept_buttons(outcome.commitment.id))
     if sent is not None:
-        await mm.attach_report_message(outcome.commitment.id, sent.message_id)
+        await commitments.attach_report(outcome.commitment.id, sent.message_id)
 
 
-async def _record_offer(update: Update, context: BotContext, offer_id: int) -> None:
+async def record_offer(update: Update, context: BotContext, button: buttons.RecordOffer) -> None:
     message = update.effective_message
     if message is None:
         return
-    mm = context.matchmaking
-    outcome = await mm.accept_offer(offer_id, actor_of(update.effective_user, context), message.chat_id,  # type: ignore[arg-type]
-                                    sent_at(update), update.update_id)
-    if not outcome.ok or outcome.agreement is None or outcome.need is None:
-        await answer(update, replies.refusal(outcome), alert=True)
+    cases = context.cases
+    outcome = await cases.agreements.accept_offer(button.offer_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
+                                                  message.chat_id, sent_at(update), update.update_id)
+    if outcome.agreement is None or outcome.need is None:
+        await answer(update, refusal(outcome), alert=True)
         return
     await answer(update, "已记录")
     await edit(context, message.chat_id, message.message_id,
-               texts.agreement_recorded(outcome.agreement, outcome.need.number, await mm.party_names()))
+               texts.agreement_recorded(outcome.agreement, outcome.need.number, await cases.parties.names()))
 
 
-async def _decide_join(update: Update, context: BotContext, request_id: int, approve: bool) -> None:
-    mm = context.matchmaking
-    outcome = await mm.decide_join(actor_of(update.effective_user, context), request_id, approve,  # type: ignore[arg-type]
-                                   sent_at(update), update.update_id)
-    if not outcome.ok or outcome.request is None or outcome.party is None:
-        await answer(update, replies.refusal(outcome), alert=True)
+async def decide_join(update: Update, context: BotContext, button: buttons.DecideJoin) -> None:
+    cases = context.cases
+    outcome = await cases.people.decide_join(actor_of(update.effective_user, context), button.request_id,  # type: ignore[arg-type]
+                                             button.approve, sent_at(update), update.update_id)
+    if outcome.request is None or outcome.party is None or not outcome.ok:
+        await answer(update, refusal(outcome), alert=True)
         return
     await answer(update, "已处理")
-    person = await mm.person(outcome.request.user_id)
+    person = await cases.people.person(outcome.request.user_id)
     label = texts.mention_label(outcome.request.user_id, person.display_name if person else None)
     message = update.effective_message
     if message is not None:
         await edit(context, message.chat_id, message.message_id,
-                   texts.join_decided(label, outcome.party, approve))
+                   texts.join_decided(label, outcome.party, button.approve))
+
+
+# Each kind of button and the handler of a press on it (the registration site adds them in this order).
+BUTTONS: tuple[tuple[type[buttons.ButtonData], Callable[[Update, BotContext], Awaitable[None]]], ...] = (
+    (buttons.Claim, pressing(buttons.Claim, claim)),
+    (buttons.HandOver, pressing(buttons.HandOver, hand_over)),
+    (buttons.HandOverTo, pressing(buttons.HandOverTo, hand_over_to)),
+    (buttons.KeepCard, pressing(buttons.KeepCard, keep_card)),
+    (buttons.Resolve, pressing(buttons.Resolve, resolve)),
+    (buttons.Assign, pressing(buttons.Assign, assign)),
+    (buttons.DecideJoin, pressing(buttons.DecideJoin, decide_join)),
+    (buttons.Detail, pressing(buttons.Detail, detail)),
+    (buttons.ListPage, pressing(buttons.ListPage, list_page)),
+    (buttons.NeedsPage, pressing(buttons.NeedsPage, needs_page)),
+    (buttons.ReportKept, pressing(buttons.ReportKept, report_kept)),
+    (buttons.RecordOffer, pressing(buttons.RecordOffer, record_offer)),
+    (buttons.ConfirmKept, pressing(buttons.ConfirmKept, confirm_kept)),
+)

@@ -1,17 +1,23 @@
-"""Helpers shared by the handlers: who is acting, when, and sending that survives Telegram errors."""
+"""Helpers shared by the handlers: who is acting, when, the command's words, the admin and group checks, and
+sending that survives Telegram errors."""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
+from bot import texts
 from bot.context import BotContext
 from bot.delivery.courier import with_retry
 from bot.domain import Actor
+from bot.services.work import RepeatedUpdate
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +34,33 @@ def sent_at(update: Update) -> datetime:
     if update.callback_query is None and message is not None and message.date is not None:
         return message.date
     return datetime.now(UTC)
+
+
+def args_text(update: Update) -> str:
+    """Everything after the command word, newlines kept (a file's caption counts as its text)."""
+    message = update.effective_message
+    text = (message.text or message.caption) if message else ""
+    parts = (text or "").split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+async def refuse_unless_admin(update: Update, context: BotContext, everywhere: bool = False) -> bool:
+    """True (and a refusal said) unless an admin sent it: one of ADMIN_IDS, or — for what concerns this
+    group only, with ADMINS_FROM_CHAT — the group's own Telegram administrator."""
+    user, chat = update.effective_user, update.effective_chat
+    allowed = user is not None and (context.cases.access.is_admin(user.id) or (
+        not everywhere and chat is not None and context.admin_of == chat.id))
+    if not allowed:
+        await reply(update, texts.NOT_ADMIN)
+        return True
+    return False
+
+
+async def refuse_unless_group(update: Update) -> bool:
+    if not is_group(update):
+        await reply(update, texts.GROUP_ONLY)
+        return True
+    return False
 
 
 def is_group(update: Update) -> bool:
@@ -79,3 +112,36 @@ async def answer(update: Update, text: str | None = None, alert: bool = False) -
             await query.answer(text, show_alert=alert)
         except TelegramError as exc:
             log.warning("could not answer a button press: %s", exc)
+
+
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+
+def ignoring_repeats(callback: Callable[[Update, BotContext], Awaitable[None]]) -> Handler:
+    """A handler whose unit of work finds its update handled before stops there, saying nothing (the
+    registration site wraps every handler in this)."""
+
+    @functools.wraps(callback)
+    async def handler(update: Update, context: BotContext) -> None:
+        try:
+            await callback(update, context)
+        except RepeatedUpdate:
+            log.debug("update %s was handled before; ignored", update.update_id)
+
+    return handler
+
+
+async def send_file(update: Update, data: bytes, filename: str, caption: str | None = None,
+                    photo: bool = False) -> None:
+    """A document (or photo) in answer to the command; a refusal by Telegram gets a Chinese reply."""
+    message = update.effective_message
+    if message is None:
+        return
+    try:
+        if photo:
+            await message.reply_photo(photo=data, filename=filename, caption=caption)
+        else:
+            await message.reply_document(document=data, filename=filename, caption=caption)
+    except TelegramError as exc:
+        log.warning("%s not sent: %s", filename, exc)
+        await reply(update, texts.SEND_FAILED)

@@ -29,10 +29,11 @@ async def before(update: Update, context: BotContext) -> None:
 
     An admin's command in a group starts serving it (as adding the bot does).
     """
-    mm = context.matchmaking
+    cases = context.cases
+    access, people = cases.access, cases.people
     queue = context.application.update_queue
     fresh = isinstance(queue, JournalQueue) and queue.fresh(update.update_id)
-    if not fresh and await mm.already_handled(update.update_id):
+    if not fresh and await cases.work.already_handled(update.update_id):
         raise ApplicationHandlerStop
     if update.my_chat_member is not None:
         return  # the member handler decides about serving
@@ -43,28 +44,29 @@ async def before(update: Update, context: BotContext) -> None:
     if command in OPEN_COMMANDS:
         return
     if chat.type == ChatType.PRIVATE:
-        if user is not None and mm.is_admin(user.id):
+        if user is not None and access.is_admin(user.id):
             return  # an admin's private chat: commands decide for themselves what they allow
         if update.callback_query is not None:
             return  # buttons of a person's private desk (/start): each operation checks who may
-    elif await mm.is_served(chat.id):
+    elif await people.is_served(chat.id):
         services = context.services
         if services.settings.admins_from_chat:
             if update.chat_member is not None:
                 services.chat_admins.forget(chat.id)  # someone was promoted or demoted: ask Telegram again
-            elif user is not None and not mm.is_admin(user.id) and await services.chat_admins.is_admin(
+            elif user is not None and not access.is_admin(user.id) and await services.chat_admins.is_admin(
                     context.bot, chat.id, user.id, update.effective_message):
                 context.admin_of = chat.id
         return
-    if chat.type != ChatType.PRIVATE and command is not None and user is not None and mm.is_admin(user.id):
-        if await mm.serve_chat(chat.id, chat.title, actor_of(user, context), sent_at(update), None):
-            await menus.for_group(context.bot, chat.id, mm.admin_ids)
+    if chat.type != ChatType.PRIVATE and command is not None and user is not None and access.is_admin(user.id):
+        if await people.serve(chat.id, chat.title, actor_of(user, context), sent_at(update), None):
+            await menus.for_group(context.bot, chat.id, access.admin_ids)
         return
-    await mm.mark_handled(update.update_id, sent_at(update))
+    await cases.work.mark_handled(update.update_id, sent_at(update))
     raise ApplicationHandlerStop  # ignored on purpose: this chat is not served
 
 
 async def after(update: Update, context: BotContext) -> None:
     """Last group: record updates that changed nothing, so a repeat is ignored too."""
-    if not context.matchmaking.marked(update.update_id):
-        await context.matchmaking.mark_handled(update.update_id, sent_at(update))
+    work = context.cases.work
+    if not work.marked(update.update_id):
+        await work.mark_handled(update.update_id, sent_at(update))

@@ -1,4 +1,4 @@
-"""Inline keyboards and their callback data (always under Telegram's 64-byte limit)."""
+"""Inline keyboards; their callback data is typed (handlers/buttons.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,21 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.domain import Commitment, Need, NeedView, Party
-
-CLAIM, DECLINE, TRANSFER, RESOLVE, CANCEL, JOIN, ASSIGN, KEPT, AGREE, FULFIL, NEEDS_PAGE, DETAIL, LIST_PAGE = (
-    "claim", "decline", "xfer", "solve", "cancel", "join", "assign", "kept", "agree", "fulfil", "npage", "detail",
-    "lpage")
+from handlers.buttons import (
+    Assign,
+    Claim,
+    ConfirmKept,
+    DecideJoin,
+    Detail,
+    HandOver,
+    HandOverTo,
+    KeepCard,
+    ListPage,
+    NeedsPage,
+    RecordOffer,
+    ReportKept,
+    Resolve,
+)
 
 
 def need_buttons(view: NeedView) -> InlineKeyboardMarkup | None:
@@ -29,61 +40,56 @@ def need_rows(view: NeedView, numbered: bool = False) -> list[list[InlineKeyboar
     rows = []
     if view.lead is None and view.triage:  # admins pick the lead among the router's suggestions
         rows.append([InlineKeyboardButton(label(texts.BUTTON_ASSIGN.format(name=p.short_name)),
-                                          callback_data=f"{ASSIGN}:{need_id}:{p.id}") for p in view.triage])
+                                          callback_data=Assign(need_id, p.id).encode()) for p in view.triage])
     rows.append([
-        InlineKeyboardButton(label(texts.BUTTON_CLAIM), callback_data=f"{CLAIM}:{need_id}"),
-        InlineKeyboardButton(label(texts.BUTTON_DECLINE), callback_data=f"{DECLINE}:{need_id}"),
-        InlineKeyboardButton(label(texts.BUTTON_RESOLVE), callback_data=f"{RESOLVE}:{need_id}"),
+        InlineKeyboardButton(label(texts.BUTTON_CLAIM), callback_data=Claim(need_id).encode()),
+        InlineKeyboardButton(label(texts.BUTTON_DECLINE), callback_data=HandOver(need_id).encode()),
+        InlineKeyboardButton(label(texts.BUTTON_RESOLVE), callback_data=Resolve(need_id).encode()),
     ])
     return rows
 
 
 def triage_buttons(views: list[NeedView]) -> InlineKeyboardMarkup | None:
-    rows = [[InlineKeyboardButton(f"#{v.need.number} {p.short_name}", callback_data=f"{ASSIGN}:{v.need.id}:{p.id}")
+    rows = [[InlineKeyboardButton(f"#{v.need.number} {p.short_name}", callback_data=Assign(v.need.id, p.id).encode())
              for p in v.triage] for v in views[:10] if v.triage]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
 def transfer_buttons(need_id: int, options: tuple[Party, ...]) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton(p.short_name, callback_data=f"{TRANSFER}:{need_id}:{p.id}")]
+    rows = [[InlineKeyboardButton(p.short_name, callback_data=HandOverTo(need_id, p.id).encode())]
             for p in options]
-    rows.append([InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data=f"{CANCEL}:{need_id}")])
+    rows.append([InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data=KeepCard(need_id).encode())])
     return InlineKeyboardMarkup(rows)
 
 
 def join_buttons(request_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.BUTTON_APPROVE, callback_data=f"{JOIN}:{request_id}:y"),
-        InlineKeyboardButton(texts.BUTTON_DENY, callback_data=f"{JOIN}:{request_id}:n"),
+        InlineKeyboardButton(texts.BUTTON_APPROVE, callback_data=DecideJoin(request_id, True).encode()),
+        InlineKeyboardButton(texts.BUTTON_DENY, callback_data=DecideJoin(request_id, False).encode()),
     ]])
 
-
-def parse(data: str | None) -> list[str]:
-    """Split callback data; garbage gives an empty list."""
-    if not data or len(data) > 64:
-        return []
-    return data.split(":")
 
 
 def kept_buttons(commitment_id: int) -> InlineKeyboardMarkup:
     """For the need's author (or an admin) under a liaison's "kept" report."""
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.BUTTON_KEPT, callback_data=f"{KEPT}:{commitment_id}:y"),
-        InlineKeyboardButton(texts.BUTTON_NOT_KEPT, callback_data=f"{KEPT}:{commitment_id}:n"),
+        InlineKeyboardButton(texts.BUTTON_KEPT, callback_data=ConfirmKept(commitment_id, True).encode()),
+        InlineKeyboardButton(texts.BUTTON_NOT_KEPT, callback_data=ConfirmKept(commitment_id, False).encode()),
     ]])
 
 
 def record_buttons(offer_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.BUTTON_RECORD, callback_data=f"{AGREE}:{offer_id}")]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.BUTTON_RECORD,
+                                                       callback_data=RecordOffer(offer_id).encode())]])
 
 
 def desk_buttons(party_id: str | None, routed: list[NeedView], promises: list[tuple[Need, Commitment]]
                  ) -> InlineKeyboardMarkup | None:
     """In a liaison's private chat: claim what is still unclaimed, report kept what is still open."""
     rows = [[InlineKeyboardButton(texts.BUTTON_CLAIM_NUMBER.format(number=v.need.number),
-                                  callback_data=f"{CLAIM}:{v.need.id}")]
+                                  callback_data=Claim(v.need.id).encode())]
             for v in routed if any(r.party.id == party_id and not r.claimed_by for r in v.routed)][:8]
-    rows += [[InlineKeyboardButton(texts.BUTTON_FULFIL.format(id=c.id), callback_data=f"{FULFIL}:{c.id}")]
+    rows += [[InlineKeyboardButton(texts.BUTTON_FULFIL.format(id=c.id), callback_data=ReportKept(c.id).encode())]
              for _, c in promises if c.status == "open"][:8]
     return InlineKeyboardMarkup(rows) if rows else None
 
@@ -91,13 +97,13 @@ def desk_buttons(party_id: str | None, routed: list[NeedView], promises: list[tu
 def page_buttons(page: int, pages: int, open_only: bool, numbers: list[int]) -> InlineKeyboardMarkup | None:
     """详情 for each listed need, and ◀ / ▶ under a long /needs list (the list is edited in place)."""
     scope = "o" if open_only else "a"
-    details = [InlineKeyboardButton(f"#{n} 详情", callback_data=f"{DETAIL}:{n}") for n in numbers]
+    details = [InlineKeyboardButton(f"#{n} 详情", callback_data=Detail(n).encode()) for n in numbers]
     rows = [details[i:i + 5] for i in range(0, len(details), 5)]
     row = []
     if page > 1:
-        row.append(InlineKeyboardButton(texts.BUTTON_PREVIOUS, callback_data=f"{NEEDS_PAGE}:{page - 1}:{scope}"))
+        row.append(InlineKeyboardButton(texts.BUTTON_PREVIOUS, callback_data=NeedsPage(page - 1, scope).encode()))
     if page < pages:
-        row.append(InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=f"{NEEDS_PAGE}:{page + 1}:{scope}"))
+        row.append(InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=NeedsPage(page + 1, scope).encode()))
     rows += [row] if row else []
     return InlineKeyboardMarkup(rows) if rows else None
 
@@ -111,7 +117,7 @@ def list_page_buttons(kind: str, page: int, pages: int,
         return InlineKeyboardMarkup(rows) if rows else None
     row = []
     if page > 1:
-        row.append(InlineKeyboardButton(texts.BUTTON_PREVIOUS, callback_data=f"{LIST_PAGE}:{page - 1}:{kind}"))
+        row.append(InlineKeyboardButton(texts.BUTTON_PREVIOUS, callback_data=ListPage(page - 1, kind).encode()))
     if page < pages:
-        row.append(InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=f"{LIST_PAGE}:{page + 1}:{kind}"))
+        row.append(InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=ListPage(page + 1, kind).encode()))
     return InlineKeyboardMarkup([*rows, row])

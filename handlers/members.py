@@ -20,13 +20,13 @@ async def my_membership(update: Update, context: BotContext) -> None:
         return  # not a shape Telegram sends: ignored on purpose
     chat, by = change.chat, change.from_user
     old, new = change.old_chat_member.status, change.new_chat_member.status
-    mm = context.matchmaking
+    access, people = context.cases.access, context.cases.people
     if new in _PRESENT and old not in _PRESENT:
-        if mm.is_admin(by.id):
-            if await mm.serve_chat(chat.id, chat.title, actor_of(by, context), sent_at(update), update.update_id):
+        if access.is_admin(by.id):
+            if await people.serve(chat.id, chat.title, actor_of(by, context), sent_at(update), update.update_id):
                 await send(context, chat.id, texts.SERVED_WELCOME)
-                await menus.for_group(context.bot, chat.id, mm.admin_ids)
-        elif not await mm.is_served(chat.id):
+                await menus.for_group(context.bot, chat.id, access.admin_ids)
+        elif not await people.is_served(chat.id):
             await send(context, chat.id, texts.NOT_SERVED_ADDED)
     elif new in _GONE and old not in _GONE:
-        await mm.unserve_chat(chat.id, by.id, sent_at(update), update.update_id)
+        await people.unserve(chat.id, by.id, sent_at(update), update.update_id)

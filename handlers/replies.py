@@ -1,5 +1,5 @@
-"""Flows more than one handler shares: announcing a need, confirming a promise, refusals, the /needs
-pages and the /status text (commands and buttons both show them)."""
+"""Flows more than one handler shares: announcing a need, confirming a promise, the /needs pages and the
+/status text (commands and buttons both show them)."""
 
 from __future__ import annotations
 
@@ -12,50 +12,12 @@ from telegram.error import TelegramError
 from bot import texts
 from bot.context import BotContext, Services
 from bot.delivery.courier import Parcel
-from bot.domain import Need, NeedView, Outcome
-from bot.services.matchmaking import RepeatedUpdate
+from bot.domain import Need, NeedView, Refusal
+from bot.texts.refusals import refusal
 from handlers.common import actor_of, reply, send, sent_at
 from handlers.keyboards import list_page_buttons, need_buttons, need_rows, page_buttons, record_buttons, triage_buttons
 
-REFUSALS = {
-    "not_admin": texts.NOT_ADMIN,
-    "missing": texts.NEED_NOT_FOUND,
-    "party_unknown": texts.PARTY_UNKNOWN,
-    "party_missing": texts.PARTY_MISSING,
-    "not_routed": texts.NOT_ROUTED,
-    "not_bound": texts.NOT_BOUND,
-    "resolved": texts.NEED_RESOLVED,
-    "not_allowed": texts.NOT_AUTHOR,
-    "same_party": texts.SAME_PARTY,
-    "already_bound": texts.ALREADY_BOUND,
-    "already_pending": texts.ALREADY_PENDING,
-    "already_decided": texts.ALREADY_DECIDED,
-    "empty": texts.EMPTY_NEED,
-    "cancelled": texts.COMMITMENT_CANCELLED,
-    "commitment_missing": texts.COMMITMENT_NOT_FOUND,
-    "not_recorder": texts.NOT_RECORDER,
-    "already_recorded": texts.ALREADY_RECORDED,
-    "empty_agreement": texts.AGREEMENT_USAGE,
-}
-
 log = logging.getLogger(__name__)
-
-
-def refusal(outcome: Outcome) -> str:
-    if outcome.status == "party_ambiguous":
-        return texts.party_ambiguous(outcome.matches)
-    if outcome.status == "not_allowed" and outcome.commitment is not None:
-        return texts.NOT_COMMITMENT_OWNER
-    if outcome.status == "missing" and outcome.commitment is None and outcome.need is None \
-            and outcome.party is None and outcome.request is None:
-        return texts.NEED_NOT_FOUND
-    if outcome.status == "already":
-        if outcome.commitment is not None:
-            return texts.ALREADY_DONE
-        if outcome.party is not None:
-            return texts.ALREADY_CLAIMED
-        return texts.ALREADY_RESOLVED
-    return REFUSALS.get(outcome.status, "操作未完成，请稍后再试。")
 
 
 async def register_and_announce(update: Update, context: BotContext, text: str) -> None:
@@ -63,15 +25,12 @@ async def register_and_announce(update: Update, context: BotContext, text: str) 
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    try:
-        outcome = await context.matchmaking.register_need(
-            message.chat_id, actor_of(user, context), text, message.message_id, sent_at(update), update.update_id)
-    except RepeatedUpdate:
-        return
-    if not outcome.ok or outcome.view is None:
-        if outcome.status == "empty":
+    outcome = await context.cases.needs.register(
+        message.chat_id, actor_of(user, context), text, message.message_id, sent_at(update), update.update_id)
+    if outcome.view is None:
+        if outcome.refusal is Refusal.EMPTY_NEED:
             await reply(update, texts.EMPTY_NEED)
-        return
+        return  # DUPLICATE_NEED: the same message again, said nothing the first time round
     chat = update.effective_chat
     if context.services.settings.forum_topics and chat is not None and chat.is_forum \
             and not message.is_topic_message:
@@ -83,10 +42,10 @@ async def register_and_announce(update: Update, context: BotContext, text: str) 
 
 
 def post_card(services: Services, view: NeedView, reply_to: int | None = None) -> None:
-    need_id, mm = view.need.id, services.matchmaking
+    need_id, needs = view.need.id, services.cases.needs
 
     async def attach(message_id: int) -> None:
-        await mm.attach_bot_message(need_id, message_id)
+        await needs.attach_card(need_id, message_id)
 
     services.courier.post(Parcel(
         view.need.chat_id, texts.need_card(view), need_buttons(view), reply_to=reply_to,
@@ -96,7 +55,7 @@ def post_card(services: Services, view: NeedView, reply_to: int | None = None) -
 
 async def announce_unannounced(services: Services, now: datetime) -> int:
     """Cards of needs registered by a run that died before sending them (within the last day)."""
-    views = await services.matchmaking.unannounced(now - timedelta(days=1))
+    views = await services.cases.needs.unannounced(now - timedelta(days=1))
     for view in views:
         post_card(services, view, reply_to=view.need.message_id)
     if views:
@@ -113,12 +72,12 @@ async def _announce_in_topic(update: Update, context: BotContext, view: NeedView
     except TelegramError as exc:
         log.warning("no topic for need %s: %s", need.id, exc)
         return False
-    mm = context.matchmaking
-    await mm.attach_topic(need.id, topic.message_thread_id)
+    needs = context.cases.needs
+    await needs.attach_topic(need.id, topic.message_thread_id)
     card = await send(context, need.chat_id, texts.need_card(view), need_buttons(view),
                       thread_id=topic.message_thread_id)
     if card is not None:
-        await mm.attach_bot_message(need.id, card.message_id)
+        await needs.attach_card(need.id, card.message_id)
     await reply(update, texts.topic_opened(need))
     return True
 
@@ -129,7 +88,7 @@ async def refresh_card(context: BotContext, view: NeedView) -> None:
     need = view.need
     if need.bot_message_id is None:
         return
-    views = await context.matchmaking.needs_on_card(need.chat_id, need.bot_message_id)
+    views = await context.cases.needs.on_card(need.chat_id, need.bot_message_id)
     if len(views) > 1:
         text = (texts.combined_header(len(views)) + "\n\n".join(texts.need_card(v, hint=False) for v in views)
                 + texts.COMBINED_CARD_HINT)
@@ -144,27 +103,24 @@ async def commit_and_confirm(update: Update, context: BotContext, need: Need, te
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    mm = context.matchmaking
-    try:
-        outcome = await mm.commit(need, actor_of(user, context), text, sent_at(update), message.message_id,
-                                  update.update_id)
-    except RepeatedUpdate:
-        return
-    if not outcome.ok or outcome.commitment is None or outcome.party is None:
-        await reply(update, texts.EMPTY_COMMIT if outcome.status == "empty" else refusal(outcome))
+    cases = context.cases
+    outcome = await cases.commitments.commit(need, actor_of(user, context), text, sent_at(update), message.message_id,
+                                             update.update_id)
+    if outcome.commitment is None or outcome.party is None:
+        await reply(update, refusal(outcome))
         return
     confirmation = texts.commitment_logged(outcome.commitment, outcome.party, need.number)
     commitment_id = outcome.commitment.id
 
     async def ask_for_date(message_id: int) -> None:  # a reply to this message gives the date
-        await mm.attach_date_prompt(commitment_id, message_id)
+        await cases.commitments.attach_date_question(commitment_id, message_id)
 
     undated = outcome.commitment.due_date is None
     context.services.courier.post(Parcel(
         message.chat_id, confirmation, reply_to=message.message_id, thread_id=message.message_thread_id
         if message.is_topic_message else None,
         summary=None if undated else confirmation, on_sent=ask_for_date if undated else None))
-    view = await mm.view(need.id)
+    view = await cases.needs.view(need.id)
     if view is not None:
         await refresh_card(context, view)
 
@@ -173,17 +129,10 @@ async def set_due_and_confirm(update: Update, context: BotContext, commitment_id
     user = update.effective_user
     if user is None:
         return
-    try:
-        outcome = await context.matchmaking.set_due(commitment_id, actor_of(user, context), text, sent_at(update),
-                                                    update.update_id)
-    except RepeatedUpdate:
-        return
+    outcome = await context.cases.commitments.set_due(commitment_id, actor_of(user, context), text, sent_at(update),
+                                                      update.update_id)
     if outcome.ok and outcome.commitment and outcome.need:
         await reply(update, texts.due_set(outcome.commitment, outcome.need.number))
-    elif outcome.status == "no_date":
-        await reply(update, texts.no_date_found(commitment_id))
-    elif outcome.status == "missing":
-        await reply(update, texts.COMMITMENT_NOT_FOUND)
     else:
         await reply(update, refusal(outcome))
 
@@ -194,13 +143,10 @@ async def offer_to_record(update: Update, context: BotContext, text: str, replie
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return False
-    try:
-        outcome = await context.matchmaking.offer_agreement(
-            message.chat_id, actor_of(user, context), text, message.message_id, replied_bot_message,
-            sent_at(update), update.update_id)
-    except RepeatedUpdate:
-        return True
-    if not outcome.ok or outcome.need is None or outcome.offer is None:
+    outcome = await context.cases.agreements.offer(
+        message.chat_id, actor_of(user, context), text, message.message_id, replied_bot_message,
+        sent_at(update), update.update_id)
+    if outcome.need is None or outcome.offer is None:
         return False
     await reply(update, texts.agreement_offer(outcome.need.number), record_buttons(outcome.offer.id))
     return True
@@ -212,48 +158,44 @@ NEEDS_PER_PAGE = 10
 async def needs_page(context: BotContext, chat_id: int, open_only: bool,
                      page: int) -> tuple[str, InlineKeyboardMarkup | None]:
     """One page of /needs (by number) and its ◀ ▶ buttons."""
-    mm = context.matchmaking
-    total, _ = await mm.list_needs(chat_id, open_only, limit=0)
+    needs = context.cases.needs
+    total, _ = await needs.page(chat_id, open_only, limit=0)
     pages = max(1, -(-total // NEEDS_PER_PAGE))
     page = min(max(page, 1), pages)
-    _, shown = await mm.list_needs(chat_id, open_only, offset=(page - 1) * NEEDS_PER_PAGE, limit=NEEDS_PER_PAGE)
+    _, shown = await needs.page(chat_id, open_only, offset=(page - 1) * NEEDS_PER_PAGE, limit=NEEDS_PER_PAGE)
     return (texts.need_list(shown, open_only, total, page, pages),
             page_buttons(page, pages, open_only, [v.need.number for v in shown]))
 
 
 async def status_text(context: BotContext, chat_id: int, number: int, now: datetime) -> str | None:
     """/status N's text (also behind the 详情 buttons of /needs); None when there is no such need."""
-    mm = context.matchmaking
-    detail = await mm.detail(chat_id, number)
+    cases = context.cases
+    detail = await cases.needs.detail(chat_id, number)
     if detail is None:
         return None
-    people = {}
-    for user_id in {c.user_id for c in detail.claims} | {e.actor_id for e in detail.events if e.actor_id}:
-        person = await mm.person(user_id)
-        if person:
-            people[user_id] = person.display_name
+    people = await cases.people.names({c.user_id for c in detail.claims}
+                                      | {e.actor_id for e in detail.events if e.actor_id})
     tz = context.services.settings.timezone
-    return texts.status(detail, await mm.party_names(), people, tz, mm.local_day(now))
+    return texts.status(detail, await cases.parties.names(), people, tz, cases.commitments.local_day(now))
 
 
-LIST_KINDS = ("overdue", "kept", "keptall", "parties", "triage")
 OPEN_LISTS = ("parties",)  # pageable by anyone; the others by admins
 TRIAGE_PER_PAGE = 10
 
 
 async def list_text(context: BotContext, kind: str, chat_id: int, private: bool, now: datetime) -> str:
     """The whole text of a pageable list, computed afresh for each page shown."""
-    mm = context.matchmaking
+    cases = context.cases
     if kind == "parties":
-        return texts.parties(await mm.parties())
+        return texts.parties(await cases.parties.enabled())
     if kind == "overdue":
-        late, undated = await mm.overdue(chat_id, now)
-        return texts.overdue(late, undated, await mm.party_names(), mm.local_day(now),
+        late, undated = await cases.commitments.overdue(chat_id, now)
+        return texts.overdue(late, undated, await cases.parties.names(), cases.commitments.local_day(now),
                              context.services.notices.policy.overdue_since(now))
     everywhere = private or kind == "keptall"
-    records = await mm.kept_rates(None if everywhere else chat_id, context.services.clock(),
-                                  context.services.notices.policy)
-    return texts.kept_rates(records, await mm.party_names(), "全部对接群" if everywhere else "本群")
+    records = await cases.commitments.kept_rates(None if everywhere else chat_id, context.services.clock(),
+                                                 context.services.notices.policy)
+    return texts.kept_rates(records, await cases.parties.names(), "全部对接群" if everywhere else "本群")
 
 
 async def list_page(context: BotContext, kind: str, chat_id: int, private: bool, now: datetime,
@@ -268,7 +210,7 @@ async def list_page(context: BotContext, kind: str, chat_id: int, private: bool,
 
 async def triage_page(context: BotContext, chat_id: int | None, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
     """Ten needs awaiting triage with their 指派 buttons, and ◀ ▶ when there are more."""
-    views = await context.matchmaking.triage_queue(chat_id)
+    views = await context.cases.routing.triage_queue(chat_id)
     pages = max(1, -(-len(views) // TRIAGE_PER_PAGE))
     page = min(max(page, 1), pages)
     shown = views[(page - 1) * TRIAGE_PER_PAGE: page * TRIAGE_PER_PAGE]

@@ -53,6 +53,15 @@ class LearningRepo:
             row = await cur.fetchone()
         return json.loads(row[0]) if row else None
 
+    async def triage_of_many(self, need_ids: list[int]) -> dict[int, list[str]]:
+        """The suggestions of each of these needs that awaits triage, in one query."""
+        if not need_ids:
+            return {}
+        marks = ", ".join("?" * len(need_ids))
+        async with await fetched(self.conn, "SELECT need_id, suggestions FROM triage WHERE settled_at IS NULL"
+                                 f" AND need_id IN ({marks})", need_ids) as cur:  # noqa: S608
+            return {row[0]: json.loads(row[1]) for row in await cur.fetchall()}
+
     async def settle_triage(self, need_id: int, by: int, at: datetime) -> None:
         await self.conn.execute(
             "UPDATE triage SET settled_at = ?, settled_by = ? WHERE need_id = ? AND settled_at IS NULL",

@@ -176,3 +176,12 @@ async def test_telegram_errors_do_not_lose_a_need(served: RunningBot) -> None:
     # A reply to a card that never arrived is not a promise, but the need is there to commit on.
     await served.say(LIAISON, "/commit 1 两周内开放测试路段")
     assert "已记录承诺 1" in served.last_text()
+
+
+async def test_a_hand_over_to_an_unknown_party_says_so(served: RunningBot) -> None:
+    """Typed refusals: 转交 to a party not in the directory was answered "need not found" once."""
+    await served.say(ENTERPRISE, NEED)
+    card = served.card_of(1)
+    mark = await served.press(LIAISON, card["message_id"], "xfer:1:nowhere")
+    alert = served.calls_since(mark, "answerCallbackQuery")[0].params
+    assert alert.get("show_alert") is True and "名录中没有找到这个单位" in alert["text"]

@@ -105,7 +105,7 @@ async def test_report_sends_a_summary_and_a_chart(served: RunningBot) -> None:
 
 async def refits_done(bot: RunningBot) -> None:
     assert bot.app is not None and bot.app.bot_data.services is not None
-    await bot.app.bot_data.services.matchmaking.learner.idle()
+    await bot.app.bot_data.services.cases.learner.idle()
 
 
 async def test_party_add_edit_disable_and_the_router_follows_without_a_restart(served: RunningBot) -> None:

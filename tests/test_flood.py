@@ -77,7 +77,7 @@ async def test_a_burst_of_needs_is_registered_at_once_and_confirmed_within_the_l
                 assert (await cur.fetchone())[0] == 0  # every need's card went out
         # A combined card: buttons say which need they are for; a promise under it names its need.
         on_cards = [(c, v) for c in combined
-                    for v in await services.matchmaking.needs_on_card(GROUP, c.result["message_id"])  # type: ignore[index]
+                    for v in await services.cases.needs.on_card(GROUP, c.result["message_id"])  # type: ignore[index]
                     if v.lead]
         card, view = on_cards[-1]  # a need with a lead department, on a combined card
         message_id = card.result["message_id"]  # type: ignore[index]

@@ -68,19 +68,20 @@ async def test_triage_an_unsure_need(served: RunningBot) -> None:
     assert "已经处理过" in served.calls_since(mark, "answerCallbackQuery")[0].params["text"]
     await served.say(ADMIN, "/triage")
     assert "没有待确认" in served.last_text()
-    mm = served.app.bot_data.services.matchmaking  # type: ignore[union-attr]
+    mm = served.app.bot_data.services.cases  # type: ignore[union-attr]
     await mm.learner.idle()
-    assert (await mm.corrections())[-1][1] == chosen  # the assignment is a labelled example
-    assert mm.learner.refits >= 1 and any(label == chosen for _, label in mm.router.examples)
+    assert (await mm.routing.corrections())[-1][1] == chosen  # the assignment is a labelled example
+    assert mm.learner.refits >= 1 and any(label == chosen for _, label in mm.learner.router.examples)
 
 
 async def test_corrections_and_claims_refit_the_router(served: RunningBot) -> None:
-    mm = served.app.bot_data.services.matchmaking  # type: ignore[union-attr]
-    before = mm.router
+    mm = served.app.bot_data.services.cases  # type: ignore[union-attr]
+    before = mm.learner.router
     await served.say(ENTERPRISE, "希望交通局开放公交客流数据做线路优化")
     await served.say(ADMIN, "/route 1 大数据局")
     await mm.learner.idle()
-    assert mm.router is not before and ("希望交通局开放公交客流数据做线路优化", "bigdata") in mm.router.examples
+    assert mm.learner.router is not before
+    assert ("希望交通局开放公交客流数据做线路优化", "bigdata") in mm.learner.router.examples
     card = served.card_of(1)
     await served.say(ADMIN, f"/bind {LIAISON['id']} bigdata")
     need_id = int(card["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[1])
@@ -88,7 +89,7 @@ async def test_corrections_and_claims_refit_the_router(served: RunningBot) -> No
     await served.press(LIAISON, card["message_id"], f"claim:{need_id}")
     await mm.learner.idle()
     assert mm.learner.refits > refits
-    assert sum(1 for _, label in mm.router.examples if label == "bigdata") == 2
+    assert sum(1 for _, label in mm.learner.router.examples if label == "bigdata") == 2
 
 
 def test_train_command_imports_history(tmp_path: Path) -> None:
@@ -147,7 +148,7 @@ async def test_imported_history_routes_over_the_wire(api, tmp_path: Path) -> Non
 async def test_an_assisting_claim_is_not_a_lead_example(served: RunningBot) -> None:
     from tests.conftest import MIIT_LIAISON
 
-    mm = served.app.bot_data.services.matchmaking  # type: ignore[union-attr]
+    mm = served.app.bot_data.services.cases  # type: ignore[union-attr]
     await served.say(ENTERPRISE, "我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持")
     card = served.card_of(1)
     need_id = int(card["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[1])
@@ -161,4 +162,4 @@ async def test_an_assisting_claim_is_not_a_lead_example(served: RunningBot) -> N
 async def _examples(mm):  # type: ignore[no-untyped-def]
     from bot.services.learning import load_examples
 
-    return await load_examples(mm.db)
+    return await load_examples(mm.work.db)

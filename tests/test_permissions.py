@@ -76,7 +76,7 @@ async def fresh_cell(bot: RunningBot, reported: bool | None = False) -> Cell:
     card = [c for c in bot.api.sent("sendMessage", GROUP) if "已登记需求" in str(c.params.get("text"))][-1]
     data = card.params["reply_markup"]["inline_keyboard"][-1][0]["callback_data"]
     need_id = int(data.split(":")[1])
-    view = await bot.app.bot_data.services.matchmaking.view(need_id)  # type: ignore[union-attr]
+    view = await bot.app.bot_data.services.cases.needs.view(need_id)  # type: ignore[union-attr]
     assert view is not None and view.lead is not None and view.lead.party.id == "transport"
     assert "miit" not in {r.party.id for r in view.routed}
     if reported is None:  # no promise (nor claim) on this need
@@ -211,8 +211,8 @@ async def test_a_join_request_is_decided_by_an_admin_only(world: RunningBot) -> 
     before = await fingerprint(world)
     await world.press(ADMIN, request.result["message_id"], data, chat_id=chat)  # type: ignore[index]
     assert before != await fingerprint(world)
-    mm = world.app.bot_data.services.matchmaking  # type: ignore[union-attr]
-    _, party = await mm.role(STRANGER["id"])
+    mm = world.app.bot_data.services.cases  # type: ignore[union-attr]
+    _, party = await mm.people.role(STRANGER["id"])
     assert party is not None and party.id == "police"
 
 
@@ -237,8 +237,8 @@ async def test_admins_from_chat(api: LocalBotApi, tmp_path: Path) -> None:
         assert "#1" in bot.last_text() and texts.NOT_ADMIN not in bot.last_text()
         await bot.say(GROUP_OWNER, "/route 1 police")
         assert texts.NOT_ADMIN not in bot.last_text()
-        mm = bot.app.bot_data.services.matchmaking  # type: ignore[union-attr]
-        view = await mm.view(1)
+        mm = bot.app.bot_data.services.cases  # type: ignore[union-attr]
+        view = await mm.needs.view(1)
         assert view is not None and view.lead is not None and view.lead.party.id == "police"
         lookups = [c for c in bot.calls_since(mark, "getChatAdministrators") if c.params["chat_id"] == GROUP]
         assert len(lookups) == 1  # asked once, then cached

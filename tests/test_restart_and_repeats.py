@@ -96,39 +96,37 @@ async def test_a_repeated_update_is_handled_once(served: RunningBot) -> None:
 
 async def test_a_failing_write_leaves_nothing_half_done(served: RunningBot) -> None:
     """If a unit of work fails midway, none of its writes (need, routes, audit, mark) remain."""
-    mm = served.app.bot_data.services.matchmaking  # type: ignore[union-attr]
-    db = mm.db
+    services = served.app.bot_data.services  # type: ignore[union-attr]
+    cases, db = services.cases, services.db
     async with db.read() as conn:
         async with conn.execute("SELECT COUNT(*) FROM needs") as cur:
             before_needs = (await cur.fetchone())[0]
         async with conn.execute("SELECT COUNT(*) FROM events") as cur:
             before_events = (await cur.fetchone())[0]
 
-    original = mm.router.route
+    original = cases.learner.router.route
 
     class Boom(Exception):
         pass
 
-    from storage import needs as needs_module
+    from storage import audit as audit_module
 
-    real_add_route = needs_module.NeedRepo.add_route
-    calls = {"n": 0}
+    real_record = audit_module.AuditRepo.record
 
-    async def failing_add_route(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] == 2:
+    async def failing_record(self, kind, **kwargs):  # type: ignore[no-untyped-def]
+        if kind == "need_registered":  # the unit's last write: the need, its routes and triage are written
             raise Boom("disk full")
-        return await real_add_route(self, *args, **kwargs)
+        return await real_record(self, kind, **kwargs)
 
-    needs_module.NeedRepo.add_route = failing_add_route  # type: ignore[method-assign]
+    audit_module.AuditRepo.record = failing_record  # type: ignore[method-assign]
     try:
         from bot.domain import Actor
         with pytest.raises(Boom):
-            await mm.register_need(GROUP, Actor(ENTERPRISE["id"], "李总"), NEED, 4242,
-                                   datetime.now(SHANGHAI), 777777)
+            await cases.needs.register(GROUP, Actor(ENTERPRISE["id"], "李总"), NEED, 4242,
+                                       datetime.now(SHANGHAI), 777777)
     finally:
-        needs_module.NeedRepo.add_route = real_add_route  # type: ignore[method-assign]
-    assert mm.router.route == original
+        audit_module.AuditRepo.record = real_record  # type: ignore[method-assign]
+    assert cases.learner.router.route == original
     async with db.read() as conn:
         async with conn.execute("SELECT COUNT(*) FROM needs") as cur:
             assert (await cur.fetchone())[0] == before_needs
@@ -140,8 +138,8 @@ async def test_a_failing_write_leaves_nothing_half_done(served: RunningBot) -> N
             assert await cur.fetchone() is None
     # The same update can then be handled for real.
     from bot.domain import Actor
-    outcome = await mm.register_need(GROUP, Actor(ENTERPRISE["id"], "李总"), NEED, 4242,
-                                     datetime.now(SHANGHAI), 777777)
+    outcome = await cases.needs.register(GROUP, Actor(ENTERPRISE["id"], "李总"), NEED, 4242,
+                                         datetime.now(SHANGHAI), 777777)
     assert outcome.ok and outcome.need is not None and outcome.need.number == 1
 
 

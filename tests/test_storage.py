@@ -9,9 +9,11 @@ import pytest
 
 from bot.domain.directory import load_directory
 from storage.audit import AuditRepo
+from storage.commitments import CommitmentRepo
 from storage.db import Database, _split_sql, migration_files
 from storage.needs import NeedRepo
 from storage.parties import PartyRepo, seed_directory
+from storage.routes import RouteRepo
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
@@ -38,7 +40,7 @@ async def test_a_unit_of_work_rolls_back_whole(db: Database) -> None:
         async with db.transaction() as conn:
             need = await NeedRepo(conn).add(chat_id=-1, author_id=1, author_name="a", message_id=1,
                                             text="需要测试道路", need_type="scenario", at=NOW)
-            await NeedRepo(conn).add_route(need.id, "miit", "lead", 0.5, "router", NOW)
+            await RouteRepo(conn).add(need.id, "miit", "lead", 0.5, "router", NOW)
             await AuditRepo(conn).record("need_registered", at=NOW, actor_id=1, need_id=need.id)
             raise RuntimeError("crash in the middle")
     async with db.read() as conn:
@@ -65,13 +67,13 @@ async def test_directory_is_seeded_once_and_needs_are_numbered_per_chat(db: Data
 async def test_commitments_round_trip_dates_and_times(db: Database) -> None:
     await seed_directory(db, load_directory(), NOW)
     async with db.transaction() as conn:
-        repo = NeedRepo(conn)
-        need = await repo.add(chat_id=-1, author_id=1, author_name="a", message_id=1, text="x",
-                              need_type="data", at=NOW)
-        made = await repo.add_commitment(need_id=need.id, party_id="transport", user_id=2, text="两周内",
-                                         due_date=date(2026, 12, 11), at=NOW, message_id=3)
+        need = await NeedRepo(conn).add(chat_id=-1, author_id=1, author_name="a", message_id=1, text="x",
+                                        need_type="data", at=NOW)
+        repo = CommitmentRepo(conn)
+        made = await repo.add(need_id=need.id, party_id="transport", user_id=2, text="两周内",
+                              due_date=date(2026, 12, 11), at=NOW, message_id=3)
         assert await repo.mark_done(made.id, NOW, 1) and not await repo.mark_done(made.id, NOW, 1)
-        stored = await repo.commitment(made.id)
+        stored = await repo.get(made.id)
     assert stored is not None and stored.due_date == date(2026, 12, 11) and stored.created_at == NOW
     assert stored.status == "done" and stored.done_at == NOW
 
@@ -98,12 +100,11 @@ async def test_migration_3_keeps_commitments_made_before_it(tmp_path: Path) -> N
     await database.open()
     try:
         async with database.read() as conn2:
-            repo = NeedRepo(conn2)
-            first, second = await repo.commitments(1)
+            first, second = await CommitmentRepo(conn2).of_need(1)
         assert (first.status, first.due_date) == ("open", date(2026, 12, 11))
         assert second.status == "done" and second.reported_at == second.done_at  # kept when marked done
         async with database.transaction() as conn3:
-            assert await NeedRepo(conn3).mark_reported(first.id, NOW, 2)  # the new states are allowed
+            assert await CommitmentRepo(conn3).mark_reported(first.id, NOW, 2)  # the new states are allowed
     finally:
         await database.close()
 

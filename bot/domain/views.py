@@ -1,8 +1,9 @@
-"""What use cases hand back: the actor, a need as the group sees it, and typed outcomes."""
+"""What use cases hand back: the actor, a need as the group sees it, and typed outcomes with a Refusal."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from bot.domain.model import Agreement, AgreementOffer, Commitment, JoinRequest, Need, Party, Person, Route
 
@@ -32,25 +33,68 @@ class NeedView:
         return [r for r in self.routed if r.route.role == "assist"]
 
 
+class Refusal(StrEnum):
+    """Why a use case did nothing; bot.texts.refusals words each one."""
+
+    NOT_ADMIN = "not_admin"
+    NEED_NOT_FOUND = "need_not_found"
+    NEED_RESOLVED = "need_resolved"
+    DUPLICATE_NEED = "duplicate_need"  # the same message registered twice
+    EMPTY_NEED = "empty_need"
+    PARTY_MISSING = "party_missing"
+    PARTY_UNKNOWN = "party_unknown"
+    PARTY_AMBIGUOUS = "party_ambiguous"
+    SAME_PARTY = "same_party"
+    NOT_ROUTED = "not_routed"  # only a liaison of a routed party may do this
+    NOT_BOUND = "not_bound"
+    NOT_AUTHOR = "not_author"  # only the need's author or an admin may resolve it
+    ALREADY_CLAIMED = "already_claimed"
+    ALREADY_RESOLVED = "already_resolved"
+    ALREADY_TRIAGED = "already_triaged"
+    EMPTY_COMMITMENT = "empty_commitment"
+    COMMITMENT_NOT_FOUND = "commitment_not_found"
+    NOT_COMMITMENT_OWNER = "not_commitment_owner"
+    NOT_CONFIRMER = "not_confirmer"
+    COMMITMENT_CANCELLED = "commitment_cancelled"
+    ALREADY_SETTLED = "already_settled"  # kept, withdrawn or awaiting confirmation already
+    NO_DATE = "no_date"
+    ALREADY_BOUND = "already_bound"
+    ALREADY_PENDING = "already_pending"
+    JOIN_REQUEST_NOT_FOUND = "join_request_not_found"
+    ALREADY_DECIDED = "already_decided"
+    EMPTY_AGREEMENT = "empty_agreement"
+    NOT_RECORDER = "not_recorder"
+    OFFER_NOT_FOUND = "offer_not_found"
+    ALREADY_RECORDED = "already_recorded"
+    NO_NEED_FOR_OFFER = "no_need_for_offer"
+    BAD_PARTY_ID = "bad_party_id"
+    BAD_PARTY_KIND = "bad_party_kind"
+    BAD_PARTY_NAME = "bad_party_name"
+    BAD_PARTY_FIELD = "bad_party_field"
+    PARTY_EXISTS = "party_exists"
+    UNCHANGED = "unchanged"
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """What an operation did. ``status`` is "ok" or a reason the handler turns into a reply."""
+    """What a use case did: ``refusal`` is None when it did it; the records it touched come along."""
 
-    status: str
+    refusal: Refusal | None = None
     view: NeedView | None = None
     need: Need | None = None
     party: Party | None = None
     commitment: Commitment | None = None
     request: JoinRequest | None = None
     options: tuple[Party, ...] = ()
-    matches: tuple[Party, ...] = field(default_factory=tuple)
+    matches: tuple[Party, ...] = field(default_factory=tuple)  # PARTY_AMBIGUOUS: the parties that fit
     previous: Party | None = None  # the party a need was handed over from
     agreement: Agreement | None = None
     offer: AgreementOffer | None = None
+    counts: tuple[tuple[str, int], ...] = ()  # rows touched by a directory import or /forget
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        return self.refusal is None
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,13 @@ from bot.domain.schedule import (
     weekly,
 )
 from bot.services import reports
+from storage.commitments import CommitmentRepo
 from storage.db import Database
 from storage.needs import NeedRepo
 from storage.notices import NoticeRepo
 from storage.parties import PartyRepo
 from storage.people import PeopleRepo
+from storage.routes import RouteRepo
 
 MAX_WAIT = timedelta(minutes=5)  # the job looks again at least this often
 WEEKLY_LATE_LIMIT = timedelta(days=1)
@@ -62,10 +64,9 @@ class Notices:
     async def _state(self, now: datetime) -> tuple[list[Notice], set[str], list[tuple[Need, Commitment]],
                                                    dict[int, Need]]:
         async with self.db.read() as conn:
-            needs = NeedRepo(conn)
             # A resolved need's open promises are moot: no reminders, no digest lines.
-            owed = [(need, c) for need, c in await needs.open_commitments() if need.status == "open"]
-            unclaimed = {n.id: n for n in await needs.unclaimed_open_needs()}
+            owed = [(need, c) for need, c in await CommitmentRepo(conn).pending() if need.status == "open"]
+            unclaimed = {n.id: n for n in await NeedRepo(conn).unclaimed_open()}
             sent = await NoticeRepo(conn).sent_keys()
         candidates = [n for _, c in owed for n in commitment_reminders(c, self.policy)]
         candidates += [e for need in unclaimed.values() if (e := escalation(need, False, self.policy))]
@@ -86,17 +87,17 @@ class Notices:
         if not notices:
             return []
         async with self.db.read() as conn:
-            needs, people = NeedRepo(conn), PeopleRepo(conn)
+            commitments, routes, people = CommitmentRepo(conn), RouteRepo(conn), PeopleRepo(conn)
             names = {p.id: p.short_name for p in await PartyRepo(conn).all()}
             titles = await people.chat_titles()
             today = self.policy.local_day(now)
             outgoing = []
             for notice in notices:
                 if notice.kind in ("before", "morning") and notice.commitment_id is not None:
-                    commitment = await needs.commitment(notice.commitment_id)
-                    need = await needs.get(commitment.need_id) if commitment else None
-                    if commitment is None or need is None:
+                    found = await commitments.with_need(notice.commitment_id)
+                    if found is None:
                         continue
+                    commitment, need = found
                     if commitment.due_date is None or commitment.due_date < today or (
                             notice.kind == "before" and commitment.due_date == today):
                         # Fell due while the bot was down and is overtaken: the morning reminder (or,
@@ -110,7 +111,7 @@ class Notices:
                                              commitment.message_id, thread_id=need.topic_id))
                 elif notice.kind == "unclaimed" and notice.need_id in unclaimed:
                     need = unclaimed[notice.need_id]
-                    routed = [names.get(r.party_id, r.party_id) for r in await needs.routes(need.id) if r.active]
+                    routed = [names.get(r.party_id, r.party_id) for r in await routes.of_need(need.id) if r.active]
                     hours = int(self.policy.escalate_after.total_seconds() // 3600)
                     outgoing.append(Outgoing(notice, self.admin_chats, texts.escalation(
                         need, titles.get(need.chat_id, str(need.chat_id)), hours, routed)))

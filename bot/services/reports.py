@@ -22,9 +22,10 @@ from bot.domain.reports import PERIODS, Report
 from bot.domain.schedule import Policy
 from nlp.outcomes import KIND_NAMES as AGREEMENT_KIND_NAMES
 from nlp.outcomes import format_amount
+from storage.commitments import CommitmentRepo
 from storage.db import Database
-from storage.needs import NeedRepo
 from storage.reports import agreement_rows, need_rows
+from storage.routes import ClaimRepo
 
 CHART_SIZE = (12.0, 12.0)  # inches
 CHART_DPI = 100  # → 1200 × 1200 pixels
@@ -38,9 +39,8 @@ async def gather(db: Database, chat_id: int | None, period: str, now: datetime, 
     async with db.read() as conn:
         needs = await need_rows(conn, chat_id, floor)
         agreements = await agreement_rows(conn, chat_id, floor)
-        repo = NeedRepo(conn)
-        commitments = [c for c in await repo.all_commitments(chat_id) if c.created_at >= floor]
-        claims = [(c, created) for c, created in await repo.claims_with_need_times(chat_id) if created >= floor]
+        commitments = [c for c in await CommitmentRepo(conn).all(chat_id) if c.created_at >= floor]
+        claims = [(c, created) for c, created in await ClaimRepo(conn).with_need_times(chat_id) if created >= floor]
     funnel = [("需求", len(needs)), ("已认领", sum(n["claimed"] for n in needs)),
               ("已承诺", sum(n["committed"] for n in needs)), ("已兑现", sum(n["kept"] for n in needs)),
               ("已解决", sum(n["status"] == "resolved" for n in needs))]

@@ -1,0 +1,121 @@
+"""Needs: registered from a group message and routed, shown (cards, lists, /status, desks), resolved."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain import Actor, Commitment, Need, NeedDetail, NeedView, Outcome, Refusal, Route, may_resolve
+from bot.services.learning import Learner
+from bot.services.views import NeedViews
+from bot.services.work import Access, Work
+
+
+class Needs:
+    def __init__(self, work: Work, access: Access, views: NeedViews, learner: Learner) -> None:
+        self.work, self.access, self.views, self.learner = work, access, views, learner
+
+    async def register(self, chat_id: int, author: Actor, text: str, message_id: int | None, at: datetime,
+                       update_id: int | None) -> Outcome:
+        """A need from a group message: numbered, routed (a confident lead, or triage by an admin), audited."""
+        text = text.strip()
+        if not text:
+            return Outcome(Refusal.EMPTY_NEED)
+        routing = self.learner.router.route(text)
+        async with self.work.unit(update_id, at, author) as unit:
+            if message_id is not None and await unit.needs.by_message(chat_id, message_id):
+                return Outcome(Refusal.DUPLICATE_NEED)
+            await unit.people.remember(author.person, at)
+            need = await unit.needs.add(chat_id=chat_id, author_id=author.user_id, author_name=author.display_name,
+                                        message_id=message_id, text=text, need_type=routing.need_type, at=at)
+            # Unsure of the lead: no confident wrong guess in the group; an admin picks it among the suggestions.
+            routes = [Route(need.id, t.id, t.role, t.score, "router") for t in routing.targets
+                      if routing.confident or t.role != "lead"]
+            await unit.routes.add_many(routes, at)
+            if not routing.confident:
+                await unit.learning.open_triage(need.id, list(routing.suggestions), routing.confidence, at)
+            await unit.record("need_registered", chat_id=chat_id, need_id=need.id, number=need.number,
+                              need_type=need.need_type, confident=routing.confident,
+                              routes=[f"{t.role}:{t.id}" for t in routing.targets])
+            view = await self.views.one(unit, need)
+        return Outcome(view=view, need=need)
+
+    async def attach_card(self, need_id: int, bot_message_id: int) -> None:
+        """Remember which bot message carries the need's buttons (replies to it are promises)."""
+        async with self.work.write() as repos:
+            await repos.needs.set_bot_message(need_id, bot_message_id)
+
+    async def attach_topic(self, need_id: int, topic_id: int) -> None:
+        async with self.work.write() as repos:
+            await repos.needs.set_topic(need_id, topic_id)
+
+    async def view(self, need_id: int) -> NeedView | None:
+        async with self.work.read() as repos:
+            need = await repos.needs.get(need_id)
+            return await self.views.one(repos, need) if need else None
+
+    async def by_number(self, chat_id: int, number: int) -> Need | None:
+        async with self.work.read() as repos:
+            return await repos.needs.by_number(chat_id, number)
+
+    async def by_topic(self, chat_id: int, topic_id: int) -> Need | None:
+        async with self.work.read() as repos:
+            return await repos.needs.by_topic(chat_id, topic_id)
+
+    async def by_card(self, chat_id: int, bot_message_id: int) -> Need | None:
+        async with self.work.read() as repos:
+            return await repos.needs.by_bot_message(chat_id, bot_message_id)
+
+    async def on_card(self, chat_id: int, bot_message_id: int) -> list[NeedView]:
+        """The needs a bot message announced: one, or several when confirmations were combined."""
+        async with self.work.read() as repos:
+            return await self.views.many(repos, await repos.needs.on_card(chat_id, bot_message_id))
+
+    async def unannounced(self, since: datetime) -> list[NeedView]:
+        async with self.work.read() as repos:
+            return await self.views.many(repos, await repos.needs.unannounced(since))
+
+    async def page(self, chat_id: int, open_only: bool, offset: int = 0,
+                   limit: int = 200) -> tuple[int, list[NeedView]]:
+        """(how many in all, the views of needs offset..offset+limit), by number."""
+        async with self.work.read() as repos:
+            needs = await repos.needs.in_chat(chat_id, open_only, limit=limit, offset=offset)
+            return await repos.needs.count_in_chat(chat_id, open_only), await self.views.many(repos, needs)
+
+    async def detail(self, chat_id: int, number: int) -> NeedDetail | None:
+        """Everything /status shows about need #number of this chat."""
+        async with self.work.read() as repos:
+            need = await repos.needs.by_number(chat_id, number)
+            if need is None:
+                return None
+            return NeedDetail(need, tuple(await repos.routes.of_need(need.id)),
+                              tuple(await repos.claims.of_need(need.id)),
+                              tuple(await repos.commitments.of_need(need.id)),
+                              tuple(await repos.audit.for_need(need.id)),
+                              tuple(await repos.agreements.of_need(need.id)))
+
+    async def resolve(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
+        async with self.work.unit(update_id, at, actor) as unit:
+            need = await unit.needs.get(need_id)
+            if need is None:
+                return Outcome(Refusal.NEED_NOT_FOUND)
+            if not may_resolve(actor.user_id, need, self.access.admits(actor, need.chat_id)):
+                return Outcome(Refusal.NOT_AUTHOR, need=need)
+            if not await unit.needs.resolve(need.id, at):
+                return Outcome(Refusal.ALREADY_RESOLVED, need=need)
+            await unit.record("resolved", chat_id=need.chat_id, need_id=need.id)
+            need = await unit.needs.get(need.id)
+            assert need is not None
+            view = await self.views.one(unit, need)
+        return Outcome(view=view, need=need)
+
+    async def desk(self, user_id: int) -> tuple[list[NeedView], list[tuple[Need, Commitment]], list[Need]]:
+        """What a person's private chat shows: needs routed to their party, their party's pending
+        promises, and the needs they posted themselves."""
+        async with self.work.read() as repos:
+            party_id = await repos.bound_party(user_id)
+            routed: list[NeedView] = []
+            promises: list[tuple[Need, Commitment]] = []
+            if party_id is not None:
+                routed = await self.views.many(repos, await repos.needs.open_routed_to(party_id))
+                promises = [(n, c) for n, c in await repos.commitments.pending() if c.party_id == party_id]
+            return routed, promises, await repos.needs.open_authored_by(user_id)

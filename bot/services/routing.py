@@ -1,0 +1,131 @@
+"""Who leads a need: claims, hand-overs (转交) to a better owner, admins' re-routing and triage. Every change of
+the lead is a labelled example, so the router refits after it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain import Actor, NeedView, Outcome, Refusal, active_routes, may_claim
+from bot.services.learning import Learner
+from bot.services.parties import Parties
+from bot.services.views import NeedViews
+from bot.services.work import Access, Work
+
+
+class Routing:
+    def __init__(self, work: Work, access: Access, views: NeedViews, parties: Parties, learner: Learner) -> None:
+        self.work, self.access, self.views, self.parties, self.learner = work, access, views, parties, learner
+
+    async def claim(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
+        async with self.work.unit(update_id, at, actor) as unit:
+            need = await unit.open_need(need_id)
+            if isinstance(need, Refusal):
+                return Outcome(need)
+            own = await unit.bound_party(actor.user_id)
+            if own is None or not may_claim(own, await unit.routes.of_need(need.id)):
+                return Outcome(Refusal.NOT_ROUTED, need=need)
+            party = await unit.parties.get(own)
+            await unit.people.remember(actor.person, at)
+            if not await unit.claims.add(need.id, own, actor.user_id, at):
+                return Outcome(Refusal.ALREADY_CLAIMED, need=need, party=party)
+            await unit.record("claimed", chat_id=need.chat_id, need_id=need.id, party_id=own)
+            view = await self.views.one(unit, need)
+        if party is not None and party.kind == "department":
+            self.learner.schedule()
+        return Outcome(view=view, need=need, party=party)
+
+    async def hand_over_options(self, need_id: int, actor: Actor) -> Outcome:
+        """The parties a routed liaison (or an admin) may hand the need over to, best first."""
+        async with self.work.read() as repos:
+            need = await repos.open_need(need_id)
+            if isinstance(need, Refusal):
+                return Outcome(need)
+            own = await repos.bound_party(actor.user_id)
+            routes = await repos.routes.of_need(need.id)
+        if not (self.access.admits(actor, need.chat_id) or may_claim(own, routes)):
+            return Outcome(Refusal.NOT_ROUTED, need=need)
+        exclude = {r.party_id for r in active_routes(routes)}
+        options = self.learner.router.suggestions(need.text, exclude=exclude, limit=6)
+        return Outcome(need=need, options=tuple(options))
+
+    async def hand_over(self, need_id: int, actor: Actor, to_party_id: str, at: datetime,
+                        update_id: int | None) -> Outcome:
+        """转交: the liaison's party (or, for an admin without one, the lead) hands its role over."""
+        target = await self.parties.get(to_party_id)
+        if target is None:
+            return Outcome(Refusal.PARTY_UNKNOWN)
+        async with self.work.unit(update_id, at, actor) as unit:
+            need = await unit.open_need(need_id)
+            if isinstance(need, Refusal):
+                return Outcome(need)
+            own = await unit.bound_party(actor.user_id)
+            routes = await unit.routes.of_need(need.id)
+            if not (self.access.admits(actor, need.chat_id) or may_claim(own, routes)):
+                return Outcome(Refusal.NOT_ROUTED, need=need)
+            declining = next((r for r in active_routes(routes) if r.party_id == own), None)
+            if declining is not None and declining.party_id == target.id:
+                return Outcome(Refusal.SAME_PARTY, need=need, party=target)
+            if declining is None:  # an admin without a routed party hands over the lead
+                lead = next((r for r in active_routes(routes) if r.role == "lead"), None)
+                if lead is not None and lead.party_id == target.id:
+                    return Outcome(Refusal.SAME_PARTY, need=need, party=target)
+            replaced = await unit.change_lead(need, target.id, source="decline", kind="decline", event="declined",
+                                              routes=routes, handing_over=declining)
+            view = await self.views.one(unit, need)
+        self.learner.schedule()
+        previous = await self.parties.get(replaced.party_id) if replaced else None
+        return Outcome(view=view, need=need, party=target, previous=previous)
+
+    async def reroute(self, chat_id: int, number: int, party_query: str, admin: Actor, at: datetime,
+                      update_id: int | None) -> Outcome:
+        """/route: make the named party the lead of need #number; stored as a correction for the router."""
+        if not self.access.admits(admin, chat_id):
+            return Outcome(Refusal.NOT_ADMIN)
+        found = await self.parties.find(party_query)
+        party = found.party
+        if party is None:
+            return found
+        async with self.work.unit(update_id, at, admin) as unit:
+            need = await unit.needs.by_number(chat_id, number)
+            if need is None:
+                return Outcome(Refusal.NEED_NOT_FOUND)
+            routes = await unit.routes.of_need(need.id)
+            lead = next((r for r in active_routes(routes) if r.role == "lead"), None)
+            if lead is not None and lead.party_id == party.id:
+                return Outcome(Refusal.SAME_PARTY, need=need, party=party)
+            await unit.change_lead(need, party.id, source="admin", kind="reroute", event="rerouted", routes=routes)
+            view = await self.views.one(unit, need)
+        self.learner.schedule()
+        return Outcome(view=view, need=need, party=party)
+
+    async def assign(self, need_id: int, admin: Actor, party_id: str, at: datetime,
+                     update_id: int | None) -> Outcome:
+        """An admin picks the lead of a need the router was unsure about (a triage button)."""
+        if not self.access.is_admin(admin.user_id) and admin.admin_of is None:
+            return Outcome(Refusal.NOT_ADMIN)
+        party = await self.parties.get(party_id)
+        async with self.work.unit(update_id, at, admin) as unit:
+            need = await unit.needs.get(need_id)
+            if need is None:
+                return Outcome(Refusal.NEED_NOT_FOUND)
+            if party is None:
+                return Outcome(Refusal.PARTY_UNKNOWN, need=need)
+            if not self.access.admits(admin, need.chat_id):
+                return Outcome(Refusal.NOT_ADMIN)
+            if await unit.learning.triage_of(need.id) is None:
+                return Outcome(Refusal.ALREADY_TRIAGED, need=need, party=party)
+            await unit.change_lead(need, party.id, source="admin", kind="reroute", event="assigned", routes=[])
+            view = await self.views.one(unit, need)
+        self.learner.schedule()
+        return Outcome(view=view, need=need, party=party)
+
+    async def triage_queue(self, chat_id: int | None) -> list[NeedView]:
+        """Open needs whose lead an admin has still to pick, oldest first (one chat, or all)."""
+        async with self.work.read() as repos:
+            waiting = await repos.learning.waiting(chat_id)
+            needs = await repos.needs.get_many(need_id for need_id, _ in waiting)
+            return await self.views.many(repos, [needs[i] for i, _ in waiting if i in needs])
+
+    async def corrections(self) -> list[tuple[str, str]]:
+        async with self.work.read() as repos:
+            return await repos.corrections.all()

@@ -1,0 +1,53 @@
+"""The directory kept in memory and needs as the group sees them (NeedView), built set-wise: one query per
+kind of row for any number of needs, not a handful per need."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.domain import Need, NeedView, Party, RoutedParty, active_routes
+from bot.services.work import Repos
+
+
+class Directory:
+    """Every party by id, kept in memory: it changes only through the parties use cases, which drop it after
+    their unit of work commits. Need cards read it several times each."""
+
+    def __init__(self) -> None:
+        self._parties: dict[str, Party] | None = None
+
+    async def all(self, repos: Repos) -> dict[str, Party]:
+        if self._parties is None:
+            self._parties = {p.id: p for p in await repos.parties.all(enabled_only=False)}
+        return self._parties
+
+    def changed(self) -> None:
+        self._parties = None
+
+
+class NeedViews:
+    def __init__(self, directory: Directory) -> None:
+        self.directory = directory
+
+    async def one(self, repos: Repos, need: Need) -> NeedView:
+        return (await self.many(repos, [need]))[0]
+
+    async def many(self, repos: Repos, needs: Sequence[Need]) -> list[NeedView]:
+        if not needs:
+            return []
+        ids = [n.id for n in needs]
+        parties = await self.directory.all(repos)
+        routes = await repos.routes.of_needs(ids)
+        claims = await repos.claims.of_needs(ids)
+        triage = await repos.learning.triage_of_many(ids)
+        routed_to = {r.party_id for need_routes in routes.values() for r in active_routes(need_routes)}
+        liaisons = await repos.people.liaisons_of(sorted(routed_to))
+        views = []
+        for need in needs:
+            claimed = {c.party_id: c.user_id for c in claims.get(need.id, [])}
+            routed = tuple(RoutedParty(route, parties[route.party_id], tuple(liaisons.get(route.party_id, [])),
+                                       claimed.get(route.party_id))
+                           for route in active_routes(routes.get(need.id, [])) if route.party_id in parties)
+            suggested = tuple(parties[s] for s in triage.get(need.id, []) if s in parties)
+            views.append(NeedView(need, routed, suggested))
+        return views

@@ -1,0 +1,150 @@
+"""The unit of work every use case runs in, the guards they share, and who counts as an admin.
+
+A unit of work is one SQLite transaction carrying the update id (its handled-mark commits with its effects,
+or a repeat is refused), the actor and the time; its repositories share the transaction. A use case that
+only reads takes :meth:`Work.read`. The guards ("fetch the need, refuse if missing or resolved", "the
+actor's party", "change the lead") are written here once.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain import Actor, Need, Refusal, Route, lead_of
+from storage.agreements import AgreementRepo
+from storage.audit import AuditRepo
+from storage.commitments import CommitmentRepo
+from storage.db import Database
+from storage.learning import LearningRepo
+from storage.needs import NeedRepo
+from storage.parties import PartyRepo
+from storage.people import PeopleRepo
+from storage.routes import ClaimRepo, CorrectionRepo, RouteRepo
+
+
+class RepeatedUpdate(Exception):
+    """This update was handled before; its unit of work is rolled back and nothing is said."""
+
+
+class Repos:
+    """Every repository over one connection (a read, or a unit of work's transaction)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+        self.needs = NeedRepo(conn)
+        self.routes = RouteRepo(conn)
+        self.claims = ClaimRepo(conn)
+        self.corrections = CorrectionRepo(conn)
+        self.commitments = CommitmentRepo(conn)
+        self.people = PeopleRepo(conn)
+        self.parties = PartyRepo(conn)
+        self.audit = AuditRepo(conn)
+        self.learning = LearningRepo(conn)
+        self.agreements = AgreementRepo(conn)
+
+    async def bound_party(self, user_id: int) -> str | None:
+        """The party this person is bound to (a liaison's department, a lab member's lab), if any."""
+        binding = await self.people.binding(user_id)
+        return binding.party_id if binding else None
+
+    async def open_need(self, need_id: int) -> Need | Refusal:
+        """The need, or why it cannot be acted on (missing, resolved)."""
+        need = await self.needs.get(need_id)
+        if need is None:
+            return Refusal.NEED_NOT_FOUND
+        return need if need.status == "open" else Refusal.NEED_RESOLVED
+
+
+class Unit(Repos):
+    """A unit of work: its repositories, who acts, and when; :meth:`record` audits in the same transaction."""
+
+    def __init__(self, conn: aiosqlite.Connection, actor_id: int | None, at: datetime) -> None:
+        super().__init__(conn)
+        self.actor_id, self.at = actor_id, at
+
+    async def record(self, kind: str, *, chat_id: int | None = None, need_id: int | None = None,
+                     **detail: object) -> None:
+        await self.audit.record(kind, at=self.at, actor_id=self.actor_id, chat_id=chat_id, need_id=need_id,
+                                **detail)
+
+    async def change_lead(self, need: Need, to_party: str, *, source: str, kind: str, event: str,
+                          routes: list[Route] | None = None, handing_over: Route | None = None) -> Route | None:
+        """Make ``to_party`` lead ``need`` (or take over ``handing_over``'s role): the old route is deactivated,
+        the change stored as a correction for the router and audited, the triage settled. Returns the route
+        that was replaced."""
+        replaced = handing_over if handing_over is not None else lead_of(routes or [])
+        role = replaced.role if replaced is not None else "lead"
+        if replaced is not None:
+            await self.routes.deactivate(need.id, replaced.party_id)
+        await self.routes.add(need.id, to_party, role, 1.0 if source == "admin" else 0.0, source, self.at)
+        from_party = replaced.party_id if replaced else None
+        await self.corrections.add(need_id=need.id, text=need.text, from_party=from_party, to_party=to_party,
+                                   kind=kind, actor_id=self.actor_id or 0, at=self.at)
+        if role == "lead":
+            await self.learning.settle_triage(need.id, self.actor_id or 0, self.at)
+        await self.record(event, chat_id=need.chat_id, need_id=need.id, from_party=from_party, to_party=to_party)
+        return replaced
+
+
+class Work:
+    """Opens units of work and reads over the one database, and remembers which updates it marked handled."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._marked: deque[int] = deque(maxlen=256)
+
+    @asynccontextmanager
+    async def unit(self, update_id: int | None, at: datetime, actor: Actor | int | None = None) -> AsyncIterator[Unit]:
+        actor_id = actor.user_id if isinstance(actor, Actor) else actor
+        async with self.db.transaction() as conn:
+            unit = Unit(conn, actor_id, at)
+            if update_id is not None and not await unit.audit.mark_handled(update_id, at):
+                raise RepeatedUpdate(update_id)
+            yield unit
+        if update_id is not None:
+            self._marked.append(update_id)  # committed: the last handler need not mark it again
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[Repos]:
+        """A transaction for bookkeeping that is no update's effect (which message carries a card)."""
+        async with self.db.transaction() as conn:
+            yield Repos(conn)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Repos]:
+        async with self.db.read() as conn:
+            yield Repos(conn)
+
+    def marked(self, update_id: int) -> bool:
+        """This update's mark was committed with its unit of work (a recent one, kept in memory)."""
+        return update_id in self._marked
+
+    async def already_handled(self, update_id: int) -> bool:
+        async with self.db.read() as conn:
+            return await AuditRepo(conn).seen(update_id)
+
+    async def mark_handled(self, update_id: int, at: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await AuditRepo(conn).mark_handled(update_id, at)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who is an admin: ADMIN_IDS everywhere; with ADMINS_FROM_CHAT a group's own administrators there."""
+
+    admin_ids: frozenset[int]
+
+    def is_admin(self, user_id: int | None) -> bool:
+        """One of ADMIN_IDS: an admin everywhere (directory, bindings, /forget, private-chat commands)."""
+        return user_id is not None and user_id in self.admin_ids
+
+    def admits(self, actor: Actor, chat_id: int | None) -> bool:
+        """An admin for what happens in this chat: one of ADMIN_IDS, or (ADMINS_FROM_CHAT) the chat's
+        own Telegram administrator."""
+        return self.is_admin(actor.user_id) or (chat_id is not None and actor.admin_of == chat_id)

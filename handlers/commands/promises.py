@@ -1,0 +1,98 @@
+"""Commands of liaisons and members: /commit, /due, /done, /cancel, /agreement."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from bot import texts
+from bot.context import BotContext
+from bot.domain import Outcome
+from bot.texts.refusals import refusal
+from handlers import replies
+from handlers.common import actor_of, args_text, parse_number, refuse_unless_group, reply, sent_at
+from handlers.keyboards import kept_buttons
+
+
+async def commit(update: Update, context: BotContext) -> None:
+    if await refuse_unless_group(update):
+        return
+    parts = args_text(update).split(maxsplit=1)
+    number = parse_number(parts[0]) if parts else None
+    if number is None:
+        await reply(update, texts.COMMIT_USAGE)
+        return
+    if len(parts) < 2:
+        await reply(update, texts.EMPTY_COMMIT)
+        return
+    found = await context.cases.needs.by_number(update.effective_chat.id, number)  # type: ignore[union-attr]
+    if found is None:
+        await reply(update, texts.NEED_NOT_FOUND)
+        return
+    await replies.commit_and_confirm(update, context, found, parts[1])
+
+
+async def due(update: Update, context: BotContext) -> None:
+    if await refuse_unless_group(update):
+        return
+    parts = args_text(update).split(maxsplit=1)
+    commitment_id = parse_number(parts[0]) if parts else None
+    if commitment_id is None or len(parts) < 2:
+        await reply(update, texts.DUE_USAGE)
+        return
+    await replies.set_due_and_confirm(update, context, commitment_id, parts[1])
+
+
+async def _on_commitment(update: Update, context: BotContext, usage: str,
+                         operation: Callable[..., Awaitable[Outcome]]) -> Outcome | None:
+    """/done N and /cancel N: read the number, run the use case; a refusal is answered here."""
+    if await refuse_unless_group(update):
+        return None
+    commitment_id = parse_number(args_text(update))
+    if commitment_id is None:
+        await reply(update, usage)
+        return None
+    outcome = await operation(commitment_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
+                              update.effective_chat.id, sent_at(update), update.update_id)  # type: ignore[union-attr]
+    if not outcome.ok:
+        await reply(update, refusal(outcome))
+        return None
+    return outcome
+
+
+async def done(update: Update, context: BotContext) -> None:
+    outcome = await _on_commitment(update, context, texts.DONE_USAGE, context.cases.commitments.done)
+    if outcome is None or outcome.commitment is None or outcome.need is None:
+        return
+    if outcome.commitment.status == "done":
+        await reply(update, texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number))
+        return
+    sent = await reply(update, texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
+                       kept_buttons(outcome.commitment.id))
+    if sent is not None:
+        await context.cases.commitments.attach_report(outcome.commitment.id, sent.message_id)
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    outcome = await _on_commitment(update, context, texts.CANCEL_USAGE, context.cases.commitments.cancel)
+    if outcome is not None and outcome.commitment is not None and outcome.need is not None:
+        await reply(update, texts.commitment_cancelled(outcome.commitment, outcome.need.number))
+
+
+async def agreement(update: Update, context: BotContext) -> None:
+    if await refuse_unless_group(update):
+        return
+    parts = args_text(update).split(maxsplit=1)
+    number = parse_number(parts[0]) if parts else None
+    if number is None or len(parts) < 2:
+        await reply(update, texts.AGREEMENT_USAGE)
+        return
+    cases = context.cases
+    outcome = await cases.agreements.record(
+        update.effective_chat.id, number, actor_of(update.effective_user, context), parts[1],  # type: ignore[arg-type,union-attr]
+        sent_at(update), update.update_id)
+    if outcome.agreement is None or outcome.need is None:
+        await reply(update, refusal(outcome))
+        return
+    await reply(update, texts.agreement_recorded(outcome.agreement, outcome.need.number, await cases.parties.names()))

@@ -1,0 +1,100 @@
+"""Who a need is routed to (lead, assisting parties), who claimed it, and the router's corrections."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain import Claim, Route
+from storage import rows
+from storage._util import fetched, from_db_time, to_db_time
+
+_UPSERT_ROUTE = ("INSERT INTO routes (need_id, party_id, role, score, source, active, created_at)"
+                 " VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT(need_id, party_id) DO UPDATE SET"
+                 " role = excluded.role, score = excluded.score, source = excluded.source, active = 1")
+
+
+class RouteRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, need_id: int, party_id: str, role: str, score: float, source: str, at: datetime) -> None:
+        await self.conn.execute(_UPSERT_ROUTE, (need_id, party_id, role, score, source, to_db_time(at)))
+
+    async def add_many(self, routes: Sequence[Route], at: datetime) -> None:
+        """Several routes in one trip (a new need's targets)."""
+        if routes:
+            await self.conn.executemany(_UPSERT_ROUTE, [(r.need_id, r.party_id, r.role, r.score, r.source,
+                                                         to_db_time(at)) for r in routes])
+
+    async def deactivate(self, need_id: int, party_id: str) -> None:
+        await self.conn.execute("UPDATE routes SET active = 0 WHERE need_id = ? AND party_id = ?", (need_id, party_id))
+
+    async def of_need(self, need_id: int) -> list[Route]:
+        return (await self.of_needs([need_id])).get(need_id, [])
+
+    async def of_needs(self, need_ids: Iterable[int]) -> dict[int, list[Route]]:
+        """Every need's routes (active first, then lead before assist, best score first), in one query."""
+        ids = list(dict.fromkeys(need_ids))
+        found: dict[int, list[Route]] = defaultdict(list)
+        if ids:
+            async with await fetched(self.conn, f"SELECT * FROM routes WHERE need_id IN ({rows.marks(ids)})"  # noqa: S608
+                                     " ORDER BY need_id, active DESC, role DESC, score DESC", ids) as cur:
+                for row in await cur.fetchall():
+                    found[row["need_id"]].append(rows.route(row))
+        return found
+
+
+class ClaimRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, need_id: int, party_id: str, user_id: int, at: datetime) -> bool:
+        cur = await self.conn.execute(
+            "INSERT OR IGNORE INTO claims (need_id, party_id, user_id, claimed_at) VALUES (?, ?, ?, ?)",
+            (need_id, party_id, user_id, to_db_time(at)))
+        return cur.rowcount == 1
+
+    async def of_need(self, need_id: int) -> list[Claim]:
+        return (await self.of_needs([need_id])).get(need_id, [])
+
+    async def of_needs(self, need_ids: Iterable[int]) -> dict[int, list[Claim]]:
+        ids = list(dict.fromkeys(need_ids))
+        found: dict[int, list[Claim]] = defaultdict(list)
+        if ids:
+            async with await fetched(self.conn, f"SELECT * FROM claims WHERE need_id IN ({rows.marks(ids)})"  # noqa: S608
+                                     " ORDER BY need_id, claimed_at", ids) as cur:
+                for row in await cur.fetchall():
+                    found[row["need_id"]].append(rows.claim(row))
+        return found
+
+    async def with_need_times(self, chat_id: int | None = None) -> list[tuple[Claim, datetime]]:
+        """Every claim with the time its need was posted (for response times)."""
+        where, args = (" WHERE n.chat_id = ?", [chat_id]) if chat_id is not None else ("", [])
+        async with await fetched(self.conn,
+            "SELECT c.*, n.created_at AS need_created FROM claims c JOIN needs n ON n.id = c.need_id" + where
+            + " ORDER BY n.id", args,
+        ) as cur:
+            found = await cur.fetchall()
+        return [(rows.claim(r), from_db_time(r["need_created"])) for r in found]  # type: ignore[misc]
+
+
+class CorrectionRepo:
+    """What admins and liaisons changed about the router's choice: labelled examples for the router."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, *, need_id: int, text: str, from_party: str | None, to_party: str, kind: str,
+                  actor_id: int, at: datetime) -> None:
+        await self.conn.execute(
+            "INSERT INTO corrections (need_id, text, from_party, to_party, kind, actor_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", (need_id, text, from_party, to_party, kind, actor_id, to_db_time(at)))
+
+    async def all(self) -> list[tuple[str, str]]:
+        """(text, party id) labelled examples for the router."""
+        async with await fetched(self.conn, "SELECT text, to_party FROM corrections ORDER BY id") as cur:
+            return [(r["text"], r["to_party"]) for r in await cur.fetchall()]

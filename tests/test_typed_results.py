@@ -1,0 +1,100 @@
+"""Typed results, typed buttons and the intake rule: pure, no Telegram, no database."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+
+from bot import texts
+from bot.domain import Commitment, Need, Outcome, Party, Refusal
+from bot.services.intake import Facts, decide
+from bot.texts.refusals import REFUSALS, refusal
+from handlers import buttons
+
+NOW = datetime(2026, 11, 27, 4, 0, tzinfo=UTC)
+
+
+def need(number: int) -> Need:
+    return Need(number, -100, number, 3001, "李总", "需要测试道路", "scenario", "open", NOW)
+
+
+def test_every_refusal_has_its_own_words() -> None:
+    assert set(REFUSALS) == set(Refusal)
+    assert all(words.strip() for words in REFUSALS.values())
+
+
+def test_a_hand_over_to_an_unknown_party_is_not_called_a_missing_need() -> None:
+    assert refusal(Outcome(Refusal.PARTY_UNKNOWN)) == texts.PARTY_UNKNOWN != texts.NEED_NOT_FOUND
+
+
+def test_refusals_that_name_something_say_it() -> None:
+    parties = (Party("a_one", "lab", "甲实验室"), Party("a_two", "lab", "乙实验室"))
+    assert "a_one" in refusal(Outcome(Refusal.PARTY_AMBIGUOUS, matches=parties))
+    promise = Commitment(7, 1, "transport", 2001, "尽快", None, "open", NOW)
+    assert "/due 7" in refusal(Outcome(Refusal.NO_DATE, commitment=promise))
+    with pytest.raises(ValueError):
+        refusal(Outcome())
+
+
+KINDS = [kind for kind in vars(buttons).values()
+         if isinstance(kind, type) and issubclass(kind, buttons.ButtonData) and kind is not buttons.ButtonData]
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.__name__)
+def test_every_button_round_trips_within_64_bytes(kind: type[buttons.ButtonData]) -> None:
+    values = {}
+    for field in dataclasses.fields(kind):  # type: ignore[arg-type]
+        hint = kind.__annotations__[field.name]
+        values[field.name] = {"int": 999_999_999, "bool": True}.get(hint) or \
+            kind.choices.get(field.name, ("a_long_party_id_of_32_characters",))[-1][:32]
+    button = kind(**values)
+    data = button.encode()
+    assert len(data.encode()) <= 64 and kind.decode(data) == button and kind.matches(data)
+    others = [k for k in KINDS if k is not kind]
+    assert not any(k.matches(data) for k in others)  # one handler per kind
+
+
+@pytest.mark.parametrize("data", ["", "claim", "claim:abc", "claim:0", "claim:-3", "claim:1:extra", "x" * 65,
+                                  "join:1:maybe", "lpage:2:everything", "xfer:1:Not-An-Id", None, 5])
+def test_garbage_decodes_to_nothing(data: object) -> None:
+    assert not any(kind.matches(data) for kind in KINDS)
+
+
+def test_the_wire_format_of_buttons_already_in_chats_still_decodes() -> None:
+    assert buttons.Claim.decode("claim:12") == buttons.Claim(12)
+    assert buttons.HandOverTo.decode("xfer:3:transport") == buttons.HandOverTo(3, "transport")
+    assert buttons.DecideJoin.decode("join:5:n") == buttons.DecideJoin(5, False)
+    assert buttons.NeedsPage.decode("npage:2:o") == buttons.NeedsPage(2, "o")
+
+
+PROMISE = Commitment(9, 1, "transport", 2001, "尽快", None, "open", NOW)
+
+
+@pytest.mark.parametrize(("text", "facts", "action"), [
+    ("我们需要开放一段自动驾驶测试道路，希望交通局支持", Facts(), "register"),
+    ("大家早上好", Facts(), "ignore"),
+    ("两周内开放测试路段", Facts(to_bot=True, card_needs=(need(1),), sender_party="transport"), "commit"),
+    ("收到！", Facts(to_bot=True, card_needs=(need(1),), sender_party="transport"), "ignore"),
+    # someone not bound to a party replying to a card: a need if it reads as one, not a promise
+    ("我们也需要开放测试道路，希望交通局支持", Facts(to_bot=True, card_needs=(need(1),)), "register"),
+    ("12月15日前", Facts(to_bot=True, asked_date_of=PROMISE, sender_party="transport"), "set_due"),
+    ("两周内开放测试路段", Facts(to_bot=True, card_needs=(need(1), need(2)), sender_party="transport"), "ask_which"),
+    ("#9 两周内开放", Facts(to_bot=True, card_needs=(need(1), need(2)), sender_party="transport"), "ask_which"),
+    ("两周内开放测试路段", Facts(topic_need=need(3), sender_party="transport"), "commit"),
+    ("这个需求大概需要多长时间？", Facts(topic_need=need(3)), "ignore"),
+])
+def test_what_a_group_message_is(text: str, facts: Facts, action: str) -> None:
+    assert decide(text, facts).action == action
+
+
+def test_a_promise_under_a_combined_card_names_its_need() -> None:
+    facts = Facts(to_bot=True, card_needs=(need(1), need(2)), sender_party="transport")
+    reading = decide("#2 两周内开放测试路段", facts)
+    assert reading.action == "commit" and reading.need == need(2) and reading.text == "两周内开放测试路段"
+
+
+def test_an_announced_outcome_is_offered_first() -> None:
+    reading = decide("今天和青岛天使基金签约了，融资800万元", Facts())
+    assert reading.offer_first
