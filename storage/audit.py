@@ -54,6 +54,6 @@ class AuditRepo:
             "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
             (update_id, to_db_time(at)),
         )
-        # Handled: out of the write-ahead journal, in the same transaction as the update's effects.
-        await self.conn.execute("DELETE FROM update_journal WHERE update_id = ?", (update_id,))
+        # Handled: out of the write-ahead journal (trigger handled_leaves_journal, migration 006), in the same
+        # transaction as the update's effects.
         return cur.rowcount == 1

@@ -17,15 +17,16 @@ class NeedRepo:
         self.conn = conn
 
     async def add(self, *, chat_id: int, author_id: int | None, author_name: str, message_id: int | None,
-                  text: str, need_type: str, at: datetime) -> Need:
-        # Numbered #1..N per chat, in the same statement (one trip to SQLite's thread, not three).
+                  text: str, need_type: str, at: datetime) -> Need | None:
+        """The new need, numbered #1..N per chat in the same statement (one trip to SQLite's thread, not three);
+        None when this message was registered before."""
         found = await self.conn.execute_fetchall(
             "INSERT INTO needs (chat_id, number, author_id, author_name, message_id, text, need_type, created_at)"
             " VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM needs WHERE chat_id = ?), ?, ?, ?, ?, ?, ?)"
-            " RETURNING *",
+            " ON CONFLICT (chat_id, message_id) WHERE message_id IS NOT NULL DO NOTHING RETURNING *",
             (chat_id, chat_id, author_id, author_name, message_id, text, need_type, to_db_time(at)),
         )
-        return rows.need(next(iter(found)))
+        return next((rows.need(row) for row in found), None)
 
     async def _where(self, where: str, args: tuple[object, ...], tail: str = "") -> list[Need]:
         """The needs matching ``where`` (a condition on the needs table)."""

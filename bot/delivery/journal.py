@@ -42,7 +42,7 @@ class JournalQueue(asyncio.Queue[Any]):
             if self.db is None:
                 raise RuntimeError("update received before the journal was opened")
             payload = json.dumps(item.to_dict(), ensure_ascii=False)
-            async with self.db.transaction() as conn:
+            async with self.db.autocommit() as conn:  # one INSERT (a second read only for a repeat)
                 state = await JournalRepo(conn).append(item.update_id, payload, self.clock())
             if state == "handled":
                 log.debug("update %d was handled before; not queued again", item.update_id)

@@ -81,6 +81,8 @@ class Intake:
 
     async def read(self, chat_id: int, user_id: int, text: str, replied_bot_message: int | None,
                    topic_id: int | None) -> Reading:
+        if replied_bot_message is None and topic_id is None:
+            return decide(text, Facts())  # a plain message: nothing to look up
         async with self.work.read() as repos:
             facts = Facts(
                 to_bot=replied_bot_message is not None,

@@ -22,21 +22,22 @@ class Needs:
             return Outcome(Refusal.EMPTY_NEED)
         routing = self.learner.router.route(text)
         async with self.work.unit(update_id, at, author) as unit:
-            if message_id is not None and await unit.needs.by_message(chat_id, message_id):
-                return Outcome(Refusal.DUPLICATE_NEED)
             await unit.people.remember(author.person, at)
             need = await unit.needs.add(chat_id=chat_id, author_id=author.user_id, author_name=author.display_name,
                                         message_id=message_id, text=text, need_type=routing.need_type, at=at)
+            if need is None:
+                return Outcome(Refusal.DUPLICATE_NEED)
             # Unsure of the lead: no confident wrong guess in the group; an admin picks it among the suggestions.
             routes = [Route(need.id, t.id, t.role, t.score, "router") for t in routing.targets
                       if routing.confident or t.role != "lead"]
             await unit.routes.add_many(routes, at)
+            suggestions = () if routing.confident else tuple(routing.suggestions)
             if not routing.confident:
-                await unit.learning.open_triage(need.id, list(routing.suggestions), routing.confidence, at)
+                await unit.learning.open_triage(need.id, list(suggestions), routing.confidence, at)
             await unit.record("need_registered", chat_id=chat_id, need_id=need.id, number=need.number,
                               need_type=need.need_type, confident=routing.confident,
                               routes=[f"{t.role}:{t.id}" for t in routing.targets])
-            view = await self.views.one(unit, need)
+            view = await self.views.new(unit, need, routes, suggestions)
         return Outcome(view=view, need=need)
 
     async def attach_card(self, need_id: int, bot_message_id: int) -> None:

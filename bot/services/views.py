@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.domain import Need, NeedView, Party, RoutedParty, active_routes
+from bot.domain import Need, NeedView, Party, Route, RoutedParty, active_routes
 from bot.services.work import Repos
 
 
@@ -28,6 +28,15 @@ class Directory:
 class NeedViews:
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
+
+    async def new(self, repos: Repos, need: Need, routes: Sequence[Route], suggestions: Sequence[str]) -> NeedView:
+        """A need just registered, from what its unit of work wrote: only the liaisons are read."""
+        parties = await self.directory.all(repos)
+        liaisons = await repos.people.liaisons_of([r.party_id for r in routes])
+        in_order = sorted(routes, key=lambda r: (r.role != "lead", -r.score))  # as RouteRepo.of_needs reads them
+        routed = tuple(RoutedParty(r, parties[r.party_id], tuple(liaisons.get(r.party_id, []))) for r in in_order
+                       if r.party_id in parties)
+        return NeedView(need, routed, tuple(parties[s] for s in suggestions if s in parties))
 
     async def one(self, repos: Repos, need: Need) -> NeedView:
         return (await self.many(repos, [need]))[0]

@@ -112,8 +112,8 @@ class Work:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Repos]:
-        """A transaction for bookkeeping that is no update's effect (which message carries a card)."""
-        async with self.db.transaction() as conn:
+        """One statement of bookkeeping that is no update's effect (which message carries a card)."""
+        async with self.db.autocommit() as conn:
             yield Repos(conn)
 
     @asynccontextmanager
