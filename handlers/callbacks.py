@@ -90,7 +90,7 @@ async def _announce(update: Update, context: BotContext, outcome: Outcome, toast
 async def _claim(update: Update, context: BotContext, need_id: int) -> None:
     actor = actor_of(update.effective_user, context)  # type: ignore[arg-type]
     outcome = await context.matchmaking.claim(need_id, actor, sent_at(update), update.update_id)
-    await _announce(update, context, outcome, "已认领",
+    await _announce(update, context, outcome, texts.TOAST_CLAIMED,
                     lambda view, party: texts.claimed(party, actor.person, view.need.number))
 
 
@@ -109,14 +109,15 @@ async def _decline_menu(update: Update, context: BotContext, need_id: int) -> No
 async def _transfer(update: Update, context: BotContext, need_id: int, party_id: str) -> None:
     outcome = await context.matchmaking.decline(need_id, actor_of(update.effective_user, context), party_id,  # type: ignore[arg-type]
                                                 sent_at(update), update.update_id)
-    await _announce(update, context, outcome, "已转交",
+    await _announce(update, context, outcome, texts.TOAST_DECLINED,
                     lambda view, party: texts.declined(view.need.number, outcome.previous, party))
 
 
 async def _assign(update: Update, context: BotContext, need_id: int, party_id: str) -> None:
     outcome = await context.matchmaking.assign(need_id, actor_of(update.effective_user, context), party_id,  # type: ignore[arg-type]
                                                sent_at(update), update.update_id)
-    await _announce(update, context, outcome, "已指派", lambda view, party: texts.assigned(view.need.number, party))
+    await _announce(update, context, outcome, texts.TOAST_ASSIGNED,
+                    lambda view, party: texts.assigned(view.need.number, party))
 
 
 async def _cancel(update: Update, context: BotContext, need_id: int) -> None:
@@ -133,7 +134,7 @@ async def _resolve(update: Update, context: BotContext, need_id: int) -> None:
     if not outcome.ok or outcome.view is None:
         await answer(update, replies.refusal(outcome), alert=True)
         return
-    await answer(update, "已标记解决")
+    await answer(update, texts.TOAST_RESOLVED)
     await replies.refresh_card(context, outcome.view)
 
 
@@ -149,7 +150,7 @@ async def _confirm_kept(update: Update, context: BotContext, commitment_id: int,
     if outcome.status not in ("ok", "disputed") or outcome.commitment is None or outcome.need is None:
         await answer(update, replies.refusal(outcome), alert=True)
         return
-    await answer(update, "已确认" if kept else "已记录异议")
+    await answer(update, texts.TOAST_CONFIRMED if kept else texts.TOAST_DISPUTED)
     await edit_markup(context, message.chat_id, message.message_id, None)  # the question is answered
     text = (texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number) if kept
             else texts.commitment_disputed(outcome.commitment, outcome.need.number))
@@ -209,7 +210,7 @@ async def _fulfil(update: Update, context: BotContext, commitment_id: int) -> No
     if outcome.status not in ("ok", "reported") or outcome.commitment is None or outcome.need is None:
         await answer(update, replies.refusal(outcome), alert=True)
         return
-    await answer(update, "已报告，等待需求方确认" if outcome.status == "reported" else "已兑现")
+    await answer(update, texts.TOAST_REPORTED if outcome.status == "reported" else texts.TOAST_KEPT)
     if outcome.status == "ok":
         await send(context, chat_id, texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number))
         return
@@ -229,7 +230,7 @@ async def _record_offer(update: Update, context: BotContext, offer_id: int) -> N
     if not outcome.ok or outcome.agreement is None or outcome.need is None:
         await answer(update, replies.refusal(outcome), alert=True)
         return
-    await answer(update, "已记录")
+    await answer(update, texts.TOAST_RECORDED)
     await edit(context, message.chat_id, message.message_id,
                texts.agreement_recorded(outcome.agreement, outcome.need.number, await mm.party_names()))
 
@@ -241,7 +242,7 @@ async def _decide_join(update: Update, context: BotContext, request_id: int, app
     if not outcome.ok or outcome.request is None or outcome.party is None:
         await answer(update, replies.refusal(outcome), alert=True)
         return
-    await answer(update, "已处理")
+    await answer(update, texts.TOAST_DECIDED)
     person = await mm.person(outcome.request.user_id)
     label = texts.mention_label(outcome.request.user_id, person.display_name if person else None)
     message = update.effective_message

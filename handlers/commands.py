@@ -202,13 +202,13 @@ async def party(update: Update, context: BotContext) -> None:
     action = words[0].lower() if words else ""
     if action == "add" and len(words) == 4:
         operation = mm.add_party(actor, words[1], words[2].lower(), words[3], at, update.update_id)
-        what = "新增单位"
+        what = texts.PARTY_ACTIONS["add"]
     elif action == "edit" and len(words) == 4:
         operation = mm.edit_party(actor, words[1], words[2].lower(), words[3], at, update.update_id)
-        what = "修改单位"
+        what = texts.PARTY_ACTIONS["edit"]
     elif action in ("disable", "enable") and len(words) == 2:
         operation = mm.set_party_enabled(actor, words[1], action == "enable", at, update.update_id)
-        what = "启用单位" if action == "enable" else "停用单位"
+        what = texts.PARTY_ACTIONS[action]
     elif len(words) == 1 and action not in ("add", "edit", "disable", "enable"):
         found = [p for p in await mm.all_parties() if p.id == action]
         await reply(update, texts.party_card(found[0]) if found else texts.PARTY_UNKNOWN)
@@ -331,12 +331,12 @@ async def report(update: Update, context: BotContext) -> None:
         return
     everywhere = chat.type == "private"
     services = context.services
-    scope = "全部对接群" if everywhere else "本群"
+    scope = texts.scope(everywhere)
     data = await reports.gather(services.db, None if everywhere else chat.id, period, services.clock(),
                                 services.notices.policy)
     names = await services.matchmaking.party_names()
     await reply(update, texts.report(data, names, scope, period))
-    title = f"对接成效（{scope}，{texts.PERIOD_NAMES[period]}）"
+    title = texts.report_title(scope, period)
     png = await asyncio.to_thread(reports.chart_png, data, names, title)  # drawing takes ~0.5 s: off the loop
     await _send_file(update, png, "report.png", photo=True)
 
@@ -357,7 +357,7 @@ async def export(update: Update, context: BotContext) -> None:
     zone = services.settings.timezone
     name, data, counts = await exports.export(services.db, None if everywhere else chat.id, zone, kind,
                                               services.clock().astimezone(zone).date().isoformat())
-    caption = texts.export_caption("全部对接群" if everywhere else "本群", counts)
+    caption = texts.export_caption(texts.scope(everywhere), counts)
     await _send_file(update, data, name, caption)
 
 

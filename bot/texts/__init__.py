@@ -42,3 +42,4 @@ SAME_PARTY = "需求已由这个单位负责，无需变更。"
 ALREADY_BOUND = "您已经绑定在这个单位。"
 ALREADY_PENDING = "您的申请正在等待管理员审核。"
 ALREADY_DECIDED = "这个申请已经处理过了。"
+NOT_COMPLETED = "操作未完成，请稍后再试。"  # a refusal without words of its own

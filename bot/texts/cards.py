@@ -7,8 +7,7 @@ from html import escape
 
 from bot.domain import Agreement, Need, NeedView, Party, Person
 from bot.texts.format import mention, snippet
-from bot.texts.names import NEED_TYPE_NAMES
-from nlp.outcomes import KIND_NAMES as AGREEMENT_KIND_NAMES
+from bot.texts.names import AGREEMENT_KIND_NAMES, NEED_TYPE_NAMES
 from nlp.outcomes import format_amount
 
 __all__ = ["party_line", "need_card", "combined_header", "COMBINED_CARD_HINT", "which_need", "topic_name",

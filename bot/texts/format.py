@@ -8,7 +8,8 @@ from html import escape
 from bot.domain import Need, Person
 
 __all__ = ["MAX_MESSAGE", "SNIPPET", "snippet", "mention", "mention_label", "day", "local_time", "need_link",
-           "pages_of", "fit"]
+           "pages_of", "page_head", "fit"]
+
 
 MAX_MESSAGE = 4096
 SNIPPET = 60
@@ -55,6 +56,11 @@ def pages_of(text: str, limit: int = MAX_MESSAGE - 200) -> list[str]:
         pages[-1].append(line[:limit])
         size += len(line) + 1
     return ["\n".join(page) for page in pages]
+
+
+def page_head(page: int, pages: int) -> str:
+    """The line above one page of a paged list; nothing when there is one page."""
+    return f"（第 {page}/{pages} 页）\n" if pages > 1 else ""
 
 
 def fit(lines: list[str], tail: str, limit: int = MAX_MESSAGE - 100) -> str:

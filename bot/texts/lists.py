@@ -10,8 +10,14 @@ from bot.domain.metrics import PartyRecord
 from bot.texts.commands import START_TEXT
 from bot.texts.commitments import commitment_state
 from bot.texts.format import day, fit, local_time, snippet
-from bot.texts.names import EVENT_NAMES, KIND_NAMES, NEED_TYPE_NAMES, ROLE_NAMES, STATUS_NAMES
-from nlp.outcomes import KIND_NAMES as AGREEMENT_KIND_NAMES
+from bot.texts.names import (
+    AGREEMENT_KIND_NAMES,
+    EVENT_NAMES,
+    KIND_NAMES,
+    NEED_TYPE_NAMES,
+    ROLE_NAMES,
+    STATUS_NAMES,
+)
 from nlp.outcomes import format_amount
 
 __all__ = ["need_list", "status", "overdue", "kept_rates", "parties", "triage_list", "desk", "admin_desk"]

@@ -8,6 +8,7 @@ from html import escape
 
 from bot.domain import Commitment, Need
 from bot.texts.format import day, fit, need_link, snippet
+from bot.texts.names import NOBODY
 
 __all__ = ["reminder", "escalation", "digest"]
 
@@ -21,7 +22,7 @@ def reminder(kind: str, commitment: Commitment, need: Need, liaison: str, today:
 
 
 def escalation(need: Need, chat_title: str, hours: int, routed: list[str]) -> str:
-    names = "、".join(escape(n) for n in routed) or "（无）"
+    names = "、".join(escape(n) for n in routed) or NOBODY
     return (f"🚨 督办：{escape(chat_title)} 的{need_link(need)} 发布已超过 {hours} 小时，仍无单位认领。\n"
             f"需求：{escape(snippet(need.text, 80))}\n已分派：{names}\n请协调牵头部门认领，或用 /route 改派。")
 
