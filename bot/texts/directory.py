@@ -14,7 +14,6 @@ __all__ = ["DIRECTORY_NO_FILE", "DIRECTORY_TOO_BIG", "PARTY_ACTIONS", "PARTY_REF
            "party_ambiguous", "directory_imported", "directory_invalid", "bound", "join_requested", "join_sent",
            "join_decided", "forgotten"]
 
-
 DIRECTORY_NO_FILE = ("请把名录 JSON 文件发到本对话，在文件说明里写 /directory import，"
                      "或回复该文件发送 /directory import。")
 DIRECTORY_TOO_BIG = "名录文件过大（上限 2 MB）。"

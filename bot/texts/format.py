@@ -10,7 +10,6 @@ from bot.domain import Need, Person
 __all__ = ["MAX_MESSAGE", "SNIPPET", "snippet", "mention", "mention_label", "day", "local_time", "need_link",
            "pages_of", "page_head", "fit"]
 
-
 MAX_MESSAGE = 4096
 SNIPPET = 60
 
