@@ -17,7 +17,8 @@ __all__ = ["DIRECTORY_NO_FILE", "DIRECTORY_TOO_BIG", "PARTY_ACTIONS", "PARTY_REF
 DIRECTORY_NO_FILE = ("请把名录 JSON 文件发到本对话，在文件说明里写 /directory import，"
                      "或回复该文件发送 /directory import。")
 DIRECTORY_TOO_BIG = "名录文件过大（上限 2 MB）。"
-PARTY_ACTIONS = {"add": "新增单位", "edit": "修改单位", "enable": "启用单位", "disable": "停用单位"}  # 已…
+# What /party add, edit, enable, disable did, as party_saved says it ("已新增单位").
+PARTY_ACTIONS = {"add": "新增单位", "edit": "修改单位", "enable": "启用单位", "disable": "停用单位"}
 PARTY_REFUSALS = {
     "bad_party_id": "单位id 只能用小写字母、数字和下划线，以字母开头，2–32 个字符，例如 transport。",
     "bad_party_kind": "类别应为 department、district、lab、fund、bank、enterprise 或 think_tank。",
