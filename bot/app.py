@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from telegram import LinkPreviewOptions, Update
@@ -102,25 +103,41 @@ def run(settings: Settings) -> None:
         application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
 
 
+CommandCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+# What each command of the registry (bot.texts.commands.COMMANDS) runs.
+COMMAND_CALLBACKS: dict[str, CommandCallback] = {
+    "start": commands.start, "help": commands.help_command, "parties": commands.parties,
+    "need": commands.need, "needs": commands.needs, "status": commands.status,
+    "route": commands.route, "resolve": commands.resolve, "overdue": commands.overdue,
+    "bind": commands.bind, "join": commands.join, "commit": commands.commit,
+    "due": commands.due, "done": commands.done, "cancel": commands.cancel, "triage": commands.triage,
+    "agreement": commands.agreement, "kept": commands.kept, "export": commands.export,
+    "report": commands.report, "party": commands.party, "directory": commands.directory,
+    "backup": commands.backup, "forget": commands.forget,
+}
+
+
+def command_table(callbacks: dict[str, CommandCallback] = COMMAND_CALLBACKS) -> list[tuple[str, CommandCallback]]:
+    """Each registry command with its callback. A command without a callback, or a callback without a
+    command (not in /help nor in any menu), fails here, when the bot is built."""
+    names = [command.name for command in texts.COMMANDS]
+    missing = [name for name in names if name not in callbacks]
+    unlisted = [name for name in callbacks if name not in names]
+    if missing or unlisted:
+        raise LookupError(f"commands without a callback: {missing}; callbacks without a registry entry: {unlisted}")
+    return [(name, callbacks[name]) for name in names]
+
+
 def register_handlers(application: Application) -> None:
     """Order matters! Group -1 runs first, then the handlers, then the handled-mark."""
     not_edited = ~filters.UpdateType.EDITED
     # Group -1: drop repeats of an update; let unserved chats reach only /start and /help.
     application.add_handler(TypeHandler(Update, gate.before), group=-1)
 
-    # Group 0: one handler per kind of update.
-    command_handlers = {
-        "start": commands.start, "help": commands.help_command, "parties": commands.parties,
-        "need": commands.need, "needs": commands.needs, "status": commands.status,
-        "route": commands.route, "resolve": commands.resolve, "overdue": commands.overdue,
-        "bind": commands.bind, "join": commands.join, "commit": commands.commit,
-        "due": commands.due, "done": commands.done, "cancel": commands.cancel, "triage": commands.triage,
-        "agreement": commands.agreement, "kept": commands.kept, "export": commands.export,
-        "report": commands.report, "party": commands.party, "directory": commands.directory,
-        "backup": commands.backup, "forget": commands.forget,
-    }
+    # Group 0: one handler per kind of update; the commands in the registry's order.
     # Every handler is wrapped so that a unit of work finding its update handled before stops it quietly.
-    for name, callback in command_handlers.items():
+    for name, callback in command_table():
         application.add_handler(CommandHandler(name, ignoring_repeats(callback), filters=not_edited))
     application.add_handler(ChatMemberHandler(ignoring_repeats(members.my_membership),
                                               ChatMemberHandler.MY_CHAT_MEMBER))

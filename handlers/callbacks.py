@@ -54,7 +54,7 @@ def pressing(kind: type[Pressed], on_press: Callable[[Update, BotContext, Presse
 async def claim(update: Update, context: BotContext, button: buttons.Claim) -> None:
     actor = actor_of(update.effective_user, context)  # type: ignore[arg-type]
     outcome = await context.cases.routing.claim(button.need_id, actor, sent_at(update), update.update_id)
-    await _announce(update, context, outcome, "已认领",
+    await _announce(update, context, outcome, texts.TOAST_CLAIMED,
                     lambda view, party: texts.claimed(party, actor.person, view.need.number))
 
 
@@ -73,14 +73,15 @@ async def hand_over(update: Update, context: BotContext, button: buttons.HandOve
 async def hand_over_to(update: Update, context: BotContext, button: buttons.HandOverTo) -> None:
     outcome = await context.cases.routing.hand_over(button.need_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
                                                     button.party_id, sent_at(update), update.update_id)
-    await _announce(update, context, outcome, "已转交",
+    await _announce(update, context, outcome, texts.TOAST_DECLINED,
                     lambda view, party: texts.declined(view.need.number, outcome.previous, party))
 
 
 async def assign(update: Update, context: BotContext, button: buttons.Assign) -> None:
     outcome = await context.cases.routing.assign(button.need_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
                                                  button.party_id, sent_at(update), update.update_id)
-    await _announce(update, context, outcome, "已指派", lambda view, party: texts.assigned(view.need.number, party))
+    await _announce(update, context, outcome, texts.TOAST_ASSIGNED,
+                    lambda view, party: texts.assigned(view.need.number, party))
 
 
 async def keep_card(update: Update, context: BotContext, button: buttons.KeepCard) -> None:
@@ -97,7 +98,7 @@ async def resolve(update: Update, context: BotContext, button: buttons.Resolve) 
     if outcome.view is None:
         await answer(update, refusal(outcome), alert=True)
         return
-    await answer(update, "已标记解决")
+    await answer(update, texts.TOAST_RESOLVED)
     await replies.refresh_card(context, outcome.view)
 
 
@@ -110,7 +111,7 @@ async def confirm_kept(update: Update, context: BotContext, button: buttons.Conf
     if outcome.commitment is None or outcome.need is None or not outcome.ok:
         await answer(update, refusal(outcome), alert=True)
         return
-    await answer(update, "已确认" if button.kept else "已记录异议")
+    await answer(update, texts.TOAST_CONFIRMED if button.kept else texts.TOAST_DISPUTED)
     await edit_markup(context, message.chat_id, message.message_id, None)  # the question is answered
     text = (texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number) if button.kept
             else texts.commitment_disputed(outcome.commitment, outcome.need.number))
@@ -171,10 +172,10 @@ async def report_kept(update: Update, context: BotContext, button: buttons.Repor
         await answer(update, refusal(outcome), alert=True)
         return
     if outcome.commitment.status == "done":
-        await answer(update, "已兑现")
+        await answer(update, texts.TOAST_KEPT)
         await send(context, chat_id, texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number))
         return
-    await answer(update, "已报告，等待需求方确认")
+    await answer(update, texts.TOAST_REPORTED)
     sent = await send(context, chat_id, texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
                       kept_buttons(outcome.commitment.id))
     if sent is not None:
@@ -191,7 +192,7 @@ async def record_offer(update: Update, context: BotContext, button: buttons.Reco
     if outcome.agreement is None or outcome.need is None:
         await answer(update, refusal(outcome), alert=True)
         return
-    await answer(update, "已记录")
+    await answer(update, texts.TOAST_RECORDED)
     await edit(context, message.chat_id, message.message_id,
                texts.agreement_recorded(outcome.agreement, outcome.need.number, await cases.parties.names()))
 
@@ -203,7 +204,7 @@ async def decide_join(update: Update, context: BotContext, button: buttons.Decid
     if outcome.request is None or outcome.party is None or not outcome.ok:
         await answer(update, refusal(outcome), alert=True)
         return
-    await answer(update, "已处理")
+    await answer(update, texts.TOAST_DECIDED)
     person = await cases.people.person(outcome.request.user_id)
     label = texts.mention_label(outcome.request.user_id, person.display_name if person else None)
     message = update.effective_message

@@ -97,7 +97,8 @@ def desk_buttons(party_id: str | None, routed: list[NeedView], promises: list[tu
 def page_buttons(page: int, pages: int, open_only: bool, numbers: list[int]) -> InlineKeyboardMarkup | None:
     """详情 for each listed need, and ◀ / ▶ under a long /needs list (the list is edited in place)."""
     scope = "o" if open_only else "a"
-    details = [InlineKeyboardButton(f"#{n} 详情", callback_data=Detail(n).encode()) for n in numbers]
+    details = [InlineKeyboardButton(texts.BUTTON_DETAIL.format(number=n), callback_data=Detail(n).encode())
+               for n in numbers]
     rows = [details[i:i + 5] for i in range(0, len(details), 5)]
     row = []
     if page > 1:

@@ -195,7 +195,7 @@ async def list_text(context: BotContext, kind: str, chat_id: int, private: bool,
     everywhere = private or kind == "keptall"
     records = await cases.commitments.kept_rates(None if everywhere else chat_id, context.services.clock(),
                                                  context.services.notices.policy)
-    return texts.kept_rates(records, await cases.parties.names(), "全部对接群" if everywhere else "本群")
+    return texts.kept_rates(records, await cases.parties.names(), texts.scope(everywhere))
 
 
 async def list_page(context: BotContext, kind: str, chat_id: int, private: bool, now: datetime,
@@ -204,8 +204,7 @@ async def list_page(context: BotContext, kind: str, chat_id: int, private: bool,
         return await triage_page(context, None if private else chat_id, page)
     pages = texts.pages_of(await list_text(context, kind, chat_id, private, now))
     page = min(max(page, 1), len(pages))
-    head = f"（第 {page}/{len(pages)} 页）\n" if len(pages) > 1 else ""
-    return head + pages[page - 1], list_page_buttons(kind, page, len(pages))
+    return texts.page_head(page, len(pages)) + pages[page - 1], list_page_buttons(kind, page, len(pages))
 
 
 async def triage_page(context: BotContext, chat_id: int | None, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -214,6 +213,5 @@ async def triage_page(context: BotContext, chat_id: int | None, page: int) -> tu
     pages = max(1, -(-len(views) // TRIAGE_PER_PAGE))
     page = min(max(page, 1), pages)
     shown = views[(page - 1) * TRIAGE_PER_PAGE: page * TRIAGE_PER_PAGE]
-    head = f"（第 {page}/{pages} 页）\n" if pages > 1 else ""
-    return (head + texts.triage_list(shown, len(views)),
+    return (texts.page_head(page, pages) + texts.triage_list(shown, len(views)),
             list_page_buttons("triage", page, pages, triage_buttons(shown)))

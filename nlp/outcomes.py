@@ -24,7 +24,7 @@ KIND_CUES: dict[str, tuple[str, ...]] = {
     "scenario": ("场景", "开放", "试点", "示范", "测试", "应用", "首购", "采购", "落地"),
     "cooperation": ("合作", "协议", "共建", "签约", "战略", "联合"),
 }
-KIND_NAMES = {"financing": "融资", "cooperation": "合作", "scenario": "场景开放", "other": "其他"}
+KINDS = (*KIND_CUES, "other")  # what agreement_kind returns; bot.texts names them
 
 _ANNOUNCE = re.compile(r"签约|签署|签订|签了|达成(?:了)?(?:合作|协议|意向)|融资意向|投资意向|"
                        r"完成(?:了)?[^，。]{0,6}融资|获得(?:了)?[^，。]{0,8}(?:投资|融资)|拿到(?:了)?[^，。]{0,8}(?:投资|融资)|意向书|合作协议")

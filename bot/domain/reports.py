@@ -13,7 +13,7 @@ PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 @dataclass(frozen=True)
 class Report:
     since: datetime | None
-    funnel: list[tuple[str, int]]  # 需求 → 已认领 → 已承诺 → 已兑现 → 已解决
+    funnel: list[tuple[str, int]]  # stage (needs → claimed → committed → kept → resolved), count
     by_department: list[tuple[str, int]]  # party id of the lead, count (most first)
     by_type: list[tuple[str, int]]
     records: list[PartyRecord] = field(default_factory=list)

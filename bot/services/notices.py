@@ -128,8 +128,9 @@ class Notices:
         data = await reports.gather(self.db, None, "week", now, self.policy)
         async with self.db.read() as conn:
             names = {p.id: p.short_name for p in await PartyRepo(conn).all()}
-        text = "🗓 每周对接简报\n" + texts.report(data, names, "全部对接群", "week")
-        chart = await asyncio.to_thread(reports.chart_png, data, names, "对接成效（全部对接群，近7天）")
+        text = texts.weekly_report(data, names, texts.SCOPE_EVERYWHERE)
+        chart = await asyncio.to_thread(reports.chart_png, data, names,
+                                        texts.report_title(texts.SCOPE_EVERYWHERE, "week"))
         return Outgoing(notice, self.admin_chats, text, photo=chart)
 
     async def record(self, notice: Notice, now: datetime, outcome: str) -> bool:

@@ -20,8 +20,6 @@ from bot import texts
 from bot.domain.metrics import kept_rates
 from bot.domain.reports import PERIODS, Report
 from bot.domain.schedule import Policy
-from nlp.outcomes import KIND_NAMES as AGREEMENT_KIND_NAMES
-from nlp.outcomes import format_amount
 from storage.commitments import CommitmentRepo
 from storage.db import Database
 from storage.reports import agreement_rows, need_rows
@@ -41,9 +39,9 @@ async def gather(db: Database, chat_id: int | None, period: str, now: datetime, 
         agreements = await agreement_rows(conn, chat_id, floor)
         commitments = [c for c in await CommitmentRepo(conn).all(chat_id) if c.created_at >= floor]
         claims = [(c, created) for c, created in await ClaimRepo(conn).with_need_times(chat_id) if created >= floor]
-    funnel = [("需求", len(needs)), ("已认领", sum(n["claimed"] for n in needs)),
-              ("已承诺", sum(n["committed"] for n in needs)), ("已兑现", sum(n["kept"] for n in needs)),
-              ("已解决", sum(n["status"] == "resolved" for n in needs))]
+    funnel = [("needs", len(needs)), ("claimed", sum(n["claimed"] for n in needs)),
+              ("committed", sum(n["committed"] for n in needs)), ("kept", sum(n["kept"] for n in needs)),
+              ("resolved", sum(n["status"] == "resolved" for n in needs))]
     return Report(
         since=since, funnel=funnel,
         by_department=Counter(n["lead"] or "triage" for n in needs).most_common(),
@@ -72,7 +70,7 @@ def chart_png(report: Report, names: dict[str, str], title: str) -> bytes:
 
     def bars(ax, pairs: list[tuple[str, float]], heading: str, color: str,  # type: ignore[no-untyped-def]
              percent: bool = False) -> None:
-        labels = [label for label, _ in pairs] or ["（无）"]
+        labels = [label for label, _ in pairs] or [texts.NOBODY]
         values = [value for _, value in pairs] or [0]
         positions = range(len(labels))
         ax.barh(positions, values, color=color)
@@ -86,19 +84,20 @@ def chart_png(report: Report, names: dict[str, str], title: str) -> bytes:
         else:
             ax.set_xlim(0, max(values) * 1.2 + 1)
 
-    bars(axes[0][0], [(label, n) for label, n in report.funnel], "对接漏斗", "#2b6cb0")
-    bars(axes[0][1], [(names.get(p, "待分派" if p == "triage" else p), n) for p, n in report.by_department[:10]],
-         "各牵头部门需求数", "#2f855a")
-    bars(axes[1][0], [(texts.NEED_TYPE_NAMES.get(k, k), n) for k, n in report.by_type], "需求类型", "#b7791f")
+    bars(axes[0][0], [(texts.FUNNEL_NAMES.get(s, s), n) for s, n in report.funnel], texts.CHART_FUNNEL, "#2b6cb0")
+    bars(axes[0][1], [(texts.lead_name(names, p), n) for p, n in report.by_department[:10]],
+         texts.CHART_BY_LEAD, "#2f855a")
+    bars(axes[1][0], [(texts.NEED_TYPE_NAMES.get(k, k), n) for k, n in report.by_type], texts.CHART_BY_TYPE,
+         "#b7791f")
     rated = [(names.get(r.party_id, r.party_id), r.kept_rate) for r in report.records if r.kept_rate is not None]
-    bars(axes[1][1], [(label, rate) for label, rate in rated[:10] if rate is not None], "按期兑现率", "#c53030",
-         percent=True)
+    bars(axes[1][1], [(label, rate) for label, rate in rated[:10] if rate is not None], texts.CHART_KEPT_RATE,
+         "#c53030", percent=True)
     speeds = [(names.get(r.party_id, r.party_id), r.median_claim_days) for r in report.records
               if r.median_claim_days is not None]
-    bars(axes[2][0], [(label, days) for label, days in speeds[:10] if days is not None], "认领中位用时（天）",
+    bars(axes[2][0], [(label, days) for label, days in speeds[:10] if days is not None], texts.CHART_CLAIM_DAYS,
          "#6b46c1")
-    heading = f"对接成果（合计 {format_amount(report.amount_yuan)}）" if report.amount_yuan else "对接成果"
-    bars(axes[2][1], [(AGREEMENT_KIND_NAMES.get(k, k), n) for k, n in report.agreements_by_kind], heading, "#2c7a7b")
+    bars(axes[2][1], [(texts.AGREEMENT_KIND_NAMES.get(k, k), n) for k, n in report.agreements_by_kind],
+         texts.chart_agreements(report.amount_yuan), "#2c7a7b")
     figure.tight_layout(rect=(0, 0, 1, 0.96))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

@@ -2,47 +2,81 @@
 
 from __future__ import annotations
 
-from bot import texts
 from bot.domain import Outcome, Refusal
+from bot.texts.commands import AGREEMENT_USAGE, EMPTY_COMMIT, EMPTY_NEED
+from bot.texts.commitments import no_date_found
+from bot.texts.directory import PARTY_REFUSALS, party_ambiguous
+
+__all__ = [
+    "NOT_ADMIN", "GROUP_ONLY", "NEED_NOT_FOUND", "COMMITMENT_NOT_FOUND", "PARTY_UNKNOWN", "PARTY_MISSING",
+    "NOT_ROUTED", "NOT_BOUND", "ALREADY_CLAIMED", "NEED_RESOLVED", "NOT_AUTHOR", "ALREADY_RESOLVED",
+    "ALREADY_DONE", "COMMITMENT_CANCELLED", "NOT_CONFIRMER", "NOT_RECORDER", "ALREADY_RECORDED",
+    "NOT_COMMITMENT_OWNER", "SAME_PARTY", "ALREADY_BOUND", "ALREADY_PENDING", "ALREADY_DECIDED", "REFUSALS",
+    "refusal",
+]
+
+
+NOT_ADMIN = "抱歉，这个命令仅限管理员使用。"
+GROUP_ONLY = "请在对接群中使用这个命令。"
+NEED_NOT_FOUND = "本群没有这个编号的需求，请用 /needs 查看。"
+COMMITMENT_NOT_FOUND = "本群没有这个编号的承诺。"
+PARTY_UNKNOWN = "名录中没有找到这个单位，请用 /parties 查看 id 和名称。"
+PARTY_MISSING = "请写明单位的 id 或名称，例如 transport 或 交通运输局。"
+NOT_ROUTED = "只有被分派单位的联络员可以这样操作；如需加入，请发送 /join 单位名称。"
+NOT_BOUND = "您还没有绑定单位，承诺需要由部门联络员作出。请发送 /join 单位名称 申请绑定。"
+ALREADY_CLAIMED = "您的单位已经认领过这条需求。"
+NEED_RESOLVED = "这条需求已经解决。"
+NOT_AUTHOR = "只有提出需求的企业或管理员可以标记解决。"
+ALREADY_RESOLVED = "这条需求此前已标记为解决。"
+ALREADY_DONE = "这条承诺已经兑现、撤回或正在等待确认。"
+COMMITMENT_CANCELLED = "这条承诺已经撤回。"
+NOT_CONFIRMER = "只有提出需求的企业或管理员可以确认兑现。"
+NOT_RECORDER = "只有管理员、提出需求的企业或已绑定单位的联络员可以记录成果。"
+ALREADY_RECORDED = "这条成果已经记录过了。"
+NOT_COMMITMENT_OWNER = "只有作出承诺的单位联络员或管理员可以操作这条承诺。"
+SAME_PARTY = "需求已由这个单位负责，无需变更。"
+ALREADY_BOUND = "您已经绑定在这个单位。"
+ALREADY_PENDING = "您的申请正在等待管理员审核。"
+ALREADY_DECIDED = "这个申请已经处理过了。"
 
 REFUSALS: dict[Refusal, str] = {
-    Refusal.NOT_ADMIN: texts.NOT_ADMIN,
-    Refusal.NEED_NOT_FOUND: texts.NEED_NOT_FOUND,
-    Refusal.NEED_RESOLVED: texts.NEED_RESOLVED,
+    Refusal.NOT_ADMIN: NOT_ADMIN,
+    Refusal.NEED_NOT_FOUND: NEED_NOT_FOUND,
+    Refusal.NEED_RESOLVED: NEED_RESOLVED,
     Refusal.DUPLICATE_NEED: "这条消息已经登记为需求。",
-    Refusal.EMPTY_NEED: texts.EMPTY_NEED,
-    Refusal.PARTY_MISSING: texts.PARTY_MISSING,
-    Refusal.PARTY_UNKNOWN: texts.PARTY_UNKNOWN,
+    Refusal.EMPTY_NEED: EMPTY_NEED,
+    Refusal.PARTY_MISSING: PARTY_MISSING,
+    Refusal.PARTY_UNKNOWN: PARTY_UNKNOWN,
     Refusal.PARTY_AMBIGUOUS: "有多个单位符合，请写得更具体一些。",  # with the candidates: see refusal()
-    Refusal.SAME_PARTY: texts.SAME_PARTY,
-    Refusal.NOT_ROUTED: texts.NOT_ROUTED,
-    Refusal.NOT_BOUND: texts.NOT_BOUND,
-    Refusal.NOT_AUTHOR: texts.NOT_AUTHOR,
-    Refusal.ALREADY_CLAIMED: texts.ALREADY_CLAIMED,
-    Refusal.ALREADY_RESOLVED: texts.ALREADY_RESOLVED,
-    Refusal.ALREADY_TRIAGED: texts.ALREADY_DECIDED,
-    Refusal.EMPTY_COMMITMENT: texts.EMPTY_COMMIT,
-    Refusal.COMMITMENT_NOT_FOUND: texts.COMMITMENT_NOT_FOUND,
-    Refusal.NOT_COMMITMENT_OWNER: texts.NOT_COMMITMENT_OWNER,
-    Refusal.NOT_CONFIRMER: texts.NOT_CONFIRMER,
-    Refusal.COMMITMENT_CANCELLED: texts.COMMITMENT_CANCELLED,
-    Refusal.ALREADY_SETTLED: texts.ALREADY_DONE,
+    Refusal.SAME_PARTY: SAME_PARTY,
+    Refusal.NOT_ROUTED: NOT_ROUTED,
+    Refusal.NOT_BOUND: NOT_BOUND,
+    Refusal.NOT_AUTHOR: NOT_AUTHOR,
+    Refusal.ALREADY_CLAIMED: ALREADY_CLAIMED,
+    Refusal.ALREADY_RESOLVED: ALREADY_RESOLVED,
+    Refusal.ALREADY_TRIAGED: ALREADY_DECIDED,
+    Refusal.EMPTY_COMMITMENT: EMPTY_COMMIT,
+    Refusal.COMMITMENT_NOT_FOUND: COMMITMENT_NOT_FOUND,
+    Refusal.NOT_COMMITMENT_OWNER: NOT_COMMITMENT_OWNER,
+    Refusal.NOT_CONFIRMER: NOT_CONFIRMER,
+    Refusal.COMMITMENT_CANCELLED: COMMITMENT_CANCELLED,
+    Refusal.ALREADY_SETTLED: ALREADY_DONE,
     Refusal.NO_DATE: "未能从这段话中识别出日期，请换个说法，例如“12月15日前”。",  # with the id: see refusal()
-    Refusal.ALREADY_BOUND: texts.ALREADY_BOUND,
-    Refusal.ALREADY_PENDING: texts.ALREADY_PENDING,
+    Refusal.ALREADY_BOUND: ALREADY_BOUND,
+    Refusal.ALREADY_PENDING: ALREADY_PENDING,
     Refusal.JOIN_REQUEST_NOT_FOUND: "这个申请不存在。",
-    Refusal.ALREADY_DECIDED: texts.ALREADY_DECIDED,
-    Refusal.EMPTY_AGREEMENT: texts.AGREEMENT_USAGE,
-    Refusal.NOT_RECORDER: texts.NOT_RECORDER,
+    Refusal.ALREADY_DECIDED: ALREADY_DECIDED,
+    Refusal.EMPTY_AGREEMENT: AGREEMENT_USAGE,
+    Refusal.NOT_RECORDER: NOT_RECORDER,
     Refusal.OFFER_NOT_FOUND: "本群没有这条待记录的成果。",
-    Refusal.ALREADY_RECORDED: texts.ALREADY_RECORDED,
+    Refusal.ALREADY_RECORDED: ALREADY_RECORDED,
     Refusal.NO_NEED_FOR_OFFER: "没有找到这条消息对应的需求，请用 /agreement 需求编号 成果内容 记录。",
-    Refusal.BAD_PARTY_ID: texts.PARTY_REFUSALS["bad_party_id"],
-    Refusal.BAD_PARTY_KIND: texts.PARTY_REFUSALS["bad_party_kind"],
-    Refusal.BAD_PARTY_NAME: texts.PARTY_REFUSALS["bad_party_name"],
-    Refusal.BAD_PARTY_FIELD: texts.PARTY_REFUSALS["bad_party_field"],
-    Refusal.PARTY_EXISTS: texts.PARTY_REFUSALS["party_exists"],
-    Refusal.UNCHANGED: texts.PARTY_REFUSALS["unchanged"],
+    Refusal.BAD_PARTY_ID: PARTY_REFUSALS["bad_party_id"],
+    Refusal.BAD_PARTY_KIND: PARTY_REFUSALS["bad_party_kind"],
+    Refusal.BAD_PARTY_NAME: PARTY_REFUSALS["bad_party_name"],
+    Refusal.BAD_PARTY_FIELD: PARTY_REFUSALS["bad_party_field"],
+    Refusal.PARTY_EXISTS: PARTY_REFUSALS["party_exists"],
+    Refusal.UNCHANGED: PARTY_REFUSALS["unchanged"],
 }
 
 
@@ -50,9 +84,9 @@ def refusal(outcome: Outcome) -> str:
     """Why nothing was done, in words; the refusals that name something say it."""
     reason = outcome.refusal
     if reason is Refusal.PARTY_AMBIGUOUS:
-        return texts.party_ambiguous(outcome.matches)
+        return party_ambiguous(outcome.matches)
     if reason is Refusal.NO_DATE and outcome.commitment is not None:
-        return texts.no_date_found(outcome.commitment.id)
+        return no_date_found(outcome.commitment.id)
     if reason is None:
         raise ValueError("refusal() of an outcome that was not refused")
     return REFUSALS[reason]

@@ -10,8 +10,6 @@ from bot.texts.refusals import refusal
 from handlers import replies
 from handlers.common import actor_of, args_text, refuse_unless_admin, refuse_unless_group, reply, sent_at
 
-PARTY_ACTIONS = {"add": "新增单位", "edit": "修改单位", "disable": "停用单位", "enable": "启用单位"}
-
 
 async def overdue(update: Update, context: BotContext) -> None:
     if await refuse_unless_admin(update, context) or await refuse_unless_group(update):
@@ -46,7 +44,7 @@ async def party(update: Update, context: BotContext) -> None:
         outcome = await parties.edit(actor, words[1], words[2].lower(), words[3], at, update.update_id)
     elif action in ("disable", "enable") and len(words) == 2:
         outcome = await parties.set_enabled(actor, words[1], action == "enable", at, update.update_id)
-    elif len(words) == 1 and action not in PARTY_ACTIONS:
+    elif len(words) == 1 and action not in texts.PARTY_ACTIONS:
         found = await parties.get(action)
         await reply(update, texts.party_card(found) if found else texts.PARTY_UNKNOWN)
         return
@@ -54,6 +52,6 @@ async def party(update: Update, context: BotContext) -> None:
         await reply(update, texts.PARTY_USAGE)
         return
     if outcome.ok and outcome.party is not None:
-        await reply(update, texts.party_saved(outcome.party, PARTY_ACTIONS[action]))
+        await reply(update, texts.party_saved(outcome.party, texts.PARTY_ACTIONS[action]))
         return
     await reply(update, refusal(outcome))

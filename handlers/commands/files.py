@@ -93,11 +93,11 @@ async def report(update: Update, context: BotContext) -> None:
         return
     everywhere = chat.type == "private"
     cases = context.cases
-    scope = "全部对接群" if everywhere else "本群"
+    scope = texts.scope(everywhere)
     data = await cases.records.report(None if everywhere else chat.id, period, context.services.clock())
     names = await cases.parties.names()
     await reply(update, texts.report(data, names, scope, period))
-    png = await cases.records.chart(data, names, f"对接成效（{scope}，{texts.PERIOD_NAMES[period]}）")
+    png = await cases.records.chart(data, names, texts.report_title(scope, period))
     await send_file(update, png, "report.png", photo=True)
 
 
@@ -115,4 +115,4 @@ async def export(update: Update, context: BotContext) -> None:
     everywhere = chat.type == "private"
     name, data, counts = await context.cases.records.export(None if everywhere else chat.id, kind,
                                                             context.services.clock())
-    await send_file(update, data, name, texts.export_caption("全部对接群" if everywhere else "本群", counts))
+    await send_file(update, data, name, texts.export_caption(texts.scope(everywhere), counts))

@@ -1,0 +1,104 @@
+"""A need's card in its group, and what the group is told when a need changes hands or is resolved."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from bot.domain import Agreement, Need, NeedView, Party, Person
+from bot.texts.format import mention, snippet
+from bot.texts.names import AGREEMENT_KIND_NAMES, NEED_TYPE_NAMES
+from nlp.outcomes import format_amount
+
+__all__ = ["party_line", "need_card", "combined_header", "COMBINED_CARD_HINT", "which_need", "topic_name",
+           "topic_opened", "claimed", "resolved", "rerouted", "assigned", "declined", "decline_prompt",
+           "agreement_offer", "agreement_recorded"]
+
+
+def party_line(party: Party, liaisons: Iterable[Person], claimed_by: int | None = None) -> str:
+    people = list(liaisons)
+    who = "、".join(mention(p) for p in people) if people else "暂无绑定联络员"
+    claimed = " ✅已认领" if claimed_by else ""
+    return f"{escape(party.short_name)}（{who}）{claimed}"
+
+
+def need_card(view: NeedView, hint: bool = True) -> str:
+    need = view.need
+    lines = [
+        f"📌 已登记需求 <b>#{need.number}</b>（{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}）",
+        f"内容：{escape(snippet(need.text, 120))}",
+    ]
+    if view.lead:
+        lines.append(f"牵头部门：{party_line(view.lead.party, view.lead.liaisons, view.lead.claimed_by)}")
+    elif view.triage:
+        names = "、".join(escape(p.short_name) for p in view.triage)
+        lines.append(f"牵头部门：待管理员确认（建议：{names}）")
+    else:
+        lines.append("牵头部门：待管理员指定")
+    assists = view.assists
+    if assists:
+        lines.append("协同单位：")
+        lines.extend(f"  · {party_line(r.party, r.liaisons, r.claimed_by)}" for r in assists)
+    if need.status == "resolved":
+        lines.append("状态：✅ 已解决")
+    elif hint:
+        lines.append("联络员可点「认领」，或直接回复本消息作出承诺（如“两周内开放测试路段”）。")
+    return "\n".join(lines)
+
+
+def combined_header(count: int) -> str:
+    return f"群内消息较多，以下 {count} 条回复合并发送：\n\n"
+
+
+COMBINED_CARD_HINT = "\n\n联络员可点对应编号的按钮，或回复本消息并写明编号作出承诺（如“#3 两周内开放测试路段”）。"
+
+
+def which_need(numbers: list[int]) -> str:
+    listed = "、".join(f"#{n}" for n in numbers)
+    return (f"这条消息汇总了多条需求（{listed}），请写明是哪一条，例如“#{numbers[0]} 两周内开放测试路段”，"
+            f"或使用 /commit {numbers[0]} 承诺内容。")
+
+
+def topic_name(need: Need) -> str:
+    """A forum topic's name (Telegram allows 128 characters)."""
+    return f"#{need.number} {snippet(need.text, 40)}"[:128]
+
+
+def topic_opened(need: Need) -> str:
+    return f"📌 已登记需求 #{need.number}，已为它开设话题「{escape(topic_name(need))}」，对接请到话题里进行。"
+
+
+def claimed(party: Party, person: Person, number: int) -> str:
+    return f"{escape(party.short_name)} 的 {mention(person)} 已认领需求 #{number}。"
+
+
+def resolved(number: int) -> str:
+    return f"✅ 需求 #{number} 已标记为解决。"
+
+
+def rerouted(number: int, party: Party, view: NeedView) -> str:
+    return f"🔀 需求 #{number} 已改由 {escape(party.short_name)} 牵头（已记录为路由纠正）。\n\n" + need_card(view)
+
+
+def assigned(number: int, party: Party) -> str:
+    return f"📌 管理员已指定 {escape(party.short_name)} 牵头需求 #{number}。"
+
+
+def declined(number: int, from_party: Party | None, to_party: Party) -> str:
+    source = escape(from_party.short_name) if from_party else "管理员"
+    return f"↪️ 需求 #{number} 已由 {source} 转交给 {escape(to_party.short_name)}。"
+
+
+def decline_prompt(number: int) -> str:
+    return f"请选择更合适的承办单位（需求 #{number}）："
+
+
+def agreement_offer(number: int) -> str:
+    return f"🎉 恭喜！要把这条消息记录为需求 #{number} 的对接成果吗？记录后会计入成果统计。"
+
+
+def agreement_recorded(agreement: Agreement, number: int, names: dict[str, str]) -> str:
+    parties = "、".join(escape(names.get(p, p)) for p in agreement.parties)
+    return (f"🤝 已记录需求 #{number} 的对接成果（{AGREEMENT_KIND_NAMES.get(agreement.kind, agreement.kind)}，"
+            f"{format_amount(agreement.amount_yuan)}）：{escape(snippet(agreement.text, 80))}"
+            + (f"\n涉及：{parties}" if parties else ""))

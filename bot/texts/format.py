@@ -1,0 +1,74 @@
+"""The pieces every text is made of: snippets, mentions, dates, links, and fitting Telegram's length limit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+from html import escape
+
+from bot.domain import Need, Person
+
+__all__ = ["MAX_MESSAGE", "SNIPPET", "snippet", "mention", "mention_label", "day", "local_time", "need_link",
+           "pages_of", "page_head", "fit"]
+
+MAX_MESSAGE = 4096
+SNIPPET = 60
+
+
+def snippet(text: str, limit: int = SNIPPET) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def mention(person: Person) -> str:
+    return f'<a href="tg://user?id={person.user_id}">{escape(person.display_name)}</a>'
+
+
+def mention_label(user_id: int, name: str | None) -> str:
+    return mention(Person(user_id, name)) if name else f"用户 <code>{user_id}</code>"
+
+
+def day(value: date | None) -> str:
+    return value.isoformat() if value else "未定日期"
+
+
+def local_time(value: datetime, tz: tzinfo) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def need_link(need: Need) -> str:
+    """"需求 #N", linked to its card in the group (t.me/c/… works for members of a supergroup)."""
+    label = f"需求 #{need.number}"
+    chat = str(need.chat_id)
+    if chat.startswith("-100") and need.bot_message_id:
+        return f'<a href="https://t.me/c/{chat[4:]}/{need.bot_message_id}">{label}</a>'
+    return label
+
+
+def pages_of(text: str, limit: int = MAX_MESSAGE - 200) -> list[str]:
+    """A long text cut into messages at line ends, each under Telegram's limit (for ◀ ▶ paging)."""
+    pages: list[list[str]] = [[]]
+    size = 0
+    for line in text.split("\n"):
+        if pages[-1] and size + len(line) + 1 > limit:
+            pages.append([])
+            size = 0
+        pages[-1].append(line[:limit])
+        size += len(line) + 1
+    return ["\n".join(page) for page in pages]
+
+
+def page_head(page: int, pages: int) -> str:
+    """The line above one page of a paged list; nothing when there is one page."""
+    return f"（第 {page}/{pages} 页）\n" if pages > 1 else ""
+
+
+def fit(lines: list[str], tail: str, limit: int = MAX_MESSAGE - 100) -> str:
+    """Join lines, stopping before Telegram's 4096-character limit."""
+    out, size = [], 0
+    for line in lines:
+        if size + len(line) + 1 > limit:
+            out.append(tail)
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out)

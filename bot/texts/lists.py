@@ -1,0 +1,151 @@
+"""Lists and overviews: /needs, /status, /overdue, /kept, /parties, /triage, and a person's private desk."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+from html import escape
+
+from bot.domain import Commitment, Need, NeedDetail, NeedView, Party
+from bot.domain.metrics import PartyRecord
+from bot.texts.commands import START_TEXT
+from bot.texts.commitments import commitment_state
+from bot.texts.format import day, fit, local_time, snippet
+from bot.texts.names import (
+    AGREEMENT_KIND_NAMES,
+    EVENT_NAMES,
+    KIND_NAMES,
+    NEED_TYPE_NAMES,
+    ROLE_NAMES,
+    STATUS_NAMES,
+)
+from nlp.outcomes import format_amount
+
+__all__ = ["need_list", "status", "overdue", "kept_rates", "parties", "triage_list", "desk", "admin_desk"]
+
+
+def need_list(views: list[NeedView], open_only: bool, total: int, page: int = 1, pages: int = 1) -> str:
+    if not views:
+        return "目前没有办理中的需求。" if open_only else "本群还没有登记过需求。"
+    title = "办理中的需求" if open_only else "全部需求"
+    where = f"，第 {page}/{pages} 页" if pages > 1 else ""
+    lines = [f"<b>{title}</b>（共 {total} 条{where}）"]
+    for view in views:
+        need = view.need
+        lead = view.lead.party.short_name if view.lead else "待指定"
+        claimed = "已认领" if any(r.claimed_by for r in view.routed) else "待认领"
+        state = STATUS_NAMES.get(need.status, need.status) if need.status != "open" else claimed
+        lines.append(f"#{need.number} [{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}] "
+                     f"{escape(snippet(need.text, 40))} — {escape(lead)}，{state}")
+    return fit(lines, "…其余需求请用 /status 编号 查看")
+
+
+def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz: tzinfo, today: date) -> str:
+    need = detail.need
+    lines = [
+        f"<b>需求 #{need.number}</b>（{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}，"
+        f"{STATUS_NAMES.get(need.status, need.status)}）",
+        f"提出人：{escape(need.author_name)}，{local_time(need.created_at, tz)}",
+        f"内容：{escape(snippet(need.text, 600))}",
+        "<b>分派</b>：",
+    ]
+    for route in detail.routes:
+        state = "" if route.active else "（已转出）"
+        name = escape(names.get(route.party_id, route.party_id))
+        lines.append(f"  · {ROLE_NAMES.get(route.role, route.role)} {name}{state}")
+    lines.append("<b>认领</b>：" + ("、".join(
+        f"{escape(names.get(c.party_id, c.party_id))}（{escape(people.get(c.user_id, str(c.user_id)))}）"
+        for c in detail.claims) or "暂无"))
+    lines.append("<b>承诺</b>：" + ("" if detail.commitments else "暂无"))
+    for c in detail.commitments:
+        lines.append(f"  · {c.id} {escape(names.get(c.party_id, c.party_id))}：{escape(snippet(c.text, 50))} — "
+                     f"到期 {day(c.due_date)}，{commitment_state(c, today)}")
+    if detail.agreements:
+        lines.append("<b>成果</b>：")
+        lines.extend(f"  · {AGREEMENT_KIND_NAMES.get(a.kind, a.kind)} {format_amount(a.amount_yuan)}："
+                      f"{escape(snippet(a.text, 50))}" for a in detail.agreements)
+    lines.append("<b>记录</b>：")
+    for event in detail.events:
+        who = people.get(event.actor_id, str(event.actor_id)) if event.actor_id else "系统"
+        lines.append(f"  {local_time(event.at, tz)} {escape(who)} {EVENT_NAMES.get(event.kind, event.kind)}")
+    return fit(lines, "…（记录过长，已截断）")
+
+
+def overdue(late: list[tuple[Need, Commitment]], undated: list[tuple[Need, Commitment]],
+            names: dict[str, str], today: date, grace_ends_for: datetime | None = None) -> str:
+    """``grace_ends_for``: undated promises made before this are past their grace (counted overdue)."""
+    if not late and not undated:
+        return "没有逾期的承诺。👍"
+    lines = []
+    if late:
+        lines.append(f"<b>逾期承诺</b>（{len(late)} 条）")
+        lines.extend(f"  · 承诺 {c.id}（需求 #{n.number}）{escape(names.get(c.party_id, c.party_id))}："
+                     f"{escape(snippet(c.text, 40))}，到期 {day(c.due_date)}，"
+                     f"逾期 {(today - c.due_date).days} 天"  # type: ignore[operator]
+                     for n, c in late)
+    if undated:
+        lines.append(f"<b>未定日期的承诺</b>（{len(undated)} 条）")
+        lines.extend(f"  · 承诺 {c.id}（需求 #{n.number}）{escape(names.get(c.party_id, c.party_id))}："
+                     f"{escape(snippet(c.text, 40))}"
+                     + ("（已超过宽限期，计为逾期）" if grace_ends_for and c.created_at < grace_ends_for else "")
+                     for n, c in undated)
+    return "\n".join(lines)  # paged by the caller
+
+
+def kept_rates(records: list[PartyRecord], names: dict[str, str], scope: str) -> str:
+    if not records:
+        return f"{scope}还没有承诺或认领记录。"
+    lines = [f"<b>承诺兑现情况</b>（{scope}）"]
+    for r in records:
+        rate = f"{r.kept_rate:.0%}" if r.kept_rate is not None else "—"
+        speed = f"{r.median_claim_days:.1f} 天" if r.median_claim_days is not None else "—"
+        lines.append(f"· <b>{escape(names.get(r.party_id, r.party_id))}</b>：承诺 {r.made}，按期兑现 {r.on_time}，"
+                     f"逾期兑现 {r.late}，逾期未兑现 {r.overdue}，进行中 {r.pending}，撤回 {r.cancelled}；"
+                     f"按期兑现率 {rate}；认领 {r.claims} 次，中位用时 {speed}")
+    lines.append("按期兑现率 = 按期兑现 ÷（按期兑现 + 逾期兑现 + 逾期未兑现）；未定日期的承诺超过宽限期计为逾期。")
+    return "\n".join(lines)  # paged by the caller
+
+
+def parties(all_parties: list[Party]) -> str:
+    lines = ["<b>对接名录</b>（绑定用 id 或名称）"]
+    for kind in ("department", "district", "lab", "fund", "bank", "enterprise", "think_tank"):
+        group = [p for p in all_parties if p.kind == kind]
+        if group:
+            lines.append(f"\n<b>{KIND_NAMES[kind]}</b>")
+            lines.extend(f"<code>{escape(p.id)}</code> {escape(p.name)}" for p in group)
+    return "\n".join(lines)  # paged by the caller
+
+
+def triage_list(views: list[NeedView], total: int | None = None) -> str:
+    if not views:
+        return "没有待确认牵头部门的需求。"
+    lines = [f"<b>待确认牵头部门的需求</b>（{total or len(views)} 条，点下方按钮指派）"]
+    for view in views:
+        names = "、".join(p.short_name for p in view.triage)
+        lines.append(f"#{view.need.number} {escape(snippet(view.need.text, 40))} — 建议：{escape(names)}")
+    return fit(lines, "…")
+
+
+def desk(party: Party | None, routed: list[NeedView], promises: list[tuple[Need, Commitment]],
+         authored: list[Need], today: date) -> str:
+    """A person's private chat: needs routed to their party, their party's promises, their own needs."""
+    lines = [START_TEXT]
+    if party is not None:
+        lines.append(f"\n<b>{escape(party.short_name)} 的需求</b>（{len(routed)} 条进行中）" if routed
+                     else f"\n{escape(party.short_name)} 目前没有进行中的需求。")
+        for view in routed:
+            mine = next((r for r in view.routed if r.party.id == party.id), None)
+            role = ROLE_NAMES.get(mine.route.role, "") if mine else ""
+            state = "已认领" if mine and mine.claimed_by else "待认领"
+            lines.append(f"  · #{view.need.number}（{role}，{state}）{escape(snippet(view.need.text, 40))}")
+        lines.append(f"<b>{escape(party.short_name)} 的承诺</b>（{len(promises)} 条待兑现）" if promises
+                     else f"{escape(party.short_name)} 没有待兑现的承诺。")
+        lines.extend(f"  · 承诺 {c.id}（需求 #{n.number}）{escape(snippet(c.text, 40))} — 到期 {day(c.due_date)}，"
+                     f"{commitment_state(c, today)}" for n, c in promises)
+    if authored:
+        lines.append(f"<b>我提出的需求</b>（{len(authored)} 条进行中）")
+        lines.extend(f"  · #{n.number} {escape(snippet(n.text, 40))}" for n in authored)
+    return fit(lines, "…")
+
+
+def admin_desk(views: list[NeedView]) -> str:
+    return START_TEXT + "\n\n" + triage_list(views) + "\n发送 /report、/export、/kept 查看全部群的情况。"

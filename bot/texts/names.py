@@ -1,0 +1,39 @@
+"""Chinese names of the ids the code uses: need types, party kinds, roles, states, events, agreement kinds,
+and the scope a list or report covers."""
+
+from __future__ import annotations
+
+__all__ = ["NEED_TYPE_NAMES", "KIND_NAMES", "ROLE_NAMES", "STATUS_NAMES", "EVENT_NAMES", "AGREEMENT_KIND_NAMES",
+           "TRIAGE_LEAD", "NOBODY", "SCOPE_EVERYWHERE", "SCOPE_HERE", "scope", "lead_name"]
+
+NEED_TYPE_NAMES = {
+    "scenario": "场景开放", "data": "数据", "funding": "融资", "partnership": "合作伙伴",
+    "policy": "政策", "talent": "人才", "space": "空间场地", "other": "其他",
+}
+KIND_NAMES = {"department": "市直部门", "district": "区市", "lab": "实验室", "fund": "基金",
+              "bank": "银行", "enterprise": "企业", "think_tank": "智库"}
+ROLE_NAMES = {"lead": "牵头", "assist": "协同"}
+STATUS_NAMES = {"open": "办理中", "resolved": "已解决"}
+EVENT_NAMES = {
+    "need_registered": "登记需求", "claimed": "认领", "declined": "转交", "rerouted": "管理员改派",
+    "committed": "作出承诺", "due_set": "补充承诺日期", "commitment_done": "承诺兑现", "resolved": "标记解决",
+    "commitment_reported": "报告承诺已兑现", "commitment_confirmed": "确认承诺兑现",
+    "commitment_disputed": "对兑现有异议", "commitment_cancelled": "撤回承诺", "agreement_recorded": "记录成果",
+}
+# The kinds nlp.outcomes.agreement_kind tells apart (nlp.outcomes.KINDS).
+AGREEMENT_KIND_NAMES = {"financing": "融资", "cooperation": "合作", "scenario": "场景开放", "other": "其他"}
+
+TRIAGE_LEAD = "待分派"  # a need whose lead an admin has yet to choose ("triage" where a party id would be)
+NOBODY = "（无）"
+
+SCOPE_EVERYWHERE = "全部对接群"
+SCOPE_HERE = "本群"
+
+
+def scope(everywhere: bool) -> str:
+    """What a list, report or export covers: every served group (a private chat, or "all"), or this one."""
+    return SCOPE_EVERYWHERE if everywhere else SCOPE_HERE
+
+
+def lead_name(names: dict[str, str], party_id: str) -> str:
+    return names.get(party_id, TRIAGE_LEAD if party_id == "triage" else party_id)

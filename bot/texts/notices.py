@@ -1,0 +1,37 @@
+"""What the bot says unasked: reminders before a promise falls due, escalations of unclaimed needs, and
+the admins' daily list of overdue promises."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from html import escape
+
+from bot.domain import Commitment, Need
+from bot.texts.format import day, fit, need_link, snippet
+from bot.texts.names import NOBODY
+
+__all__ = ["reminder", "escalation", "digest"]
+
+
+def reminder(kind: str, commitment: Commitment, need: Need, liaison: str, today: date) -> str:
+    when = "今天" if kind == "morning" else ("明天" if commitment.due_date == today + timedelta(days=1)
+                                              else f"{day(commitment.due_date)}")
+    return (f"⏰ 提醒 {liaison}：承诺 {commitment.id}（{need_link(need)}）{when}到期"
+            f"（{day(commitment.due_date)}）：{escape(snippet(commitment.text, 60))}\n"
+            f"兑现后请发送 /done {commitment.id}；如需改期请发送 /due {commitment.id} 新日期。")
+
+
+def escalation(need: Need, chat_title: str, hours: int, routed: list[str]) -> str:
+    names = "、".join(escape(n) for n in routed) or NOBODY
+    return (f"🚨 督办：{escape(chat_title)} 的{need_link(need)} 发布已超过 {hours} 小时，仍无单位认领。\n"
+            f"需求：{escape(snippet(need.text, 80))}\n已分派：{names}\n请协调牵头部门认领，或用 /route 改派。")
+
+
+def digest(items: list[tuple[Need, Commitment, str, str]], today: date) -> str:
+    """Admins' daily list: (need, commitment, party name, chat title) of every overdue commitment."""
+    lines = [f"📋 逾期承诺日报（{today.isoformat()}，共 {len(items)} 条）"]
+    for need, c, party, chat in items:
+        late = f"逾期 {(today - c.due_date).days} 天" if c.due_date else "超过期限仍未定日期"
+        lines.append(f"  · {escape(chat)} {need_link(need)} 承诺 {c.id} {escape(party)}："
+                     f"{escape(snippet(c.text, 40))}，{late}")
+    return fit(lines, "…其余请在各群用 /overdue 查看")
