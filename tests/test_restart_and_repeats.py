@@ -159,9 +159,7 @@ async def _run_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process
 
 
 async def _stop(process: asyncio.subprocess.Process, api: LocalBotApi) -> str:
-    process.send_signal(signal.SIGINT)
-    async with api._changed:  # wake the long poll so the bot stops at once
-        api._changed.notify_all()
+    process.send_signal(signal.SIGINT)  # PTB cancels its pending long poll and stops at once
     _, stderr = await asyncio.wait_for(process.communicate(), 30)
     return stderr.decode()
 
