@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.sandbox.localapi import Call, LocalBotApi
+from nlp.router import Router
 from storage.notices import NoticeRepo
 from tests.conftest import (
     ADMIN,
@@ -160,10 +161,10 @@ async def wait_for(calls: list[Call], condition: Any, seconds: float = 5.0) -> l
     return []
 
 
-async def test_a_reminder_due_while_the_bot_was_down_is_sent_once_on_restart(api: LocalBotApi,
-                                                                              tmp_path: Path) -> None:
+async def test_a_reminder_due_while_the_bot_was_down_is_sent_once_on_restart(api: LocalBotApi, tmp_path: Path,
+                                                                              router: Router) -> None:
     settings = make_settings(api, tmp_path / "bot.sqlite3")
-    first = RunningBot(api, settings)
+    first = RunningBot(api, settings, router, wire=True)
     await first.start()
     await api.member_change(GROUP, ADMIN, "left", "member")
     api.add_user(LIAISON)
@@ -172,7 +173,7 @@ async def test_a_reminder_due_while_the_bot_was_down_is_sent_once_on_restart(api
     await first.stop()
 
     # Down over the reminder's time (Thursday 10 December 09:00); back at 10:00.
-    second = RunningBot(api, settings)
+    second = RunningBot(api, settings, wire=True)
     second.clock.set_local(2026, 12, 10, 10, 0)
     await second.start()  # the job is rebuilt from the database and runs at once
     try:
@@ -182,7 +183,7 @@ async def test_a_reminder_due_while_the_bot_was_down_is_sent_once_on_restart(api
     finally:
         await second.stop()
 
-    third = RunningBot(api, settings)
+    third = RunningBot(api, settings, wire=True)
     third.clock.set_local(2026, 12, 10, 10, 30)
     await third.start()
     try:
@@ -271,11 +272,12 @@ async def test_a_reminder_overtaken_while_down_is_recorded_not_sent(served: Runn
     assert await served.run_notices() == []
 
 
-async def test_the_weekly_report_goes_to_the_admin_chat_once_a_week(api: LocalBotApi, tmp_path: Path) -> None:
+async def test_the_weekly_report_goes_to_the_admin_chat_once_a_week(api: LocalBotApi, tmp_path: Path,
+                                                                    router: Router) -> None:
     from dataclasses import replace
 
     admin_chat = -1005550000000
-    bot = RunningBot(api, replace(make_settings(api, tmp_path / "bot.sqlite3"), admin_chat_id=admin_chat))
+    bot = RunningBot(api, replace(make_settings(api, tmp_path / "bot.sqlite3"), admin_chat_id=admin_chat), router)
     await bot.start()
     try:
         await api.member_change(GROUP, ADMIN, "left", "member")

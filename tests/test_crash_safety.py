@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.sandbox.localapi import LocalBotApi
+from nlp.router import Router
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, OTHER_GROUP, RunningBot, make_settings
 from tests.test_restart_and_repeats import _bot_env, _run_bot, _stop
 
@@ -94,11 +95,11 @@ async def test_sigkill_while_needs_stream_in_loses_nothing(api: LocalBotApi, tmp
     assert "Traceback" not in logs, logs[-8000:]
 
 
-async def test_a_journalled_update_is_handled_at_start(api: LocalBotApi, tmp_path: Path) -> None:
+async def test_a_journalled_update_is_handled_at_start(api: LocalBotApi, tmp_path: Path, router: Router) -> None:
     """An update in the journal but not handled (the process died after acknowledging it) is handled
     before new ones; a journalled update that kept killing the bot is set aside after three tries."""
     settings = make_settings(api, tmp_path / "bot.sqlite3")
-    first = RunningBot(api, settings)
+    first = RunningBot(api, settings, router, wire=True)
     await first.start()
     await api.member_change(GROUP, ADMIN, "left", "member")
     await first.settle()
@@ -112,7 +113,7 @@ async def test_a_journalled_update_is_handled_at_start(api: LocalBotApi, tmp_pat
         conn.execute("INSERT INTO update_journal (update_id, payload, received_at, attempts) VALUES (?, ?, ?, 3)",
                      (777000, json.dumps(poison), now))
     mark = len(api.calls)
-    second = RunningBot(api, settings)
+    second = RunningBot(api, settings, wire=True)  # re-sent updates pass the journal: polling
     await second.start()
     try:
         cards = [c for c in api.calls[mark:] if "已登记需求" in str(c.params.get("text", ""))]
@@ -132,7 +133,9 @@ async def test_a_journalled_update_is_handled_at_start(api: LocalBotApi, tmp_pat
                             ).fetchone() == (2,)
 
 
-async def test_every_handled_update_leaves_the_journal(served: RunningBot) -> None:
+async def test_every_handled_update_leaves_the_journal(wire_served: RunningBot) -> None:
+    """Polled updates are journalled before they are handled, and leave the journal once handled."""
+    served = wire_served
     await served.say(ENTERPRISE, need_text(3))
     await served.say(ADMIN, "/needs")
     await served.say(ENTERPRISE, "大家好")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.delivery.flood import FloodGate, Window
 from bot.sandbox.localapi import LocalBotApi
+from nlp.router import Router
 from tests.conftest import ADMIN, GROUP, LIAISON, RunningBot, make_settings
 from tests.test_crash_safety import enterprise, need_text
 
@@ -43,10 +44,12 @@ async def test_the_gate_never_exceeds_a_window() -> None:
     assert time.monotonic() - start < 0.25
 
 
-async def _busy_bot(api: LocalBotApi, tmp_path: Path) -> RunningBot:
+async def _busy_bot(api: LocalBotApi, tmp_path: Path, router: Router) -> RunningBot:
+    """Polling, as in production: sixty needs arrive in a few getUpdates answers and are journalled before
+    they are handled, while the confirmations queue for their slots under the server's limits."""
     api.limits = ((30, 1.0), (20, 3.0))  # Telegram's 20 a minute in a group, on a 20× faster clock
-    settings = replace(make_settings(api, tmp_path / "bot.sqlite3"), flood_group=(20, 3.0))
-    bot = RunningBot(api, settings)
+    settings = replace(make_settings(api, tmp_path / "bot.sqlite3"), flood_overall=(30, 1.0), flood_group=(20, 3.0))
+    bot = RunningBot(api, settings, router, wire=True)
     await bot.start()
     await api.member_change(GROUP, ADMIN, "left", "member")
     await bot.settle()
@@ -54,8 +57,8 @@ async def _busy_bot(api: LocalBotApi, tmp_path: Path) -> RunningBot:
 
 
 async def test_a_burst_of_needs_is_registered_at_once_and_confirmed_within_the_limits(
-        api: LocalBotApi, tmp_path: Path) -> None:
-    bot = await _busy_bot(api, tmp_path)
+        api: LocalBotApi, tmp_path: Path, router: Router) -> None:
+    bot = await _busy_bot(api, tmp_path, router)
     try:
         services = bot.app.bot_data.services  # type: ignore[union-attr]
         mark = len(api.calls)
@@ -98,8 +101,9 @@ async def test_a_burst_of_needs_is_registered_at_once_and_confirmed_within_the_l
     assert not bot.errors
 
 
-async def test_retry_after_is_obeyed(served: RunningBot) -> None:
+async def test_retry_after_is_obeyed(wire_served: RunningBot) -> None:
     """Telegram answers 429: the request waits retry_after and is sent once more, nothing is lost."""
+    served = wire_served
     served.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     start = time.monotonic()
     mark = len(served.api.calls)

@@ -13,15 +13,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.sandbox.localapi import LocalBotApi
+from nlp.router import Router
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, TOKEN, RunningBot, make_settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEED = "我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持"
 
 
-async def test_restart_keeps_needs_claims_and_commitments(api: LocalBotApi, tmp_path: Path) -> None:
+async def test_restart_keeps_needs_claims_and_commitments(api: LocalBotApi, tmp_path: Path, router: Router) -> None:
     settings = make_settings(api, tmp_path / "bot.sqlite3")
-    first = RunningBot(api, settings)
+    first = RunningBot(api, settings, router, wire=True)
     await first.start()
     await api.member_change(GROUP, ADMIN, "left", "member")
     api.add_user(LIAISON)
@@ -35,7 +36,7 @@ async def test_restart_keeps_needs_claims_and_commitments(api: LocalBotApi, tmp_
     await first.stop()
     assert not first.errors
 
-    second = RunningBot(api, settings)
+    second = RunningBot(api, settings, wire=True)  # its router is fitted on the database, claims included
     await second.start()
     try:
         await second.say(ADMIN, "/status 1")
