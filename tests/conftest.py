@@ -9,6 +9,7 @@ Either way every Bot API call the bot makes goes over HTTP to the server and is 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections.abc import AsyncIterator, Iterator
@@ -19,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from telegram import Update
 from telegram.ext import Application
 
@@ -75,6 +77,8 @@ class RunningBot:
     app: Application | None = None
     errors: list[BaseException] = field(default_factory=list)
     clock: FakeClock = field(default_factory=FakeClock)
+    jobs_run: int = 0  # runs of JobQueue jobs (the notices job) that have finished
+    _job_ran: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> None:
         app = build_application(self.settings, clock=self.clock, router=self.router)
@@ -82,7 +86,12 @@ class RunningBot:
         async def collect(update: object, context: Any) -> None:
             self.errors.append(context.error)
 
+        def job_done(event: object) -> None:
+            self.jobs_run += 1
+            self._job_ran.set()
+
         app.add_error_handler(collect)
+        app.job_queue.scheduler.add_listener(job_done, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)  # type: ignore[union-attr]
         await app.initialize()
         await app.post_init(app)  # type: ignore[misc]
         if self.wire:
@@ -117,6 +126,13 @@ class RunningBot:
         services = self.app.bot_data.services
         if services is not None:
             await services.courier.idle(timeout=30)  # the confirmations handlers left in the outbox
+
+    async def jobs_finished(self, count: int, timeout: float = 10.0) -> None:
+        """Until `count` job runs have finished since start (the first: the notices job armed at start)."""
+        async with asyncio.timeout(timeout):
+            while self.jobs_run < count:
+                self._job_ran.clear()
+                await self._job_ran.wait()
 
     async def run_notices(self) -> list[Call]:
         """Run the notices job's work now, at the clock's time; the messages it sent."""

@@ -3,7 +3,6 @@ quiet hours, withdrawal, and a restart in the middle — with the bot's clock se
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -152,13 +151,8 @@ async def test_an_admin_that_blocked_the_bot_is_not_retried_forever(served: Runn
     assert served.errors == []
 
 
-async def wait_for(calls: list[Call], condition: Any, seconds: float = 5.0) -> list[Call]:
-    for _ in range(int(seconds / 0.05)):
-        found = [c for c in calls if condition(c)]
-        if found:
-            return found
-        await asyncio.sleep(0.05)
-    return []
+def reminders(api: LocalBotApi) -> list[Call]:
+    return [c for c in api.calls if c.method == "sendMessage" and "⏰ 提醒" in str(c.params.get("text"))]
 
 
 async def test_a_reminder_due_while_the_bot_was_down_is_sent_once_on_restart(api: LocalBotApi, tmp_path: Path,
@@ -177,8 +171,8 @@ async def test_a_reminder_due_while_the_bot_was_down_is_sent_once_on_restart(api
     second.clock.set_local(2026, 12, 10, 10, 0)
     await second.start()  # the job is rebuilt from the database and runs at once
     try:
-        sent = await wait_for(api.calls,
-                              lambda c: c.method == "sendMessage" and "⏰ 提醒" in str(c.params.get("text")))
+        await second.jobs_finished(1)
+        sent = reminders(api)
         assert len(sent) == 1 and "明天到期" in sent[0].params["text"]
     finally:
         await second.stop()
@@ -187,10 +181,9 @@ async def test_a_reminder_due_while_the_bot_was_down_is_sent_once_on_restart(api
     third.clock.set_local(2026, 12, 10, 10, 30)
     await third.start()
     try:
-        await asyncio.sleep(0.5)  # the at-once run has had its chance
+        await third.jobs_finished(1)  # the at-once run has had its chance
         assert await third.run_notices() == []
-        reminders = [c for c in api.calls if c.method == "sendMessage" and "⏰ 提醒" in str(c.params.get("text"))]
-        assert len(reminders) == 1  # not twice
+        assert len(reminders(api)) == 1  # not twice
         assert third.app is not None
         async with third.app.bot_data.services.db.read() as conn:  # type: ignore[union-attr]
             assert await NoticeRepo(conn).count("before") == 1

@@ -213,16 +213,17 @@ async def test_webhook_mode_takes_updates_only_with_the_secret(api: LocalBotApi,
     env.update(WEBHOOK_URL=f"http://127.0.0.1:{port}/tg-hook", WEBHOOK_SECRET=secret, WEBHOOK_PORT=str(port),
                LOG_LEVEL="INFO")
     process = await _run_bot(env, Path(__file__).resolve().parents[1])
+    early = ""  # what the bot logged before it was ready
     try:
         await api.wait_for(lambda c: c.method == "setWebhook", timeout=60)
         assert api.webhook == {"url": f"http://127.0.0.1:{port}/tg-hook", "secret_token": secret}
-        for _ in range(200):  # the server starts listening around the setWebhook call
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.close()
-                break
-            except OSError:
-                await asyncio.sleep(0.05)
+        # PTB starts its webhook server after setWebhook and logs "Application started" once it listens.
+        assert process.stderr is not None
+        async with asyncio.timeout(30):
+            while "Application started" not in early:
+                line = await process.stderr.readline()
+                assert line, early  # the bot did not exit
+                early += line.decode()
         update = {"update_id": 1, "message": api.new_message(ADMIN["id"], ADMIN, "/start")}
         async with aiohttp.ClientSession() as session:
             url = f"http://127.0.0.1:{port}/tg-hook"
@@ -239,6 +240,6 @@ async def test_webhook_mode_takes_updates_only_with_the_secret(api: LocalBotApi,
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
-    logs = stderr.decode()
+    logs = early + stderr.decode()
     assert process.returncode == 0, logs
     assert secret not in logs and TOKEN.split(":")[1] not in logs
