@@ -3,12 +3,12 @@ quiet hours, withdrawal, and a restart in the middle — with the bot's clock se
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bot.sandbox.localapi import Call, LocalBotApi
+from nlp.router import Router
 from storage.notices import NoticeRepo
 from tests.conftest import (
     ADMIN,
@@ -151,19 +151,14 @@ async def test_an_admin_that_blocked_the_bot_is_not_retried_forever(served: Runn
     assert served.errors == []
 
 
-async def wait_for(calls: list[Call], condition: Any, seconds: float = 5.0) -> list[Call]:
-    for _ in range(int(seconds / 0.05)):
-        found = [c for c in calls if condition(c)]
-        if found:
-            return found
-        await asyncio.sleep(0.05)
-    return []
+def reminders(api: LocalBotApi) -> list[Call]:
+    return [c for c in api.calls if c.method == "sendMessage" and "⏰ 提醒" in str(c.params.get("text"))]
 
 
-async def test_a_reminder_due_while_the_bot_was_down_is_sent_once_on_restart(api: LocalBotApi,
-                                                                              tmp_path: Path) -> None:
+async def test_a_reminder_due_while_the_bot_was_down_is_sent_once_on_restart(api: LocalBotApi, tmp_path: Path,
+                                                                              router: Router) -> None:
     settings = make_settings(api, tmp_path / "bot.sqlite3")
-    first = RunningBot(api, settings)
+    first = RunningBot(api, settings, router, wire=True)
     await first.start()
     await api.member_change(GROUP, ADMIN, "left", "member")
     api.add_user(LIAISON)
@@ -172,24 +167,23 @@ async def test_a_reminder_due_while_the_bot_was_down_is_sent_once_on_restart(api
     await first.stop()
 
     # Down over the reminder's time (Thursday 10 December 09:00); back at 10:00.
-    second = RunningBot(api, settings)
+    second = RunningBot(api, settings, wire=True)
     second.clock.set_local(2026, 12, 10, 10, 0)
     await second.start()  # the job is rebuilt from the database and runs at once
     try:
-        sent = await wait_for(api.calls,
-                              lambda c: c.method == "sendMessage" and "⏰ 提醒" in str(c.params.get("text")))
+        await second.jobs_finished(1)
+        sent = reminders(api)
         assert len(sent) == 1 and "明天到期" in sent[0].params["text"]
     finally:
         await second.stop()
 
-    third = RunningBot(api, settings)
+    third = RunningBot(api, settings, wire=True)
     third.clock.set_local(2026, 12, 10, 10, 30)
     await third.start()
     try:
-        await asyncio.sleep(0.5)  # the at-once run has had its chance
+        await third.jobs_finished(1)  # the at-once run has had its chance
         assert await third.run_notices() == []
-        reminders = [c for c in api.calls if c.method == "sendMessage" and "⏰ 提醒" in str(c.params.get("text"))]
-        assert len(reminders) == 1  # not twice
+        assert len(reminders(api)) == 1  # not twice
         assert third.app is not None
         async with third.app.bot_data.services.db.read() as conn:  # type: ignore[union-attr]
             assert await NoticeRepo(conn).count("before") == 1
@@ -271,11 +265,12 @@ async def test_a_reminder_overtaken_while_down_is_recorded_not_sent(served: Runn
     assert await served.run_notices() == []
 
 
-async def test_the_weekly_report_goes_to_the_admin_chat_once_a_week(api: LocalBotApi, tmp_path: Path) -> None:
+async def test_the_weekly_report_goes_to_the_admin_chat_once_a_week(api: LocalBotApi, tmp_path: Path,
+                                                                    router: Router) -> None:
     from dataclasses import replace
 
     admin_chat = -1005550000000
-    bot = RunningBot(api, replace(make_settings(api, tmp_path / "bot.sqlite3"), admin_chat_id=admin_chat))
+    bot = RunningBot(api, replace(make_settings(api, tmp_path / "bot.sqlite3"), admin_chat_id=admin_chat), router)
     await bot.start()
     try:
         await api.member_change(GROUP, ADMIN, "left", "member")

@@ -11,6 +11,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from bot.sandbox.localapi import LocalBotApi
+from nlp.router import Router
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, SHANGHAI, STRANGER, RunningBot
 from tests.test_commitments import need_with_promise
 
@@ -270,7 +271,7 @@ async def test_a_long_needs_list_is_paged_with_buttons(served: RunningBot) -> No
     assert not served.calls_since(mark, "editMessageText")
 
 
-async def test_forum_topic_mode_gives_each_need_its_own_topic(api: LocalBotApi, tmp_path: Path) -> None:
+async def test_forum_topic_mode_gives_each_need_its_own_topic(api: LocalBotApi, tmp_path: Path, router: Router) -> None:
     from dataclasses import replace
 
     from tests.conftest import make_settings
@@ -278,7 +279,7 @@ async def test_forum_topic_mode_gives_each_need_its_own_topic(api: LocalBotApi, 
     forum = -1007770000000
     api.chat(forum, title="场景对接论坛")
     api.chats[forum]["is_forum"] = True
-    bot = RunningBot(api, replace(make_settings(api, tmp_path / "bot.sqlite3"), forum_topics=True))
+    bot = RunningBot(api, replace(make_settings(api, tmp_path / "bot.sqlite3"), forum_topics=True), router)
     await bot.start()
     try:
         await api.member_change(forum, ADMIN, "left", "member")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
+import re
+import signal
 import sqlite3
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.sandbox.localapi import LocalBotApi
+from nlp.router import Router
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, OTHER_GROUP, RunningBot, make_settings
 from tests.test_restart_and_repeats import _bot_env, _run_bot, _stop
 
@@ -34,9 +38,15 @@ def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
         return conn.execute(sql).fetchall()
 
 
+CARD = re.compile(r"已登记需求 (?:<b>)?#(\d+)")
+TAIL = 20  # needs held back until the last kill (then all that are left come at once), so that every kill
+# happens while needs are still coming in
+
+
 async def test_sigkill_while_needs_stream_in_loses_nothing(api: LocalBotApi, tmp_path: Path) -> None:
     """300 needs from 37 people in two groups; the bot is SIGKILLed five times at random moments
-    (during start-up, replay and handling) and restarted; every need is registered exactly once."""
+    (during start-up, replay and handling) while they stream in, and restarted; every need is
+    registered exactly once."""
     db = tmp_path / "bot.sqlite3"
     env = _bot_env(api, db)
     env.update(LOG_LEVEL="WARNING", FLOOD_LIMITS="false")  # 20 cards a minute would make this test minutes long
@@ -46,40 +56,54 @@ async def test_sigkill_while_needs_stream_in_loses_nothing(api: LocalBotApi, tmp
     for group in (GROUP, OTHER_GROUP):
         await api.member_change(group, ADMIN, "left", "member")
     sent: list[tuple[int, int]] = []
+    kills_over = asyncio.Event()
 
     async def stream() -> None:
         for i in range(300):
+            if i == 300 - TAIL:
+                await kills_over.wait()
             group = GROUP if i % 3 else OTHER_GROUP
             message = await api.send_text(group, enterprise(i), need_text(i))
             sent.append((group, message["message_id"]))
-            await asyncio.sleep(0.06)
+            if not kills_over.is_set():
+                await asyncio.sleep(0.06)  # the pace needs come in at while the bot is being killed
+
+    announced: set[tuple[int, int]] = set()  # (chat, need number) of every card the bot sent
+    scanned = 0
+
+    def all_announced() -> bool:
+        nonlocal scanned
+        for call in api.calls[scanned:]:
+            if call.method == "sendMessage" and call.status == 200:
+                announced.update((int(call.params["chat_id"]), int(n)) for n in CARD.findall(str(call.params["text"])))
+        scanned = len(api.calls)
+        return len(sent) == 300 and not api.updates and len(announced) >= len(sent)
 
     pusher = asyncio.create_task(stream())
     pick = random.Random(20261127)
-    kills = 0
+    kills: list[tuple[int | None, int]] = []  # (exit status, needs sent so far) at each kill
     try:
         for _ in range(5):
-            await asyncio.sleep(pick.uniform(0.2, 2.5))
+            await asyncio.sleep(pick.uniform(0.2, 2.5))  # a random moment of this run (not a wait for anything)
             process.kill()  # SIGKILL: no clean-up of any kind
             await process.wait()
-            kills += 1
+            kills.append((process.returncode, len(sent)))
             mark = len(api.calls)
             process = await _run_bot(env, root)
             await api.wait_for(lambda c: c.method == "getMe", timeout=60, start=mark)
+        kills_over.set()
         await pusher
-        await api.wait_for(lambda c: c.method == "deleteWebhook", timeout=60, start=mark)  # polling begins
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 120
-        while loop.time() < deadline:
-            if db.exists() and not api.updates and _rows(
-                    db, "SELECT COUNT(*) FROM needs WHERE bot_message_id IS NOT NULL")[0][0] >= len(sent):
-                break
-            await asyncio.sleep(0.25)
+        with contextlib.suppress(TimeoutError):  # the assertions below say what is missing
+            await api.wait_until(all_announced, timeout=120)
     finally:
         pusher.cancel()
         logs = await _stop(process, api)
     assert process.returncode == 0, logs[-3000:]
-    assert kills == 5
+    # Five real kills, each of a running bot (-9: ended by SIGKILL, not by itself), each while needs were
+    # still coming in (fewer than 300 sent; the last TAIL wait for the last kill).
+    assert [status for status, _ in kills] == [-signal.SIGKILL] * 5, kills
+    assert all(0 < so_far < 300 for _, so_far in kills), kills
+    assert len(announced) == 300
     registered = Counter((int(c), int(m)) for c, m in _rows(db, "SELECT chat_id, message_id FROM needs"))  # type: ignore[call-overload]
     assert len(sent) == 300
     missing = [key for key in sent if key not in registered]
@@ -94,11 +118,11 @@ async def test_sigkill_while_needs_stream_in_loses_nothing(api: LocalBotApi, tmp
     assert "Traceback" not in logs, logs[-8000:]
 
 
-async def test_a_journalled_update_is_handled_at_start(api: LocalBotApi, tmp_path: Path) -> None:
+async def test_a_journalled_update_is_handled_at_start(api: LocalBotApi, tmp_path: Path, router: Router) -> None:
     """An update in the journal but not handled (the process died after acknowledging it) is handled
     before new ones; a journalled update that kept killing the bot is set aside after three tries."""
     settings = make_settings(api, tmp_path / "bot.sqlite3")
-    first = RunningBot(api, settings)
+    first = RunningBot(api, settings, router, wire=True)
     await first.start()
     await api.member_change(GROUP, ADMIN, "left", "member")
     await first.settle()
@@ -112,7 +136,7 @@ async def test_a_journalled_update_is_handled_at_start(api: LocalBotApi, tmp_pat
         conn.execute("INSERT INTO update_journal (update_id, payload, received_at, attempts) VALUES (?, ?, ?, 3)",
                      (777000, json.dumps(poison), now))
     mark = len(api.calls)
-    second = RunningBot(api, settings)
+    second = RunningBot(api, settings, wire=True)  # re-sent updates pass the journal: polling
     await second.start()
     try:
         cards = [c for c in api.calls[mark:] if "已登记需求" in str(c.params.get("text", ""))]
@@ -132,7 +156,9 @@ async def test_a_journalled_update_is_handled_at_start(api: LocalBotApi, tmp_pat
                             ).fetchone() == (2,)
 
 
-async def test_every_handled_update_leaves_the_journal(served: RunningBot) -> None:
+async def test_every_handled_update_leaves_the_journal(wire_served: RunningBot) -> None:
+    """Polled updates are journalled before they are handled, and leave the journal once handled."""
+    served = wire_served
     await served.say(ENTERPRISE, need_text(3))
     await served.say(ADMIN, "/needs")
     await served.say(ENTERPRISE, "大家好")

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import time
+import heapq
+import itertools
+from collections.abc import Coroutine
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
+import pytest
+
+from bot.delivery import flood
 from bot.delivery.flood import FloodGate, Window
 from bot.sandbox.localapi import LocalBotApi
+from nlp.router import Router
 from tests.conftest import ADMIN, GROUP, LIAISON, RunningBot, make_settings
 from tests.test_crash_safety import enterprise, need_text
 
@@ -22,31 +30,67 @@ def test_window_is_strict() -> None:
     assert window.wait(10.0) == 0
 
 
-async def test_the_gate_never_exceeds_a_window() -> None:
-    gate = FloodGate(overall=(30, 1.0), group=(3, 0.3))
+class VirtualTime:
+    """The flood gate's clock and sleep: time moves only when every request is waiting, straight to the
+    earliest wake-up, so a test of windows takes no real time and its timings are exact."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        woken: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self.sleepers, (self.now + max(seconds, 0.0), next(self._order), woken))
+        await woken
+
+    async def run(self, *requests: Coroutine[Any, Any, Any]) -> None:
+        tasks = [asyncio.ensure_future(r) for r in requests]
+        while unfinished := [t for t in tasks if not t.done()]:
+            if len(self.sleepers) == len(unfinished):  # everyone waits: the earliest wakes
+                self.now, _, woken = heapq.heappop(self.sleepers)
+                woken.set_result(None)
+            await REAL_SLEEP(0)  # the woken (or still running) requests go on
+        for task in tasks:
+            task.result()
+
+
+REAL_SLEEP = asyncio.sleep
+
+
+async def test_the_gate_never_exceeds_a_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = VirtualTime()
+    monkeypatch.setattr(flood, "asyncio", SimpleNamespace(**{**vars(asyncio), "sleep": clock.sleep}))
+    gate = FloodGate(overall=(30, 1.0), group=(3, 0.3), clock=clock)
+    window = 0.3 * FloodGate.MARGIN
     stamps: list[float] = []
 
     async def call() -> bool:
-        stamps.append(time.monotonic())
+        stamps.append(clock())
         return True
 
-    await asyncio.gather(*(gate.process_request(call, (), {}, "sendMessage", {"chat_id": -100}, None)
-                           for _ in range(9)))
+    await clock.run(*(gate.process_request(call, (), {}, "sendMessage", {"chat_id": -100}, None)
+                      for _ in range(9)))
     assert len(stamps) == 9
     for i in range(3, 9):
         assert stamps[i] - stamps[i - 3] >= 0.3  # never a fourth message within 0.3 s
+    assert stamps == pytest.approx([0.0] * 3 + [window] * 3 + [2 * window] * 3)  # and never later than needed
     # A private chat is held only by the overall limit; requests without a chat are not counted.
-    start = time.monotonic()
-    await asyncio.gather(*(gate.process_request(call, (), {}, "sendMessage", {"chat_id": 42}, None)
-                           for _ in range(9)))
-    await gate.process_request(call, (), {}, "getUpdates", {}, None)
-    assert time.monotonic() - start < 0.25
+    start = clock()
+    await clock.run(*(gate.process_request(call, (), {}, "sendMessage", {"chat_id": 42}, None)
+                      for _ in range(9)), gate.process_request(call, (), {}, "getUpdates", {}, None))
+    assert len(stamps) == 19 and clock() == start  # nobody waited
 
 
-async def _busy_bot(api: LocalBotApi, tmp_path: Path) -> RunningBot:
+async def _busy_bot(api: LocalBotApi, tmp_path: Path, router: Router) -> RunningBot:
+    """Polling, as in production: sixty needs arrive in a few getUpdates answers and are journalled before
+    they are handled, while the confirmations queue for their slots under the server's limits."""
     api.limits = ((30, 1.0), (20, 3.0))  # Telegram's 20 a minute in a group, on a 20× faster clock
-    settings = replace(make_settings(api, tmp_path / "bot.sqlite3"), flood_group=(20, 3.0))
-    bot = RunningBot(api, settings)
+    settings = replace(make_settings(api, tmp_path / "bot.sqlite3"), flood_overall=(30, 1.0), flood_group=(20, 3.0))
+    bot = RunningBot(api, settings, router, wire=True)
     await bot.start()
     await api.member_change(GROUP, ADMIN, "left", "member")
     await bot.settle()
@@ -54,8 +98,8 @@ async def _busy_bot(api: LocalBotApi, tmp_path: Path) -> RunningBot:
 
 
 async def test_a_burst_of_needs_is_registered_at_once_and_confirmed_within_the_limits(
-        api: LocalBotApi, tmp_path: Path) -> None:
-    bot = await _busy_bot(api, tmp_path)
+        api: LocalBotApi, tmp_path: Path, router: Router) -> None:
+    bot = await _busy_bot(api, tmp_path, router)
     try:
         services = bot.app.bot_data.services  # type: ignore[union-attr]
         mark = len(api.calls)
@@ -98,13 +142,13 @@ async def test_a_burst_of_needs_is_registered_at_once_and_confirmed_within_the_l
     assert not bot.errors
 
 
-async def test_retry_after_is_obeyed(served: RunningBot) -> None:
+async def test_retry_after_is_obeyed(wire_served: RunningBot) -> None:
     """Telegram answers 429: the request waits retry_after and is sent once more, nothing is lost."""
+    served = wire_served
     served.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
-    start = time.monotonic()
     mark = len(served.api.calls)
     await served.say(ADMIN, "/needs")
     calls = served.calls_since(mark, "sendMessage")
     assert [c.status for c in calls] == [429, 200]
-    assert time.monotonic() - start >= 1.0
+    assert calls[1].at - calls[0].at >= 1.0  # the server saw the retry a second after its 429
     assert "需求" in str(calls[-1].params["text"])

@@ -19,9 +19,9 @@ METAVERSE = [f"我们做{topic}，希望找到{place}开展{verb}" for topic in 
              for place in ("合适的单位", "几家示范点", "一个场馆") for verb in ("试点", "合作", "示范应用")]
 
 
-def test_supervised_examples_move_the_lead() -> None:
+def test_supervised_examples_move_the_lead(router: Router) -> None:
     parties = load_directory()
-    cold = Router(parties)
+    cold = router  # the session's, fitted on the same directory with no examples
     text = "我们做元宇宙展厅和虚拟数字人，想找一个场馆试点"
     assert cold.route(text).lead.id != "culture"  # type: ignore[union-attr]
     examples = [(t, "culture") for t in METAVERSE] + [
@@ -38,8 +38,7 @@ def test_unknown_labels_are_ignored_and_one_label_is_not_a_model() -> None:
     assert router.supervised is None and router.examples == [("需要测试道路", "miit")]
 
 
-def test_unsure_routing_abstains_with_three_suggestions() -> None:
-    router = Router(load_directory())
+def test_unsure_routing_abstains_with_three_suggestions(router: Router) -> None:
     unsure = router.route("我们有个新项目想找人聊聊合作")
     assert not unsure.confident and len(unsure.suggestions) == 3
     sure = router.route("希望交通局开放公交客流数据")
@@ -133,7 +132,7 @@ async def test_imported_history_routes_over_the_wire(api, tmp_path: Path) -> Non
     from tests.conftest import make_settings
 
     database = _import_history(tmp_path)
-    bot = RunningBot(api, make_settings(api, database))
+    bot = RunningBot(api, make_settings(api, database))  # no shared router: fitted on what was imported
     await bot.start()
     try:
         await api.member_change(GROUP, ADMIN, "left", "member")

@@ -94,7 +94,7 @@ async def test_long_poll_honours_offset_and_timeout(api: LocalBotApi, client: Bo
     assert await client.get_updates(timeout=1) == ()
     assert loop.time() - started >= 0.9  # it really waited
     waiting = asyncio.create_task(client.get_updates(timeout=5))
-    await asyncio.sleep(0.2)
+    await api.wait_polling()  # the request is at the server, waiting
     await api.send_text(GROUP, ADMIN, "/needs")
     updates = await asyncio.wait_for(waiting, 3)
     assert len(updates) == 1 and updates[0].message.text == "/needs"  # type: ignore[union-attr]
@@ -106,3 +106,12 @@ async def test_long_poll_honours_offset_and_timeout(api: LocalBotApi, client: Bo
     rest = await client.get_updates(offset=updates[0].update_id + 1, timeout=0)
     assert [u.message.text for u in rest] == ["第二条"]  # type: ignore[union-attr]
     assert await client.get_updates(offset=rest[0].update_id + 1, timeout=0) == ()
+
+
+async def test_stop_answers_a_pending_long_poll_at_once(api: LocalBotApi, client: Bot) -> None:
+    """A bot still long-polling (say, a killed `python -m bot`) does not hold the server's stop for its timeout."""
+    waiting = asyncio.create_task(client.get_updates(timeout=30))
+    await api.wait_polling()
+    await asyncio.wait_for(api.stop(), 5)  # without the wake-up: 30 s
+    assert await asyncio.wait_for(waiting, 5) == ()
+    assert api.polls_waiting == 0

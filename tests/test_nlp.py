@@ -9,17 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.directory import load_directory
 from nlp.detect import is_need
 from nlp.router import Router
 from nlp.segment import Segmenter
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def router() -> Router:
-    return Router(load_directory())
+# `router`: the session's router, fitted once on the shipped directory (tests/conftest.py).
 
 
 @pytest.mark.parametrize("text", [

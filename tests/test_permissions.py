@@ -18,6 +18,7 @@ import pytest
 
 from bot import texts
 from bot.sandbox.localapi import LocalBotApi
+from nlp.router import Router
 from tests.conftest import (
     ADMIN,
     ENTERPRISE,
@@ -219,12 +220,12 @@ async def test_a_join_request_is_decided_by_an_admin_only(world: RunningBot) -> 
 GROUP_OWNER = {"id": 4100, "first_name": "群主", "last_name": "孙"}
 
 
-async def test_admins_from_chat(api: LocalBotApi, tmp_path: Path) -> None:
+async def test_admins_from_chat(api: LocalBotApi, tmp_path: Path, router: Router) -> None:
     """ADMINS_FROM_CHAT=true: the group's Telegram administrators are admins for that group's needs —
     not in another group, not for the directory, bindings or /forget — asked once and cached until a
     membership change in the group."""
     settings = replace(make_settings(api, tmp_path / "bot.sqlite3"), admins_from_chat=True)
-    bot = RunningBot(api, settings)
+    bot = RunningBot(api, settings, router)
     await bot.start()
     try:
         for group in (GROUP, OTHER_GROUP):

@@ -13,15 +13,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.sandbox.localapi import LocalBotApi
+from nlp.router import Router
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, TOKEN, RunningBot, make_settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEED = "我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持"
 
 
-async def test_restart_keeps_needs_claims_and_commitments(api: LocalBotApi, tmp_path: Path) -> None:
+async def test_restart_keeps_needs_claims_and_commitments(api: LocalBotApi, tmp_path: Path, router: Router) -> None:
     settings = make_settings(api, tmp_path / "bot.sqlite3")
-    first = RunningBot(api, settings)
+    first = RunningBot(api, settings, router, wire=True)
     await first.start()
     await api.member_change(GROUP, ADMIN, "left", "member")
     api.add_user(LIAISON)
@@ -35,7 +36,7 @@ async def test_restart_keeps_needs_claims_and_commitments(api: LocalBotApi, tmp_
     await first.stop()
     assert not first.errors
 
-    second = RunningBot(api, settings)
+    second = RunningBot(api, settings, wire=True)  # its router is fitted on the database, claims included
     await second.start()
     try:
         await second.say(ADMIN, "/status 1")
@@ -157,9 +158,7 @@ async def _run_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process
 
 
 async def _stop(process: asyncio.subprocess.Process, api: LocalBotApi) -> str:
-    process.send_signal(signal.SIGINT)
-    async with api._changed:  # wake the long poll so the bot stops at once
-        api._changed.notify_all()
+    process.send_signal(signal.SIGINT)  # PTB cancels its pending long poll and stops at once
     _, stderr = await asyncio.wait_for(process.communicate(), 30)
     return stderr.decode()
 
@@ -212,16 +211,17 @@ async def test_webhook_mode_takes_updates_only_with_the_secret(api: LocalBotApi,
     env.update(WEBHOOK_URL=f"http://127.0.0.1:{port}/tg-hook", WEBHOOK_SECRET=secret, WEBHOOK_PORT=str(port),
                LOG_LEVEL="INFO")
     process = await _run_bot(env, Path(__file__).resolve().parents[1])
+    early = ""  # what the bot logged before it was ready
     try:
         await api.wait_for(lambda c: c.method == "setWebhook", timeout=60)
         assert api.webhook == {"url": f"http://127.0.0.1:{port}/tg-hook", "secret_token": secret}
-        for _ in range(200):  # the server starts listening around the setWebhook call
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.close()
-                break
-            except OSError:
-                await asyncio.sleep(0.05)
+        # PTB starts its webhook server after setWebhook and logs "Application started" once it listens.
+        assert process.stderr is not None
+        async with asyncio.timeout(30):
+            while "Application started" not in early:
+                line = await process.stderr.readline()
+                assert line, early  # the bot did not exit
+                early += line.decode()
         update = {"update_id": 1, "message": api.new_message(ADMIN["id"], ADMIN, "/start")}
         async with aiohttp.ClientSession() as session:
             url = f"http://127.0.0.1:{port}/tg-hook"
@@ -238,6 +238,6 @@ async def test_webhook_mode_takes_updates_only_with_the_secret(api: LocalBotApi,
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
-    logs = stderr.decode()
+    logs = early + stderr.decode()
     assert process.returncode == 0, logs
     assert secret not in logs and TOKEN.split(":")[1] not in logs

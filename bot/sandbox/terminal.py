@@ -82,14 +82,13 @@ class Sandbox:
         shutil.rmtree(self.files, ignore_errors=True)
 
     async def settle(self) -> None:
+        """Until what was typed was fetched and handled, and everything it made the bot send went out
+        (every message leaves through the outbox; a chart is drawn before the handler returns)."""
         await self.api.wait_confirmed()
         await self.app.update_queue.join()
-        await asyncio.sleep(0.05)
-        for _ in range(100):  # work the bot does after answering (a chart drawn in a thread, a refit)
-            before = len(self.api.calls)
-            await asyncio.sleep(0.05)
-            if len(self.api.calls) == before:
-                break
+        services = self.app.bot_data.services
+        if services is not None:
+            await services.courier.idle(timeout=60)
 
     # --- one line of input --------------------------------------------------------------------
 
