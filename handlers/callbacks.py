@@ -11,7 +11,7 @@ from bot.context import BotContext
 from bot.domain import NeedView, Outcome, Party
 from bot.services.matchmaking import RepeatedUpdate
 from handlers import replies
-from handlers.common import actor_of, answer, edit, edit_markup, parse_number, send, sent_at
+from handlers.common import actor_of, answer, edit, edit_markup, parse_number, send, send_and_wait, sent_at
 from handlers.keyboards import (
     AGREE,
     ASSIGN,
@@ -213,9 +213,10 @@ async def _fulfil(update: Update, context: BotContext, commitment_id: int) -> No
     if outcome.status == "ok":
         await send(context, chat_id, texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number))
         return
-    sent = await send(context, chat_id, texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
-                      kept_buttons(outcome.commitment.id))
-    if sent is not None:
+    sent = await send_and_wait(context, chat_id,
+                               texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
+                               kept_buttons(outcome.commitment.id))
+    if sent.message_id is not None:
         await mm.attach_report_message(outcome.commitment.id, sent.message_id)
 
 

@@ -19,7 +19,7 @@ from bot.domain.directory import DirectoryError, dump_directory, parse_directory
 from bot.services import exports, reports
 from bot.services.matchmaking import RepeatedUpdate
 from handlers import replies
-from handlers.common import actor_of, is_group, parse_number, reply, sent_at
+from handlers.common import actor_of, is_group, parse_number, reply, reply_and_wait, send_file, sent_at
 from handlers.keyboards import (
     desk_buttons,
     join_buttons,
@@ -481,9 +481,9 @@ async def done(update: Update, context: BotContext) -> None:
     if outcome.ok:
         await reply(update, texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number))
         return
-    sent = await reply(update, texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
-                       kept_buttons(outcome.commitment.id))
-    if sent is not None:
+    sent = await reply_and_wait(update, texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
+                                kept_buttons(outcome.commitment.id))
+    if sent.message_id is not None:
         await context.matchmaking.attach_report_message(outcome.commitment.id, sent.message_id)
 
 
@@ -516,17 +516,7 @@ async def agreement(update: Update, context: BotContext) -> None:
 async def _send_file(update: Update, data: bytes, filename: str, caption: str | None = None,
                      photo: bool = False) -> None:
     """A document (or photo) in answer to the command; a refusal by Telegram gets a Chinese reply."""
-    message = update.effective_message
-    if message is None:
-        return
-    try:
-        if photo:
-            await message.reply_photo(photo=data, filename=filename, caption=caption)
-        else:
-            await message.reply_document(document=data, filename=filename, caption=caption)
-    except TelegramError as exc:
-        log.warning("%s not sent: %s", filename, exc)
-        await reply(update, texts.SEND_FAILED)
+    await send_file(update, data, filename, caption, photo)
 
 
 async def _guard(operation: object) -> Outcome | None:
