@@ -42,10 +42,12 @@ async def deliver(application: Application) -> int:
             return False
         posted = [courier.post(Parcel.message(chat_id, outgoing.text, reply_to=outgoing.reply_to,
                                              thread_id=outgoing.thread_id)) for chat_id in outgoing.chat_ids]
-        if outgoing.photo is not None:  # in each chat right behind its text
-            for chat_id in outgoing.chat_ids:
-                courier.post(Parcel.photo(chat_id, outgoing.photo, "weekly.png"))
+        charts = []
+        if outgoing.photo is not None:  # the weekly chart, in each chat right behind its text
+            charts = [courier.post(Parcel.photo(chat_id, outgoing.photo, "weekly.png"))
+                      for chat_id in outgoing.chat_ids]
         receipts = await asyncio.gather(*posted)
+        await asyncio.gather(*charts)  # the run is over when everything went out (or was given up)
         for chat_id, receipt in zip(outgoing.chat_ids, receipts, strict=True):
             if not receipt.sent:
                 log.warning("notice %s %s for chat %s: %s", outgoing.notice.key,
