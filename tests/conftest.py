@@ -78,6 +78,9 @@ class RunningBot:
         if app is None:
             return
         await self.settle()
+        services = app.bot_data.services
+        if services is not None and services.courier.failures:  # an unexpected error sending (logged)
+            self.errors.append(AssertionError(f"{services.courier.failures} deliveries failed unexpectedly"))
         await app.updater.stop()  # type: ignore[union-attr]
         await app.stop()
         await app.post_shutdown(app)  # type: ignore[misc]
