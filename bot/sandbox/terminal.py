@@ -84,6 +84,9 @@ class Sandbox:
     async def settle(self) -> None:
         await self.api.wait_confirmed()
         await self.app.update_queue.join()
+        services = self.app.bot_data.services
+        if services is not None:
+            await services.courier.idle(timeout=30)  # what the handlers left in the outbox
         await asyncio.sleep(0.05)
         for _ in range(100):  # work the bot does after answering (a chart drawn in a thread, a refit)
             before = len(self.api.calls)
