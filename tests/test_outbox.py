@@ -167,3 +167,12 @@ async def test_a_notice_that_cannot_reach_telegram_waits_for_the_next_run(served
     async with services.db.read() as conn:
         assert await NoticeRepo(conn).count("unclaimed") == 1
     assert await served.run_notices() == []  # once
+
+
+async def test_closing_gives_up_what_is_queued_and_tells_the_waiters(api: LocalBotApi, courier: Courier) -> None:
+    waiting = [courier.post(Parcel.message(GROUP, f"第{i}条")) for i in range(3)]
+    await courier.close()
+    assert [f.result().status for f in waiting] == [Status.FAILED] * 3
+    assert courier.pending() == 0
+    await courier.idle(timeout=1)  # nothing left to wait for
+    assert (await courier.deliver(Parcel.message(GROUP, "重新开始"))).sent  # a new post starts a new worker

@@ -215,6 +215,18 @@ class Courier:
             while self._workers:
                 await asyncio.wait(list(self._workers.values()))
 
+    async def close(self) -> None:
+        """Stop sending (the bot is shutting down): what is still queued is given up, and whoever waits is told."""
+        workers = list(self._workers.values())
+        for worker in workers:
+            worker.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        self._workers.clear()  # a worker cancelled before it ever ran did not remove itself
+        for queue in self._queues.values():
+            for entry in queue:
+                entry.settle(Receipt(Status.FAILED, reason="outbox closed"))
+        self._queues.clear()
+
     def _batch(self, queue: deque[_Entry]) -> list[_Entry]:
         first = queue.popleft()
         batch = [first]
