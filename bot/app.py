@@ -213,13 +213,14 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
 
 
 async def _post_stop(application: Application) -> None:
-    """Updates no longer come in; confirmations still queued go out while the bot can still send."""
+    """Updates no longer come in; messages still queued go out while the bot can still send."""
     services = application.bot_data.services
     if services is not None:
         try:
             await services.courier.idle(timeout=30)
         except TimeoutError:
-            log.warning("%d confirmation(s) not sent before stopping", services.courier.pending())
+            log.warning("%d message(s) not sent before stopping", services.courier.pending())
+        await services.courier.close()
 
 
 async def _post_shutdown(application: Application) -> None:

@@ -13,7 +13,7 @@ from bot.context import BotContext
 from bot.domain import NeedView, Outcome, Party
 from bot.texts.refusals import refusal
 from handlers import buttons, replies
-from handlers.common import actor_of, answer, edit, edit_markup, send, sent_at
+from handlers.common import actor_of, answer, edit, edit_markup, send, send_and_wait, sent_at
 from handlers.keyboards import kept_buttons, need_buttons, transfer_buttons
 
 Pressed = TypeVar("Pressed", bound=buttons.ButtonData)
@@ -176,9 +176,10 @@ async def report_kept(update: Update, context: BotContext, button: buttons.Repor
         await send(context, chat_id, texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number))
         return
     await answer(update, texts.TOAST_REPORTED)
-    sent = await send(context, chat_id, texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
-                      kept_buttons(outcome.commitment.id))
-    if sent is not None:
+    sent = await send_and_wait(context, chat_id,
+                               texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
+                               kept_buttons(outcome.commitment.id))
+    if sent.message_id is not None:
         await commitments.attach_report(outcome.commitment.id, sent.message_id)
 
 

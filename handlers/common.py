@@ -1,5 +1,5 @@
 """Helpers shared by the handlers: who is acting, when, the command's words, the admin and group checks, and
-sending that survives Telegram errors."""
+sending through the chat's outbox."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 
 from bot import texts
 from bot.context import BotContext
-from bot.delivery.courier import with_retry
+from bot.delivery.courier import Courier, Parcel, Receipt, Status
 from bot.domain import Actor
 from bot.services.work import RepeatedUpdate
 
@@ -79,30 +79,70 @@ def parse_number(text: str | None) -> int | None:
     return value if value > 0 else None
 
 
-async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
+# Every message leaves through the chat's outbox (bot.delivery.courier), in the order it was produced: these
+# helpers post and return at once; the *_and_wait ones wait for Telegram's answer (after the chat's earlier
+# parcels) when the caller needs the sent message's id or whether it arrived.
+
+def _answer_to(message: Message) -> tuple[int | None, int | None]:
+    """Where an answer goes, as Message.reply_text did: (the message quoted in groups, not in private chats;
+    its forum topic)."""
+    return (None if message.chat.type == ChatType.PRIVATE else message.message_id,
+            message.message_thread_id if message.is_topic_message else None)
+
+
+def _reply_parcel(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> Parcel:
+    reply_to, thread_id = _answer_to(message)
+    return Parcel.message(message.chat_id, text, markup, reply_to=reply_to, thread_id=thread_id)
+
+
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    message = update.effective_message
+    if message is not None:
+        Courier.of(message.get_bot()).post(_reply_parcel(message, text, markup))
+
+
+async def reply_and_wait(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Receipt:
     message = update.effective_message
     if message is None:
-        return None
-    return await with_retry(lambda: message.reply_text(text, reply_markup=markup))
+        return Receipt(Status.FAILED, reason="no message to answer")
+    return await Courier.of(message.get_bot()).deliver(_reply_parcel(message, text, markup))
 
 
 async def send(context: BotContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None,
-               reply_to: int | None = None, thread_id: int | None = None) -> Message | None:
-    return await with_retry(lambda: context.bot.send_message(
-        chat_id, text, reply_markup=markup, reply_to_message_id=reply_to,
-        allow_sending_without_reply=True, message_thread_id=thread_id))
+               reply_to: int | None = None, thread_id: int | None = None) -> None:
+    context.services.courier.post(Parcel.message(chat_id, text, markup, reply_to=reply_to, thread_id=thread_id))
+
+
+async def send_and_wait(context: BotContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None,
+                        reply_to: int | None = None, thread_id: int | None = None) -> Receipt:
+    return await context.services.courier.deliver(
+        Parcel.message(chat_id, text, markup, reply_to=reply_to, thread_id=thread_id))
 
 
 async def edit(context: BotContext, chat_id: int, message_id: int, text: str,
                markup: InlineKeyboardMarkup | None = None) -> None:
-    await with_retry(lambda: context.bot.edit_message_text(
-        text, chat_id=chat_id, message_id=message_id, reply_markup=markup))
+    context.services.courier.post(Parcel.edit(chat_id, message_id, text, markup))
 
 
 async def edit_markup(context: BotContext, chat_id: int, message_id: int,
                       markup: InlineKeyboardMarkup | None) -> None:
-    await with_retry(lambda: context.bot.edit_message_reply_markup(
-        chat_id=chat_id, message_id=message_id, reply_markup=markup))
+    context.services.courier.post(Parcel.edit_markup(chat_id, message_id, markup))
+
+
+async def send_file(update: Update, data: bytes, filename: str, caption: str | None = None,
+                    photo: bool = False) -> None:
+    """A document (or photo) in answer to the message, waited for; when Telegram refuses it (too big, not
+    allowed here) or cannot be reached, a Chinese reply says so."""
+    message = update.effective_message
+    if message is None:
+        return
+    reply_to, thread_id = _answer_to(message)
+    make = Parcel.photo if photo else Parcel.document
+    receipt = await Courier.of(message.get_bot()).deliver(
+        make(message.chat_id, data, filename, caption, reply_to=reply_to, thread_id=thread_id))
+    if not receipt.sent:
+        log.warning("%s not sent: %s", filename, receipt.reason)
+        await reply(update, texts.SEND_FAILED)
 
 
 async def answer(update: Update, text: str | None = None, alert: bool = False) -> None:
@@ -130,18 +170,3 @@ def ignoring_repeats(callback: Callable[[Update, BotContext], Awaitable[None]]) 
 
     return handler
 
-
-async def send_file(update: Update, data: bytes, filename: str, caption: str | None = None,
-                    photo: bool = False) -> None:
-    """A document (or photo) in answer to the command; a refusal by Telegram gets a Chinese reply."""
-    message = update.effective_message
-    if message is None:
-        return
-    try:
-        if photo:
-            await message.reply_photo(photo=data, filename=filename, caption=caption)
-        else:
-            await message.reply_document(document=data, filename=filename, caption=caption)
-    except TelegramError as exc:
-        log.warning("%s not sent: %s", filename, exc)
-        await reply(update, texts.SEND_FAILED)

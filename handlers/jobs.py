@@ -9,48 +9,56 @@ goes out then — once, because each notice is recorded as it is sent.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 
-from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import Application
 
 from bot.context import BotContext
+from bot.delivery.courier import Parcel, Status
+from bot.services.notices import Outgoing
 
 log = logging.getLogger(__name__)
 JOB_NAME = "notices"
 
 
 async def deliver(application: Application) -> int:
-    """Send every notice due now and record it; returns how many went out."""
+    """Send every notice due now and record it; returns how many went out.
+
+    Each notice is recorded once Telegram took it in at least one chat, or as failed when every chat refused it
+    (blocked, never started, chat gone: not worth retrying); when Telegram could not be reached it is left
+    unrecorded and the next run tries again. Notices for different chats go out side by side, each after its
+    chat's earlier parcels (the outbox keeps the order)."""
     services = application.bot_data.services
     if services is None:
         return 0
-    notices = services.notices
+    notices, courier = services.notices, services.courier
     now = services.clock()
-    sent = 0
-    for outgoing in await notices.due(now):
+
+    async def send_one(outgoing: Outgoing) -> bool:
         if not outgoing.chat_ids:
             await notices.record(outgoing.notice, now, "superseded")
-            continue
-        delivered, refused = 0, 0
-        for chat_id in outgoing.chat_ids:
-            try:
-                await application.bot.send_message(chat_id, outgoing.text, reply_to_message_id=outgoing.reply_to,
-                                                   allow_sending_without_reply=True,
-                                                   message_thread_id=outgoing.thread_id)
-                if outgoing.photo is not None:
-                    await application.bot.send_photo(chat_id, outgoing.photo, filename="weekly.png")
-                delivered += 1
-            except (Forbidden, BadRequest) as exc:  # blocked, never started, chat gone: not worth retrying
-                refused += 1
-                log.warning("notice %s not delivered to chat %s: %s", outgoing.notice.key, chat_id, exc)
-            except NetworkError as exc:  # transient: leave it unrecorded, the next run tries again
-                log.warning("notice %s delayed: %s", outgoing.notice.key, exc)
-        if delivered or refused == len(outgoing.chat_ids):
+            return False
+        posted = [courier.post(Parcel.message(chat_id, outgoing.text, reply_to=outgoing.reply_to,
+                                             thread_id=outgoing.thread_id)) for chat_id in outgoing.chat_ids]
+        charts = []
+        if outgoing.photo is not None:  # the weekly chart, in each chat right behind its text
+            charts = [courier.post(Parcel.photo(chat_id, outgoing.photo, "weekly.png"))
+                      for chat_id in outgoing.chat_ids]
+        receipts = await asyncio.gather(*posted)
+        await asyncio.gather(*charts)  # the run is over when everything went out (or was given up)
+        for chat_id, receipt in zip(outgoing.chat_ids, receipts, strict=True):
+            if not receipt.sent:
+                log.warning("notice %s %s for chat %s: %s", outgoing.notice.key,
+                            "not delivered" if receipt.status is Status.REFUSED else "delayed", chat_id, receipt.reason)
+        delivered = sum(r.sent for r in receipts)
+        if delivered or all(r.status is Status.REFUSED for r in receipts):
             await notices.record(outgoing.notice, now, "sent" if delivered else "failed")
-            sent += delivered > 0
-    return sent
+        return delivered > 0
+
+    # Each posts before its first wait, and they start oldest first: a chat receives its notices in that order.
+    return sum(await asyncio.gather(*(send_one(outgoing) for outgoing in await notices.due(now))))
 
 
 async def _run(context: BotContext) -> None:

@@ -14,7 +14,7 @@ from bot.context import BotContext, Services
 from bot.delivery.courier import Parcel
 from bot.domain import Need, NeedView, Refusal
 from bot.texts.refusals import refusal
-from handlers.common import actor_of, reply, send, sent_at
+from handlers.common import actor_of, reply, sent_at
 from handlers.keyboards import list_page_buttons, need_buttons, need_rows, page_buttons, record_buttons, triage_buttons
 
 log = logging.getLogger(__name__)
@@ -74,10 +74,12 @@ async def _announce_in_topic(update: Update, context: BotContext, view: NeedView
         return False
     needs = context.cases.needs
     await needs.attach_topic(need.id, topic.message_thread_id)
-    card = await send(context, need.chat_id, texts.need_card(view), need_buttons(view),
-                      thread_id=topic.message_thread_id)
-    if card is not None:
-        await needs.attach_card(need.id, card.message_id)
+
+    async def attach(message_id: int) -> None:
+        await needs.attach_card(need.id, message_id)
+
+    context.services.courier.post(Parcel.message(need.chat_id, texts.need_card(view), need_buttons(view),
+                                                 thread_id=topic.message_thread_id, on_sent=attach))
     await reply(update, texts.topic_opened(need))
     return True
 
@@ -96,7 +98,7 @@ async def refresh_card(context: BotContext, view: NeedView) -> None:
         markup = InlineKeyboardMarkup(rows) if rows else None
     else:
         text, markup = texts.need_card(view), need_buttons(view)
-    context.services.courier.post(Parcel(need.chat_id, text, markup, edit_of=need.bot_message_id))
+    context.services.courier.post(Parcel.edit(need.chat_id, need.bot_message_id, text, markup))
 
 
 async def commit_and_confirm(update: Update, context: BotContext, need: Need, text: str) -> None:

@@ -105,6 +105,9 @@ class RunningBot:
             return
         await self.settle()
         self.app = None
+        services = app.bot_data.services
+        if services is not None and services.courier.failures:  # an unexpected error sending (logged)
+            self.errors.append(AssertionError(f"{services.courier.failures} deliveries failed unexpectedly"))
         if self.wire:
             await app.updater.stop()  # type: ignore[union-attr]
         await app.stop()

@@ -11,7 +11,7 @@ from bot.context import BotContext
 from bot.domain import Outcome
 from bot.texts.refusals import refusal
 from handlers import replies
-from handlers.common import actor_of, args_text, parse_number, refuse_unless_group, reply, sent_at
+from handlers.common import actor_of, args_text, parse_number, refuse_unless_group, reply, reply_and_wait, sent_at
 from handlers.keyboards import kept_buttons
 
 
@@ -68,9 +68,9 @@ async def done(update: Update, context: BotContext) -> None:
     if outcome.commitment.status == "done":
         await reply(update, texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number))
         return
-    sent = await reply(update, texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
-                       kept_buttons(outcome.commitment.id))
-    if sent is not None:
+    sent = await reply_and_wait(update, texts.commitment_reported(outcome.commitment, outcome.party, outcome.need),
+                                kept_buttons(outcome.commitment.id))
+    if sent.message_id is not None:
         await context.cases.commitments.attach_report(outcome.commitment.id, sent.message_id)
 
 
