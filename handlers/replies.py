@@ -49,7 +49,7 @@ def post_card(services: Services, view: NeedView, reply_to: int | None = None) -
 
     services.courier.post(Parcel(
         view.need.chat_id, texts.need_card(view), need_buttons(view), reply_to=reply_to,
-        summary=texts.need_card(view, hint=False), rows=tuple(tuple(r) for r in need_rows(view, numbered=True)),
+        summary=texts.need_card(view, hint=False), rows=lambda: tuple(tuple(r) for r in need_rows(view, numbered=True)),
         on_sent=attach, footer=texts.COMBINED_CARD_HINT))
 
 

@@ -106,6 +106,20 @@ async def test_only_cards_and_confirmations_are_combined(api: LocalBotApi, couri
     assert len(combined) == 1 and combined != {answer.result().message_id, more.result().message_id}
 
 
+async def test_cards_are_combined_only_when_the_group_is_busy(api: LocalBotApi, courier: Courier) -> None:
+    """Queued cards in a group far from Telegram's limit go out one by one, each a reply to its need."""
+    budget = {"used": 0.2}
+    courier.pressure = lambda chat_id: budget["used"]
+    courier.hold = 0.01
+    quiet = [courier.post(Parcel(GROUP, f"需求 {i}", reply_to=100 + i, summary=f"#{i}")) for i in range(3)]
+    await courier.idle(timeout=10)
+    assert len({f.result().message_id for f in quiet}) == 3
+    budget["used"] = 0.6
+    busy = [courier.post(Parcel(GROUP, f"需求 {i}", reply_to=200 + i, summary=f"#{i}")) for i in range(3)]
+    await courier.idle(timeout=10)
+    assert len({f.result().message_id for f in busy}) == 1
+
+
 async def _busy_bot(api: LocalBotApi, tmp_path: Path, router: Router) -> RunningBot:
     """Long-polling (the wire tier): updates of the group and of a private chat are handled side by side."""
     api.limits = ((30, 1.0), (20, 3.0))  # Telegram's 20 a minute in a group, on a 20× faster clock

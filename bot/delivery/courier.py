@@ -29,9 +29,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.delivery.flood import retry_after_seconds
+from bot.delivery.wirebot import WireBot
 
 log = logging.getLogger(__name__)
 MAX_RETRY_WAIT = 30.0
+BUSY = 0.5  # share of a chat's message budget in use from which cards are combined
 MAX_COMBINED = 8  # parcels in one message (keyboards stay small, texts under Telegram's 4,096)
 MAX_TEXT = 4000
 ATTEMPTS = 5  # sends of a parcel while Telegram is unreachable, before it is given up
@@ -46,6 +48,9 @@ class Kind(enum.Enum):
     PHOTO = "sendPhoto"  # file/filename, text is the caption
 
 
+ButtonRows = tuple[tuple[InlineKeyboardButton, ...], ...]
+
+
 @dataclass(frozen=True)
 class Parcel:
     """One outgoing message or edit. Build it with the class methods below, or directly for a message: a
@@ -57,7 +62,9 @@ class Parcel:
     reply_to: int | None = None
     thread_id: int | None = None
     summary: str | None = None  # its part of a combined message; None: always sent on its own
-    rows: tuple[tuple[InlineKeyboardButton, ...], ...] = ()  # its buttons in a combined message
+    # Its buttons in a combined message; a function making them is called only if it is combined (most cards
+    # go alone, and building buttons is not free).
+    rows: ButtonRows | Callable[[], ButtonRows] = ()
     on_sent: Callable[[int], Awaitable[None]] | None = None  # told the message id once sent (by the worker)
     edit_of: int | None = None  # the message an edit changes (alone, as before: an edit of its text)
     footer: str = ""  # closes a combined message it is part of (once, however many parcels share it)
@@ -227,10 +234,15 @@ class Courier:
                 entry.settle(Receipt(Status.FAILED, reason="outbox closed"))
         self._queues.clear()
 
-    def _batch(self, queue: deque[_Entry]) -> list[_Entry]:
+    def _busy(self, chat_id: int) -> bool:
+        """Half the chat's message budget is used (bot/delivery/flood.py): cards and confirmations are combined,
+        and wait a moment for others to join them. Without flood limits nothing is ever combined."""
+        return self.pressure is not None and self.pressure(chat_id) >= BUSY
+
+    def _batch(self, queue: deque[_Entry], chat_id: int) -> list[_Entry]:
         first = queue.popleft()
         batch = [first]
-        if not first.parcel.combinable:
+        if not first.parcel.combinable or not self._busy(chat_id):
             return batch
         size = len(self.header(MAX_COMBINED)) + 300 + len(first.parcel.summary or "")  # 300: room for footers
         while queue and len(batch) < MAX_COMBINED:
@@ -247,9 +259,9 @@ class Courier:
         batch: list[_Entry] = []
         try:
             while queue:
-                if self.pressure is not None and queue[0].parcel.combinable and self.pressure(chat_id) >= 0.5:
+                if queue[0].parcel.combinable and self._busy(chat_id):
                     await asyncio.sleep(self.hold)
-                batch = self._batch(queue)
+                batch = self._batch(queue, chat_id)
                 try:
                     receipt = await self._send(chat_id, batch)
                 except _Unreachable as exc:  # Telegram unreachable: try again a little later
@@ -340,14 +352,20 @@ class Courier:
                                         reply_markup=first.markup, reply_to_message_id=reply_to,
                                         allow_sending_without_reply=True, message_thread_id=thread_id)
         elif len(batch) == 1:
-            sent = await bot.send_message(chat_id, first.text, reply_markup=first.markup, reply_to_message_id=reply_to,
-                                          allow_sending_without_reply=True, message_thread_id=thread_id)
+            return await self._send_text(chat_id, first.text, first.markup, reply_to, thread_id)
         else:
             parcels = [entry.parcel for entry in batch]
             self.combined += len(parcels)
             footers = "".join(dict.fromkeys(p.footer for p in parcels if p.footer))
             text = self.header(len(parcels)) + "\n\n".join(p.summary or p.text for p in parcels) + footers
-            rows = [list(row) for p in parcels for row in p.rows]
-            sent = await bot.send_message(chat_id, text, reply_markup=InlineKeyboardMarkup(rows) if rows else None,
-                                          allow_sending_without_reply=True, message_thread_id=thread_id)
+            rows = [list(row) for p in parcels for row in (p.rows() if callable(p.rows) else p.rows)]
+            return await self._send_text(chat_id, text, InlineKeyboardMarkup(rows) if rows else None, None, thread_id)
+        return sent.message_id
+
+    async def _send_text(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, reply_to: int | None,
+                         thread_id: int | None) -> int:
+        if isinstance(self.bot, WireBot):  # the id without parsing the Message Telegram returns
+            return await self.bot.send_text(chat_id, text, markup, reply_to, thread_id)
+        sent = await self.bot.send_message(chat_id, text, reply_markup=markup, reply_to_message_id=reply_to,
+                                           allow_sending_without_reply=True, message_thread_id=thread_id)
         return sent.message_id

@@ -35,13 +35,16 @@ class JournalQueue(asyncio.Queue[Any]):
         super().__init__()
         self.db: Database | None = None
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        # The update as Telegram sent it, when the bot kept it (WireBot.raw_update): stored as it came instead
+        # of serialising the parsed Update again.
+        self.raw: Callable[[int], dict[str, Any] | None] = lambda update_id: None
         self._fresh: set[int] = set()
 
     async def put(self, item: Any) -> None:
         if isinstance(item, Update):
             if self.db is None:
                 raise RuntimeError("update received before the journal was opened")
-            payload = json.dumps(item.to_dict(), ensure_ascii=False)
+            payload = json.dumps(self.raw(item.update_id) or item.to_dict(), ensure_ascii=False)
             async with self.db.autocommit() as conn:  # one INSERT (a second read only for a repeat)
                 state = await JournalRepo(conn).append(item.update_id, payload, self.clock())
             if state == "handled":
