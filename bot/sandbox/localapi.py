@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,12 +23,9 @@ from bot.sandbox.chatlog import (
     MAX_TEXT,
     ApiError,
     ChatLog,
-    check_markup,
-    int_param,
-    member_of,
-    plain,
     reply_target,
 )
+from bot.sandbox.methods import METHODS
 
 __all__ = ["BOT_USER", "MAX_TEXT", "Call", "LocalBotApi", "reply_target"]
 
@@ -213,12 +209,13 @@ class LocalBotApi(ChatLog):
             self.too_many += 1
             await self._record(Call(method, params, 429))
             return _error(429, f"Too Many Requests: retry after {limited}", limited)
-        handler = getattr(self, f"_m_{method}", None)
-        if handler is None:
+        own = getattr(self, f"_m_{method}", None)
+        answered = METHODS.get(method)
+        if own is None and answered is None:
             await self._record(Call(method, params, 404))
             return _error(404, "Not Found: method not found")
         try:
-            result = await handler(params)
+            result = await own(params) if own is not None else await answered(self, params)  # type: ignore[misc]
         except ApiError as exc:
             await self._record(Call(method, params, exc.status))
             return _error(exc.status, exc.description)
@@ -260,16 +257,6 @@ class LocalBotApi(ChatLog):
 
     # --- Bot API methods -----------------------------------------------------------------
 
-    async def _m_getFile(self, params: dict[str, Any]) -> Any:
-        file_id = str(params.get("file_id", ""))
-        if file_id not in self.files:
-            raise ApiError(400, "Bad Request: invalid file_id")
-        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(self.files[file_id]),
-                "file_path": f"documents/{file_id}"}
-
-    async def _m_getMe(self, params: dict[str, Any]) -> Any:
-        return self.bot_user
-
     async def _m_setWebhook(self, params: dict[str, Any]) -> Any:
         url = str(params.get("url", ""))
         if not url.startswith(("http://", "https://")):
@@ -302,102 +289,19 @@ class LocalBotApi(ChatLog):
                     self.polls_waiting -= 1
             return self.updates[:limit]
 
-    async def _m_sendMessage(self, params: dict[str, Any]) -> Any:
-        chat_id = int_param(params, "chat_id")
-        text = plain(str(params.get("text", "")), params.get("parse_mode"))
-        if chat_id in self.blocked_chats:
-            raise ApiError(403, "Forbidden: bot was blocked by the user")
-        if not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > MAX_TEXT:
-            raise ApiError(400, "Bad Request: message is too long")
-        check_markup(params.get("reply_markup"))
-        return self.bot_message(chat_id, params, text=text)
 
-    async def _m_editMessageText(self, params: dict[str, Any]) -> Any:
-        message = self.existing(params)
-        text = plain(str(params.get("text", "")), params.get("parse_mode"))
-        if len(text) > MAX_TEXT:
-            raise ApiError(400, "Bad Request: message is too long")
-        markup = params.get("reply_markup")
-        check_markup(markup)
-        if message.get("text") == text and message.get("reply_markup") == markup:
-            raise ApiError(400, "Bad Request: message is not modified")
-        message["text"] = text
-        if markup:
-            message["reply_markup"] = markup
-        else:
-            message.pop("reply_markup", None)
-        return message
 
-    async def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
-        message = self.existing(params)
-        markup = params.get("reply_markup")
-        check_markup(markup)
-        if message.get("reply_markup") == markup:
-            raise ApiError(400, "Bad Request: message is not modified")
-        if markup:
-            message["reply_markup"] = markup
-        else:
-            message.pop("reply_markup", None)
-        return message
 
-    async def _m_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
-        return True
 
-    async def _m_getChatMember(self, params: dict[str, Any]) -> Any:
-        chat_id, user_id = int_param(params, "chat_id"), int_param(params, "user_id")
-        if user_id not in self.users:
-            raise ApiError(400, "Bad Request: user not found")
-        status = "administrator" if user_id in self.admins.get(chat_id, []) else "member"
-        return member_of(status, self.users[user_id])
 
-    async def _m_getChatAdministrators(self, params: dict[str, Any]) -> Any:
-        chat_id = int_param(params, "chat_id")
-        return [member_of("administrator", self.users.get(uid, {"id": uid, "is_bot": False, "first_name": str(uid)}))
-                for uid in self.admins.get(chat_id, [])]
 
-    async def _m_getChat(self, params: dict[str, Any]) -> Any:
-        chat = self.chat(int_param(params, "chat_id"))
-        return {**chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types":
-                {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-                 "premium_subscription": False}}
 
-    async def _m_setMyCommands(self, params: dict[str, Any]) -> Any:
-        commands = params.get("commands")
-        if not isinstance(commands, list) or len(commands) > 100:
-            raise ApiError(400, "Bad Request: commands must be a list of at most 100")
-        for command in commands:
-            name, description = str(command.get("command", "")), str(command.get("description", ""))
-            if not re.fullmatch(r"[a-z0-9_]{1,32}", name) or not 1 <= len(description) <= 256:
-                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
-        return True
 
-    async def _m_createForumTopic(self, params: dict[str, Any]) -> Any:
-        chat_id = int_param(params, "chat_id")
-        if not self.chat(chat_id).get("is_forum"):
-            raise ApiError(400, "Bad Request: the chat is not a forum")
-        name = str(params.get("name", ""))
-        if not 1 <= len(name) <= 128:
-            raise ApiError(400, "Bad Request: TOPIC_TITLE_EMPTY" if not name else "Bad Request: topic name too long")
-        created = self.bot_message(chat_id, {}, text=None)
-        created.pop("text", None)
-        created["forum_topic_created"] = {"name": name, "icon_color": 7322096}
-        created["message_thread_id"] = created["message_id"]
-        created["is_topic_message"] = True
-        return {"message_thread_id": created["message_id"], "name": name, "icon_color": 7322096}
 
-    async def _m_deleteMyCommands(self, params: dict[str, Any]) -> Any:
-        return True
 
-    async def _m_leaveChat(self, params: dict[str, Any]) -> Any:
-        return True
 
-    async def _m_sendDocument(self, params: dict[str, Any]) -> Any:
-        return self.bot_message(int_param(params, "chat_id"), params, document=params.get("document"))
 
-    async def _m_sendPhoto(self, params: dict[str, Any]) -> Any:
-        return self.bot_message(int_param(params, "chat_id"), params, photo=params.get("photo"))
+
 
 
 def _error(status: int, description: str, retry_after: int | None = None) -> web.Response:
