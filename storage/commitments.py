@@ -35,6 +35,13 @@ class CommitmentRepo:
         found = await self._with_need(" WHERE c.id = ?", (commitment_id,))
         return found[0] if found else None
 
+    async def with_needs(self, commitment_ids: list[int]) -> dict[int, tuple[Commitment, Need]]:
+        """Several commitments with their needs, in one query."""
+        if not commitment_ids:
+            return {}
+        found = await self._with_need(f" WHERE c.id IN ({rows.marks(commitment_ids)})", tuple(commitment_ids))
+        return {c.id: (c, n) for c, n in found}
+
     async def _with_need(self, where: str, args: tuple[object, ...]) -> list[tuple[Commitment, Need]]:
         async with await fetched(self.conn, _WITH_NEED + where, args) as cur:
             return [(rows.commitment(r), rows.need(r, "n_")) for r in await cur.fetchall()]

@@ -29,6 +29,16 @@ class PeopleRepo:
             row = await cur.fetchone()
         return Person(row["user_id"], row["display_name"], row["username"]) if row else None
 
+    async def persons(self, user_ids: list[int]) -> dict[int, Person]:
+        """The people known among these ids, in one query."""
+        if not user_ids:
+            return {}
+        marks = ",".join("?" * len(user_ids))
+        async with await fetched(self.conn, "SELECT user_id, display_name, username FROM users"
+                                 f" WHERE user_id IN ({marks})", user_ids) as cur:  # noqa: S608
+            return {row["user_id"]: Person(row["user_id"], row["display_name"], row["username"])
+                    for row in await cur.fetchall()}
+
     async def bind(self, user_id: int, party_id: str, bound_by: int | None, at: datetime) -> None:
         await self.conn.execute(
             "INSERT INTO bindings (user_id, party_id, bound_by, bound_at) VALUES (?, ?, ?, ?)"

@@ -91,10 +91,14 @@ class Notices:
             names = {p.id: p.short_name for p in await PartyRepo(conn).all()}
             titles = await people.chat_titles()
             today = self.policy.local_day(now)
+            # What the notices name, read set-wise: their commitments and needs, the liaisons, the routes.
+            promised = await commitments.with_needs([n.commitment_id for n in notices if n.commitment_id is not None])
+            liaisons = await people.persons(sorted({c.user_id for c, _ in promised.values()}))
+            routed_to = await routes.of_needs(n.need_id for n in notices if n.kind == "unclaimed" and n.need_id)
             outgoing = []
             for notice in notices:
                 if notice.kind in ("before", "morning") and notice.commitment_id is not None:
-                    found = await commitments.with_need(notice.commitment_id)
+                    found = promised.get(notice.commitment_id)
                     if found is None:
                         continue
                     commitment, need = found
@@ -104,14 +108,14 @@ class Notices:
                         # once past due, the admins' digest) says it now. Recorded, not sent.
                         outgoing.append(Outgoing(notice, (), ""))
                         continue
-                    person = await people.person(commitment.user_id)
+                    person = liaisons.get(commitment.user_id)
                     liaison = texts.mention_label(commitment.user_id, person.display_name if person else None)
                     outgoing.append(Outgoing(notice, (need.chat_id,),
                                              texts.reminder(notice.kind, commitment, need, liaison, today),
                                              commitment.message_id, thread_id=need.topic_id))
                 elif notice.kind == "unclaimed" and notice.need_id in unclaimed:
                     need = unclaimed[notice.need_id]
-                    routed = [names.get(r.party_id, r.party_id) for r in await routes.of_need(need.id) if r.active]
+                    routed = [names.get(r.party_id, r.party_id) for r in routed_to.get(need.id, []) if r.active]
                     hours = int(self.policy.escalate_after.total_seconds() // 3600)
                     outgoing.append(Outgoing(notice, self.admin_chats, texts.escalation(
                         need, titles.get(need.chat_id, str(need.chat_id)), hours, routed)))

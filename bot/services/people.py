@@ -27,8 +27,8 @@ class People:
     async def names(self, user_ids: set[int]) -> dict[int, str]:
         """Display names of these people where known."""
         async with self.work.read() as repos:
-            found = {u: await repos.people.person(u) for u in sorted(user_ids)}
-        return {u: p.display_name for u, p in found.items() if p is not None}
+            found = await repos.people.persons(sorted(user_ids))
+        return {u: p.display_name for u, p in found.items()}
 
     # --- chats ---------------------------------------------------------------------------------
 
