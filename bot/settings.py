@@ -51,7 +51,7 @@ class Settings:
     webhook_secret: str = field(default="", repr=False)  # checked on every request (X-Telegram-Bot-Api-Secret-Token)
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
-    flood_limits: bool = True  # keep within Telegram's limits (bot/flood.py); off only for benchmarks
+    flood_limits: bool = True  # keep within Telegram's limits (bot/delivery/flood.py); off only for benchmarks
     flood_overall: tuple[int, float] = (30, 1.0)  # at most N messages in any P seconds, all chats together
     flood_group: tuple[int, float] = (20, 60.0)  # … and in one group
     admins_from_chat: bool = False  # a group's Telegram administrators are the bot's admins there too

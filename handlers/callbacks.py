@@ -27,9 +27,10 @@ async def stale(update: Update, context: BotContext) -> None:
 async def _announce(update: Update, context: BotContext, outcome: Outcome, toast: str,
                     notice: Callable[[NeedView, Party], str]) -> None:
     """A button changed a need: refuse with an alert, or confirm, update the card, tell the group."""
-    if outcome.view is None or outcome.party is None:
+    if not outcome.ok:
         await answer(update, refusal(outcome), alert=True)
         return
+    assert outcome.view is not None and outcome.party is not None  # a success carries them
     await answer(update, toast)
     await replies.refresh_card(context, outcome.view)
     await send(context, outcome.view.need.chat_id, notice(outcome.view, outcome.party),
@@ -60,9 +61,10 @@ async def claim(update: Update, context: BotContext, button: buttons.Claim) -> N
 
 async def hand_over(update: Update, context: BotContext, button: buttons.HandOver) -> None:
     outcome = await context.cases.routing.hand_over_options(button.need_id, actor_of(update.effective_user, context))  # type: ignore[arg-type]
-    if outcome.need is None or not outcome.ok:
+    if not outcome.ok:
         await answer(update, refusal(outcome), alert=True)
         return
+    assert outcome.need is not None  # a success carries them
     await answer(update, texts.decline_prompt(outcome.need.number))
     message = update.effective_message
     if message is not None:
@@ -95,9 +97,10 @@ async def keep_card(update: Update, context: BotContext, button: buttons.KeepCar
 async def resolve(update: Update, context: BotContext, button: buttons.Resolve) -> None:
     outcome = await context.cases.needs.resolve(button.need_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
                                                 sent_at(update), update.update_id)
-    if outcome.view is None:
+    if not outcome.ok:
         await answer(update, refusal(outcome), alert=True)
         return
+    assert outcome.view is not None  # a success carries them
     await answer(update, texts.TOAST_RESOLVED)
     await replies.refresh_card(context, outcome.view)
 
@@ -108,9 +111,10 @@ async def confirm_kept(update: Update, context: BotContext, button: buttons.Conf
         return
     outcome = await context.cases.commitments.confirm(button.commitment_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
                                                       message.chat_id, button.kept, sent_at(update), update.update_id)
-    if outcome.commitment is None or outcome.need is None or not outcome.ok:
+    if not outcome.ok:
         await answer(update, refusal(outcome), alert=True)
         return
+    assert outcome.commitment is not None and outcome.need is not None  # a success carries them
     await answer(update, texts.TOAST_CONFIRMED if button.kept else texts.TOAST_DISPUTED)
     await edit_markup(context, message.chat_id, message.message_id, None)  # the question is answered
     text = (texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number) if button.kept
@@ -168,9 +172,10 @@ async def report_kept(update: Update, context: BotContext, button: buttons.Repor
         return
     outcome = await commitments.done(button.commitment_id, actor_of(update.effective_user, context), chat_id,  # type: ignore[arg-type]
                                      sent_at(update), update.update_id)
-    if outcome.commitment is None or outcome.need is None or not outcome.ok:
+    if not outcome.ok:
         await answer(update, refusal(outcome), alert=True)
         return
+    assert outcome.commitment is not None and outcome.need is not None  # a success carries them
     if outcome.commitment.status == "done":
         await answer(update, texts.TOAST_KEPT)
         await send(context, chat_id, texts.commitment_done(outcome.commitment, outcome.party, outcome.need.number))
@@ -190,9 +195,10 @@ async def record_offer(update: Update, context: BotContext, button: buttons.Reco
     cases = context.cases
     outcome = await cases.agreements.accept_offer(button.offer_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
                                                   message.chat_id, sent_at(update), update.update_id)
-    if outcome.agreement is None or outcome.need is None:
+    if not outcome.ok:
         await answer(update, refusal(outcome), alert=True)
         return
+    assert outcome.agreement is not None and outcome.need is not None  # a success carries them
     await answer(update, texts.TOAST_RECORDED)
     await edit(context, message.chat_id, message.message_id,
                texts.agreement_recorded(outcome.agreement, outcome.need.number, await cases.parties.names()))
@@ -202,9 +208,10 @@ async def decide_join(update: Update, context: BotContext, button: buttons.Decid
     cases = context.cases
     outcome = await cases.people.decide_join(actor_of(update.effective_user, context), button.request_id,  # type: ignore[arg-type]
                                              button.approve, sent_at(update), update.update_id)
-    if outcome.request is None or outcome.party is None or not outcome.ok:
+    if not outcome.ok:
         await answer(update, refusal(outcome), alert=True)
         return
+    assert outcome.request is not None and outcome.party is not None  # a success carries them
     await answer(update, texts.TOAST_DECIDED)
     person = await cases.people.person(outcome.request.user_id)
     label = texts.mention_label(outcome.request.user_id, person.display_name if person else None)

@@ -108,9 +108,10 @@ async def commit_and_confirm(update: Update, context: BotContext, need: Need, te
     cases = context.cases
     outcome = await cases.commitments.commit(need, actor_of(user, context), text, sent_at(update), message.message_id,
                                              update.update_id)
-    if outcome.commitment is None or outcome.party is None:
+    if not outcome.ok:
         await reply(update, refusal(outcome))
         return
+    assert outcome.commitment is not None and outcome.party is not None  # a success carries them
     confirmation = texts.commitment_logged(outcome.commitment, outcome.party, need.number)
     commitment_id = outcome.commitment.id
 
@@ -131,8 +132,11 @@ async def set_due_and_confirm(update: Update, context: BotContext, commitment_id
     user = update.effective_user
     if user is None:
         return
-    outcome = await context.cases.commitments.set_due(commitment_id, actor_of(user, context), text, sent_at(update),
-                                                      update.update_id)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    outcome = await context.cases.commitments.set_due(commitment_id, actor_of(user, context), chat.id, text,
+                                                      sent_at(update), update.update_id)
     if outcome.ok and outcome.commitment and outcome.need:
         await reply(update, texts.due_set(outcome.commitment, outcome.need.number))
     else:

@@ -37,9 +37,6 @@ class JournalRepo:
         await self.conn.execute("UPDATE update_journal SET attempts = attempts + 1 WHERE update_id = ?",
                                 (update_id,))
 
-    async def finish(self, update_id: int) -> None:
-        await self.conn.execute("DELETE FROM update_journal WHERE update_id = ?", (update_id,))
-
     async def count(self) -> int:
         async with await fetched(self.conn, "SELECT COUNT(*) FROM update_journal") as cur:
             row = await cur.fetchone()

@@ -49,9 +49,6 @@ class NeedRepo:
     async def by_number(self, chat_id: int, number: int) -> Need | None:
         return await self._one("chat_id = ? AND number = ?", (chat_id, number))
 
-    async def by_message(self, chat_id: int, message_id: int) -> Need | None:
-        return await self._one("chat_id = ? AND message_id = ?", (chat_id, message_id))
-
     async def by_topic(self, chat_id: int, topic_id: int) -> Need | None:
         return await self._one("chat_id = ? AND topic_id = ?", (chat_id, topic_id))
 

@@ -17,10 +17,6 @@ SOURCES = sorted(p for package in PACKAGES for p in (ROOT / package).rglob("*.py
 MAX_LINES, MAX_METHODS = 500, 30
 
 
-def test_the_sources_are_found() -> None:
-    assert len(SOURCES) > 50
-
-
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_modules_and_classes_stay_small(path: Path) -> None:
     text = path.read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import texts
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, OTHER_GROUP, STRANGER, RunningBot
 
 NEED = "我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持"
@@ -80,10 +81,14 @@ async def test_commands_with_missing_or_garbage_arguments(served: RunningBot) ->
 async def test_garbage_and_stale_buttons(served: RunningBot) -> None:
     await served.say(ENTERPRISE, NEED)
     card = served.card_of(1)
-    for data in ("", "claim", "claim:abc", "claim:999", "xfer:1", "xfer:1:nowhere", "solve:-3", "join:1:maybe",
-                 "unknown:1", "claim:1:extra", "x" * 64):
+    garbage = ("", "claim", "claim:abc", "xfer:1", "solve:-3", "join:1:maybe", "unknown:1", "claim:1:extra", "x" * 64)
+    for data in garbage:
         mark = await served.press(LIAISON, card["message_id"], data)
-        assert served.calls_since(mark, "answerCallbackQuery"), data
+        answers = served.calls_since(mark, "answerCallbackQuery")
+        assert answers and answers[0].params.get("text") == texts.BUTTON_STALE, data  # reaches no use case
+    for data, words in (("claim:999", texts.NEED_NOT_FOUND), ("xfer:1:nowhere", texts.PARTY_UNKNOWN)):
+        mark = await served.press(LIAISON, card["message_id"], data)  # well-formed: the use case refuses
+        assert served.calls_since(mark, "answerCallbackQuery")[0].params.get("text") == words, data
     listing = await count_needs(served)
     assert "共 1 条" in listing
 

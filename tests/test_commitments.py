@@ -15,6 +15,7 @@ from tests.conftest import (
     ENTERPRISE,
     GROUP,
     LIAISON,
+    OTHER_GROUP,
     SHANGHAI,
     STRANGER,
     RunningBot,
@@ -295,3 +296,17 @@ async def test_the_weekly_report_goes_to_the_admin_chat_once_a_week(api: LocalBo
     finally:
         await bot.stop()
     assert not bot.errors
+
+
+async def test_a_promise_is_dated_only_in_its_own_group_and_every_event_names_its_group(served: RunningBot) -> None:
+    await need_with_promise(served)
+    await served.api.member_change(OTHER_GROUP, ADMIN, "left", "member")  # a second served group
+    await served.settle()
+    await served.say(LIAISON, "/due 1 12月15日前", chat_id=OTHER_GROUP)
+    assert "本群没有这个编号的承诺" in served.last_text()
+    await served.say(LIAISON, "/due 1 12月15日前")
+    assert "到期日已定为 2026-12-15" in served.last_text()
+    services = served.app.bot_data.services  # type: ignore[union-attr]
+    async with services.db.read() as conn:
+        async with conn.execute("SELECT kind FROM events WHERE need_id IS NOT NULL AND chat_id IS NULL") as cur:
+            assert [row[0] for row in await cur.fetchall()] == []  # so a group's /export holds all of them

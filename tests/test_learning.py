@@ -64,7 +64,7 @@ async def test_triage_an_unsure_need(served: RunningBot) -> None:
     assert all(not b["callback_data"].startswith("assign:")
                for row in edited["reply_markup"]["inline_keyboard"] for b in row)
     mark = await served.press(ADMIN, card["message_id"], assign[0])
-    assert "已经处理过" in served.calls_since(mark, "answerCallbackQuery")[0].params["text"]
+    assert "牵头部门已经确定" in served.calls_since(mark, "answerCallbackQuery")[0].params["text"]  # not a join request
     await served.say(ADMIN, "/triage")
     assert "没有待确认" in served.last_text()
     mm = served.app.bot_data.services.cases  # type: ignore[union-attr]

@@ -113,3 +113,28 @@ def test_python_m_bot_exits_2_with_one_line(tmp_path: Path, env: dict[str, str],
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and name in lines[0] and "Traceback" not in result.stderr
     assert "secret_part" not in result.stderr
+
+
+async def test_a_network_error_never_names_the_token() -> None:
+    """aiohttp puts the URL (which carries the token) in some errors; what reaches a log must not."""
+    import socket
+
+    from telegram.error import NetworkError
+
+    from bot.delivery.http import AiohttpRequest
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = "123456789:SECRET-token_that_must_never_be_logged_anywhere"
+    request = AiohttpRequest(connect_timeout=2.0)
+    await request.initialize()
+    try:
+        for url in (f"http://127.0.0.1:{port}/bot{token}/getMe",  # refused
+                    f"http://127.0.0.1:{port}:1/bot{token}/getMe"):  # a URL aiohttp rejects, naming it
+            with pytest.raises(NetworkError) as caught:
+                await request.do_request(url, "POST")
+            assert "SECRET" not in str(caught.value), str(caught.value)
+            assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    finally:
+        await request.shutdown()

@@ -159,7 +159,7 @@ class Courier:
         self.bot = bot
         self.header = combined_header
         self.hold = hold  # seconds a busy group's confirmation waits for others to join it
-        # How much of a group's message budget is used (bot/flood.py). From half on, a confirmation waits
+        # How much of a group's message budget is used (bot/delivery/flood.py). From half on, a confirmation waits
         # `hold` seconds so the ones arriving meanwhile go out with it, instead of spending the rest of the
         # minute's budget one by one and leaving the burst's tail a minute behind.
         self.pressure = pressure

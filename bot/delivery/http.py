@@ -11,12 +11,15 @@ dependency (the local Bot API server), so this adapter only maps PTB's request d
 from __future__ import annotations
 
 import asyncio
+import re
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+_TOKEN_IN_URL = re.compile(r"/bot[^/\s'\"]+/")
 
 
 class AiohttpRequest(BaseRequest):
@@ -86,4 +89,7 @@ class AiohttpRequest(BaseRequest):
         except asyncio.CancelledError:
             raise
         except aiohttp.ClientError as err:
-            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+            # aiohttp names the URL in some errors, and the URL carries the token: masked in the message, and the
+            # original error is not chained (a logged traceback would print it).
+            reason = _TOKEN_IN_URL.sub("/bot<token>/", str(err))
+            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {reason}") from None

@@ -1,6 +1,6 @@
 """`python -m bot sandbox`: try the bot without a Telegram token.
 
-Starts the local Bot API server (``bot.localapi``, the one the tests use) on 127.0.0.1, the real bot
+Starts the local Bot API server (``bot.sandbox.localapi``, the one the tests use) on 127.0.0.1, the real bot
 against it with a temporary database, and a terminal in which you speak in a group as an admin, an
 enterprise or a liaison of any party. You see exactly what the group would see; buttons are pressed
 by number. Everything is thrown away on exit.

@@ -62,29 +62,26 @@ class Commitments:
         async with self.work.write() as repos:
             await repos.commitments.set_prompt_message(commitment_id, bot_message_id)
 
-    async def asked_date_in(self, chat_id: int, bot_message_id: int) -> Commitment | None:
-        async with self.work.read() as repos:
-            return await repos.commitments.by_prompt(chat_id, bot_message_id)
-
     async def attach_report(self, commitment_id: int, bot_message_id: int) -> None:
         async with self.work.write() as repos:
             await repos.commitments.set_report_message(commitment_id, bot_message_id)
 
-    async def set_due(self, commitment_id: int, actor: Actor, text: str, sent_at: datetime,
+    async def set_due(self, commitment_id: int, actor: Actor, chat_id: int, text: str, sent_at: datetime,
                       update_id: int | None) -> Outcome:
+        """/due N date (or a reply to the bot's question): the date of a promise made in this chat."""
         due = parse_due(text, sent_at.astimezone(self.timezone))
         async with self.work.unit(update_id, sent_at, actor) as unit:
-            found = await unit.commitments.with_need(commitment_id)
-            if found is None:
-                return Outcome(Refusal.COMMITMENT_NOT_FOUND)
+            found = await self._in_chat(unit, commitment_id, chat_id)
+            if isinstance(found, Refusal):
+                return Outcome(found)
             commitment, need = found
             if not may_mark_done(actor.user_id, commitment, await unit.bound_party(actor.user_id),
-                                 self.access.is_admin(actor.user_id)):
+                                 self.access.admits(actor, need.chat_id)):
                 return Outcome(Refusal.NOT_COMMITMENT_OWNER, commitment=commitment, need=need)
             if due is None:
                 return Outcome(Refusal.NO_DATE, commitment=commitment, need=need)
             await unit.commitments.set_due_date(commitment.id, due)
-            await unit.record("due_set", need_id=commitment.need_id, commitment_id=commitment.id,
+            await unit.record("due_set", chat_id=need.chat_id, need_id=need.id, commitment_id=commitment.id,
                               due_date=due.isoformat())
             commitment = await unit.commitments.get(commitment.id) or commitment
         return Outcome(commitment=commitment, need=need)

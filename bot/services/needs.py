@@ -62,10 +62,6 @@ class Needs:
         async with self.work.read() as repos:
             return await repos.needs.by_topic(chat_id, topic_id)
 
-    async def by_card(self, chat_id: int, bot_message_id: int) -> Need | None:
-        async with self.work.read() as repos:
-            return await repos.needs.by_bot_message(chat_id, bot_message_id)
-
     async def on_card(self, chat_id: int, bot_message_id: int) -> list[NeedView]:
         """The needs a bot message announced: one, or several when confirmations were combined."""
         async with self.work.read() as repos:

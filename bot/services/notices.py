@@ -1,6 +1,6 @@
 """Reminders, overdue digests and escalations: what is due now, rendered, and recorded once sent.
 
-``bot.schedule`` says when each notice is due; this module reads the state it needs from the
+``bot.domain.schedule`` says when each notice is due; this module reads the state it needs from the
 database, renders the Chinese text and records what went out, so that a notice is sent once —
 also across restarts: one that fell due while the bot was down goes out on the next run.
 """

@@ -56,9 +56,10 @@ async def route(update: Update, context: BotContext) -> None:
     outcome = await context.cases.routing.reroute(
         update.effective_chat.id, number, parts[1], actor_of(update.effective_user, context),  # type: ignore[union-attr,arg-type]
         sent_at(update), update.update_id)
-    if outcome.view is None or outcome.party is None:
+    if not outcome.ok:
         await reply(update, refusal(outcome))
         return
+    assert outcome.view is not None and outcome.party is not None  # a success carries them
     await reply(update, texts.rerouted(outcome.view.need.number, outcome.party, outcome.view),
                 need_buttons(outcome.view))
     await replies.refresh_card(context, outcome.view)
@@ -79,9 +80,10 @@ async def resolve(update: Update, context: BotContext) -> None:
         return
     outcome = await cases.needs.resolve(found.id, actor_of(update.effective_user, context), sent_at(update),  # type: ignore[arg-type]
                                         update.update_id)
-    if outcome.view is None:
+    if not outcome.ok:
         await reply(update, refusal(outcome))
         return
+    assert outcome.view is not None  # a success carries them
     await reply(update, texts.resolved(number))
     await replies.refresh_card(context, outcome.view)
 

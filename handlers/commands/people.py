@@ -74,9 +74,10 @@ async def bind(update: Update, context: BotContext) -> None:
     outcome = await context.cases.people.bind(
         actor_of(update.effective_user, context), target_id, target_name, party_query,  # type: ignore[arg-type]
         sent_at(update), update.update_id)
-    if outcome.party is None or not outcome.ok:
+    if not outcome.ok:
         await reply(update, refusal(outcome))
         return
+    assert outcome.party is not None  # a success carries them
     await reply(update, texts.bound(texts.mention_label(target_id, target_name), outcome.party))
 
 
@@ -99,9 +100,10 @@ async def join(update: Update, context: BotContext) -> None:
     actor = actor_of(update.effective_user, context)  # type: ignore[arg-type]
     outcome = await context.cases.people.request_join(actor, update.effective_chat.id, query,  # type: ignore[union-attr]
                                                       sent_at(update), update.update_id)
-    if outcome.party is None or outcome.request is None:
+    if not outcome.ok:
         await reply(update, refusal(outcome))
         return
+    assert outcome.party is not None and outcome.request is not None  # a success carries them
     await reply(update, texts.join_sent(outcome.party))
     await reply(update, texts.join_requested(actor.person, outcome.party), join_buttons(outcome.request.id))
 

@@ -92,7 +92,8 @@ async def agreement(update: Update, context: BotContext) -> None:
     outcome = await cases.agreements.record(
         update.effective_chat.id, number, actor_of(update.effective_user, context), parts[1],  # type: ignore[arg-type,union-attr]
         sent_at(update), update.update_id)
-    if outcome.agreement is None or outcome.need is None:
+    if not outcome.ok:
         await reply(update, refusal(outcome))
         return
+    assert outcome.agreement is not None and outcome.need is not None  # a success carries them
     await reply(update, texts.agreement_recorded(outcome.agreement, outcome.need.number, await cases.parties.names()))
