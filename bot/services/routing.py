@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain import Actor, NeedView, Outcome, Refusal, active_routes, may_claim
+from bot.domain import Actor, NeedView, Outcome, Refusal, active_routes, lead_of, may_claim
 from bot.services.learning import Learner
 from bot.services.parties import Parties
 from bot.services.views import NeedViews
@@ -66,7 +66,7 @@ class Routing:
             if declining is not None and declining.party_id == target.id:
                 return Outcome(Refusal.SAME_PARTY, need=need, party=target)
             if declining is None:  # an admin without a routed party hands over the lead
-                lead = next((r for r in active_routes(routes) if r.role == "lead"), None)
+                lead = lead_of(routes)
                 if lead is not None and lead.party_id == target.id:
                     return Outcome(Refusal.SAME_PARTY, need=need, party=target)
             replaced = await unit.change_lead(need, target.id, source="decline", kind="decline", event="declined",
@@ -90,7 +90,7 @@ class Routing:
             if need is None:
                 return Outcome(Refusal.NEED_NOT_FOUND)
             routes = await unit.routes.of_need(need.id)
-            lead = next((r for r in active_routes(routes) if r.role == "lead"), None)
+            lead = lead_of(routes)
             if lead is not None and lead.party_id == party.id:
                 return Outcome(Refusal.SAME_PARTY, need=need, party=party)
             await unit.change_lead(need, party.id, source="admin", kind="reroute", event="rerouted", routes=routes)
