@@ -64,6 +64,9 @@ def test_a_newcomer_tries_the_loop_in_the_sandbox() -> None:
         assert "已认领" in term.expect(r"已认领需求 #1")
         term.send(f"/reply {card_id.group(1)} 两周内开放测试路段")
         assert "已记录承诺 1" in term.expect(r"兑现后请发送 /done 1")
+        term.send("/press 2")  # 转交: the card's buttons become the parties it could go to
+        choices = term.expect(r"（按钮更新）:\s+\(\d+\)\S+[^\n]*\(\d+\)取消")
+        assert "请选择更合适的承办单位" in choices
         term.send("/as admin")
         term.expect(r"你现在是 管理员")
         term.send("/report")

@@ -167,6 +167,10 @@ class Sandbox:
                 head += "（更新）"
             self.print(f"{head}: " + plain(str(p.get("text", ""))).replace("\n", "\n    ")
                        + self.keyboard(p, message_id))
+        elif call.method == "editMessageReplyMarkup":  # the buttons of a message changed (e.g. 转交's choices)
+            message_id = self._message_id(call)
+            buttons = self.keyboard(p, message_id)
+            self.print(f"助手{where} [消息 {message_id}]（按钮更新）:" + (buttons or " 按钮已移除"))
         elif call.method == "answerCallbackQuery" and p.get("text"):
             self.print(f"  （按钮提示）{plain(str(p['text']))}")
         elif call.method in ("sendPhoto", "sendDocument"):
@@ -180,7 +184,7 @@ class Sandbox:
             self.print(f"助手{where}: [{kind} {name}，已保存到 {path}] {caption}")
 
     def _message_id(self, call: Call) -> int | None:
-        if call.method == "editMessageText":
+        if call.method in ("editMessageText", "editMessageReplyMarkup"):
             return int(call.params["message_id"]) if "message_id" in call.params else None
         return int(call.result["message_id"]) if isinstance(call.result, dict) else None
 
