@@ -3,7 +3,7 @@
 aiosqlite's worker thread is counted. Each hop costs a thread switch and a wake-up of the event loop; under
 load they were most of the bot's time per need.
 
-    python bench/sqlite_trips.py [--needs 120] [--groups 6]
+    python bench/sqlite_trips.py [--needs 120] [--groups 6] [--people 60]
 
 Prints trips per need, split by where they happen (journal, the need's unit of work, the card's message id),
 and, as a ratio, against the trips of one plain INSERT-and-COMMIT per need measured in the same process.
@@ -61,7 +61,7 @@ async def baseline(needs: int, folder: Path) -> float:
     return trips["baseline"] / needs
 
 
-async def measure(needs: int, groups: int, folder: Path) -> dict[str, float]:
+async def measure(needs: int, groups: int, people: int, folder: Path) -> dict[str, float]:
     api = LocalBotApi(TOKEN)
     await api.start()
     settings = Settings(bot_token=TOKEN, bot_api_url=api.base_url, database_path=folder / "bot.sqlite3",
@@ -80,7 +80,8 @@ async def measure(needs: int, groups: int, folder: Path) -> dict[str, float]:
         trips.clear()
         queue = app.update_queue
         for i in range(needs):
-            message = api.new_message(chats[i % groups], {"id": 50_000 + i, "first_name": f"企业{i}"},
+            person = i % people  # people post again, as in bench/e2e_load.py
+            message = api.new_message(chats[i % groups], {"id": 50_000 + person, "first_name": f"企业{person}"},
                                       TEXTS[i % len(TEXTS)] + f"（第{i}号）")
             update = Update.de_json({"update_id": 10_000 + i, "message": message}, app.bot)
             phase[0] = "journal"
@@ -101,11 +102,12 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--needs", type=int, default=120)
     parser.add_argument("--groups", type=int, default=6)
+    parser.add_argument("--people", type=int, default=60)
     args = parser.parse_args()
     aiosqlite.Connection._execute = _counting_execute  # type: ignore[method-assign]  # noqa: SLF001
     with tempfile.TemporaryDirectory() as folder:
         floor = await baseline(args.needs, Path(folder))
-        per_need = await measure(args.needs, args.groups, Path(folder))
+        per_need = await measure(args.needs, args.groups, args.people, Path(folder))
     total = sum(per_need.values())
     parts = ", ".join(f"{name} {value:.1f}" for name, value in per_need.items())
     print(f"SQLite trips per need: {total:.1f} ({parts}); a bare BEGIN/INSERT/COMMIT: {floor:.1f}; "

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
+from telegram import InlineKeyboardMarkup
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import JSONDict, ODVInput
 from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 
+NO_PREVIEW = {"is_disabled": True}  # LinkPreviewOptions(is_disabled=True), as sent
 MAX_KEPT = 10_000  # raw updates not yet taken by the journal (a webhook never fills this)
 
 
@@ -57,8 +58,7 @@ class WireBot(ExtBot[None]):
         """sendMessage in HTML without a link preview, as a reply when ``reply_to`` (sent anyway if that message
         is gone); the new message's id."""
         result = await self._post("sendMessage", {
-            "chat_id": chat_id, "text": text, "parse_mode": ParseMode.HTML,
-            "link_preview_options": LinkPreviewOptions(is_disabled=True), "reply_markup": markup,
-            "reply_parameters": ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None,
-            "message_thread_id": thread_id})
+            "chat_id": chat_id, "text": text, "parse_mode": ParseMode.HTML, "link_preview_options": NO_PREVIEW,
+            "reply_markup": markup, "message_thread_id": thread_id,
+            "reply_parameters": {"message_id": reply_to, "allow_sending_without_reply": True} if reply_to else None})
         return int(result["message_id"])

@@ -50,7 +50,7 @@ class Commitments:
             if await unit.claims.add(current.id, own, actor.user_id, sent_at):
                 await unit.record("claimed", chat_id=current.chat_id, need_id=current.id, party_id=own,
                                   by="commitment")
-            await unit.people.remember(actor.person, sent_at)
+            await unit.remember(actor.person)
             commitment = await unit.commitments.add(need_id=current.id, party_id=own, user_id=actor.user_id,
                                                     text=text, due_date=due, at=sent_at, message_id=message_id)
             await unit.record("committed", chat_id=current.chat_id, need_id=current.id, commitment_id=commitment.id,

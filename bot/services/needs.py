@@ -22,7 +22,7 @@ class Needs:
             return Outcome(Refusal.EMPTY_NEED)
         routing = self.learner.router.route(text)
         async with self.work.unit(update_id, at, author) as unit:
-            await unit.people.remember(author.person, at)
+            await unit.remember(author.person)
             need = await unit.needs.add(chat_id=chat_id, author_id=author.user_id, author_name=author.display_name,
                                         message_id=message_id, text=text, need_type=routing.need_type, at=at)
             if need is None:

@@ -69,9 +69,9 @@ class People:
         if found.party is None:
             return found
         async with self.work.unit(update_id, at, admin) as unit:
-            await unit.people.remember(admin.person, at)
+            await unit.remember(admin.person)
             if target_name:
-                await unit.people.remember(Person(target_user, target_name), at)
+                await unit.remember(Person(target_user, target_name))
             await unit.people.bind(target_user, found.party.id, admin.user_id, at)
             await unit.record("bound", user_id=target_user, party_id=found.party.id)
         return found
@@ -84,6 +84,7 @@ class People:
         async with self.work.unit(update_id, at, admin) as unit:
             touched = await unit.people.forget(user_id)
             await unit.record("person_forgotten", rows=sum(touched.values()))
+        self.work.known.pop(user_id, None)  # committed: stored again when they next act
         return Outcome(counts=tuple(touched.items()))
 
     async def request_join(self, actor: Actor, chat_id: int, party_query: str, at: datetime,
@@ -97,7 +98,7 @@ class People:
                 return Outcome(Refusal.ALREADY_BOUND, party=party)
             if await unit.people.pending_join_request(actor.user_id, party.id):
                 return Outcome(Refusal.ALREADY_PENDING, party=party)
-            await unit.people.remember(actor.person, at)
+            await unit.remember(actor.person)
             request_id = await unit.people.add_join_request(actor.user_id, party.id, chat_id, at)
             await unit.record("join_requested", chat_id=chat_id, party_id=party.id, request_id=request_id)
             request = await unit.people.join_request(request_id)

@@ -25,7 +25,7 @@ class Routing:
             if own is None or not may_claim(own, await unit.routes.of_need(need.id)):
                 return Outcome(Refusal.NOT_ROUTED, need=need)
             party = await unit.parties.get(own)
-            await unit.people.remember(actor.person, at)
+            await unit.remember(actor.person)
             if not await unit.claims.add(need.id, own, actor.user_id, at):
                 return Outcome(Refusal.ALREADY_CLAIMED, need=need, party=party)
             await unit.record("claimed", chat_id=need.chat_id, need_id=need.id, party_id=own)

@@ -13,10 +13,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import aiosqlite
 
-from bot.domain import Actor, Need, Refusal, Route, lead_of
+from bot.domain import Actor, Need, Person, Refusal, Route, lead_of
 from storage.agreements import AgreementRepo
 from storage.audit import AuditRepo
 from storage.commitments import CommitmentRepo
@@ -33,20 +34,50 @@ class RepeatedUpdate(Exception):
 
 
 class Repos:
-    """Every repository over one connection (a read, or a unit of work's transaction)."""
+    """Every repository over one connection (a read, or a unit of work's transaction), made when first used."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
-        self.needs = NeedRepo(conn)
-        self.routes = RouteRepo(conn)
-        self.claims = ClaimRepo(conn)
-        self.corrections = CorrectionRepo(conn)
-        self.commitments = CommitmentRepo(conn)
-        self.people = PeopleRepo(conn)
-        self.parties = PartyRepo(conn)
-        self.audit = AuditRepo(conn)
-        self.learning = LearningRepo(conn)
-        self.agreements = AgreementRepo(conn)
+
+    @cached_property
+    def needs(self) -> NeedRepo:
+        return NeedRepo(self.conn)
+
+    @cached_property
+    def routes(self) -> RouteRepo:
+        return RouteRepo(self.conn)
+
+    @cached_property
+    def claims(self) -> ClaimRepo:
+        return ClaimRepo(self.conn)
+
+    @cached_property
+    def corrections(self) -> CorrectionRepo:
+        return CorrectionRepo(self.conn)
+
+    @cached_property
+    def commitments(self) -> CommitmentRepo:
+        return CommitmentRepo(self.conn)
+
+    @cached_property
+    def people(self) -> PeopleRepo:
+        return PeopleRepo(self.conn)
+
+    @cached_property
+    def parties(self) -> PartyRepo:
+        return PartyRepo(self.conn)
+
+    @cached_property
+    def audit(self) -> AuditRepo:
+        return AuditRepo(self.conn)
+
+    @cached_property
+    def learning(self) -> LearningRepo:
+        return LearningRepo(self.conn)
+
+    @cached_property
+    def agreements(self) -> AgreementRepo:
+        return AgreementRepo(self.conn)
 
     async def bound_party(self, user_id: int) -> str | None:
         """The party this person is bound to (a liaison's department, a lab member's lab), if any."""
@@ -64,9 +95,19 @@ class Repos:
 class Unit(Repos):
     """A unit of work: its repositories, who acts, and when; :meth:`record` audits in the same transaction."""
 
-    def __init__(self, conn: aiosqlite.Connection, actor_id: int | None, at: datetime) -> None:
+    def __init__(self, conn: aiosqlite.Connection, actor_id: int | None, at: datetime,
+                 known: dict[int, Person]) -> None:
         super().__init__(conn)
         self.actor_id, self.at = actor_id, at
+        self._known = known  # people as last written (Work.known)
+        self.remembered: list[Person] = []  # written by this unit: known once it commits
+
+    async def remember(self, person: Person) -> None:
+        """Store a person's name and username, unless they are stored exactly so already (one trip less for
+        everyone who acts again under the same name)."""
+        if self._known.get(person.user_id) != person:
+            await self.people.remember(person, self.at)
+            self.remembered.append(person)
 
     async def record(self, kind: str, *, chat_id: int | None = None, need_id: int | None = None,
                      **detail: object) -> None:
@@ -98,15 +139,17 @@ class Work:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._marked: deque[int] = deque(maxlen=256)
+        self.known: dict[int, Person] = {}  # people whose name and username are stored just so (one entry a person)
 
     @asynccontextmanager
     async def unit(self, update_id: int | None, at: datetime, actor: Actor | int | None = None) -> AsyncIterator[Unit]:
         actor_id = actor.user_id if isinstance(actor, Actor) else actor
         async with self.db.transaction() as conn:
-            unit = Unit(conn, actor_id, at)
+            unit = Unit(conn, actor_id, at, self.known)
             if update_id is not None and not await unit.audit.mark_handled(update_id, at):
                 raise RepeatedUpdate(update_id)
             yield unit
+        self.known.update((p.user_id, p) for p in unit.remembered)  # committed
         if update_id is not None:
             self._marked.append(update_id)  # committed: the last handler need not mark it again
 
