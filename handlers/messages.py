@@ -7,6 +7,7 @@ from telegram import Update
 
 from bot import texts
 from bot.context import BotContext
+from bot.services.intake import Action
 from handlers import replies
 from handlers.common import reply
 
@@ -22,11 +23,11 @@ async def group_text(update: Update, context: BotContext) -> None:
     reading = await context.cases.intake.read(message.chat_id, user.id, message.text, replied_bot_message, topic_id)
     if reading.offer_first and await replies.offer_to_record(update, context, message.text, replied_bot_message):
         return  # "今天和XX基金签约了": an outcome, offered for recording
-    if reading.action == "set_due" and reading.commitment is not None:
+    if reading.action is Action.SET_DUE and reading.commitment is not None:
         await replies.set_due_and_confirm(update, context, reading.commitment.id, reading.text)
-    elif reading.action == "ask_which":
+    elif reading.action is Action.ASK_WHICH:
         await reply(update, texts.which_need(list(reading.numbers)))
-    elif reading.action == "commit" and reading.need is not None:
+    elif reading.action is Action.COMMIT and reading.need is not None:
         await replies.commit_and_confirm(update, context, reading.need, reading.text)
-    elif reading.action == "register":
+    elif reading.action is Action.REGISTER:
         await replies.register_and_announce(update, context, reading.text)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.domain import Commitment, Need, Outcome, Party, Refusal
-from bot.services.intake import Facts, decide
+from bot.services.intake import Action, Facts, decide
 from bot.texts.refusals import REFUSALS, refusal
 from handlers import buttons
 
@@ -90,7 +90,7 @@ def test_what_a_group_message_is(text: str, facts: Facts, action: str) -> None:
 def test_a_promise_under_a_combined_card_names_its_need() -> None:
     facts = Facts(to_bot=True, card_needs=(need(1), need(2)), sender_party="transport")
     reading = decide("#2 两周内开放测试路段", facts)
-    assert reading.action == "commit" and reading.need == need(2) and reading.text == "两周内开放测试路段"
+    assert reading.action is Action.COMMIT and reading.need == need(2) and reading.text == "两周内开放测试路段"
 
 
 def test_an_announced_outcome_is_offered_first() -> None:

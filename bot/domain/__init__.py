@@ -29,11 +29,11 @@ from bot.domain.model import (
     may_resolve,
     role_of,
 )
-from bot.domain.views import Actor, NeedView, Outcome, Refusal, RoutedParty
+from bot.domain.views import Actor, LeadChange, NeedView, Outcome, Refusal, RoutedParty
 
 __all__ = [
     "LIAISON_KINDS", "MEMBER_KINDS", "NEED_TYPES", "PARTY_KINDS", "Actor", "Agreement", "AgreementOffer", "Binding",
-    "Claim", "Commitment", "Event", "JoinRequest", "Need", "NeedDetail", "NeedView", "Outcome", "Party", "Person",
-    "Refusal", "Role", "Route", "RoutedParty", "active_routes", "lead_of", "may_claim", "may_confirm", "may_mark_done",
+    "Claim", "Commitment", "Event", "JoinRequest", "LeadChange", "Need", "NeedDetail", "NeedView", "Outcome", "Party",
+    "Person", "Refusal", "Role", "Route", "RoutedParty", "active_routes", "lead_of", "may_claim", "may_confirm", "may_mark_done",
     "may_resolve", "role_of",
 ]

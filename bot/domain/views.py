@@ -33,6 +33,24 @@ class NeedView:
         return [r for r in self.routed if r.route.role == "assist"]
 
 
+class LeadChange(StrEnum):
+    """How the lead of a need changes; each is audited as its own event and kept as a correction for the router."""
+
+    HAND_OVER = "declined"  # 转交 by the routed party (or by an admin for the lead)
+    REROUTE = "rerouted"  # /route by an admin
+    ASSIGN = "assigned"  # an admin picks the lead the router was unsure of
+
+    @property
+    def source(self) -> str:
+        """The route's source: who put the new party there."""
+        return "decline" if self is LeadChange.HAND_OVER else "admin"
+
+    @property
+    def correction(self) -> str:
+        """The kind of correction the router learns from."""
+        return "decline" if self is LeadChange.HAND_OVER else "reroute"
+
+
 class Refusal(StrEnum):
     """Why a use case did nothing; bot.texts.refusals words each one."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from bot.domain import Commitment, Need
 from bot.services.work import Work
@@ -32,12 +33,20 @@ class Facts:
     sender_party: str | None = None  # the sender is bound to this party
 
 
+class Action(StrEnum):
+    IGNORE = "ignore"  # talk, an acknowledgement, a question in a need's topic
+    REGISTER = "register"  # a new need
+    COMMIT = "commit"  # a promise on a need
+    SET_DUE = "set_due"  # the date the bot asked for
+    ASK_WHICH = "ask_which"  # a promise under a combined card that does not say which need
+
+
 @dataclass(frozen=True)
 class Reading:
     """What to do with a group message. ``offer_first``: it announces an outcome — offer to record it first;
     if it belongs to no need, do ``action``."""
 
-    action: str  # ignore | register | commit | set_due | ask_which
+    action: Action
     text: str = ""
     need: Need | None = None
     commitment: Commitment | None = None
@@ -48,31 +57,31 @@ class Reading:
 def decide(text: str, facts: Facts) -> Reading:
     offer = is_announcement(text)
 
-    def reading(action: str, **kwargs: object) -> Reading:
+    def reading(action: Action, **kwargs: object) -> Reading:
         return Reading(action, offer_first=offer, **kwargs)  # type: ignore[arg-type]
 
     if facts.to_bot:
         if facts.asked_date_of is not None:
-            return reading("set_due", text=text, commitment=facts.asked_date_of)
+            return reading(Action.SET_DUE, text=text, commitment=facts.asked_date_of)
         need = facts.card_needs[0] if len(facts.card_needs) == 1 else None
         if need is None and len(facts.card_needs) > 1 and facts.sender_party is not None and not is_chat(text):
             # A promise under a message that combined several cards must say which need ("#3 …").
             named = NAMED_NEED.match(text)
             need = next((n for n in facts.card_needs if named and n.number == int(named.group(1))), None)
             if need is None or named is None:
-                return reading("ask_which", numbers=tuple(n.number for n in facts.card_needs))
+                return reading(Action.ASK_WHICH, numbers=tuple(n.number for n in facts.card_needs))
             text = text[named.end():]
         if need is not None and is_chat(text):
-            return reading("ignore")  # "收到" / "好的" under a need is an acknowledgement, not a promise
+            return reading(Action.IGNORE)  # "收到" / "好的" under a need is an acknowledgement, not a promise
         if need is not None and facts.sender_party is not None:
-            return reading("commit", text=text, need=need)
+            return reading(Action.COMMIT, text=text, need=need)
     if facts.topic_need is not None:  # a need's own topic: a liaison's words are promises, the rest discussion
         if facts.sender_party is not None and not is_chat(text):
-            return reading("commit", text=text, need=facts.topic_need)
-        return reading("ignore")
+            return reading(Action.COMMIT, text=text, need=facts.topic_need)
+        return reading(Action.IGNORE)
     if is_need(text):
-        return reading("register", text=text)
-    return reading("ignore")
+        return reading(Action.REGISTER, text=text)
+    return reading(Action.IGNORE)
 
 
 class Intake:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain import Actor, NeedView, Outcome, Refusal, active_routes, lead_of, may_claim
+from bot.domain import Actor, LeadChange, NeedView, Outcome, Refusal, active_routes, lead_of, may_claim
 from bot.services.learning import Learner
 from bot.services.parties import Parties
 from bot.services.views import NeedViews
@@ -69,8 +69,8 @@ class Routing:
                 lead = lead_of(routes)
                 if lead is not None and lead.party_id == target.id:
                     return Outcome(Refusal.SAME_PARTY, need=need, party=target)
-            replaced = await unit.change_lead(need, target.id, source="decline", kind="decline", event="declined",
-                                              routes=routes, handing_over=declining)
+            replaced = await unit.change_lead(need, target.id, LeadChange.HAND_OVER, routes=routes,
+                                              handing_over=declining)
             view = await self.views.one(unit, need)
         self.learner.schedule()
         previous = await self.parties.get(replaced.party_id) if replaced else None
@@ -93,7 +93,7 @@ class Routing:
             lead = lead_of(routes)
             if lead is not None and lead.party_id == party.id:
                 return Outcome(Refusal.SAME_PARTY, need=need, party=party)
-            await unit.change_lead(need, party.id, source="admin", kind="reroute", event="rerouted", routes=routes)
+            await unit.change_lead(need, party.id, LeadChange.REROUTE, routes=routes)
             view = await self.views.one(unit, need)
         self.learner.schedule()
         return Outcome(view=view, need=need, party=party)
@@ -114,7 +114,7 @@ class Routing:
                 return Outcome(Refusal.NOT_ADMIN)
             if await unit.learning.triage_of(need.id) is None:
                 return Outcome(Refusal.ALREADY_TRIAGED, need=need, party=party)
-            await unit.change_lead(need, party.id, source="admin", kind="reroute", event="assigned", routes=[])
+            await unit.change_lead(need, party.id, LeadChange.ASSIGN, routes=[])
             view = await self.views.one(unit, need)
         self.learner.schedule()
         return Outcome(view=view, need=need, party=party)

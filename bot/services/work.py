@@ -17,7 +17,7 @@ from functools import cached_property
 
 import aiosqlite
 
-from bot.domain import Actor, Need, Person, Refusal, Route, lead_of
+from bot.domain import Actor, LeadChange, Need, Person, Refusal, Route, lead_of
 from storage.agreements import AgreementRepo
 from storage.audit import AuditRepo
 from storage.commitments import CommitmentRepo
@@ -114,22 +114,24 @@ class Unit(Repos):
         await self.audit.record(kind, at=self.at, actor_id=self.actor_id, chat_id=chat_id, need_id=need_id,
                                 **detail)
 
-    async def change_lead(self, need: Need, to_party: str, *, source: str, kind: str, event: str,
-                          routes: list[Route] | None = None, handing_over: Route | None = None) -> Route | None:
+    async def change_lead(self, need: Need, to_party: str, change: LeadChange, *, routes: list[Route],
+                          handing_over: Route | None = None) -> Route | None:
         """Make ``to_party`` lead ``need`` (or take over ``handing_over``'s role): the old route is deactivated,
         the change stored as a correction for the router and audited, the triage settled. Returns the route
         that was replaced."""
-        replaced = handing_over if handing_over is not None else lead_of(routes or [])
+        replaced = handing_over if handing_over is not None else lead_of(routes)
         role = replaced.role if replaced is not None else "lead"
         if replaced is not None:
             await self.routes.deactivate(need.id, replaced.party_id)
-        await self.routes.add(need.id, to_party, role, 1.0 if source == "admin" else 0.0, source, self.at)
+        await self.routes.add(need.id, to_party, role, 1.0 if change.source == "admin" else 0.0, change.source,
+                              self.at)
         from_party = replaced.party_id if replaced else None
         await self.corrections.add(need_id=need.id, text=need.text, from_party=from_party, to_party=to_party,
-                                   kind=kind, actor_id=self.actor_id or 0, at=self.at)
+                                   kind=change.correction, actor_id=self.actor_id or 0, at=self.at)
         if role == "lead":
             await self.learning.settle_triage(need.id, self.actor_id or 0, self.at)
-        await self.record(event, chat_id=need.chat_id, need_id=need.id, from_party=from_party, to_party=to_party)
+        await self.record(change.value, chat_id=need.chat_id, need_id=need.id, from_party=from_party,
+                          to_party=to_party)
         return replaced
 
 
