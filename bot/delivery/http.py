@@ -11,6 +11,7 @@ dependency (the local Bot API server), so this adapter only maps PTB's request d
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 
 import aiohttp
@@ -62,15 +63,19 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data is not None and request_data.contains_files else None
-        fields = request_data.json_parameters if request_data is not None else None
-        data: aiohttp.FormData | dict[str, str] | None = fields
-        if files:
+        headers = {"User-Agent": self.USER_AGENT}
+        data: aiohttp.FormData | bytes | None = None
+        if files and request_data is not None:  # uploads: multipart, the other parameters as form fields
             form = aiohttp.FormData()
-            for name, value in (fields or {}).items():
+            for name, value in request_data.json_parameters.items():
                 form.add_field(name, value)
             for name, (filename, content, mimetype) in files.items():
                 form.add_field(name, content, filename=filename, content_type=mimetype)
             data = form
+        elif request_data is not None:
+            # One JSON body (the Bot API takes it) instead of URL-encoding each field, nested ones JSON inside.
+            # (PTB's own json_payload encodes nested values twice, as strings: not what the Bot API expects.)
+            data, headers["Content-Type"] = json.dumps(request_data.parameters).encode(), "application/json"
         read = self._read if isinstance(read_timeout, DefaultValue) else read_timeout
         write = (self._media_write if files else self._write) if isinstance(write_timeout, DefaultValue) \
             else write_timeout
@@ -81,8 +86,7 @@ class AiohttpRequest(BaseRequest):
                                         (pool or 0) + (connect or 0), sock_connect=connect,
                                         sock_read=None if read is None else read + (write or 0))
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout,
-                                             headers={"User-Agent": self.USER_AGENT}) as response:
+            async with self._session.request(method, url, data=data, timeout=timeout, headers=headers) as response:
                 return response.status, await response.read()
         except TimeoutError as err:
             raise TimedOut from err
