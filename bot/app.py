@@ -200,6 +200,7 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
             queue.db = db
             if isinstance(application.bot, WireBot):
                 queue.raw = application.bot.raw_update
+                application.bot.when_fetched(queue.journal_batch)  # a polled batch is journalled in one statement
             if clock is not None:
                 queue.clock = clock
         tune_gc()

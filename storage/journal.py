@@ -26,6 +26,19 @@ class JournalRepo:
         async with await fetched(self.conn, "SELECT 1 FROM update_journal WHERE update_id = ?", (update_id,)) as found:
             return "unfinished" if await found.fetchone() is not None else "handled"
 
+    async def append_new(self, updates: list[tuple[int, str]], at: datetime) -> set[int]:
+        """Journal a batch in one statement; the ids journalled now (the others were journalled or handled
+        before: ``append`` tells which)."""
+        if not updates:
+            return set()
+        rows = ", ".join("(?, ?)" for _ in updates)
+        found = await self.conn.execute_fetchall(
+            "INSERT OR IGNORE INTO update_journal (update_id, payload, received_at)"  # noqa: S608
+            f" SELECT column1, column2, ? FROM (VALUES {rows})"
+            " WHERE column1 NOT IN (SELECT update_id FROM processed_updates) RETURNING update_id",
+            [to_db_time(at), *(value for update in updates for value in update)])
+        return {int(row[0]) for row in found}
+
     async def unfinished(self) -> list[tuple[int, str, int]]:
         """(update_id, payload, attempts) of every journalled update not yet handled, oldest first."""
         async with await fetched(self.conn,

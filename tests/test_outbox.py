@@ -144,6 +144,7 @@ async def test_answers_and_files_wait_behind_the_cards_queued_before_them(api: L
             await api.send_text(GROUP, enterprise(i % 20), need_text(i))
         await api.send_text(GROUP, ADMIN, "/needs")
         await api.send_text(GROUP, ADMIN, "/export csv")
+        await api.wait_until(lambda: courier.pending(GROUP) > 5)  # the group is at its limit, cards waiting
         api.chat(ADMIN["id"], "张处", kind="private")
         await api.send_text(ADMIN["id"], ADMIN, "/help")
         # The private chat has its own outbox: answered while the group's cards still wait.

@@ -39,9 +39,23 @@ class JournalQueue(asyncio.Queue[Any]):
         # of serialising the parsed Update again.
         self.raw: Callable[[int], dict[str, Any] | None] = lambda update_id: None
         self._fresh: set[int] = set()
+        self._journalled: set[int] = set()  # stored with their getUpdates batch, not yet queued
+
+    async def journal_batch(self, fetched: list[dict[str, Any]]) -> None:
+        """Store a whole getUpdates batch in one statement, as soon as it arrives (WireBot calls this before
+        PTB's updater sees the batch); ``put`` then only queues what is already journalled."""
+        if self.db is None or not fetched:
+            return
+        payloads = [(int(raw["update_id"]), json.dumps(raw, ensure_ascii=False)) for raw in fetched]
+        async with self.db.autocommit() as conn:
+            new = await JournalRepo(conn).append_new(payloads, self.clock())
+        self._journalled |= new
+        self._fresh |= new
 
     async def put(self, item: Any) -> None:
-        if isinstance(item, Update):
+        if isinstance(item, Update) and item.update_id in self._journalled:
+            self._journalled.discard(item.update_id)  # stored with its batch: new, and so fresh
+        elif isinstance(item, Update):
             if self.db is None:
                 raise RuntimeError("update received before the journal was opened")
             payload = json.dumps(self.raw(item.update_id) or item.to_dict(), ensure_ascii=False)

@@ -11,6 +11,7 @@ the defaults and the request object apply as to any other call. Everything else 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import InlineKeyboardMarkup
@@ -27,6 +28,12 @@ class WireBot(ExtBot[None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._raw_updates: dict[int, JSONDict] = {}
+        # Told each getUpdates batch as Telegram sent it, before PTB's updater sees it (the journal). A list: PTB
+        # freezes the bot's attributes once it is initialised.
+        self._on_fetched: list[Callable[[list[JSONDict]], Awaitable[None]]] = []
+
+    def when_fetched(self, callback: Callable[[list[JSONDict]], Awaitable[None]]) -> None:
+        self._on_fetched[:] = [callback]
 
     def raw_update(self, update_id: int) -> JSONDict | None:
         """The update as getUpdates returned it, once (None when it came another way, e.g. a webhook)."""
@@ -48,9 +55,11 @@ class WireBot(ExtBot[None]):
         if endpoint == "getUpdates" and isinstance(result, list):
             if len(self._raw_updates) > MAX_KEPT:
                 self._raw_updates.clear()  # nobody is taking them: not worth the memory
-            for raw in result:
-                if isinstance(raw, dict) and isinstance(raw.get("update_id"), int):
-                    self._raw_updates[raw["update_id"]] = raw
+            fetched = [raw for raw in result if isinstance(raw, dict) and isinstance(raw.get("update_id"), int)]
+            for raw in fetched:
+                self._raw_updates[raw["update_id"]] = raw
+            for callback in self._on_fetched:
+                await callback(fetched)
         return result
 
     async def send_text(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None,
