@@ -61,11 +61,14 @@ class CommitmentRepo:
         async with await fetched(self.conn, sql, args) as cur:
             return [rows.commitment(r) for r in await cur.fetchall()]
 
-    async def pending(self, chat_id: int | None = None) -> list[tuple[Need, Commitment]]:
-        """Commitments still owed (open or reported) with their needs, in every chat or one."""
-        where = " AND n.chat_id = ?" if chat_id is not None else ""
-        found = await self._with_need(" WHERE c.status IN ('open', 'reported')" + where + " ORDER BY c.id",
-                                      (chat_id,) if chat_id is not None else ())
+    async def pending(self, chat_id: int | None = None, party_id: str | None = None) -> list[tuple[Need, Commitment]]:
+        """Commitments still owed (open or reported) with their needs, in every chat or one, of every party or one."""
+        where, args = "", list[object]()
+        if chat_id is not None:
+            where, args = where + " AND n.chat_id = ?", [*args, chat_id]
+        if party_id is not None:
+            where, args = where + " AND c.party_id = ?", [*args, party_id]
+        found = await self._with_need(" WHERE c.status IN ('open', 'reported')" + where + " ORDER BY c.id", tuple(args))
         return [(n, c) for c, n in found]
 
     async def overdue(self, chat_id: int, today: date) -> list[tuple[Need, Commitment]]:

@@ -114,5 +114,5 @@ class Needs:
             promises: list[tuple[Need, Commitment]] = []
             if party_id is not None:
                 routed = await self.views.many(repos, await repos.needs.open_routed_to(party_id))
-                promises = [(n, c) for n, c in await repos.commitments.pending() if c.party_id == party_id]
+                promises = await repos.commitments.pending(party_id=party_id)
             return routed, promises, await repos.needs.open_authored_by(user_id)
