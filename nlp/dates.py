@@ -380,7 +380,10 @@ def parse_due(text: str, sent_at: datetime) -> date | None:
     t = re.sub(r"\s+", "", text)
     for pattern, rule in _RULES:
         for match in pattern.finditer(t):
-            found = rule(match, today)
+            try:
+                found = rule(match, today)
+            except (OverflowError, ValueError):  # "99999999999999999999天内": no date anyone can keep
+                continue
             if found is not None:
                 return found
     return None

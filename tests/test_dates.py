@@ -189,3 +189,10 @@ def test_naive_time_is_refused() -> None:
                                              ("二〇二七", 2027), ("两三", 3)])
 def test_chinese_number(text: str, value: int | None) -> None:
     assert chinese_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["99999999999999999999天内", "/due 1 99999999999999999999天内完成",
+                                  "9999999999999999999个月内", "99999999999999999999周内"])
+def test_absurd_spans_are_no_date_not_a_crash(text: str) -> None:
+    """A span no calendar holds is read as no date (the bot then asks for one), never an OverflowError."""
+    assert parse_due(text, datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))) is None
