@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 import aiosqlite
 
@@ -12,9 +14,23 @@ from bot.domain import Claim, Route
 from storage import rows
 from storage._util import fetched, from_db_time, to_db_time
 
+T = TypeVar("T")
 _UPSERT_ROUTE = ("INSERT INTO routes (need_id, party_id, role, score, source, active, created_at)"
                  " VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT(need_id, party_id) DO UPDATE SET"
                  " role = excluded.role, score = excluded.score, source = excluded.source, active = 1")
+
+
+async def _by_need(conn: aiosqlite.Connection, table: str, need_ids: Iterable[int], order: str,
+                   record: Callable[[sqlite3.Row], T]) -> dict[int, list[T]]:
+    """The rows of ``table`` of each of these needs, in one query, grouped by need and ordered by ``order``."""
+    ids = list(dict.fromkeys(need_ids))
+    found: dict[int, list[T]] = defaultdict(list)
+    if ids:
+        async with await fetched(conn, f"SELECT * FROM {table} WHERE need_id IN ({rows.marks(ids)})"  # noqa: S608
+                                 f" ORDER BY need_id, {order}", ids) as cur:
+            for row in await cur.fetchall():
+                found[row["need_id"]].append(record(row))
+    return found
 
 
 class RouteRepo:
@@ -38,14 +54,7 @@ class RouteRepo:
 
     async def of_needs(self, need_ids: Iterable[int]) -> dict[int, list[Route]]:
         """Every need's routes (active first, then lead before assist, best score first), in one query."""
-        ids = list(dict.fromkeys(need_ids))
-        found: dict[int, list[Route]] = defaultdict(list)
-        if ids:
-            async with await fetched(self.conn, f"SELECT * FROM routes WHERE need_id IN ({rows.marks(ids)})"  # noqa: S608
-                                     " ORDER BY need_id, active DESC, role DESC, score DESC", ids) as cur:
-                for row in await cur.fetchall():
-                    found[row["need_id"]].append(rows.route(row))
-        return found
+        return await _by_need(self.conn, "routes", need_ids, "active DESC, role DESC, score DESC", rows.route)
 
 
 class ClaimRepo:
@@ -62,14 +71,7 @@ class ClaimRepo:
         return (await self.of_needs([need_id])).get(need_id, [])
 
     async def of_needs(self, need_ids: Iterable[int]) -> dict[int, list[Claim]]:
-        ids = list(dict.fromkeys(need_ids))
-        found: dict[int, list[Claim]] = defaultdict(list)
-        if ids:
-            async with await fetched(self.conn, f"SELECT * FROM claims WHERE need_id IN ({rows.marks(ids)})"  # noqa: S608
-                                     " ORDER BY need_id, claimed_at", ids) as cur:
-                for row in await cur.fetchall():
-                    found[row["need_id"]].append(rows.claim(row))
-        return found
+        return await _by_need(self.conn, "claims", need_ids, "claimed_at", rows.claim)
 
     async def with_need_times(self, chat_id: int | None = None) -> list[tuple[Claim, datetime]]:
         """Every claim with the time its need was posted (for response times)."""

@@ -71,13 +71,10 @@ class Commitments:
         """/due N date (or a reply to the bot's question): the date of a promise made in this chat."""
         due = parse_due(text, sent_at.astimezone(self.timezone))
         async with self.work.unit(update_id, sent_at, actor) as unit:
-            found = await self._in_chat(unit, commitment_id, chat_id)
-            if isinstance(found, Refusal):
-                return Outcome(found)
+            found = await self._owned(unit, commitment_id, chat_id, actor)
+            if isinstance(found, Outcome):
+                return found
             commitment, need = found
-            if not may_mark_done(actor.user_id, commitment, await unit.bound_party(actor.user_id),
-                                 self.access.admits(actor, need.chat_id)):
-                return Outcome(Refusal.NOT_COMMITMENT_OWNER, commitment=commitment, need=need)
             if due is None:
                 return Outcome(Refusal.NO_DATE, commitment=commitment, need=need)
             await unit.commitments.set_due_date(commitment.id, due)
@@ -100,6 +97,19 @@ class Commitments:
             return Refusal.COMMITMENT_NOT_FOUND
         return found
 
+    async def _owned(self, unit: Unit, commitment_id: int, chat_id: int,
+                     actor: Actor) -> tuple[Commitment, Need] | Outcome:
+        """The commitment and its need when it is in this chat and the actor may act on it (the liaison who
+        made it, anyone of the same party, or an admin); otherwise the refusal."""
+        found = await self._in_chat(unit, commitment_id, chat_id)
+        if isinstance(found, Refusal):
+            return Outcome(found)
+        commitment, need = found
+        if not may_mark_done(actor.user_id, commitment, await unit.bound_party(actor.user_id),
+                             self.access.admits(actor, need.chat_id)):
+            return Outcome(Refusal.NOT_COMMITMENT_OWNER, commitment=commitment, need=need)
+        return found
+
     async def _changed(self, unit: Unit, event: str, need: Need, commitment: Commitment) -> Outcome:
         """Audit a change to a commitment and read it back with its party."""
         await unit.record(event, chat_id=need.chat_id, need_id=need.id, commitment_id=commitment.id)
@@ -111,13 +121,11 @@ class Commitments:
         """The liaison says a promise is kept: it waits for the need author's (or an admin's) confirmation —
         the commitment comes back "reported". An admin's /done is kept and confirmed at once — "done"."""
         async with self.work.unit(update_id, at, actor) as unit:
-            found = await self._in_chat(unit, commitment_id, chat_id)
-            if isinstance(found, Refusal):
-                return Outcome(found)
+            found = await self._owned(unit, commitment_id, chat_id, actor)
+            if isinstance(found, Outcome):
+                return found
             commitment, need = found
             admin = self.access.admits(actor, need.chat_id)
-            if not may_mark_done(actor.user_id, commitment, await unit.bound_party(actor.user_id), admin):
-                return Outcome(Refusal.NOT_COMMITMENT_OWNER, commitment=commitment, need=need)
             if commitment.status == "cancelled":
                 return Outcome(Refusal.COMMITMENT_CANCELLED, commitment=commitment, need=need)
             confirm_now = admin or may_confirm(actor.user_id, need, admin)
@@ -151,13 +159,10 @@ class Commitments:
                      update_id: int | None) -> Outcome:
         """Withdrawn by its liaison (or party) or an admin: no reminders, not counted as broken."""
         async with self.work.unit(update_id, at, actor) as unit:
-            found = await self._in_chat(unit, commitment_id, chat_id)
-            if isinstance(found, Refusal):
-                return Outcome(found)
+            found = await self._owned(unit, commitment_id, chat_id, actor)
+            if isinstance(found, Outcome):
+                return found
             commitment, need = found
-            if not may_mark_done(actor.user_id, commitment, await unit.bound_party(actor.user_id),
-                                 self.access.admits(actor, need.chat_id)):
-                return Outcome(Refusal.NOT_COMMITMENT_OWNER, commitment=commitment, need=need)
             if not await unit.commitments.cancel(commitment.id, at, actor.user_id):
                 return Outcome(Refusal.ALREADY_SETTLED, commitment=commitment, need=need)
             return await self._changed(unit, "commitment_cancelled", need, commitment)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain import Actor, LeadChange, NeedView, Outcome, Refusal, active_routes, lead_of, may_claim
+from bot.domain import Actor, LeadChange, Need, NeedView, Outcome, Refusal, Route, active_routes, lead_of, may_claim
 from bot.services.learning import Learner
 from bot.services.parties import Parties
 from bot.services.views import NeedViews
-from bot.services.work import Access, Work
+from bot.services.work import Access, Repos, Work
 
 
 class Routing:
@@ -34,16 +34,26 @@ class Routing:
             self.learner.schedule()
         return Outcome(view=view, need=need, party=party)
 
+    async def _routed(self, repos: Repos, need_id: int,
+                      actor: Actor) -> tuple[Need, str | None, list[Route]] | Outcome:
+        """The open need, the actor's party and the need's routes, when the actor may hand it over: a liaison of
+        a party it is routed to, or an admin of its chat; otherwise the refusal."""
+        need = await repos.open_need(need_id)
+        if isinstance(need, Refusal):
+            return Outcome(need)
+        own = await repos.bound_party(actor.user_id)
+        routes = await repos.routes.of_need(need.id)
+        if not (self.access.admits(actor, need.chat_id) or may_claim(own, routes)):
+            return Outcome(Refusal.NOT_ROUTED, need=need)
+        return need, own, routes
+
     async def hand_over_options(self, need_id: int, actor: Actor) -> Outcome:
         """The parties a routed liaison (or an admin) may hand the need over to, best first."""
         async with self.work.read() as repos:
-            need = await repos.open_need(need_id)
-            if isinstance(need, Refusal):
-                return Outcome(need)
-            own = await repos.bound_party(actor.user_id)
-            routes = await repos.routes.of_need(need.id)
-        if not (self.access.admits(actor, need.chat_id) or may_claim(own, routes)):
-            return Outcome(Refusal.NOT_ROUTED, need=need)
+            found = await self._routed(repos, need_id, actor)
+        if isinstance(found, Outcome):
+            return found
+        need, _, routes = found
         exclude = {r.party_id for r in active_routes(routes)}
         options = self.learner.router.suggestions(need.text, exclude=exclude, limit=6)
         return Outcome(need=need, options=tuple(options))
@@ -55,13 +65,10 @@ class Routing:
         if target is None:
             return Outcome(Refusal.PARTY_UNKNOWN)
         async with self.work.unit(update_id, at, actor) as unit:
-            need = await unit.open_need(need_id)
-            if isinstance(need, Refusal):
-                return Outcome(need)
-            own = await unit.bound_party(actor.user_id)
-            routes = await unit.routes.of_need(need.id)
-            if not (self.access.admits(actor, need.chat_id) or may_claim(own, routes)):
-                return Outcome(Refusal.NOT_ROUTED, need=need)
+            found = await self._routed(unit, need_id, actor)
+            if isinstance(found, Outcome):
+                return found
+            need, own, routes = found
             declining = next((r for r in active_routes(routes) if r.party_id == own), None)
             if declining is not None and declining.party_id == target.id:
                 return Outcome(Refusal.SAME_PARTY, need=need, party=target)
