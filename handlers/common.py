@@ -44,6 +44,12 @@ def args_text(update: Update) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
+def number_and_text(update: Update) -> tuple[int | None, str]:
+    """"/commit 3 两周内…": the number after the command and the words after it ("" when there are none)."""
+    parts = args_text(update).split(maxsplit=1)
+    return (parse_number(parts[0]) if parts else None), (parts[1] if len(parts) > 1 else "")
+
+
 async def refuse_unless_admin(update: Update, context: BotContext, everywhere: bool = False) -> bool:
     """True (and a refusal said) unless an admin sent it: one of ADMIN_IDS, or — for what concerns this
     group only, with ADMINS_FROM_CHAT — the group's own Telegram administrator."""

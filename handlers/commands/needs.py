@@ -8,7 +8,16 @@ from bot import texts
 from bot.context import BotContext
 from bot.texts.refusals import refusal
 from handlers import replies
-from handlers.common import actor_of, args_text, parse_number, refuse_unless_admin, refuse_unless_group, reply, sent_at
+from handlers.common import (
+    actor_of,
+    args_text,
+    number_and_text,
+    parse_number,
+    refuse_unless_admin,
+    refuse_unless_group,
+    reply,
+    sent_at,
+)
 from handlers.keyboards import need_buttons
 
 
@@ -48,13 +57,12 @@ async def status(update: Update, context: BotContext) -> None:
 async def route(update: Update, context: BotContext) -> None:
     if await refuse_unless_admin(update, context) or await refuse_unless_group(update):
         return
-    parts = args_text(update).split(maxsplit=1)
-    number = parse_number(parts[0]) if parts else None
-    if number is None or len(parts) < 2:
+    number, words = number_and_text(update)
+    if number is None or not words:
         await reply(update, texts.ROUTE_USAGE)
         return
     outcome = await context.cases.routing.reroute(
-        update.effective_chat.id, number, parts[1], actor_of(update.effective_user, context),  # type: ignore[union-attr,arg-type]
+        update.effective_chat.id, number, words, actor_of(update.effective_user, context),  # type: ignore[union-attr,arg-type]
         sent_at(update), update.update_id)
     if not outcome.ok:
         await reply(update, refusal(outcome))

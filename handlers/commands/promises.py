@@ -11,37 +11,44 @@ from bot.context import BotContext
 from bot.domain import Outcome
 from bot.texts.refusals import refusal
 from handlers import replies
-from handlers.common import actor_of, args_text, parse_number, refuse_unless_group, reply, reply_and_wait, sent_at
+from handlers.common import (
+    actor_of,
+    args_text,
+    number_and_text,
+    parse_number,
+    refuse_unless_group,
+    reply,
+    reply_and_wait,
+    sent_at,
+)
 from handlers.keyboards import kept_buttons
 
 
 async def commit(update: Update, context: BotContext) -> None:
     if await refuse_unless_group(update):
         return
-    parts = args_text(update).split(maxsplit=1)
-    number = parse_number(parts[0]) if parts else None
+    number, words = number_and_text(update)
     if number is None:
         await reply(update, texts.COMMIT_USAGE)
         return
-    if len(parts) < 2:
+    if not words:
         await reply(update, texts.EMPTY_COMMIT)
         return
     found = await context.cases.needs.by_number(update.effective_chat.id, number)  # type: ignore[union-attr]
     if found is None:
         await reply(update, texts.NEED_NOT_FOUND)
         return
-    await replies.commit_and_confirm(update, context, found, parts[1])
+    await replies.commit_and_confirm(update, context, found, words)
 
 
 async def due(update: Update, context: BotContext) -> None:
     if await refuse_unless_group(update):
         return
-    parts = args_text(update).split(maxsplit=1)
-    commitment_id = parse_number(parts[0]) if parts else None
-    if commitment_id is None or len(parts) < 2:
+    commitment_id, words = number_and_text(update)
+    if commitment_id is None or not words:
         await reply(update, texts.DUE_USAGE)
         return
-    await replies.set_due_and_confirm(update, context, commitment_id, parts[1])
+    await replies.set_due_and_confirm(update, context, commitment_id, words)
 
 
 async def _on_commitment(update: Update, context: BotContext, usage: str,
@@ -83,14 +90,13 @@ async def cancel(update: Update, context: BotContext) -> None:
 async def agreement(update: Update, context: BotContext) -> None:
     if await refuse_unless_group(update):
         return
-    parts = args_text(update).split(maxsplit=1)
-    number = parse_number(parts[0]) if parts else None
-    if number is None or len(parts) < 2:
+    number, words = number_and_text(update)
+    if number is None or not words:
         await reply(update, texts.AGREEMENT_USAGE)
         return
     cases = context.cases
     outcome = await cases.agreements.record(
-        update.effective_chat.id, number, actor_of(update.effective_user, context), parts[1],  # type: ignore[arg-type,union-attr]
+        update.effective_chat.id, number, actor_of(update.effective_user, context), words,  # type: ignore[arg-type,union-attr]
         sent_at(update), update.update_id)
     if not outcome.ok:
         await reply(update, refusal(outcome))
