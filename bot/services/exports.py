@@ -10,9 +10,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from bot import texts
 from storage.db import Database
 from storage.exports import TABLES, table
@@ -36,6 +33,9 @@ async def collect(db: Database, chat_id: int | None, zone: ZoneInfo) -> dict[str
 
 
 def to_xlsx(tables: dict[str, tuple[list[str], list[list[Any]]]]) -> bytes:
+    from openpyxl import Workbook  # here, not at import: the bot's start-up need not pay for it
+    from openpyxl.styles import Font
+
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for name, (headers, rows) in tables.items():
