@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import sys
@@ -38,9 +39,10 @@ from bot.domain.directory import load_directory
 from bot.services.learning import build_router
 from bot.services.notices import Notices
 from bot.settings import Settings
-from handlers import callbacks, commands, gate, jobs, members, messages, replies
+from handlers import callbacks, commands, conversation, gate, jobs, members, messages, replies
 from handlers.common import ignoring_repeats
 from handlers.errors import on_error
+from nlp.intent import shipped_reader
 from nlp.router import Router
 from storage.db import Database
 from storage.parties import load_parties, seed_directory
@@ -145,7 +147,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(ChatMemberHandler(ignoring_repeats(members.my_membership),
                                               ChatMemberHandler.MY_CHAT_MEMBER))
     # One handler per kind of button, matched by its typed data; anything else is a stale button.
-    for kind, on_press in callbacks.BUTTONS:
+    for kind, on_press in (*callbacks.BUTTONS, *conversation.BUTTONS):
         application.add_handler(CallbackQueryHandler(ignoring_repeats(on_press), pattern=kind.matches))
     application.add_handler(CallbackQueryHandler(callbacks.stale))
     # A file sent with the caption "/directory import" (commands in captions are not CommandHandler's).
@@ -191,13 +193,14 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
             parties = await load_parties(db)
             # The dictionary and the models load off the event loop, with every labelled example.
             router = fitted if fitted is not None else await build_router(db, parties)
+            reader = await asyncio.to_thread(shipped_reader, router.segmenter.cut)
         except BaseException:
             await db.close()
             raise
         limiter = application.bot.rate_limiter
         application.bot_data.services = Services(
             settings=settings, db=db,
-            cases=UseCases.build(db, router, settings),
+            cases=UseCases.build(db, router, settings, reader),
             notices=Notices(db, settings.policy(), settings.admin_ids, settings.admin_chat_id),
             courier=Courier(application.bot, texts.combined_header,
                             pressure=limiter.pressure if isinstance(limiter, FloodGate) else None,

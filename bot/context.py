@@ -15,6 +15,7 @@ from bot.services.commitments import Commitments
 from bot.services.intake import Intake
 from bot.services.learning import Learner
 from bot.services.needs import Needs
+from bot.services.notes import Notes
 from bot.services.notices import Notices
 from bot.services.parties import Parties
 from bot.services.people import People
@@ -23,6 +24,7 @@ from bot.services.routing import Routing
 from bot.services.views import Directory, NeedViews
 from bot.services.work import Access, Work
 from bot.settings import Settings
+from nlp.intent import IntentReader, shipped_reader
 from nlp.router import Router
 from storage.db import Database
 
@@ -42,9 +44,11 @@ class UseCases:
     agreements: Agreements
     records: Records
     intake: Intake
+    notes: Notes
 
     @classmethod
-    def build(cls, db: Database, router: Router, settings: Settings) -> UseCases:
+    def build(cls, db: Database, router: Router, settings: Settings, reader: IntentReader | None = None) -> UseCases:
+        """``reader``: the intent reader (fitted on the shipped lines once per process when not given)."""
         work, access, learner, directory = Work(db), Access(settings.admin_ids), Learner(db, router), Directory()
         views = NeedViews(directory)
         parties = Parties(work, access, directory, learner)
@@ -52,7 +56,8 @@ class UseCases:
                    needs=Needs(work, access, views, learner), routing=Routing(work, access, views, parties, learner),
                    commitments=Commitments(work, access, settings.timezone),
                    agreements=Agreements(work, access, learner),
-                   records=Records(db, settings.policy(), settings.timezone), intake=Intake(work))
+                   records=Records(db, settings.policy(), settings.timezone),
+                   intake=Intake(work, reader or shipped_reader(router.segmenter.cut)), notes=Notes(work, learner))
 
 
 @dataclass

@@ -125,6 +125,22 @@ class ConfirmKept(ButtonData):
 
 
 @dataclasses.dataclass(frozen=True)
+class Withdraw(ButtonData):
+    """不是需求 on a card: its author or an admin withdraws the need."""
+
+    prefix = "withdraw"
+    need_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class UndoPromise(ButtonData):
+    """撤销（记错了） on a promise's confirmation: its maker undoes it within UNDO_WINDOW."""
+
+    prefix = "undo"
+    commitment_id: int
+
+
+@dataclasses.dataclass(frozen=True)
 class RecordOffer(ButtonData):
     prefix = "agree"
     offer_id: int

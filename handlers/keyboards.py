@@ -20,6 +20,8 @@ from handlers.buttons import (
     RecordOffer,
     ReportKept,
     Resolve,
+    UndoPromise,
+    Withdraw,
 )
 
 
@@ -45,8 +47,20 @@ def need_rows(view: NeedView, numbered: bool = False) -> list[list[InlineKeyboar
         InlineKeyboardButton(label(texts.BUTTON_CLAIM), callback_data=Claim(need_id).encode()),
         InlineKeyboardButton(label(texts.BUTTON_DECLINE), callback_data=HandOver(need_id).encode()),
         InlineKeyboardButton(label(texts.BUTTON_RESOLVE), callback_data=Resolve(need_id).encode()),
+        InlineKeyboardButton(label(texts.BUTTON_WITHDRAW), callback_data=Withdraw(need_id).encode()),
     ])
     return rows
+
+
+def undo_rows(commitment_id: int) -> tuple[tuple[InlineKeyboardButton, ...], ...]:
+    """撤销（记错了） under a promise's confirmation."""
+    return ((InlineKeyboardButton(texts.BUTTON_UNDO_PROMISE, callback_data=UndoPromise(commitment_id).encode()),),)
+
+
+def redirect_buttons(need_id: int, party: Party) -> InlineKeyboardMarkup:
+    """One tap to hand a need over to the party a refusal named."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.BUTTON_HAND_OVER_TO.format(name=party.short_name),
+                                                       callback_data=HandOverTo(need_id, party.id).encode())]])
 
 
 def triage_buttons(views: list[NeedView]) -> InlineKeyboardMarkup | None:

@@ -1,5 +1,6 @@
-"""Ordinary group text: the intake use case reads what it is (an outcome announced, a promise, a date for an
-undated promise, a need, or talk); this adapter acts on the reading."""
+"""Ordinary group text: the intake use case reads what it is (a new need, a follow-up, a promise, a question,
+a refusal, progress, an outcome announced, a date for an undated promise, or talk); this adapter acts on the
+reading."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from bot import texts
 from bot.context import BotContext
 from bot.services.intake import Action
 from handlers import replies
-from handlers.common import reply
+from handlers.common import actor_of, reply
 
 
 async def group_text(update: Update, context: BotContext) -> None:
@@ -17,10 +18,15 @@ async def group_text(update: Update, context: BotContext) -> None:
     if message is None or user is None or not message.text or user.is_bot:
         return
     replied = message.reply_to_message
+    topic_id = message.message_thread_id if message.is_topic_message else None
+    if replied is not None and topic_id is not None and replied.message_id == topic_id:
+        replied = None  # in a forum topic every message "replies" to the topic's first message
     to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
     replied_bot_message = replied.message_id if to_bot and replied is not None else None
-    topic_id = message.message_thread_id if message.is_topic_message else None
-    reading = await context.cases.intake.read(message.chat_id, user.id, message.text, replied_bot_message, topic_id)
+    admin = context.cases.access.admits(actor_of(user, context), message.chat_id)
+    reading = await context.cases.intake.read(message.chat_id, user.id, message.text,
+                                              replied.message_id if replied is not None else None, to_bot,
+                                              topic_id, admin)
     if reading.offer_first and await replies.offer_to_record(update, context, message.text, replied_bot_message):
         return  # "今天和XX基金签约了": an outcome, offered for recording
     if reading.action is Action.SET_DUE and reading.commitment is not None:
@@ -29,5 +35,7 @@ async def group_text(update: Update, context: BotContext) -> None:
         await reply(update, texts.which_need(list(reading.numbers)))
     elif reading.action is Action.COMMIT and reading.need is not None:
         await replies.commit_and_confirm(update, context, reading.need, reading.text)
+    elif reading.action is Action.NOTE and reading.need is not None and reading.kind is not None:
+        await replies.note(update, context, reading.need, reading.kind, reading.text)
     elif reading.action is Action.REGISTER:
         await replies.register_and_announce(update, context, reading.text)

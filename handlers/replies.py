@@ -13,9 +13,19 @@ from bot import texts
 from bot.context import BotContext, Services
 from bot.delivery.courier import Parcel
 from bot.domain import Need, NeedView, Refusal
+from bot.domain.intents import Intent
 from bot.texts.refusals import refusal
 from handlers.common import actor_of, reply, sent_at
-from handlers.keyboards import list_page_buttons, need_buttons, need_rows, page_buttons, record_buttons, triage_buttons
+from handlers.keyboards import (
+    list_page_buttons,
+    need_buttons,
+    need_rows,
+    page_buttons,
+    record_buttons,
+    redirect_buttons,
+    triage_buttons,
+    undo_rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -119,13 +129,28 @@ async def commit_and_confirm(update: Update, context: BotContext, need: Need, te
         await cases.commitments.attach_date_question(commitment_id, message_id)
 
     undated = outcome.commitment.due_date is None
+    undo = undo_rows(commitment_id)
     context.services.courier.post(Parcel(
-        message.chat_id, confirmation, reply_to=message.message_id, thread_id=message.message_thread_id
-        if message.is_topic_message else None,
-        summary=None if undated else confirmation, on_sent=ask_for_date if undated else None))
+        message.chat_id, confirmation, InlineKeyboardMarkup(undo), reply_to=message.message_id,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+        summary=None if undated else confirmation, rows=undo, on_sent=ask_for_date if undated else None))
     view = await cases.needs.view(need.id)
     if view is not None:
         await refresh_card(context, view)
+
+
+async def note(update: Update, context: BotContext, need: Need, kind: Intent, text: str) -> None:
+    """Keep what was said on the need; say something only when a refusal names who should do it instead."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    noted = await context.cases.notes.add(need, kind, actor_of(user, context), text, message.message_id,
+                                          sent_at(update), update.update_id)
+    if isinstance(noted, Refusal) or noted.redirect is None:
+        return  # kept (visible in /status and the export), or this message was noted before
+    party = context.cases.learner.router.by_id(noted.redirect)
+    if party is not None:
+        await reply(update, texts.redirect_offer(need.number, party.short_name), redirect_buttons(need.id, party))
 
 
 async def set_due_and_confirm(update: Update, context: BotContext, commitment_id: int, text: str) -> None:

@@ -22,8 +22,12 @@ from nlp.segment import STOPWORDS
 _NOT_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
 
 
-def word_terms(tokens: Sequence[str]) -> list[str]:
-    """Words (as ``Segmenter.cut`` gives them: no punctuation) lower-cased, stop words out, and bigrams."""
+def word_terms(tokens: Sequence[str], plain: bool = False) -> list[str]:
+    """Words (as ``Segmenter.cut`` gives them: no punctuation) lower-cased, stop words out, and bigrams.
+    ``plain``: every word, and no bigrams (for what a message does rather than what it is about: "我们",
+    "将", "吗" carry it)."""
+    if plain:
+        return [t.lower() for t in tokens]
     words = [t.lower() for t in tokens if t not in STOPWORDS]
     return words + list(map(_join_pair, words, words[1:]))
 
@@ -56,7 +60,8 @@ def _vocabulary(documents: Sequence[Sequence[str]]) -> dict[str, int]:
 class Features:
     """Two TF-IDF blocks (words, characters), each l2-normalised, side by side."""
 
-    def __init__(self) -> None:
+    def __init__(self, plain_words: bool = False) -> None:
+        self.plain_words = plain_words  # word_terms(plain=True)
         self.words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
         self.chars = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
         self._index: list[dict[str, int]] = []
@@ -68,7 +73,7 @@ class Features:
         return self._offset + len(self._index[1]) if self._index else 0
 
     def fit(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> sp.csr_matrix:
-        word_docs = [word_terms(t) for t in tokens]
+        word_docs = [word_terms(t, self.plain_words) for t in tokens]
         char_docs = [char_terms(t) for t in texts]
         # The vocabularies are built here, in order of appearance, rather than by scikit-learn:
         # its fit sorts the whole vocabulary in one call that holds the GIL (70-85 ms for 6,000
@@ -84,7 +89,7 @@ class Features:
         return sp.hstack([w, c], format="csr")
 
     def matrix(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> sp.csr_matrix:
-        w = self.words.transform([word_terms(t) for t in tokens])
+        w = self.words.transform([word_terms(t, self.plain_words) for t in tokens])
         c = self.chars.transform([char_terms(t) for t in texts])
         return sp.hstack([w, c], format="csr")
 
@@ -92,7 +97,7 @@ class Features:
         """(column indexes, values) of one message — the same numbers as ``matrix``."""
         columns: list[int] = []
         values: list[float] = []
-        for block, terms in ((0, word_terms(tokens)), (1, char_terms(text))):
+        for block, terms in ((0, word_terms(tokens, self.plain_words)), (1, char_terms(text))):
             index, idf = self._index[block], self._idf[block]
             get = index.get
             found: list[int] = []

@@ -31,6 +31,10 @@ class CommitmentRepo:
             row = await cur.fetchone()
         return rows.commitment(row) if row else None
 
+    async def delete(self, commitment_id: int) -> None:
+        """A promise recorded by mistake and undone at once (the audit keeps what it was)."""
+        await self.conn.execute("DELETE FROM commitments WHERE id = ?", (commitment_id,))
+
     async def with_need(self, commitment_id: int) -> tuple[Commitment, Need] | None:
         found = await self._with_need(" WHERE c.id = ?", (commitment_id,))
         return found[0] if found else None
@@ -52,12 +56,12 @@ class CommitmentRepo:
             return [rows.commitment(r) for r in await cur.fetchall()]
 
     async def all(self, chat_id: int | None = None) -> list[Commitment]:
-        if chat_id is None:
-            sql, args = "SELECT * FROM commitments ORDER BY id", []
-        else:
-            sql = ("SELECT c.* FROM commitments c JOIN needs n ON n.id = c.need_id WHERE n.chat_id = ?"
-                   " ORDER BY c.id")
-            args = [chat_id]
+        """Every promise on a need that was not withdrawn (a withdrawn need's promises count nowhere)."""
+        sql = "SELECT c.* FROM commitments c JOIN needs n ON n.id = c.need_id WHERE n.status != 'withdrawn'"
+        args: list[object] = []
+        if chat_id is not None:
+            sql, args = sql + " AND n.chat_id = ?", [chat_id]
+        sql += " ORDER BY c.id"
         async with await fetched(self.conn, sql, args) as cur:
             return [rows.commitment(r) for r in await cur.fetchall()]
 
@@ -68,16 +72,19 @@ class CommitmentRepo:
             where, args = where + " AND n.chat_id = ?", [*args, chat_id]
         if party_id is not None:
             where, args = where + " AND c.party_id = ?", [*args, party_id]
-        found = await self._with_need(" WHERE c.status IN ('open', 'reported')" + where + " ORDER BY c.id", tuple(args))
+        found = await self._with_need(" WHERE c.status IN ('open', 'reported') AND n.status != 'withdrawn'" + where
+                                      + " ORDER BY c.id", tuple(args))
         return [(n, c) for c, n in found]
 
     async def overdue(self, chat_id: int, today: date) -> list[tuple[Need, Commitment]]:
-        found = await self._with_need(" WHERE n.chat_id = ? AND c.status = 'open' AND c.due_date IS NOT NULL"
+        found = await self._with_need(" WHERE n.chat_id = ? AND c.status = 'open' AND n.status != 'withdrawn'"
+                                      " AND c.due_date IS NOT NULL"
                                       " AND c.due_date < ? ORDER BY c.due_date, c.id", (chat_id, today.isoformat()))
         return [(n, c) for c, n in found]
 
     async def undated_open(self, chat_id: int) -> list[tuple[Need, Commitment]]:
-        found = await self._with_need(" WHERE n.chat_id = ? AND c.status = 'open' AND c.due_date IS NULL"
+        found = await self._with_need(" WHERE n.chat_id = ? AND c.status = 'open' AND n.status != 'withdrawn'"
+                                      " AND c.due_date IS NULL"
                                       " ORDER BY c.id", (chat_id,))
         return [(n, c) for c, n in found]
 

@@ -76,15 +76,24 @@ class Database:
             if number <= current:
                 continue
             async with self._lock:
+                # Foreign keys off while a migration runs (a table with children can then be rebuilt, as
+                # SQLite's documented procedure for schema changes says) and checked before it commits.
+                await self.conn.execute("PRAGMA foreign_keys=OFF")
                 await self.conn.execute("BEGIN IMMEDIATE")
                 try:
                     for statement in _split_sql(sql):
                         await self.conn.execute(statement)
+                    broken = await self.conn.execute_fetchall("PRAGMA foreign_key_check")
+                    if broken:
+                        found = [tuple(row) for row in broken][:5]
+                        raise RuntimeError(f"migration {number:03d} breaks foreign keys: {found}")
                     await self.conn.execute(f"PRAGMA user_version = {number}")
                     await self.conn.execute("COMMIT")
                 except BaseException:
                     await self.conn.execute("ROLLBACK")
                     raise
+                finally:
+                    await self.conn.execute("PRAGMA foreign_keys=ON")
             current = number
         return current
 

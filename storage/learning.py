@@ -21,13 +21,14 @@ class LearningRepo:
         sql = """
             SELECT text, label FROM training_examples
             UNION ALL
-            SELECT text, to_party FROM corrections
+            SELECT c.text, c.to_party FROM corrections c
+              JOIN needs w ON w.id = c.need_id AND w.status != 'withdrawn'
             UNION ALL
             SELECT n.text, c.party_id FROM claims c
               JOIN needs n ON n.id = c.need_id
               JOIN parties p ON p.id = c.party_id
               JOIN routes r ON r.need_id = c.need_id AND r.party_id = c.party_id
-             WHERE p.kind = 'department' AND r.role = 'lead' AND r.active = 1
+             WHERE p.kind = 'department' AND r.role = 'lead' AND r.active = 1 AND n.status != 'withdrawn'
         """
         async with await fetched(self.conn, sql) as cur:
             return [(row[0], row[1]) for row in await cur.fetchall()]

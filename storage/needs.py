@@ -99,6 +99,13 @@ class NeedRepo:
     async def set_bot_message(self, need_id: int, bot_message_id: int) -> None:
         await self.conn.execute("UPDATE needs SET bot_message_id = ? WHERE id = ?", (bot_message_id, need_id))
 
+    async def withdraw(self, need_id: int, by: int | None, at: datetime) -> bool:
+        """Not a need after all: out of the funnel, lists and reports (kept for the audit)."""
+        cur = await self.conn.execute(
+            "UPDATE needs SET status = 'withdrawn', resolved_at = ?, withdrawn_by = ? WHERE id = ? AND status = 'open'",
+            (to_db_time(at), by, need_id))
+        return cur.rowcount == 1
+
     async def resolve(self, need_id: int, at: datetime) -> bool:
         cur = await self.conn.execute(
             "UPDATE needs SET status = 'resolved', resolved_at = ? WHERE id = ? AND status = 'open'",

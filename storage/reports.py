@@ -15,11 +15,12 @@ SELECT n.id, n.need_type, n.status, n.created_at,
        EXISTS (SELECT 1 FROM claims c WHERE c.need_id = n.id) AS claimed,
        EXISTS (SELECT 1 FROM commitments m WHERE m.need_id = n.id AND m.status != 'cancelled') AS committed,
        EXISTS (SELECT 1 FROM commitments m WHERE m.need_id = n.id AND m.status = 'done') AS kept
-FROM needs n WHERE n.created_at >= ?
+FROM needs n WHERE n.status != 'withdrawn' AND n.created_at >= ?
 """
 
 _AGREEMENTS = """
-SELECT a.kind, a.amount_yuan FROM agreements a JOIN needs n ON n.id = a.need_id WHERE a.created_at >= ?
+SELECT a.kind, a.amount_yuan FROM agreements a JOIN needs n ON n.id = a.need_id
+WHERE n.status != 'withdrawn' AND a.created_at >= ?
 """
 
 

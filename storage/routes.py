@@ -75,9 +75,10 @@ class ClaimRepo:
 
     async def with_need_times(self, chat_id: int | None = None) -> list[tuple[Claim, datetime]]:
         """Every claim with the time its need was posted (for response times)."""
-        where, args = (" WHERE n.chat_id = ?", [chat_id]) if chat_id is not None else ("", [])
+        where, args = (" AND n.chat_id = ?", [chat_id]) if chat_id is not None else ("", [])
         async with await fetched(self.conn,
-            "SELECT c.*, n.created_at AS need_created FROM claims c JOIN needs n ON n.id = c.need_id" + where
+            "SELECT c.*, n.created_at AS need_created FROM claims c JOIN needs n ON n.id = c.need_id"
+            " WHERE n.status != 'withdrawn'" + where
             + " ORDER BY n.id", args,
         ) as cur:
             found = await cur.fetchall()

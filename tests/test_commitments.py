@@ -243,7 +243,7 @@ async def test_kept_rate_per_party(served: RunningBot) -> None:
 
 
 async def test_an_undated_promise_counts_as_overdue_after_the_grace(served: RunningBot) -> None:
-    await need_with_promise(served, "我们尽快研究一下")  # undated: the bot asks for a date
+    await need_with_promise(served, "我们尽快协调开放测试路段")  # undated: the bot asks for a date
     assert "未识别到完成日期" in served.last_text()
     await served.say(ADMIN, "/overdue", date=datetime(2026, 12, 3, 10, 0, tzinfo=SHANGHAI))
     assert "未定日期的承诺" in served.last_text() and "宽限期" not in served.last_text()

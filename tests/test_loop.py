@@ -30,7 +30,7 @@ async def test_need_is_registered_routed_and_announced(served: RunningBot) -> No
     card = replies[0].params
     assert "#1" in card["text"] and "场景开放" in card["text"]
     assert card["reply_parameters"]["message_id"] == message["message_id"]
-    assert [b["text"] for row in card["reply_markup"]["inline_keyboard"] for b in row] == ["认领", "转交", "已解决"]
+    assert [b["text"] for row in card["reply_markup"]["inline_keyboard"] for b in row] == ["认领", "转交", "已解决", "不是需求"]
     assert "牵头部门：交通运输局" in card["text"]  # named explicitly by its alias 交通局
     assert "工信局" in card["text"] and "5G智能网联汽车实验室" in card["text"]
     # liaisons of routed parties are mentioned by name
@@ -114,7 +114,7 @@ async def test_claim_commit_done_resolve(served: RunningBot) -> None:
 
 async def test_undated_promise_asks_for_a_date(served: RunningBot) -> None:
     card = await post_need(served)
-    message = await served.say(LIAISON, "我们尽快研究一下", reply_to=card["message_id"])
+    message = await served.say(LIAISON, "我们尽快协调开放测试路段", reply_to=card["message_id"])
     prompt = served.calls_since(message["_calls_from"], "sendMessage")[0]
     assert "未识别到完成日期" in prompt.params["text"]
     prompt_id = next(m for (c, mid), m in served.api.messages.items()

@@ -49,7 +49,7 @@ async def test_restart_keeps_needs_claims_and_commitments(api: LocalBotApi, tmp_
         await second.say(LIAISON, "下周五前提供路侧单元接口文档", reply_to=card["message_id"],
                          date=datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI))
         assert "已记录承诺 2" in second.last_text() and "2026-12-04" in second.last_text()
-        await second.say(ENTERPRISE, "还需要协调交警支队配合测试期间的交通管理")
+        await second.say(ENTERPRISE, "我们公司需要一块5G覆盖的测试场地，希望工信局支持")
         assert "#2" in second.last_text()
     finally:
         await second.stop()

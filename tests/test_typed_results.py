@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.domain import Commitment, Need, Outcome, Party, Refusal
+from bot.domain.intents import Intent
 from bot.services.intake import Action, Facts, decide
 from bot.texts.refusals import REFUSALS, refusal
 from handlers import buttons
@@ -68,31 +69,66 @@ def test_the_wire_format_of_buttons_already_in_chats_still_decodes() -> None:
 
 
 PROMISE = Commitment(9, 1, "transport", 2001, "尽快", None, "open", NOW)
+LIAISON = {"sender_id": 2001, "sender_party": "transport"}
+AUTHOR = {"sender_id": 3001}  # need()'s author
+OTHER = {"sender_id": 3002}
+ON_CARD = {"to_bot": True, "card_needs": (need(1),)}
 
 
 @pytest.mark.parametrize(("text", "facts", "action"), [
-    ("我们需要开放一段自动驾驶测试道路，希望交通局支持", Facts(), "register"),
-    ("大家早上好", Facts(), "ignore"),
-    ("两周内开放测试路段", Facts(to_bot=True, card_needs=(need(1),), sender_party="transport"), "commit"),
-    ("收到！", Facts(to_bot=True, card_needs=(need(1),), sender_party="transport"), "ignore"),
-    # someone not bound to a party replying to a card: a need if it reads as one, not a promise
-    ("我们也需要开放测试道路，希望交通局支持", Facts(to_bot=True, card_needs=(need(1),)), "register"),
-    ("12月15日前", Facts(to_bot=True, asked_date_of=PROMISE, sender_party="transport"), "set_due"),
-    ("两周内开放测试路段", Facts(to_bot=True, card_needs=(need(1), need(2)), sender_party="transport"), "ask_which"),
-    ("#9 两周内开放", Facts(to_bot=True, card_needs=(need(1), need(2)), sender_party="transport"), "ask_which"),
-    ("两周内开放测试路段", Facts(topic_need=need(3), sender_party="transport"), "commit"),
-    ("这个需求大概需要多长时间？", Facts(topic_need=need(3)), "ignore"),
+    ("我们需要开放一段自动驾驶测试道路，希望交通局支持", Facts(said=Intent.NEED), "register"),
+    ("大家早上好", Facts(said=Intent.CHAT), "ignore"),
+    ("请问下周的对接会在哪里开？", Facts(said=Intent.QUESTION, need_cues=True, **OTHER), "ignore"),
+    ("两周内开放测试路段", Facts(said=Intent.PROMISE, **ON_CARD, **LIAISON), "commit"),
+    ("收到！", Facts(said=Intent.ACK, **ON_CARD, **LIAISON), "ignore"),
+    ("收到，我们内部研究一下", Facts(said=Intent.ACK, **ON_CARD, **LIAISON), "ignore"),
+    ("请问你们的大棚传感器需要村里提供电源和网络吗？", Facts(said=Intent.QUESTION, **ON_CARD, **LIAISON), "note"),
+    ("按规定不能直接开放", Facts(said=Intent.REFUSAL, **ON_CARD, **LIAISON), "note"),
+    ("方案已报局领导审批", Facts(said=Intent.PROGRESS, **ON_CARD, **LIAISON), "note"),
+    # the author under their own card: a follow-up, even when it reads like a need
+    ("补充一下：试点村最好离市区近一点", Facts(said=Intent.FOLLOWUP, **ON_CARD, **AUTHOR), "note"),
+    ("我们还需要一块5G覆盖的场地", Facts(said=Intent.NEED, **ON_CARD, **AUTHOR), "note"),
+    # someone else, not bound to a party, replying to a card: a need if it reads as one, never a promise
+    ("我们也需要开放测试道路，希望交通局支持", Facts(said=Intent.NEED, **ON_CARD, **OTHER), "register"),
+    ("两周内开放测试路段", Facts(said=Intent.PROMISE, **ON_CARD, **OTHER), "ignore"),
+    # a reply to the need's own message or to a note on it
+    ("村里有电，网络需要你们拉", Facts(said=Intent.FOLLOWUP, replied_need=need(1), **AUTHOR), "note"),
+    ("12月15日前", Facts(said=Intent.PROMISE, to_bot=True, asked_date_of=PROMISE, **LIAISON), "set_due"),
+    ("两周内开放测试路段", Facts(said=Intent.PROMISE, to_bot=True, card_needs=(need(1), need(2)), **LIAISON),
+     "ask_which"),
+    ("#9 两周内开放", Facts(said=Intent.PROMISE, to_bot=True, card_needs=(need(1), need(2)), **LIAISON), "ask_which"),
+    ("两周内开放测试路段", Facts(said=Intent.PROMISE, topic_need=need(3), **LIAISON), "commit"),
+    ("这个需求大概需要多长时间？", Facts(said=Intent.QUESTION, topic_need=need(3), **OTHER), "ignore"),
+    ("#1 两周内开放测试路段", Facts(said=Intent.PROMISE, named_need=need(1), **LIAISON), "commit"),
+    # a follow-up said plainly: to the sender's open need; a need in follow-up words is still registered
+    ("进度怎么样了？", Facts(said=Intent.FOLLOWUP, own_need=need(1), **AUTHOR), "note"),
+    ("另外希望对接医院开展癌症早筛试点", Facts(said=Intent.FOLLOWUP, need_cues=True, own_need=need(1), **AUTHOR),
+     "register"),
+    ("进度怎么样了？", Facts(said=Intent.FOLLOWUP, **OTHER), "ignore"),
+    ("还需要协调交警支队配合测试", Facts(said=Intent.FOLLOWUP, need_cues=True, **OTHER), "register"),
+    # an admin is not bound to a party: their words on a need are notes, never promises
+    ("@交通局 下周能给个答复吗？", Facts(said=Intent.QUESTION, sender_is_admin=True, **ON_CARD), "note"),
+    ("我委将于本周五组织协调会", Facts(said=Intent.PROMISE, sender_is_admin=True, **ON_CARD), "ignore"),
 ])
 def test_what_a_group_message_is(text: str, facts: Facts, action: str) -> None:
     assert decide(text, facts).action == action
 
 
+def test_a_note_says_its_kind() -> None:
+    assert decide("按规定不能直接开放", Facts(said=Intent.REFUSAL, **ON_CARD, **LIAISON)).kind is Intent.REFUSAL
+    assert decide("补充一下", Facts(said=Intent.QUESTION, **ON_CARD, **AUTHOR)).kind is Intent.FOLLOWUP
+    reading = decide("测试路段已开放", Facts(said=Intent.OUTCOME, **ON_CARD, **LIAISON))
+    assert reading.action is Action.NOTE and reading.kind is Intent.PROGRESS and not reading.offer_first
+
+
 def test_a_promise_under_a_combined_card_names_its_need() -> None:
-    facts = Facts(to_bot=True, card_needs=(need(1), need(2)), sender_party="transport")
+    facts = Facts(said=Intent.PROMISE, to_bot=True, card_needs=(need(1), need(2)), **LIAISON)
     reading = decide("#2 两周内开放测试路段", facts)
     assert reading.action is Action.COMMIT and reading.need == need(2) and reading.text == "两周内开放测试路段"
 
 
 def test_an_announced_outcome_is_offered_first() -> None:
-    reading = decide("今天和青岛天使基金签约了，融资800万元", Facts())
+    reading = decide("今天和青岛天使基金签约了，融资800万元", Facts(said=Intent.OUTCOME, announces=True))
     assert reading.offer_first
+    under_card = decide("我们和海尔资本签约了", Facts(said=Intent.OUTCOME, announces=True, **ON_CARD, **AUTHOR))
+    assert under_card.offer_first and under_card.need == need(1)

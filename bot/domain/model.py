@@ -143,7 +143,7 @@ class Need:
     author_name: str
     text: str
     need_type: str
-    status: str  # open | resolved
+    status: str  # open | resolved | withdrawn (not a need after all)
     created_at: datetime
     message_id: int | None = None
     bot_message_id: int | None = None

@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 from bot.domain.calendar import working_day_before
 from bot.domain.model import Commitment, Need
 
+UNDO_WINDOW = timedelta(minutes=10)  # a promise recorded by mistake can be undone from its confirmation this long
+
 
 @dataclass(frozen=True)
 class Policy:

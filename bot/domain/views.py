@@ -68,6 +68,10 @@ class Refusal(StrEnum):
     NOT_AUTHOR = "not_author"  # only the need's author or an admin may resolve it
     ALREADY_CLAIMED = "already_claimed"
     ALREADY_RESOLVED = "already_resolved"
+    NEED_WITHDRAWN = "need_withdrawn"  # withdrawn as not a need: nothing more is done with it
+    NOT_AUTHOR_WITHDRAW = "not_author_withdraw"  # only the need's author or an admin may withdraw it
+    DUPLICATE_NOTE = "duplicate_note"  # the same message noted twice
+    UNDO_EXPIRED = "undo_expired"  # a promise can be undone from its confirmation for UNDO_MINUTES only
     ALREADY_TRIAGED = "already_triaged"
     EMPTY_COMMITMENT = "empty_commitment"
     COMMITMENT_NOT_FOUND = "commitment_not_found"

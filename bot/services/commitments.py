@@ -17,7 +17,7 @@ from bot.domain import (
     may_mark_done,
 )
 from bot.domain.metrics import PartyRecord, kept_rates
-from bot.domain.schedule import Policy
+from bot.domain.schedule import UNDO_WINDOW, Policy
 from bot.services.work import Access, Unit, Work
 from nlp.dates import parse_due
 
@@ -56,6 +56,25 @@ class Commitments:
             await unit.record("committed", chat_id=current.chat_id, need_id=current.id, commitment_id=commitment.id,
                               party_id=own, due_date=due.isoformat() if due else None)
         return Outcome(need=current, party=party, commitment=commitment)
+
+    async def undo(self, commitment_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
+        """A promise recorded by mistake, undone by whoever made it from its confirmation within UNDO_MINUTES:
+        it never existed for the kept-rate (it is not a withdrawn promise); the audit keeps what was undone."""
+        async with self.work.unit(update_id, at, actor) as unit:
+            found = await unit.commitments.with_need(commitment_id)
+            if found is None:
+                return Outcome(Refusal.COMMITMENT_NOT_FOUND)
+            commitment, need = found
+            if commitment.user_id != actor.user_id:
+                return Outcome(Refusal.NOT_COMMITMENT_OWNER, need=need, commitment=commitment)
+            if commitment.status != "open" or commitment.reported_at is not None:
+                return Outcome(Refusal.ALREADY_SETTLED, need=need, commitment=commitment)
+            if at - commitment.created_at > UNDO_WINDOW:
+                return Outcome(Refusal.UNDO_EXPIRED, need=need, commitment=commitment)
+            await unit.commitments.delete(commitment.id)
+            await unit.record("commitment_undone", chat_id=need.chat_id, need_id=need.id, commitment_id=commitment.id,
+                              party_id=commitment.party_id, text=commitment.text)
+        return Outcome(need=need, commitment=commitment)
 
     async def attach_date_question(self, commitment_id: int, bot_message_id: int) -> None:
         """The bot asked for the date of an undated promise in this message: a reply to it gives the date."""

@@ -1,11 +1,15 @@
-"""What a group message is: a promise, a date for an undated promise, a new need, an announcement of an
-outcome, or talk. The facts are read in one go (``Intake.read``); the decision is a pure function of them
-(``decide``), so the rule can be tested without a database or Telegram — and extended (issue 8's "read the
-conversation as people mean it") in one place.
+"""What a group message is, and what the bot does with it: one decision, a pure function of the facts.
 
-A question is not a promise and a follow-up is not a new need: "收到"/"好的" under a card is an
-acknowledgement; only a liaison bound to a party can promise; a message under a card that combined several
-needs must say which ("#3 …").
+The facts are read in one go (``Intake.read``): what the words say (``said``: the intent reader in
+``nlp.intent``, rules for what is certain and a trained classifier for the rest), who says it, what it replies
+to and which need that is about. ``decide`` then says what to do, so the rule is tested without a database or
+Telegram:
+
+- about a need (under its card, a reply to its message or to a note on it, ``#N …``, in its topic):
+  its author's words are a follow-up (a note), never a new need; a bound party's promise is a promise, its
+  question, refusal or progress a note; acknowledgements and talk are left alone;
+- about no need: a new need when the words say so; an announced outcome is offered for recording; the rest is
+  talk. The bot speaks only when it did something.
 """
 
 from __future__ import annotations
@@ -15,27 +19,38 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.domain import Commitment, Need
+from bot.domain.intents import Intent
 from bot.services.work import Work
-from nlp.detect import is_chat, is_need
+from nlp.detect import is_need
+from nlp.intent import IntentReader
 from nlp.outcomes import is_announcement
 
-NAMED_NEED = re.compile(r"\s*[#＃](\d{1,9})[\s:：，,]*")
+NAMED_NEED = re.compile(r"\s*[#＃](\d{1,9})(?![\d])[\s:：，,、]*")
 
 
 @dataclass(frozen=True)
 class Facts:
-    """What the bot knows about a group message's context."""
+    """What the bot knows about a group message."""
 
+    said: Intent = Intent.CHAT  # what the words say (nlp.intent), before where they are said is considered
     to_bot: bool = False  # a reply to one of the bot's messages
     asked_date_of: Commitment | None = None  # that message asked for this promise's date
     card_needs: tuple[Need, ...] = ()  # that message announced these needs
+    replied_need: Need | None = None  # a reply to the message that posted this need, or to a note on it
+    named_need: Need | None = None  # the message starts with "#N" naming this need of the chat
     topic_need: Need | None = None  # the message is in this need's own forum topic
+    sender_id: int | None = None
     sender_party: str | None = None  # the sender is bound to this party
+    sender_is_admin: bool = False
+    announces: bool = False  # names a signing or an investment (nlp.outcomes.is_announcement)
+    need_cues: bool = False  # has the cue words of a need (nlp.detect.is_need)
+    own_need: Need | None = None  # the sender's latest open need in this chat (read for a follow-up said plainly)
 
 
 class Action(StrEnum):
-    IGNORE = "ignore"  # talk, an acknowledgement, a question in a need's topic
+    IGNORE = "ignore"  # talk, an acknowledgement
     REGISTER = "register"  # a new need
+    NOTE = "note"  # a follow-up, question, refusal or progress on a need
     COMMIT = "commit"  # a promise on a need
     SET_DUE = "set_due"  # the date the bot asked for
     ASK_WHICH = "ask_which"  # a promise under a combined card that does not say which need
@@ -43,62 +58,120 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Reading:
-    """What to do with a group message. ``offer_first``: it announces an outcome — offer to record it first;
-    if it belongs to no need, do ``action``."""
+    """What to do with a group message. ``offer_first``: it announces an outcome — offer to record it first
+    (against ``need`` when it is about one); if it belongs to no need, do ``action``."""
 
     action: Action
     text: str = ""
     need: Need | None = None
     commitment: Commitment | None = None
+    kind: Intent | None = None  # NOTE: which kind of note
     numbers: tuple[int, ...] = field(default_factory=tuple)  # ask_which: the needs the message could mean
     offer_first: bool = False
 
 
+# What a bound party's words on a need become: a promise, or a note of this kind (None: left alone).
+_PARTY_SAYS = {Intent.PROMISE: None, Intent.QUESTION: Intent.QUESTION, Intent.NEED: Intent.QUESTION,
+               Intent.FOLLOWUP: Intent.QUESTION, Intent.REFUSAL: Intent.REFUSAL, Intent.PROGRESS: Intent.PROGRESS}
+# An admin's (not bound to a party): notes only.
+_ADMIN_SAYS = {Intent.QUESTION: Intent.QUESTION, Intent.REFUSAL: Intent.REFUSAL, Intent.PROGRESS: Intent.PROGRESS,
+               Intent.FOLLOWUP: Intent.QUESTION}
+_SILENT = frozenset({Intent.ACK, Intent.CHAT})
+
+
 def decide(text: str, facts: Facts) -> Reading:
-    offer = is_announcement(text)
+    said = facts.said
+    # A deal named, or an achievement told by someone not speaking for a party: offered for recording.
+    offer = facts.announces or (said is Intent.OUTCOME and facts.sender_party is None)
 
-    def reading(action: Action, **kwargs: object) -> Reading:
-        return Reading(action, offer_first=offer, **kwargs)  # type: ignore[arg-type]
+    if facts.to_bot and facts.asked_date_of is not None:
+        return Reading(Action.SET_DUE, text=text, commitment=facts.asked_date_of)
+    need, text = _about(text, facts)
+    if need is None and len(facts.card_needs) > 1 and facts.sender_party is not None and said is Intent.PROMISE:
+        # A promise under a message that combined several cards must say which need ("#3 …").
+        return Reading(Action.ASK_WHICH, numbers=tuple(n.number for n in facts.card_needs))
+    if need is None:
+        if said is Intent.NEED or (said is Intent.FOLLOWUP and facts.need_cues):
+            # Said plainly, "另外希望对接医院…" is a need of its own: a need is never lost for its wording.
+            return Reading(Action.REGISTER, text=text, offer_first=offer)
+        if said is Intent.FOLLOWUP and facts.own_need is not None and not offer:
+            # "进度怎么样了？", "补充一下：离市区近一点" said plainly by someone with an open need: about that need.
+            return Reading(Action.NOTE, text=text, need=facts.own_need, kind=Intent.FOLLOWUP)
+        return Reading(Action.IGNORE, offer_first=offer)
+    if offer:
+        return Reading(Action.IGNORE, need=need, offer_first=True)
+    if said in _SILENT:
+        return Reading(Action.IGNORE, need=need)
+    if facts.sender_id is not None and facts.sender_id == need.author_id:
+        # The author under their own need: whatever the words, a follow-up, never a new need.
+        return Reading(Action.NOTE, text=text, need=need, kind=Intent.FOLLOWUP)
+    if facts.sender_party is not None:
+        if said is Intent.OUTCOME:
+            return Reading(Action.NOTE, text=text, need=need, kind=Intent.PROGRESS)  # "已开放": a party's progress
+        if said is Intent.PROMISE:
+            return Reading(Action.COMMIT, text=text, need=need)
+        return Reading(Action.NOTE, text=text, need=need, kind=_PARTY_SAYS.get(said, Intent.PROGRESS))
+    if facts.sender_is_admin and said in _ADMIN_SAYS:
+        return Reading(Action.NOTE, text=text, need=need, kind=_ADMIN_SAYS[said])
+    if said is Intent.NEED:
+        return Reading(Action.REGISTER, text=text)  # someone else's own need, said under this one
+    return Reading(Action.IGNORE, need=need)
 
-    if facts.to_bot:
-        if facts.asked_date_of is not None:
-            return reading(Action.SET_DUE, text=text, commitment=facts.asked_date_of)
-        need = facts.card_needs[0] if len(facts.card_needs) == 1 else None
-        if need is None and len(facts.card_needs) > 1 and facts.sender_party is not None and not is_chat(text):
-            # A promise under a message that combined several cards must say which need ("#3 …").
-            named = NAMED_NEED.match(text)
-            need = next((n for n in facts.card_needs if named and n.number == int(named.group(1))), None)
-            if need is None or named is None:
-                return reading(Action.ASK_WHICH, numbers=tuple(n.number for n in facts.card_needs))
-            text = text[named.end():]
-        if need is not None and is_chat(text):
-            return reading(Action.IGNORE)  # "收到" / "好的" under a need is an acknowledgement, not a promise
-        if need is not None and facts.sender_party is not None:
-            return reading(Action.COMMIT, text=text, need=need)
-    if facts.topic_need is not None:  # a need's own topic: a liaison's words are promises, the rest discussion
-        if facts.sender_party is not None and not is_chat(text):
-            return reading(Action.COMMIT, text=text, need=facts.topic_need)
-        return reading(Action.IGNORE)
-    if is_need(text):
-        return reading(Action.REGISTER, text=text)
-    return reading(Action.IGNORE)
+
+def _about(text: str, facts: Facts) -> tuple[Need | None, str]:
+    """The need the message is about, and its text without a leading "#N"."""
+    named = NAMED_NEED.match(text)
+    rest = text[named.end():] if named else text
+    if facts.topic_need is not None:
+        return facts.topic_need, text
+    if facts.card_needs:
+        if len(facts.card_needs) == 1:
+            return facts.card_needs[0], text
+        number = int(named.group(1)) if named else None
+        return next((n for n in facts.card_needs if n.number == number), None), rest
+    if facts.replied_need is not None:
+        return facts.replied_need, text
+    if facts.named_need is not None:
+        return facts.named_need, rest
+    return None, text
 
 
 class Intake:
-    def __init__(self, work: Work) -> None:
+    def __init__(self, work: Work, reader: IntentReader) -> None:
         self.work = work
+        self.reader = reader
 
-    async def read(self, chat_id: int, user_id: int, text: str, replied_bot_message: int | None,
-                   topic_id: int | None) -> Reading:
-        if replied_bot_message is None and topic_id is None:
-            return decide(text, Facts())  # a plain message: nothing to look up
+    async def read(self, chat_id: int, user_id: int, text: str, replied_message: int | None, replied_to_bot: bool,
+                   topic_id: int | None, sender_is_admin: bool = False) -> Reading:
+        named = NAMED_NEED.match(text)
         async with self.work.read() as repos:
+            party = await repos.bound_party(user_id)
             facts = Facts(
-                to_bot=replied_bot_message is not None,
-                asked_date_of=await repos.commitments.by_prompt(chat_id, replied_bot_message)
-                if replied_bot_message is not None else None,
-                card_needs=tuple(await repos.needs.on_card(chat_id, replied_bot_message))
-                if replied_bot_message is not None else (),
-                topic_need=await repos.needs.by_topic(chat_id, topic_id) if topic_id is not None else None,
-                sender_party=await repos.bound_party(user_id))
+                said=self.reader.read(text, role=_role(party, sender_is_admin)),
+                to_bot=replied_to_bot, sender_id=user_id, sender_party=party, sender_is_admin=sender_is_admin,
+                announces=is_announcement(text), need_cues=is_need(text))
+            if replied_message is not None and replied_to_bot:
+                facts = _with(facts, asked_date_of=await repos.commitments.by_prompt(chat_id, replied_message),
+                              card_needs=tuple(await repos.needs.on_card(chat_id, replied_message)))
+            elif replied_message is not None:
+                need_id = await repos.notes.need_of_message(chat_id, replied_message)
+                facts = _with(facts, replied_need=await repos.needs.get(need_id) if need_id is not None else None)
+            if topic_id is not None:
+                facts = _with(facts, topic_need=await repos.needs.by_topic(chat_id, topic_id))
+            if named is not None:
+                facts = _with(facts, named_need=await repos.needs.by_number(chat_id, int(named.group(1))))
+            if facts.said is Intent.FOLLOWUP and replied_message is None and topic_id is None:
+                facts = _with(facts, own_need=await repos.needs.latest_open_by(chat_id, user_id))
         return decide(text, facts)
+
+
+def _with(facts: Facts, **changes: object) -> Facts:
+    from dataclasses import replace
+
+    return replace(facts, **changes)  # type: ignore[arg-type]
+
+
+def _role(party: str | None, admin: bool) -> str:
+    if admin:
+        return "admin"
+    return "party" if party is not None else "enterprise"

@@ -105,6 +105,27 @@ class Needs:
             view = await self.views.one(unit, need)
         return Outcome(view=view, need=need)
 
+    async def withdraw(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
+        """Not a need after all (不是需求): its author or an admin takes it out of the funnel, the lists, the
+        reports and the router's examples; the audit keeps it."""
+        async with self.work.unit(update_id, at, actor) as unit:
+            need = await unit.needs.get(need_id)
+            if need is None:
+                return Outcome(Refusal.NEED_NOT_FOUND)
+            if not may_resolve(actor.user_id, need, self.access.admits(actor, need.chat_id)):
+                return Outcome(Refusal.NOT_AUTHOR_WITHDRAW, need=need)
+            if need.status != "open":
+                return Outcome(Refusal.NEED_WITHDRAWN if need.status == "withdrawn" else Refusal.NEED_RESOLVED,
+                               need=need)
+            await unit.needs.withdraw(need.id, actor.user_id, at)
+            await unit.learning.settle_triage(need.id, actor.user_id, at)
+            await unit.record("withdrawn", chat_id=need.chat_id, need_id=need.id)
+            need = await unit.needs.get(need.id)
+            assert need is not None
+            view = await self.views.one(unit, need)
+        self.learner.schedule()  # whatever it taught the router is forgotten
+        return Outcome(view=view, need=need)
+
     async def desk(self, user_id: int) -> tuple[list[NeedView], list[tuple[Need, Commitment]], list[Need]]:
         """What a person's private chat shows: needs routed to their party, their party's pending
         promises, and the needs they posted themselves."""

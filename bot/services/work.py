@@ -24,6 +24,7 @@ from storage.commitments import CommitmentRepo
 from storage.db import Database
 from storage.learning import LearningRepo
 from storage.needs import NeedRepo
+from storage.notes import NoteRepo
 from storage.parties import PartyRepo
 from storage.people import PeopleRepo
 from storage.routes import ClaimRepo, CorrectionRepo, RouteRepo
@@ -79,6 +80,10 @@ class Repos:
     def agreements(self) -> AgreementRepo:
         return AgreementRepo(self.conn)
 
+    @cached_property
+    def notes(self) -> NoteRepo:
+        return NoteRepo(self.conn)
+
     async def bound_party(self, user_id: int) -> str | None:
         """The party this person is bound to (a liaison's department, a lab member's lab), if any."""
         binding = await self.people.binding(user_id)
@@ -89,6 +94,8 @@ class Repos:
         need = await self.needs.get(need_id)
         if need is None:
             return Refusal.NEED_NOT_FOUND
+        if need.status == "withdrawn":
+            return Refusal.NEED_WITHDRAWN
         return need if need.status == "open" else Refusal.NEED_RESOLVED
 
 

@@ -9,6 +9,7 @@ from bot.texts.buttons import *  # noqa: F403
 from bot.texts.cards import *  # noqa: F403
 from bot.texts.commands import *  # noqa: F403
 from bot.texts.commitments import *  # noqa: F403
+from bot.texts.conversation import *  # noqa: F403
 from bot.texts.directory import *  # noqa: F403
 from bot.texts.exports import *  # noqa: F403
 from bot.texts.format import *  # noqa: F403
