@@ -30,7 +30,8 @@ async def test_need_is_registered_routed_and_announced(served: RunningBot) -> No
     card = replies[0].params
     assert "#1" in card["text"] and "场景开放" in card["text"]
     assert card["reply_parameters"]["message_id"] == message["message_id"]
-    assert [b["text"] for row in card["reply_markup"]["inline_keyboard"] for b in row] == ["认领", "转交", "已解决", "不是需求"]
+    labels = [b["text"] for row in card["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == ["认领", "转交", "已解决", "不是需求"]
     assert "牵头部门：交通运输局" in card["text"]  # named explicitly by its alias 交通局
     assert "工信局" in card["text"] and "5G智能网联汽车实验室" in card["text"]
     # liaisons of routed parties are mentioned by name
