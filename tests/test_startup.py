@@ -9,6 +9,7 @@ import asyncio
 import io
 import logging
 import os
+import shlex
 import signal
 import socket
 import sys
@@ -180,3 +181,18 @@ async def test_a_stop_during_a_try_ends_it_at_once(tmp_path: Path) -> None:
         await asyncio.wait_for(hung_up.wait(), 10)
         server.close()
         await server.wait_closed()
+
+
+def test_the_readme_commands_paste_into_bash() -> None:
+    """`BOT_TOKEN=<token from BotFather>` was read by bash as a redirection (bash: token: No such file or
+    directory): the README's commands hold no redirection, and CI runs its test command word for word."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = readme.split("```bash\n")[1:]
+    commands = [line for block in blocks for line in block.split("```", 1)[0].splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+    assert any("python -m bot" in line and "BOT_TOKEN=" in line for line in commands), commands
+    for line in commands:
+        words = list(shlex.shlex(line, posix=True, punctuation_chars=True))
+        assert not {"<", ">", ">>", "<<", "<>"} & set(words), line
+    tests = [line for line in commands if "pytest" in line]
+    assert tests and tests[0] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
