@@ -97,7 +97,9 @@ def run(settings: Settings) -> None:
 
     The Bot API is reached first (bot/delivery/startup.py): a network failure is a warning and another try, a
     stop signal meanwhile ends the process cleanly, a rejected token raises TokenRejected (one line, exit 2).
-    PTB's bootstrap_retries=-1 then covers a blip between that and its own deleteWebhook / setWebhook."""
+    When polling, PTB's bootstrap_retries=-1 then covers a blip before its own deleteWebhook. Not for the
+    webhook: PTB would retry a refused setWebhook (Telegram wants HTTPS, say) for ever, logging at DEBUG only;
+    that must stop the bot with the reason."""
     application = build_application(settings)
     loop = asyncio.new_event_loop()  # the loop run_polling / run_webhook will use (and close)
     asyncio.set_event_loop(loop)
@@ -115,8 +117,7 @@ def run(settings: Settings) -> None:
         application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
                                 url_path=urlparse(settings.webhook_url).path.lstrip("/"),
                                 webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
-                                allowed_updates=Update.ALL_TYPES, drop_pending_updates=False,
-                                bootstrap_retries=-1)
+                                allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, bootstrap_retries=-1)
 

@@ -58,8 +58,9 @@ def _reason(error: BaseException) -> str:
 async def reach_bot_api(application: Application, *, polling: bool, stop: asyncio.Event,
                         delays: Iterable[float] | None = None) -> bool:
     """Initialise the Application (getMe) and, for polling, delete any webhook, retrying network failures
-    until they succeed or `stop` is set. True when reached; False when stopped first.
-    Raises TokenRejected when the Bot API refuses the token."""
+    until they succeed or `stop` is set. True when reached; False when stopped first (or when a finite
+    `delays`, as tests give, runs out). Raises TokenRejected when the Bot API refuses the token; any other
+    refusal (a 400, a 409) is not a network blip and propagates."""
 
     async def attempt() -> None:
         await application.initialize()  # a no-op once it succeeded: a retry only repeats what failed
