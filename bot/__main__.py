@@ -2,7 +2,9 @@
 `python -m bot sandbox`: try it without a token (bot/sandbox/terminal.py).
 
 The settings are read before anything heavy is imported (python-telegram-bot, scikit-learn, jieba), so a
-missing or malformed setting is reported at once: one line on stderr and exit status 2.
+missing or malformed setting is reported at once: one line on stderr and exit status 2. So is a token the
+Bot API rejects (401); an unreachable Bot API is a warning per try, retried until it answers
+(bot/delivery/startup.py).
 """
 
 from __future__ import annotations
@@ -34,8 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     configure_logging(settings)
     from bot.app import run
+    from bot.delivery.startup import TokenRejected
 
-    run(settings)
+    try:
+        run(settings)
+    except TokenRejected as exc:  # one line naming BOT_TOKEN, never the token itself
+        print(exc, file=sys.stderr)
+        return 2
     return 0
 
 

@@ -28,7 +28,7 @@ from telegram.ext import (
 
 from bot import texts
 from bot.context import BotContext, BotData, Services, UseCases
-from bot.delivery import journal, menus
+from bot.delivery import journal, menus, startup
 from bot.delivery.chat_admins import ChatAdmins
 from bot.delivery.courier import Courier
 from bot.delivery.flood import FloodGate
@@ -48,7 +48,6 @@ from storage.db import Database
 from storage.parties import load_parties, seed_directory
 
 log = logging.getLogger(__name__)
-
 
 
 def _is_loopback(url: str) -> bool:
@@ -95,8 +94,24 @@ def build_application(settings: Settings, directory_path: Path | None = None,
 
 
 def run(settings: Settings) -> None:
-    """Build the bot and run it until stopped: webhook when WEBHOOK_URL is set, long polling otherwise."""
+    """Build the bot and run it until stopped: webhook when WEBHOOK_URL is set, long polling otherwise.
+
+    The Bot API is reached first (bot/delivery/startup.py): a network failure is a warning and another try, a
+    stop signal meanwhile ends the process cleanly, a rejected token raises TokenRejected (one line, exit 2).
+    When polling, PTB's bootstrap_retries=-1 then covers a blip before its own deleteWebhook. Not for the
+    webhook: PTB would retry a refused setWebhook (Telegram wants HTTPS, say) for ever, logging at DEBUG only;
+    that must stop the bot with the reason."""
     application = build_application(settings)
+    loop = asyncio.new_event_loop()  # the loop run_polling / run_webhook will use (and close)
+    asyncio.set_event_loop(loop)
+    try:
+        reached = loop.run_until_complete(startup.reach_or_stop(application, polling=not settings.webhook_url))
+    except BaseException:
+        loop.close()
+        raise
+    if not reached:
+        loop.close()
+        return
     if settings.webhook_url:
         # Telegram posts each update to WEBHOOK_URL (usually a reverse proxy that forwards to
         # WEBHOOK_LISTEN:WEBHOOK_PORT); requests without the secret header are answered 403.
@@ -105,7 +120,7 @@ def run(settings: Settings) -> None:
                                 webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
                                 allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, bootstrap_retries=-1)
 
 
 CommandCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]

@@ -191,12 +191,22 @@ class RedactingFilter(logging.Filter):
         super().__init__()
         self._token = token
 
+    def clean(self, text: str) -> str:
+        cleaned = self._ANY_TOKEN.sub("<token>", text.replace(self._token, "<token>"))
+        return self._MOBILE.sub("<phone>", self._ID_CARD.sub("<id-card>", cleaned))
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = self._ANY_TOKEN.sub("<token>", message.replace(self._token, "<token>"))
-        cleaned = self._MOBILE.sub("<phone>", self._ID_CARD.sub("<id-card>", cleaned))
+        cleaned = self.clean(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        # A logged exception's traceback too: PTB's InvalidToken says "The token `…` was rejected".
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.clean(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.clean(record.stack_info)
         return True
 
 

@@ -18,3 +18,4 @@ from bot.texts.names import *  # noqa: F403
 from bot.texts.notices import *  # noqa: F403
 from bot.texts.refusals import *  # noqa: F403
 from bot.texts.reports import *  # noqa: F403
+from bot.texts.startup import *  # noqa: F403
