@@ -17,3 +17,4 @@ from bot.texts.names import *  # noqa: F403
 from bot.texts.notices import *  # noqa: F403
 from bot.texts.refusals import *  # noqa: F403
 from bot.texts.reports import *  # noqa: F403
+from bot.texts.sandbox import *  # noqa: F403
