@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import MessageHandler, filters
 
 from bot.sandbox.terminal import GROUP, LineReader, Sandbox, run
@@ -174,6 +174,25 @@ async def test_an_edited_card_is_shown_whole_with_its_new_buttons_and_the_old_nu
     assert f"转交给 {target[1]}" in handed and f"牵头部门：{target[1]}" in handed, handed
 
 
+async def test_an_edit_says_buttons_were_removed_only_when_there_were_some_and_private_chats_name_the_person(
+        sandbox: Sandbox) -> None:
+    bot, screen = sandbox.app.bot, sandbox.out
+    assert isinstance(screen, Screen)
+    mark = len(screen.getvalue())
+    with_button = await bot.send_message(GROUP, "甲", reply_markup=InlineKeyboardMarkup(
+        [[InlineKeyboardButton("确认", callback_data="x")]]))
+    plain_one = await bot.send_message(GROUP, "乙")
+    await bot.edit_message_text("甲（已处理）", chat_id=GROUP, message_id=with_button.message_id)
+    await bot.edit_message_text("乙（改过）", chat_id=GROUP, message_id=plain_one.message_id)
+    await printed(screen, "乙（改过）")
+    shown = screen.since(mark)
+    assert f"✎ 已编辑 [消息 {with_button.message_id}]: 甲（已处理）\n    （按钮已移除）" in shown
+    assert shown.endswith(f"✎ 已编辑 [消息 {plain_one.message_id}]: 乙（改过）\n"), shown
+
+    await say(sandbox, "/as enterprise")
+    assert "助手（私聊 李总 （企业）） [消息 " in await say(sandbox, "/private /start")
+
+
 async def test_an_unknown_party_is_refused_with_the_parties_to_choose_from(sandbox: Sandbox) -> None:
     shown = await say(sandbox, "/as liaison 不存在的单位")
     assert "名录中没有「不存在的单位」" in shown and "身份未切换" in shown and "transport 交通运输局" in shown
@@ -256,3 +275,17 @@ def test_the_sandbox_says_nothing_in_chinese_outside_bot_texts() -> None:
                   if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
                   and CJK.search(node.value) and node.value not in data]
     assert found == []
+
+
+async def test_the_server_records_a_message_as_it_was_when_the_call_was_made(sandbox: Sandbox) -> None:
+    """The sandbox shows a buttons-only edit with the message's text from the recorded call: a later edit must
+    not rewrite what an earlier call recorded."""
+    bot = sandbox.app.bot
+    sent = await bot.send_message(GROUP, "第一版", reply_markup=InlineKeyboardMarkup(
+        [[InlineKeyboardButton("甲", callback_data="a")]]))
+    await bot.edit_message_reply_markup(GROUP, sent.message_id, reply_markup=InlineKeyboardMarkup(
+        [[InlineKeyboardButton("乙", callback_data="b")]]))
+    await bot.edit_message_text("第二版", chat_id=GROUP, message_id=sent.message_id)
+    markup_edit = sandbox.api.sent("editMessageReplyMarkup")[-1]
+    assert markup_edit.result["text"] == "第一版"
+    assert markup_edit.result["reply_markup"]["inline_keyboard"][0][0]["text"] == "乙"

@@ -288,19 +288,21 @@ class Sandbox:
     def render(self, call: Call) -> str | None:
         p = call.params
         chat = int(p.get("chat_id", GROUP))
-        private = chat != GROUP
+        to = self.private_name(chat)
         if call.method == "sendMessage":
             message_id = int(call.result["message_id"]) if isinstance(call.result, dict) else None
-            return (f"{texts.sandbox_message_head(private, message_id)}: " + indent(plain(str(p.get("text", ""))))
+            return (f"{texts.sandbox_message_head(to, message_id)}: " + indent(plain(str(p.get("text", ""))))
                     + self.keyboard(chat, message_id, p.get("reply_markup")))
         if call.method in ("editMessageText", "editMessageReplyMarkup"):
             # Shown again whole, marked edited, with its new buttons (numbered anew; the old numbers go stale).
             message_id = int(p["message_id"]) if "message_id" in p else None
             message = call.result if isinstance(call.result, dict) else {}
             text = plain(str(p["text"])) if "text" in p else str(message.get("text", ""))
+            had_buttons = any((b.chat, b.message_id) == (chat, message_id) for b in self.buttons.values())
             buttons = self.keyboard(chat, message_id, p.get("reply_markup"))
-            return (f"{texts.sandbox_edited_head(private, message_id)}: " + indent(text)
-                    + (buttons or "\n    " + texts.SANDBOX_BUTTONS_REMOVED))
+            if not buttons and had_buttons:
+                buttons = "\n    " + texts.SANDBOX_BUTTONS_REMOVED
+            return f"{texts.sandbox_edited_head(to, message_id)}: " + indent(text) + buttons
         if call.method == "answerCallbackQuery" and p.get("text"):
             return texts.sandbox_alert(plain(str(p["text"])))
         if call.method in ("sendPhoto", "sendDocument"):
@@ -308,9 +310,15 @@ class Sandbox:
             name = str(upload.get("filename", "file")) if isinstance(upload, dict) else "file"
             data = upload.get("data", b"") if isinstance(upload, dict) else b""
             path = self.save(name, bytes(data))
-            return texts.sandbox_file(private, call.method == "sendPhoto", name, path,
-                                      plain(str(p.get("caption", ""))))
+            return texts.sandbox_file(to, call.method == "sendPhoto", name, path, plain(str(p.get("caption", ""))))
         return None
+
+    def private_name(self, chat: int) -> str | None:
+        """None for the group; for a private chat, the person's name as Telegram shows it."""
+        if chat == GROUP:
+            return None
+        user = self.api.users.get(chat, {})
+        return " ".join(str(user[k]) for k in ("first_name", "last_name") if user.get(k)) or str(chat)
 
     def save(self, name: str, data: bytes) -> Path:
         """Keep a file the bot sent in the files folder, never over an earlier one."""

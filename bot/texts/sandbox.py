@@ -10,7 +10,7 @@ from bot.domain import Party
 
 __all__ = ["SANDBOX_HELP", "SANDBOX_ADMIN_NAME", "SANDBOX_ENTERPRISE_NAME", "SANDBOX_ADMIN_LABEL",
            "SANDBOX_ENTERPRISE_LABEL", "SANDBOX_LIAISON_SURNAME", "SANDBOX_GROUP_TITLE", "SANDBOX_AS_USAGE",
-           "SANDBOX_NO_BUTTON", "SANDBOX_PRIVATE", "SANDBOX_BOT", "SANDBOX_BUTTONS_REMOVED", "SANDBOX_STILL_WORKING",
+           "SANDBOX_NO_BUTTON", "SANDBOX_BOT", "SANDBOX_BUTTONS_REMOVED", "SANDBOX_STILL_WORKING",
            "SANDBOX_QUIT", "sandbox_welcome", "sandbox_liaison_label", "sandbox_auto_bind", "sandbox_you_are",
            "sandbox_stale_button", "sandbox_unknown_party", "sandbox_ambiguous_party", "sandbox_message_head",
            "sandbox_edited_head", "sandbox_alert", "sandbox_file", "sandbox_goodbye"]
@@ -35,7 +35,6 @@ SANDBOX_LIAISON_SURNAME = "联络员"  # a liaison is "<party id> 联络员"
 SANDBOX_GROUP_TITLE = "场景对接群（沙盒）"
 SANDBOX_AS_USAGE = "用法：/as admin | /as enterprise | /as liaison <单位id或名称>"
 SANDBOX_NO_BUTTON = "没有这个按钮编号。"
-SANDBOX_PRIVATE = "（私聊）"
 SANDBOX_BOT = "助手"
 SANDBOX_BUTTONS_REMOVED = "（按钮已移除）"
 SANDBOX_QUIT = ("/quit", "/exit", "退出")  # what the user may type to leave
@@ -77,25 +76,27 @@ def sandbox_ambiguous_party(query: str, matches: Iterable[Party]) -> str:
     return f"「{query}」对应多个单位，身份未切换。请写得更具体，或写 id：\n{_party_list(matches)}"
 
 
-def sandbox_message_head(private: bool, message_id: int | None) -> str:
-    where = SANDBOX_PRIVATE if private else ""
-    return SANDBOX_BOT + where + (f" [消息 {message_id}]" if message_id else "")
+def _where(private_to: str | None) -> str:
+    """Nothing in the group; in a private chat, with whom."""
+    return "" if private_to is None else f"（私聊 {private_to}）"
 
 
-def sandbox_edited_head(private: bool, message_id: int | None) -> str:
+def sandbox_message_head(private_to: str | None, message_id: int | None) -> str:
+    return SANDBOX_BOT + _where(private_to) + (f" [消息 {message_id}]" if message_id else "")
+
+
+def sandbox_edited_head(private_to: str | None, message_id: int | None) -> str:
     """An edited message, as Telegram marks it: shown again whole, with its new buttons."""
-    where = SANDBOX_PRIVATE if private else ""
-    return f"{SANDBOX_BOT}{where} ✎ 已编辑 [消息 {message_id}]"
+    return f"{SANDBOX_BOT}{_where(private_to)} ✎ 已编辑 [消息 {message_id}]"
 
 
 def sandbox_alert(text: str) -> str:
     return f"  （按钮提示）{text}"
 
 
-def sandbox_file(private: bool, photo: bool, name: str, path: Path, caption: str) -> str:
-    where = SANDBOX_PRIVATE if private else ""
+def sandbox_file(private_to: str | None, photo: bool, name: str, path: Path, caption: str) -> str:
     kind = "图片" if photo else "文件"
-    return f"{SANDBOX_BOT}{where}: [{kind} {name}，已保存到 {path}] {caption}".rstrip()
+    return f"{SANDBOX_BOT}{_where(private_to)}: [{kind} {name}，已保存到 {path}] {caption}".rstrip()
 
 
 def sandbox_goodbye(saved: int, files: Path) -> str:
