@@ -219,8 +219,8 @@ class LocalBotApi(ChatLog):
         except ApiError as exc:
             await self._record(Call(method, params, exc.status))
             return _error(exc.status, exc.description)
-        if method != "getUpdates":
-            await self._record(Call(method, params, 200, result))
+        if method != "getUpdates":  # a copy: the message as it was then (a later edit changes the log's own)
+            await self._record(Call(method, params, 200, dict(result) if isinstance(result, dict) else result))
         return web.json_response({"ok": True, "result": result})
 
     def _over_limit(self, method: str, params: dict[str, Any]) -> int | None:

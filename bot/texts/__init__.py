@@ -18,4 +18,5 @@ from bot.texts.names import *  # noqa: F403
 from bot.texts.notices import *  # noqa: F403
 from bot.texts.refusals import *  # noqa: F403
 from bot.texts.reports import *  # noqa: F403
+from bot.texts.sandbox import *  # noqa: F403
 from bot.texts.startup import *  # noqa: F403
