@@ -371,8 +371,8 @@ def _half(m: re.Match[str], today: date) -> date | None:
     return _month_end(year, month)
 
 
-@_rule(r"(?:(今|本|明|来|后|去|20\d\d|二[〇零○][〇零○一二三四五六七八九]{2})年)?(?<![0-9零〇○一二两三四五六七八九十百几多])"
-       r"年?(?<=年)[底末内终]|今年")
+@_rule(r"(?:(今|本|明|来|后|去|20\d\d|二[〇零○][〇零○一二三四五六七八九]{2})年年?"
+       r"|(?<![0-9零〇○一二两三四五六七八九十百几多今本明来后去年])年)[底末内终]|今年")
 def _year_end(m: re.Match[str], today: date) -> date | None:
     year = _year_of(m.group(1), today) or today.year
     return date(year, 12, 31)
@@ -404,12 +404,16 @@ def _today(m: re.Match[str], today: date) -> date | None:
 
 
 def read_due(text: str, sent_at: datetime) -> DueReading:
-    """The due date ``text`` names, read against the local day of ``sent_at``; the most specific rule that
-    reads a date decides, and a date that cannot be a due date says why (see the module's docstring)."""
+    """The due date ``text`` names, read against the local day of ``sent_at``: the most specific rule that reads
+    a usable date decides. A date in the past or beyond the horizon may be one mentioned in passing ("11月20日已
+    提交，12月10日前完成"), so the rest is read on; only when nothing usable is named is it the answer. A year or
+    span no calendar holds is the answer at once (see the module's docstring)."""
     if sent_at.tzinfo is None:
         raise ValueError("sent_at must be timezone-aware")
     today = sent_at.date()
+    horizon = _add_months(today, 12 * DUE_HORIZON_YEARS)
     t = re.sub(r"\s+", "", text)
+    refused: DueReading | None = None
     for pattern, rule in _RULES:
         for match in pattern.finditer(t):
             phrase = match.group(0)
@@ -419,12 +423,11 @@ def read_due(text: str, sent_at: datetime) -> DueReading:
                 return DueReading(today, phrase=phrase, problem=DueProblem.UNREADABLE)
             if found is None:
                 continue
-            if found < today:
-                return DueReading(today, found, phrase, DueProblem.PAST)
-            if found > _add_months(today, 12 * DUE_HORIZON_YEARS):
-                return DueReading(today, found, phrase, DueProblem.TOO_FAR)
-            return DueReading(today, found, phrase)
-    return DueReading(today)
+            if today <= found <= horizon:
+                return DueReading(today, found, phrase)
+            if refused is None:
+                refused = DueReading(today, found, phrase, DueProblem.PAST if found < today else DueProblem.TOO_FAR)
+    return refused or DueReading(today)
 
 
 def parse_due(text: str, sent_at: datetime) -> date | None:

@@ -248,6 +248,8 @@ def test_the_horizon_is_five_years_to_the_day() -> None:
     ("今年年底", date(2026, 12, 31)),
     ("2027年3月底，下周五前先给初稿", date(2027, 3, 31)),
     ("我们2019年就做过类似项目，下周五前给方案", date(2026, 12, 4)),  # a year in the past is not a deadline
+    ("11月20日已提交材料，12月10日前完成审批", date(2026, 12, 10)),  # a past date mentioned in passing
+    ("本周五已经和企业沟通过，下周三前给出方案", date(2026, 12, 2)),
 ])
 def test_dates_on_the_edge_are_kept(text: str, day: date) -> None:
     reading = read_due(text, SUN_29)
