@@ -122,7 +122,7 @@ async def commit_and_confirm(update: Update, context: BotContext, need: Need, te
         await reply(update, refusal(outcome))
         return
     assert outcome.commitment is not None and outcome.party is not None  # a success carries them
-    confirmation = texts.commitment_logged(outcome.commitment, outcome.party, need.number)
+    confirmation = texts.commitment_logged(outcome.commitment, outcome.party, need.number, outcome.due)
     commitment_id = outcome.commitment.id
 
     async def ask_for_date(message_id: int) -> None:  # a reply to this message gives the date
@@ -153,19 +153,35 @@ async def note(update: Update, context: BotContext, need: Need, kind: Intent, te
         await reply(update, texts.redirect_offer(need.number, party.short_name), redirect_buttons(need.id, party))
 
 
+DATE_REFUSALS = (Refusal.NO_DATE, Refusal.DATE_PAST, Refusal.DATE_UNREADABLE, Refusal.DATE_TOO_FAR)
+
+
 async def set_due_and_confirm(update: Update, context: BotContext, commitment_id: int, text: str) -> None:
-    user = update.effective_user
-    if user is None:
+    """/due N date, or a reply to the bot's "which date?": set, change or refuse the date. A date refused for
+    a promise that has none asks again: a reply to the refusal gives the date."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
         return
-    chat = update.effective_chat
-    if chat is None:
-        return
-    outcome = await context.cases.commitments.set_due(commitment_id, actor_of(user, context), chat.id, text,
-                                                      sent_at(update), update.update_id)
-    if outcome.ok and outcome.commitment and outcome.need:
-        await reply(update, texts.due_set(outcome.commitment, outcome.need.number))
-    else:
+    cases = context.cases
+    outcome = await cases.commitments.set_due(commitment_id, actor_of(user, context), message.chat_id, text,
+                                              sent_at(update), update.update_id)
+    commitment, need = outcome.commitment, outcome.need
+    if not outcome.ok or commitment is None or need is None:
+        if outcome.refusal in DATE_REFUSALS and commitment is not None and commitment.due_date is None:
+            async def ask_again(message_id: int) -> None:
+                await cases.commitments.attach_date_question(commitment.id, message_id)
+
+            thread_id = message.message_thread_id if message.is_topic_message else None
+            context.services.courier.post(Parcel.message(message.chat_id, refusal(outcome), reply_to=message.message_id,
+                                                         thread_id=thread_id, on_sent=ask_again))
+            return
         await reply(update, refusal(outcome))
+    elif outcome.previous_due is None:
+        await reply(update, texts.due_set(commitment, need.number, outcome.due))
+    elif outcome.previous_due == commitment.due_date:
+        await reply(update, texts.due_unchanged(commitment, need.number))
+    else:
+        await reply(update, texts.due_changed(commitment, need.number, outcome.previous_due, outcome.due))
 
 
 async def offer_to_record(update: Update, context: BotContext, text: str, replied_bot_message: int | None) -> bool:

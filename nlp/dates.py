@@ -1,7 +1,10 @@
 """Due dates in Chinese promises, resolved against the message's own local time.
 
-``parse_due(text, sent_at)`` returns the date a promise is due, or None when the text names no
-date ("尽快", "抓紧", "近期"). ``sent_at`` must be timezone-aware and already in the configured zone.
+``read_due(text, sent_at)`` reads the date a promise is due as a ``DueReading``: the date and the words it
+came from, or no date ("尽快", "抓紧", "近期"), or why the date named cannot be a due date — it is before the
+day the words were said (PAST), no calendar holds it (UNREADABLE: "9999年", "99999999999999999999天内"), or it
+lies beyond ``DUE_HORIZON_YEARS`` (TOO_FAR). ``parse_due`` gives the usable date alone. ``sent_at`` must be
+timezone-aware and already in the configured zone.
 
 The rules are tried in order, most specific first (an explicit date beats "两周内" in the same
 sentence). Chinese numerals are read everywhere (十五天, 两个月, 二〇二七年一月五日). Holidays whose
@@ -25,6 +28,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
+from bot.domain import DueProblem, DueReading
 from bot.domain.calendar import china_holidays, working_days_after
 
 _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -33,6 +37,14 @@ _NUM = r"[0-9零〇○一二两三四五六七八九十百]+"
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 6,
             "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
 ROLL_OVER_DAYS = 31  # an explicit month-day further in the past than this means next year
+# A promise due further ahead than this is no date anyone means to keep: "3000年内", "9999天内" are refused as
+# too far (the liaison is asked again) instead of being stored as a deadline nobody will see.
+DUE_HORIZON_YEARS = 5
+_HORIZON_DAYS = DUE_HORIZON_YEARS * 366
+
+
+class _NoCalendarDate(Exception):
+    """The words name a year or span no calendar holds ("9999年12月31日", "1800年底")."""
 
 
 def chinese_number(text: str) -> int | None:
@@ -117,6 +129,8 @@ def _year_of(prefix: str | None, today: date) -> int | None:
     prefix = prefix.rstrip("年")
     if prefix in ("今", "本"):
         return today.year
+    if prefix == "去":
+        return today.year - 1
     if prefix in ("明", "下一", "来"):
         return today.year + 1
     if prefix == "后":
@@ -158,6 +172,19 @@ def _rule(pattern: str) -> Callable[[Rule], Rule]:
         _RULES.append((re.compile(pattern), fn))
         return fn
     return register
+
+
+_YEAR_DIGITS = r"\d{4,}|[〇零○一二三四五六七八九]{4,}"
+
+
+@_rule(rf"(?<!\d)({_YEAR_DIGITS})年(?=[0-9零〇○一二两三四五六七八九十]+月|年?[底末终]|内|之内|以内|之前|以前|前|$|[，。,、！!；;])")
+def _far_year(m: re.Match[str], today: date) -> date | None:
+    """A year written out ("9999年12月31日前", "3000年"): one no promise can mean is decisive, whatever follows
+    (otherwise "12月31日" alone would be read and the year silently dropped); the rules below read the rest."""
+    year = chinese_number(m.group(1))
+    if year is None or not 2000 <= year <= 2100:
+        raise _NoCalendarDate(m.group(0))
+    return None
 
 
 @_rule(r"(20\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
@@ -254,6 +281,8 @@ def _lunar_year_end(m: re.Match[str], today: date) -> date | None:  # 年前 alo
 @_rule(rf"({_NUM})个?工作日")
 def _working_days(m: re.Match[str], today: date) -> date | None:
     n = chinese_number(m.group(1))
+    if n and n > _HORIZON_DAYS:  # counted one day at a time: a bound far past the horizon, not the count
+        return today + timedelta(days=n)
     return working_days_after(today, n) if n else None
 
 
@@ -342,7 +371,8 @@ def _half(m: re.Match[str], today: date) -> date | None:
     return _month_end(year, month)
 
 
-@_rule(r"(明年|来年|今年|本年)?(?:年底|年末|年内|年终)|今年")
+@_rule(r"(?:(今|本|明|来|后|去|20\d\d|二[〇零○][〇零○一二三四五六七八九]{2})年年?"
+       r"|(?<![0-9零〇○一二两三四五六七八九十百几多今本明来后去年])年)[底末内终]|今年")
 def _year_end(m: re.Match[str], today: date) -> date | None:
     year = _year_of(m.group(1), today) or today.year
     return date(year, 12, 31)
@@ -373,18 +403,33 @@ def _today(m: re.Match[str], today: date) -> date | None:
     return today
 
 
-def parse_due(text: str, sent_at: datetime) -> date | None:
+def read_due(text: str, sent_at: datetime) -> DueReading:
+    """The due date ``text`` names, read against the local day of ``sent_at``: the most specific rule that reads
+    a usable date decides. A date in the past or beyond the horizon may be one mentioned in passing ("11月20日已
+    提交，12月10日前完成"), so the rest is read on; only when nothing usable is named is it the answer. A year or
+    span no calendar holds is the answer at once (see the module's docstring)."""
     if sent_at.tzinfo is None:
         raise ValueError("sent_at must be timezone-aware")
     today = sent_at.date()
+    horizon = _add_months(today, 12 * DUE_HORIZON_YEARS)
     t = re.sub(r"\s+", "", text)
+    refused: DueReading | None = None
     for pattern, rule in _RULES:
         for match in pattern.finditer(t):
+            phrase = match.group(0)
             try:
                 found = rule(match, today)
-            except (OverflowError, ValueError):  # "99999999999999999999天内": no date anyone can keep
+            except (_NoCalendarDate, OverflowError, ValueError):  # "99999999999999999999天内": no calendar's
+                return DueReading(today, phrase=phrase, problem=DueProblem.UNREADABLE)
+            if found is None:
                 continue
-            if found is not None:
-                return found
-    return None
+            if today <= found <= horizon:
+                return DueReading(today, found, phrase)
+            if refused is None:
+                refused = DueReading(today, found, phrase, DueProblem.PAST if found < today else DueProblem.TOO_FAR)
+    return refused or DueReading(today)
 
+
+def parse_due(text: str, sent_at: datetime) -> date | None:
+    """The due date ``text`` names, when it is one a promise may have (not past, not beyond the horizon)."""
+    return read_due(text, sent_at).usable

@@ -305,7 +305,7 @@ async def test_a_promise_is_dated_only_in_its_own_group_and_every_event_names_it
     await served.say(LIAISON, "/due 1 12月15日前", chat_id=OTHER_GROUP)
     assert "本群没有这个编号的承诺" in served.last_text()
     await served.say(LIAISON, "/due 1 12月15日前")
-    assert "到期日已定为 2026-12-15" in served.last_text()
+    assert "到期日由 2026-12-11 改为 2026-12-15" in served.last_text()  # dated: an explicit change
     services = served.app.bot_data.services  # type: ignore[union-attr]
     async with services.db.read() as conn:
         async with conn.execute("SELECT kind FROM events WHERE need_id IS NOT NULL AND chat_id IS NULL") as cur:

@@ -227,7 +227,7 @@ async def test_private_desks_for_a_liaison_an_enterprise_and_an_admin(served: Ru
                      date=datetime(2026, 11, 27, 10, 5, tzinfo=SHANGHAI))
     await served.say(LIAISON, "/start", chat_id=LIAISON["id"])
     call = [c for c in served.api.calls if c.method == "sendMessage"][-1]
-    assert "承诺 1（需求 #1）两周内开放测试路段 — 到期 2026-12-11" in call.params["text"]
+    assert "承诺 1（需求 #1）两周内开放测试路段 — 到期：2026-12-11" in call.params["text"]
     fulfil = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row if b["text"] == "报告兑现 承诺1"]
     desk = [m for (c, _), m in sorted(served.api.messages.items()) if c == LIAISON["id"]][-1]
     mark = await served.press(LIAISON, desk["message_id"], fulfil[0]["callback_data"], chat_id=LIAISON["id"])

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nlp.dates import chinese_number, parse_due
+from bot.domain import DueProblem
+from nlp.dates import DUE_HORIZON_YEARS, chinese_number, parse_due, read_due
 
 TZ = ZoneInfo("Asia/Shanghai")
 FRI = datetime(2026, 11, 27, 10, 0, tzinfo=TZ)  # a Friday
@@ -49,7 +50,6 @@ def at(year: int, month: int, day: int) -> datetime:
     ("12月10日前", FRI, date(2026, 12, 10)),
     ("十二月十日", FRI, date(2026, 12, 10)),
     ("1月10日前", DEC, date(2027, 1, 10)),
-    ("11月25日", FRI, date(2026, 11, 25)),  # just past: stays this year (overdue), not next year
     ("2027年1月5日", FRI, date(2027, 1, 5)),
     ("2026-12-31", FRI, date(2026, 12, 31)),
     ("12/15前", FRI, date(2026, 12, 15)),
@@ -196,3 +196,66 @@ def test_chinese_number(text: str, value: int | None) -> None:
 def test_absurd_spans_are_no_date_not_a_crash(text: str) -> None:
     """A span no calendar holds is read as no date (the bot then asks for one), never an OverflowError."""
     assert parse_due(text, datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))) is None
+
+
+SUN_29 = datetime(2026, 11, 29, 10, 0, tzinfo=TZ)  # a Sunday, two days before December
+
+
+@pytest.mark.parametrize(("text", "now", "day", "phrase"), [
+    ("11月1日前", SUN_29, date(2026, 11, 1), "11月1日"),
+    ("本周五前", SUN_29, date(2026, 11, 27), "本周五"),
+    ("这周三给方案", SUN_29, date(2026, 11, 25), "这周三"),
+    ("2025年12月31日前", SUN_29, date(2025, 12, 31), "2025年12月31日"),
+    ("11月25日", FRI, date(2026, 11, 25), "11月25日"),  # just past: this year's, and past — not next year's
+    ("去年底前", SUN_29, date(2025, 12, 31), "去年底"),
+    ("2026-11-28", SUN_29, date(2026, 11, 28), "2026-11-28"),
+])
+def test_a_date_before_the_day_it_is_said_is_past(text: str, now: datetime, day: date, phrase: str) -> None:
+    reading = read_due(text, now)
+    assert (reading.day, reading.phrase, reading.problem) == (day, phrase, DueProblem.PAST)
+    assert reading.usable is None and parse_due(text, now) is None
+
+
+@pytest.mark.parametrize("text", ["9999年12月31日前", "3000年", "1800年底", "10000年内", "9999年",
+                                  "99999999999999999999天内", "99999999999999999999天内完成",
+                                  "9999999999999999999个月内", "99999999999999999999周内",
+                                  "99999999999999999999小时内", "二九九九年一月一日"])
+def test_years_and_spans_no_calendar_holds_are_unreadable(text: str) -> None:
+    reading = read_due(text, SUN_29)
+    assert reading.problem is DueProblem.UNREADABLE and reading.named and reading.usable is None, reading
+
+
+@pytest.mark.parametrize("text", ["9999天内", "2099年12月31日前", "99999999个工作日内", "2040年底", "十年内",
+                                  "3000年内完成"])
+def test_dates_beyond_the_horizon_are_too_far(text: str) -> None:
+    reading = read_due(text, SUN_29)
+    assert reading.problem in (DueProblem.TOO_FAR, DueProblem.UNREADABLE) and reading.usable is None, reading
+
+
+def test_the_horizon_is_five_years_to_the_day() -> None:
+    assert DUE_HORIZON_YEARS == 5
+    assert read_due("5年内", SUN_29).usable == date(2031, 11, 29)
+    assert read_due("2031年11月29日", SUN_29).usable == date(2031, 11, 29)
+    assert read_due("2031年11月30日", SUN_29).problem is DueProblem.TOO_FAR
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("月底前", date(2026, 11, 30)),  # said on 29 November: tomorrow
+    ("今天下班前", date(2026, 11, 29)),
+    ("本周日", date(2026, 11, 29)),  # the day it is said is not past
+    ("明年底", date(2027, 12, 31)),  # not this year's end
+    ("2027年底前", date(2027, 12, 31)),
+    ("今年年底", date(2026, 12, 31)),
+    ("2027年3月底，下周五前先给初稿", date(2027, 3, 31)),
+    ("我们2019年就做过类似项目，下周五前给方案", date(2026, 12, 4)),  # a year in the past is not a deadline
+    ("11月20日已提交材料，12月10日前完成审批", date(2026, 12, 10)),  # a past date mentioned in passing
+    ("本周五已经和企业沟通过，下周三前给出方案", date(2026, 12, 2)),
+])
+def test_dates_on_the_edge_are_kept(text: str, day: date) -> None:
+    reading = read_due(text, SUN_29)
+    assert reading.problem is None and reading.day == day, reading
+
+
+def test_no_date_is_not_a_problem() -> None:
+    reading = read_due("我们尽快研究一下", SUN_29)
+    assert (reading.day, reading.phrase, reading.problem, reading.named) == (None, "", None, False)

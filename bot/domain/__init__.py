@@ -13,6 +13,8 @@ from bot.domain.model import (
     Binding,
     Claim,
     Commitment,
+    DueProblem,
+    DueReading,
     Event,
     JoinRequest,
     Need,
@@ -33,7 +35,7 @@ from bot.domain.views import Actor, LeadChange, NeedView, Outcome, Refusal, Rout
 
 __all__ = [
     "LIAISON_KINDS", "MEMBER_KINDS", "NEED_TYPES", "PARTY_KINDS", "Actor", "Agreement", "AgreementOffer", "Binding",
-    "Claim", "Commitment", "Event", "JoinRequest", "LeadChange", "Need", "NeedDetail", "NeedView", "Outcome", "Party",
-    "Person", "Refusal", "Role", "Route", "RoutedParty", "active_routes", "lead_of", "may_claim", "may_confirm",
-    "may_mark_done", "may_resolve", "role_of",
+    "Claim", "Commitment", "DueProblem", "DueReading", "Event", "JoinRequest", "LeadChange", "Need", "NeedDetail",
+    "NeedView", "Outcome", "Party", "Person", "Refusal", "Role", "Route", "RoutedParty", "active_routes", "lead_of",
+    "may_claim", "may_confirm", "may_mark_done", "may_resolve", "role_of",
 ]

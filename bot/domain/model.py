@@ -112,6 +112,36 @@ class Commitment:
         return kept is not None and kept.astimezone(zone).date() <= self.due_date
 
 
+class DueProblem(StrEnum):
+    """Why a date read from a promise cannot be its due date."""
+
+    PAST = "past"  # before the day the words were said ("11月1日前" said on 29 November)
+    UNREADABLE = "unreadable"  # no calendar holds it ("9999年12月31日前", "99999999999999999999天内")
+    TOO_FAR = "too_far"  # beyond the horizon a promise may name (nlp.dates.DUE_HORIZON_YEARS)
+
+
+@dataclass(frozen=True)
+class DueReading:
+    """A due date as read from a person's words, against the day they were said: ``day`` (None when the words
+    name no date, or none a calendar holds), the ``phrase`` it was read from, and ``problem`` when it may not be
+    used. ``today`` is the day the words were said."""
+
+    today: date
+    day: date | None = None
+    phrase: str = ""
+    problem: DueProblem | None = None
+
+    @property
+    def usable(self) -> date | None:
+        """The due date, when the words name one that may be used."""
+        return self.day if self.problem is None else None
+
+    @property
+    def named(self) -> bool:
+        """The words name a date (usable or not): "尽快" names none."""
+        return bool(self.phrase)
+
+
 @dataclass(frozen=True)
 class Agreement:
     id: int

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
-from bot.domain.model import Agreement, AgreementOffer, Commitment, JoinRequest, Need, Party, Person, Route
+from bot.domain.model import (
+    Agreement,
+    AgreementOffer,
+    Commitment,
+    DueProblem,
+    DueReading,
+    JoinRequest,
+    Need,
+    Party,
+    Person,
+    Route,
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,9 @@ class Refusal(StrEnum):
     COMMITMENT_CANCELLED = "commitment_cancelled"
     ALREADY_SETTLED = "already_settled"  # kept, withdrawn or awaiting confirmation already
     NO_DATE = "no_date"
+    DATE_PAST = "date_past"  # the date named is before the day it was said
+    DATE_UNREADABLE = "date_unreadable"  # a year or span no calendar holds
+    DATE_TOO_FAR = "date_too_far"  # beyond the horizon a promise may name
     ALREADY_BOUND = "already_bound"
     ALREADY_PENDING = "already_pending"
     JOIN_REQUEST_NOT_FOUND = "join_request_not_found"
@@ -97,6 +112,10 @@ class Refusal(StrEnum):
     UNCHANGED = "unchanged"
 
 
+DUE_REFUSALS = {DueProblem.PAST: Refusal.DATE_PAST, DueProblem.UNREADABLE: Refusal.DATE_UNREADABLE,
+                DueProblem.TOO_FAR: Refusal.DATE_TOO_FAR}
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a use case did: ``refusal`` is None when it did it; the records it touched come along."""
@@ -112,6 +131,8 @@ class Outcome:
     previous: Party | None = None  # the party a need was handed over from
     agreement: Agreement | None = None
     offer: AgreementOffer | None = None
+    due: DueReading | None = None  # the due date read from the words (a promise, /due, a reply with a date)
+    previous_due: date | None = None  # /due on a dated promise: its date before
     counts: tuple[tuple[str, int], ...] = ()  # rows touched by a directory import or /forget
 
     @property

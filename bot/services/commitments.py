@@ -18,8 +18,9 @@ from bot.domain import (
 )
 from bot.domain.metrics import PartyRecord, kept_rates
 from bot.domain.schedule import UNDO_WINDOW, Policy
+from bot.domain.views import DUE_REFUSALS
 from bot.services.work import Access, Unit, Work
-from nlp.dates import parse_due
+from nlp.dates import read_due
 
 
 class Commitments:
@@ -31,11 +32,14 @@ class Commitments:
 
     async def commit(self, need: Need, actor: Actor, text: str, sent_at: datetime, message_id: int | None,
                      update_id: int | None) -> Outcome:
-        """A liaison's promise on a need: dated from the text against the message's own local time."""
+        """A liaison's promise on a need: dated from the text against the message's own local time. A date that
+        cannot be its due date (past, unreadable, too far) leaves it undated: the outcome's ``due`` says why, and
+        the bot asks for the date again."""
         text = text.strip()
         if not text:
             return Outcome(Refusal.EMPTY_COMMITMENT, need=need)
-        due = parse_due(text, sent_at.astimezone(self.timezone))
+        reading = read_due(text, sent_at.astimezone(self.timezone))
+        due = reading.usable
         async with self.work.unit(update_id, sent_at, actor) as unit:
             current = await unit.open_need(need.id)
             if isinstance(current, Refusal):
@@ -53,9 +57,10 @@ class Commitments:
             await unit.remember(actor.person)
             commitment = await unit.commitments.add(need_id=current.id, party_id=own, user_id=actor.user_id,
                                                     text=text, due_date=due, at=sent_at, message_id=message_id)
+            refused = {"due_refused": reading.problem.value, "due_words": reading.phrase} if reading.problem else {}
             await unit.record("committed", chat_id=current.chat_id, need_id=current.id, commitment_id=commitment.id,
-                              party_id=own, due_date=due.isoformat() if due else None)
-        return Outcome(need=current, party=party, commitment=commitment)
+                              party_id=own, due_date=due.isoformat() if due else None, **refused)
+        return Outcome(need=current, party=party, commitment=commitment, due=reading)
 
     async def undo(self, commitment_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
         """A promise recorded by mistake, undone by whoever made it from its confirmation within UNDO_MINUTES:
@@ -87,20 +92,34 @@ class Commitments:
 
     async def set_due(self, commitment_id: int, actor: Actor, chat_id: int, text: str, sent_at: datetime,
                       update_id: int | None) -> Outcome:
-        """/due N date (or a reply to the bot's question): the date of a promise made in this chat."""
-        due = parse_due(text, sent_at.astimezone(self.timezone))
+        """/due N date (or a reply to the bot's question): the date of a promise made in this chat. On an undated
+        promise it sets the date ("due_set"); on a dated one it is an explicit change, audited with both dates
+        ("due_changed") — the outcome's ``previous_due`` is the date before. A date that cannot be a due date is
+        refused and nothing changes; a promise kept or withdrawn keeps the date it was judged by."""
+        reading = read_due(text, sent_at.astimezone(self.timezone))
         async with self.work.unit(update_id, sent_at, actor) as unit:
             found = await self._owned(unit, commitment_id, chat_id, actor)
             if isinstance(found, Outcome):
                 return found
             commitment, need = found
+            if commitment.settled:
+                return Outcome(Refusal.ALREADY_SETTLED, commitment=commitment, need=need)
+            if reading.problem is not None:
+                return Outcome(DUE_REFUSALS[reading.problem], commitment=commitment, need=need, due=reading)
+            due, before = reading.usable, commitment.due_date
             if due is None:
-                return Outcome(Refusal.NO_DATE, commitment=commitment, need=need)
+                return Outcome(Refusal.NO_DATE, commitment=commitment, need=need, due=reading)
+            if due == before:  # the same date again: nothing to change or audit
+                return Outcome(commitment=commitment, need=need, due=reading, previous_due=before)
             await unit.commitments.set_due_date(commitment.id, due)
-            await unit.record("due_set", chat_id=need.chat_id, need_id=need.id, commitment_id=commitment.id,
-                              due_date=due.isoformat())
+            if before is None:
+                await unit.record("due_set", chat_id=need.chat_id, need_id=need.id, commitment_id=commitment.id,
+                                  due_date=due.isoformat())
+            else:
+                await unit.record("due_changed", chat_id=need.chat_id, need_id=need.id, commitment_id=commitment.id,
+                                  from_date=before.isoformat(), to_date=due.isoformat())
             commitment = await unit.commitments.get(commitment.id) or commitment
-        return Outcome(commitment=commitment, need=need)
+        return Outcome(commitment=commitment, need=need, due=reading, previous_due=before)
 
     async def chat_of(self, commitment_id: int) -> int | None:
         """The chat of the need a commitment belongs to (buttons in a private chat act there)."""

@@ -75,7 +75,7 @@ COMMANDS = (
             "记录需求的对接成果（签约、融资、场景开放，可写金额）", menu="记录对接成果", menus=_EVERYDAY),
     Command("commit", Who.BOUND, "/commit 编号 内容", "对需求作出承诺（也可直接回复需求消息）",
             menu="对需求作出承诺", menus=_EVERYDAY),
-    Command("due", Who.BOUND | Who.ADMIN_GROUP, "/due 承诺编号 日期", "为承诺补充完成日期",
+    Command("due", Who.BOUND | Who.ADMIN_GROUP, "/due 承诺编号 日期", "为承诺补充或修改完成日期",
             menu="为承诺补充完成日期", menus=_EVERYDAY),
     Command("done", Who.BOUND | Who.ADMIN_GROUP, "/done 承诺编号", "报告承诺已兑现（由需求方或管理员确认）",
             menu="报告承诺已兑现", menus=_EVERYDAY),

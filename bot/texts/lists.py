@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from html import escape
 
-from bot.domain import Commitment, Need, NeedDetail, NeedView, Party
+from bot.domain import Commitment, Event, Need, NeedDetail, NeedView, Party
 from bot.domain.metrics import PartyRecord
 from bot.texts.commands import START_TEXT
-from bot.texts.commitments import commitment_state
+from bot.texts.commitments import due_and_state
 from bot.texts.format import day, fit, local_time, snippet
 from bot.texts.names import (
     AGREEMENT_KIND_NAMES,
@@ -58,7 +58,7 @@ def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz
     lines.append("<b>承诺</b>：" + ("" if detail.commitments else "暂无"))
     for c in detail.commitments:
         lines.append(f"  · {c.id} {escape(names.get(c.party_id, c.party_id))}：{escape(snippet(c.text, 50))} — "
-                     f"到期 {day(c.due_date)}，{commitment_state(c, today)}")
+                     f"{due_and_state(c, today)}")
     if detail.agreements:
         lines.append("<b>成果</b>：")
         lines.extend(f"  · {AGREEMENT_KIND_NAMES.get(a.kind, a.kind)} {format_amount(a.amount_yuan)}："
@@ -66,8 +66,21 @@ def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz
     lines.append("<b>记录</b>：")
     for event in detail.events:
         who = people.get(event.actor_id, str(event.actor_id)) if event.actor_id else "系统"
-        lines.append(f"  {local_time(event.at, tz)} {escape(who)} {EVENT_NAMES.get(event.kind, event.kind)}")
+        lines.append(f"  {local_time(event.at, tz)} {escape(who)} {EVENT_NAMES.get(event.kind, event.kind)}"
+                     f"{event_dates(event)}")
     return fit(lines, "…（记录过长，已截断）")
+
+
+def event_dates(event: Event) -> str:
+    """The dates a promise's events carry, for the history: "（承诺 3，到期 2026-12-11）",
+    "（承诺 3：2026-12-11 → 2026-12-20）"."""
+    detail, promise = event.detail, event.detail.get("commitment_id")
+    if event.kind == "due_changed":
+        return f"（承诺 {promise}：{detail.get('from_date')} → {detail.get('to_date')}）"
+    if event.kind in ("due_set", "committed") and promise is not None:
+        due = detail.get("due_date")
+        return f"（承诺 {promise}，到期 {due}）" if due else f"（承诺 {promise}，未定日期）"
+    return ""
 
 
 def overdue(late: list[tuple[Need, Commitment]], undated: list[tuple[Need, Commitment]],
@@ -139,8 +152,8 @@ def desk(party: Party | None, routed: list[NeedView], promises: list[tuple[Need,
             lines.append(f"  · #{view.need.number}（{role}，{state}）{escape(snippet(view.need.text, 40))}")
         lines.append(f"<b>{escape(party.short_name)} 的承诺</b>（{len(promises)} 条待兑现）" if promises
                      else f"{escape(party.short_name)} 没有待兑现的承诺。")
-        lines.extend(f"  · 承诺 {c.id}（需求 #{n.number}）{escape(snippet(c.text, 40))} — 到期 {day(c.due_date)}，"
-                     f"{commitment_state(c, today)}" for n, c in promises)
+        lines.extend(f"  · 承诺 {c.id}（需求 #{n.number}）{escape(snippet(c.text, 40))} — {due_and_state(c, today)}"
+                     for n, c in promises)
     if authored:
         lines.append(f"<b>我提出的需求</b>（{len(authored)} 条进行中）")
         lines.extend(f"  · #{n.number} {escape(snippet(n.text, 40))}" for n in authored)

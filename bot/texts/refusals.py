@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.domain import Outcome, Refusal
+from bot.domain import Commitment, DueReading, Outcome, Refusal
 from bot.texts.commands import AGREEMENT_USAGE, EMPTY_COMMIT, EMPTY_NEED
-from bot.texts.commitments import no_date_found
+from bot.texts.commitments import DATE_EXAMPLES, due_label, due_problem, no_date_found
 from bot.texts.directory import PARTY_REFUSALS, party_ambiguous
 
 __all__ = [
@@ -12,7 +12,7 @@ __all__ = [
     "NOT_ROUTED", "NOT_BOUND", "ALREADY_CLAIMED", "NEED_RESOLVED", "NOT_AUTHOR", "ALREADY_RESOLVED",
     "ALREADY_DONE", "COMMITMENT_CANCELLED", "NOT_CONFIRMER", "NOT_RECORDER", "ALREADY_RECORDED",
     "NOT_COMMITMENT_OWNER", "SAME_PARTY", "ALREADY_BOUND", "ALREADY_PENDING", "ALREADY_DECIDED", "REFUSALS",
-    "refusal",
+    "refused_date", "refusal",
 ]
 
 
@@ -66,6 +66,10 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.COMMITMENT_CANCELLED: COMMITMENT_CANCELLED,
     Refusal.ALREADY_SETTLED: ALREADY_DONE,
     Refusal.NO_DATE: "未能从这段话中识别出日期，请换个说法，例如“12月15日前”。",  # with the id: see refusal()
+    # With the words and the promise: see refusal().
+    Refusal.DATE_PAST: "这个日期已过，请重新告诉我承诺日期。",
+    Refusal.DATE_UNREADABLE: "无法识别这个日期，请重新告诉我承诺日期。",
+    Refusal.DATE_TOO_FAR: "这个日期太远，无法识别为承诺日期，请重新告诉我承诺日期。",
     Refusal.ALREADY_BOUND: ALREADY_BOUND,
     Refusal.ALREADY_PENDING: ALREADY_PENDING,
     Refusal.JOIN_REQUEST_NOT_FOUND: "这个申请不存在。",
@@ -84,6 +88,15 @@ REFUSALS: dict[Refusal, str] = {
 }
 
 
+def refused_date(commitment: Commitment, due: DueReading) -> str:
+    """A date that cannot be the promise's due date: why, what stays, and ask again."""
+    again = (f"请重新告诉我承诺日期：回复本消息（{DATE_EXAMPLES}），或发送 /due {commitment.id} 日期。"
+             if commitment.due_date is None else
+             f"承诺 {commitment.id} 的到期日未改动（仍为 {due_label(commitment.due_date)}）；"
+             f"如需修改，请发送 /due {commitment.id} 新日期。")
+    return f"⚠️ {due_problem(due)}。{again}"
+
+
 def refusal(outcome: Outcome) -> str:
     """Why nothing was done, in words; the refusals that name something say it."""
     reason = outcome.refusal
@@ -91,6 +104,9 @@ def refusal(outcome: Outcome) -> str:
         return party_ambiguous(outcome.matches)
     if reason is Refusal.NO_DATE and outcome.commitment is not None:
         return no_date_found(outcome.commitment.id)
+    if reason in (Refusal.DATE_PAST, Refusal.DATE_UNREADABLE, Refusal.DATE_TOO_FAR) and outcome.due is not None \
+            and outcome.commitment is not None:
+        return refused_date(outcome.commitment, outcome.due)
     if reason is None:
         raise ValueError("refusal() of an outcome that was not refused")
     return REFUSALS[reason]
