@@ -9,7 +9,7 @@ from bot.domain import Commitment, Need, Party
 from bot.texts.format import day, mention_label, snippet
 
 __all__ = ["commitment_logged", "due_set", "no_date_found", "commitment_done", "commitment_reported",
-           "commitment_disputed", "commitment_cancelled", "commitment_state"]
+           "commitment_disputed", "commitment_cancelled", "commitment_state", "commitment_settled"]
 
 
 def commitment_logged(commitment: Commitment, party: Party, number: int) -> str:
@@ -62,3 +62,15 @@ def commitment_state(commitment: Commitment, today: date) -> str:
     if commitment.due_date < today:
         return f"已逾期 {(today - commitment.due_date).days} 天"
     return "进行中"
+
+
+def commitment_settled(commitment: Commitment) -> str:
+    """Why a promise cannot be reported, confirmed or withdrawn now: the state it is actually in."""
+    head = f"承诺 {commitment.id} "
+    if commitment.status == "done":
+        return head + "已兑现，无需再操作。"
+    if commitment.status == "cancelled":
+        return head + "已撤回，无需再操作。"
+    if commitment.status == "reported":
+        return head + "已报告兑现，正在等待需求方或管理员确认。"
+    return head + "还在进行中，尚未报告兑现，没有需要确认的内容。"

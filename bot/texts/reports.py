@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.domain.reports import Report
-from bot.texts.format import fit
+from bot.texts.format import duration, fit, percent
 from bot.texts.names import AGREEMENT_KIND_NAMES, NEED_TYPE_NAMES, lead_name
 from nlp.outcomes import format_amount
 
@@ -35,9 +35,9 @@ def report(data: Report, names: dict[str, str], scope: str, period: str) -> str:
         lines.append("需求类型：" + "、".join(f"{NEED_TYPE_NAMES.get(k, k)} {n}" for k, n in data.by_type))
     rated = [r for r in data.records if r.kept_rate is not None or r.median_claim_days is not None]
     for r in rated[:8]:
-        rate = f"{r.kept_rate:.0%}" if r.kept_rate is not None else "—"
-        speed = f"{r.median_claim_days:.1f} 天" if r.median_claim_days is not None else "—"
-        lines.append(f"  · {escape(names.get(r.party_id, r.party_id))}：按期兑现率 {rate}，认领中位用时 {speed}")
+        speed = duration(r.median_claim_days) if r.median_claim_days is not None else "—"
+        lines.append(f"  · {escape(names.get(r.party_id, r.party_id))}：按期兑现率 {percent(r.kept_rate)}，"
+                     f"认领中位用时 {speed}")
     kinds = "、".join(f"{AGREEMENT_KIND_NAMES.get(k, k)} {n}" for k, n in data.agreements_by_kind)
     lines.append(f"成果：{data.agreements} 项" + (f"（{kinds}）" if kinds else "")
                  + (f"，金额合计 {format_amount(data.amount_yuan)}" if data.amount_yuan else ""))

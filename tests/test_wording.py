@@ -1,0 +1,160 @@
+"""Issue 12's wording items: each answer says what happened in the words a person expects — a button is no
+command, a number too large is a need that does not exist, a promise's refusal names its state, the card's
+example fits the need, /kept is a table, and the private desk says where each need stands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot import texts
+from bot.domain import Outcome, Refusal
+from bot.domain.model import NEED_TYPES
+from handlers.common import NO_SUCH_NUMBER, parse_number, parse_user_id
+from nlp.outcomes import parse_amount
+from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, SHANGHAI, STRANGER, RunningBot
+from tests.test_commitments import NEED, need_with_promise
+
+BIG = "99999999999999999999"
+DATA_NEED = "希望对接医院开展癌症早筛试点，需要脱敏的体检数据"
+
+
+def alert_since(bot: RunningBot, mark: int) -> str:
+    return str(bot.calls_since(mark, "answerCallbackQuery")[0].params.get("text", ""))
+
+
+# --- a button is not a command ----------------------------------------------------------------------------
+
+async def test_a_non_admin_pressing_an_admin_button_is_told_it_is_a_button(served: RunningBot) -> None:
+    await served.say(ENTERPRISE, NEED)
+    card = served.card_of(1)
+    need_id = card["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[1]
+    mark = await served.press(STRANGER, card["message_id"], "detail:1")  # 详情 under /needs: a handler's check
+    assert alert_since(served, mark) == texts.NOT_ADMIN_BUTTON
+    mark = await served.press(STRANGER, card["message_id"], f"assign:{need_id}:police")  # a use case's refusal
+    assert alert_since(served, mark) == texts.NOT_ADMIN_BUTTON
+    assert "按钮" in texts.NOT_ADMIN_BUTTON and "命令" not in texts.NOT_ADMIN_BUTTON
+    await served.say(STRANGER, "/needs")
+    assert served.last_text() == texts.NOT_ADMIN  # a command still says command
+
+
+def test_button_refusals_differ_from_command_refusals_only_for_not_admin() -> None:
+    assert texts.button_refusal(Outcome(Refusal.NOT_ADMIN)) == texts.NOT_ADMIN_BUTTON
+    assert texts.button_refusal(Outcome(Refusal.NEED_NOT_FOUND)) == texts.refusal(Outcome(Refusal.NEED_NOT_FOUND))
+
+
+# --- numbers too large ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("3", 3), ("#3", 3), ("３", 3), ("000012", 12), (BIG, NO_SUCH_NUMBER), ("9" * 5000, NO_SUCH_NUMBER),
+    ("0", None), ("-1", None), ("abc", None), ("²", None), ("", None), ("1e9", None),
+])
+def test_parse_number(typed: str, read: int | None) -> None:
+    assert parse_number(typed) == read
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("1001", 1001), ("7000000001", 7000000001), (BIG, None), ("9" * 17, None), ("-5", None), ("²", None),
+])
+def test_parse_user_id(typed: str, read: int | None) -> None:
+    assert parse_user_id(typed) == read
+
+
+def test_an_absurd_amount_is_no_amount() -> None:
+    assert parse_amount(f"签约融资{BIG}亿元") is None
+    assert parse_amount("签约融资3000万元") == 30_000_000
+
+
+async def test_numbers_too_large_are_things_that_do_not_exist(served: RunningBot) -> None:
+    await served.say(ENTERPRISE, NEED)
+    not_found = {
+        f"/status {BIG}": texts.NEED_NOT_FOUND,
+        f"/status {'9' * 5000}": texts.NEED_NOT_FOUND,
+        f"/resolve {BIG}": texts.NEED_NOT_FOUND,
+        f"/route {BIG} 交通局": texts.NEED_NOT_FOUND,
+        f"/agreement {BIG} 与青岛天使基金签约，融资800万元": texts.NEED_NOT_FOUND,
+        "/status ²": texts.STATUS_USAGE,  # a digit Python's int() refuses: no number at all
+        f"/bind {BIG} transport": texts.BIND_USAGE,  # no Telegram user has such an id
+        f"/forget {BIG}": texts.FORGET_USAGE,
+    }
+    for command, answer in not_found.items():
+        await served.say(ADMIN, command)
+        assert served.last_text() == answer, command
+    for command, answer in {f"/commit {BIG} 两周内开放": texts.NEED_NOT_FOUND,
+                            f"/done {BIG}": texts.COMMITMENT_NOT_FOUND,
+                            f"/cancel {BIG}": texts.COMMITMENT_NOT_FOUND}.items():
+        await served.say(LIAISON, command)
+        assert served.last_text() == answer, command
+    await served.say(ADMIN, f"/agreement 1 签约融资{BIG}亿元")  # recorded, with no amount read into it
+    assert "已记录需求 #1 的对接成果" in served.last_text()
+
+
+# --- /kept ----------------------------------------------------------------------------------------------------
+
+async def test_kept_answers_an_unknown_argument_with_its_usage(served: RunningBot) -> None:
+    await need_with_promise(served)
+    await served.say(ADMIN, "/kept foo")
+    assert served.last_text() == texts.KEPT_USAGE
+    await served.say(ADMIN, "/kept all")
+    assert "承诺兑现情况</b>（全部对接群）" in served.last_text()
+    await served.say(ADMIN, "/kept")
+    assert "承诺兑现情况</b>（本群）" in served.last_text()
+
+
+async def test_kept_is_a_table_with_a_heading_and_a_line_per_unit(served: RunningBot) -> None:
+    await need_with_promise(served)  # transport claims and promises
+    await served.say(ADMIN, "/route 1 工信局")  # miit leads now, no claim or promise of its own
+    await served.say(LIAISON, "/done 1", date=datetime(2026, 11, 28, 9, 0, tzinfo=SHANGHAI))
+    await served.say(ADMIN, "/kept")
+    lines = served.last_text().split("\n")
+    heading, rows = lines[1], [line for line in lines[2:] if line.startswith("<code>")]
+    for column in ("兑现率", "承诺", "按期", "晚兑", "逾期", "进行", "撤回", "认领", "认领用时", "单位"):
+        assert column in heading, column
+    assert len(rows) == 1 and rows[0].endswith(" 交通运输局"), lines
+    figures = rows[0].removeprefix("<code>").split("</code>")[0]
+    assert figures.split()[:8] == ["—", "1", "0", "0", "0", "1", "0", "1"], figures  # reported, not yet confirmed
+    assert figures.endswith(("分钟", "小时", "天")), figures  # the claim took wall-clock time: its unit is said
+    assert texts.cells(figures) == texts.cells(heading.removeprefix("<code>").split("</code>")[0])  # aligned
+
+
+def test_durations_say_their_unit() -> None:
+    assert texts.duration(0.00208) == "3 分钟"
+    assert texts.duration(0.0001) == "不到 1 分钟"
+    assert texts.duration(0.25) == "6.0 小时"
+    assert texts.duration(3.5) == "3.5 天"
+
+
+# --- a promise's state ----------------------------------------------------------------------------------------
+
+async def test_a_refused_promise_action_says_the_promise_s_actual_state(served: RunningBot) -> None:
+    await need_with_promise(served)
+    await served.say(LIAISON, "/done 1")
+    await served.say(LIAISON, "/done 1")
+    assert served.last_text() == "承诺 1 已报告兑现，正在等待需求方或管理员确认。"
+    report = next(m for (c, _), m in served.api.messages.items() if c == GROUP and "报告承诺 1" in m.get("text", ""))
+    await served.press(ENTERPRISE, report["message_id"], "kept:1:y")
+    mark = await served.press(ENTERPRISE, report["message_id"], "kept:1:y")
+    assert alert_since(served, mark) == "承诺 1 已兑现，无需再操作。"
+    await served.say(LIAISON, "/cancel 1")
+    assert served.last_text() == "承诺 1 已兑现，无需再操作。"
+    await served.say(LIAISON, "/commit 1 下周提供路侧单元接口")
+    await served.say(LIAISON, "/cancel 2")
+    await served.say(ADMIN, "/cancel 2")
+    assert served.last_text() == "承诺 2 已撤回，无需再操作。"
+    assert "、" not in served.last_text()  # not "已经兑现、撤回或正在等待确认"
+
+
+# --- the card's example ---------------------------------------------------------------------------------------
+
+def test_every_need_type_has_its_own_promise_example() -> None:
+    assert set(texts.PROMISE_EXAMPLES) == set(NEED_TYPES)
+    assert len(set(texts.PROMISE_EXAMPLES.values())) == len(NEED_TYPES)
+
+
+async def test_the_card_s_promise_example_fits_the_need(served: RunningBot) -> None:
+    await served.say(ENTERPRISE, DATA_NEED)
+    card = served.card_of(1)["text"]
+    assert "（数据）" in card and "两周内开放脱敏数据接口" in card and "测试路段" not in card
+    await served.say(ENTERPRISE, NEED)
+    assert "两周内开放测试路段" in served.card_of(2)["text"]
