@@ -158,3 +158,18 @@ async def test_the_card_s_promise_example_fits_the_need(served: RunningBot) -> N
     assert "（数据）" in card and "两周内开放脱敏数据接口" in card and "测试路段" not in card
     await served.say(ENTERPRISE, NEED)
     assert "两周内开放测试路段" in served.card_of(2)["text"]
+
+
+# --- the enterprise's private desk ----------------------------------------------------------------------------
+
+async def test_the_enterprise_s_desk_says_where_each_of_its_needs_stands(served: RunningBot) -> None:
+    await served.say(ENTERPRISE, NEED)
+    await served.say(ENTERPRISE, DATA_NEED)
+    await served.say(ENTERPRISE, "/start", chat_id=ENTERPRISE["id"])
+    desk = served.last_text()
+    assert "#1（待认领，牵头：交通运输局）" in desk, desk
+    card = served.card_of(1)
+    await served.press(LIAISON, card["message_id"], card["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    await served.say(ENTERPRISE, "/start", chat_id=ENTERPRISE["id"])
+    desk = served.last_text()
+    assert "#1（已认领，牵头：交通运输局）" in desk and "#2（待认领，牵头" in desk, desk

@@ -21,7 +21,14 @@ from bot.texts.names import (
 )
 from nlp.outcomes import format_amount
 
-__all__ = ["need_list", "status", "overdue", "kept_rates", "parties", "triage_list", "desk", "admin_desk"]
+__all__ = ["need_state", "need_list", "status", "overdue", "kept_rates", "parties", "triage_list", "desk", "admin_desk"]
+
+
+def need_state(view: NeedView) -> str:
+    """Where a need stands: 已解决, 已认领 (a routed party took it up), or 待认领."""
+    if view.need.status != "open":
+        return STATUS_NAMES.get(view.need.status, view.need.status)
+    return "已认领" if any(r.claimed_by for r in view.routed) else "待认领"
 
 
 def need_list(views: list[NeedView], open_only: bool, total: int, page: int = 1, pages: int = 1) -> str:
@@ -33,10 +40,8 @@ def need_list(views: list[NeedView], open_only: bool, total: int, page: int = 1,
     for view in views:
         need = view.need
         lead = view.lead.party.short_name if view.lead else "待指定"
-        claimed = "已认领" if any(r.claimed_by for r in view.routed) else "待认领"
-        state = STATUS_NAMES.get(need.status, need.status) if need.status != "open" else claimed
         lines.append(f"#{need.number} [{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}] "
-                     f"{escape(snippet(need.text, 40))} — {escape(lead)}，{state}")
+                     f"{escape(snippet(need.text, 40))} — {escape(lead)}，{need_state(view)}")
     return fit(lines, "…其余需求请用 /status 编号 查看")
 
 
@@ -146,7 +151,7 @@ def triage_list(views: list[NeedView], total: int | None = None) -> str:
 
 
 def desk(party: Party | None, routed: list[NeedView], promises: list[tuple[Need, Commitment]],
-         authored: list[Need], today: date) -> str:
+         authored: list[NeedView], today: date) -> str:
     """A person's private chat: needs routed to their party, their party's promises, their own needs."""
     lines = [START_TEXT]
     if party is not None:
@@ -163,7 +168,9 @@ def desk(party: Party | None, routed: list[NeedView], promises: list[tuple[Need,
                      f"{commitment_state(c, today)}" for n, c in promises)
     if authored:
         lines.append(f"<b>我提出的需求</b>（{len(authored)} 条进行中）")
-        lines.extend(f"  · #{n.number} {escape(snippet(n.text, 40))}" for n in authored)
+        for view in authored:
+            lead = f"牵头：{escape(view.lead.party.short_name)}" if view.lead else "牵头部门待管理员指定"
+            lines.append(f"  · #{view.need.number}（{need_state(view)}，{lead}）{escape(snippet(view.need.text, 40))}")
     return fit(lines, "…")
 
 
