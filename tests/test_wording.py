@@ -4,18 +4,22 @@ example fits the need, /kept is a table, and the private desk says where each ne
 
 from __future__ import annotations
 
+import ast
+import io
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from bot import texts
-from bot.domain import Outcome, Refusal
+from bot.domain import LeadChange, Outcome, Refusal
 from bot.domain.model import NEED_TYPES
 from handlers.common import NO_SUCH_NUMBER, parse_number, parse_user_id
 from nlp.outcomes import parse_amount
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, SHANGHAI, STRANGER, RunningBot
 from tests.test_commitments import NEED, need_with_promise
 
+ROOT = Path(__file__).resolve().parent.parent
 BIG = "99999999999999999999"
 DATA_NEED = "希望对接医院开展癌症早筛试点，需要脱敏的体检数据"
 
@@ -173,3 +177,83 @@ async def test_the_enterprise_s_desk_says_where_each_of_its_needs_stands(served:
     await served.say(ENTERPRISE, "/start", chat_id=ENTERPRISE["id"])
     desk = served.last_text()
     assert "#1（已认领，牵头：交通运输局）" in desk and "#2（待认领，牵头" in desk, desk
+
+
+# --- the export -----------------------------------------------------------------------------------------------
+
+CODES = {"scenario", "data", "funding", "open", "resolved", "done", "reported", "cancelled", "lead", "assist",
+         "router", "decline", "admin", "financing", "need_registered", "claimed", "committed", "agreement_recorded"}
+ID_HEADERS = {"编号", "群ID", "需求号", "提出人ID", "单位ID", "联络员ID", "操作人ID", "需求内部ID"}
+
+
+async def exported_sheets(bot: RunningBot) -> dict[str, list[dict[str, object]]]:
+    from openpyxl import load_workbook
+
+    await bot.say(ADMIN, "/export")
+    call = [c for c in bot.api.calls if c.method == "sendDocument" and c.status == 200][-1]
+    book = load_workbook(io.BytesIO(call.params["document"]["data"]))
+    sheets = {}
+    for sheet in book:
+        rows = list(sheet.values)
+        sheets[sheet.title] = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    return sheets
+
+
+async def test_the_export_speaks_chinese_not_internal_codes(served: RunningBot) -> None:
+    await need_with_promise(served)
+    await served.say(LIAISON, "/agreement 1 与青岛天使基金签约，天使轮融资800万元")
+    await served.say(ADMIN, "/route 1 工信局")
+    sheets = await exported_sheets(served)
+    for title, rows in sheets.items():
+        for row in rows:
+            for header, value in row.items():
+                if header not in ID_HEADERS and isinstance(value, str):
+                    assert value not in CODES and not value.startswith(("{", "[")), (title, header, value)
+                if isinstance(value, float):
+                    assert round(value, 2) == value, (title, header, value)
+    need = sheets["需求"][0]
+    assert (need["类型"], need["状态"]) == ("场景开放", "办理中")
+    routes = {row["单位ID"]: row for row in sheets["分派"]}
+    assert (routes["transport"]["单位"], routes["transport"]["角色"], routes["transport"]["有效"]) == \
+        ("交通运输局", "牵头", "否")  # handed to miit by /route
+    assert (routes["miit"]["角色"], routes["miit"]["来源"], routes["miit"]["有效"]) == ("牵头", "管理员指定", "是")
+    assert {row["来源"] for row in sheets["分派"]} >= {"机器人分派", "管理员指定"}
+    assert sheets["承诺"][0]["状态"] == "进行中" and sheets["承诺"][0]["单位"] == "交通运输局"
+    assert sheets["成果"][0]["类别"] == "融资"
+    events = {row["类别"]: row["详情"] for row in sheets["记录"]}
+    assert "类型：场景开放" in str(events["登记需求"]) and "牵头 交通运输局" in str(events["登记需求"])
+    assert events["管理员改派"] == "原单位：交通运输局；新单位：工信局"
+    assert "金额：800 万元" in str(events["记录成果"])
+
+
+NOT_DETAIL = ("chat_id", "need_id", "at", "actor_id")  # columns of their own
+
+
+def test_every_event_the_services_record_has_a_chinese_name_and_so_has_every_detail() -> None:
+    """The audit log's kinds and detail keys, as written in bot/services (the export shows them in words)."""
+    kinds, keys = set(), set()
+    for path in (ROOT / "bot" / "services").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record":
+                keys |= {k.arg for k in node.keywords if k.arg not in (None, *NOT_DETAIL)}
+                for arg in node.args[:1]:
+                    kinds |= {c.value for c in ast.walk(arg)
+                              if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    kinds |= {str(change) for change in LeadChange} | {"party_added", "party_edited", "party_enabled",
+                                                       "party_disabled", "commitment_done", "commitment_reported",
+                                                       "commitment_confirmed", "commitment_disputed",
+                                                       "commitment_cancelled"}  # passed through variables
+    keys |= {"added", "updated", "unchanged"}  # directory_imported's **counts
+    assert kinds - set(texts.EVENT_NAMES) == set()
+    assert keys - set(texts.DETAIL_NAMES) == set()
+
+
+# --- one name for one district --------------------------------------------------------------------------------
+
+async def test_a_district_has_one_name_on_the_card_and_in_the_export(served: RunningBot) -> None:
+    await served.say(ENTERPRISE, "我们想在黄岛区找一个港口场景测试自动化装卸设备，希望黄岛区支持")
+    card = served.card_of(1)["text"]
+    assert "西海岸新区" in card and "黄岛区" not in card.split("内容：")[1].split("\n", 1)[1], card
+    sheets = await exported_sheets(served)
+    names = {row["单位"] for row in sheets["分派"] if row["单位ID"] == "xihaian"}
+    assert names == {"西海岸新区"}
