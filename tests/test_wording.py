@@ -257,3 +257,24 @@ async def test_a_district_has_one_name_on_the_card_and_in_the_export(served: Run
     sheets = await exported_sheets(served)
     names = {row["单位"] for row in sheets["分派"] if row["单位ID"] == "xihaian"}
     assert names == {"西海岸新区"}
+
+
+# --- the chart's units ----------------------------------------------------------------------------------------
+
+def test_the_chart_shows_claim_time_in_hours_and_the_on_time_rate_in_percent() -> None:
+    from bot.domain.metrics import PartyRecord
+    from bot.domain.reports import Report
+    from bot.services.reports import chart_panels
+
+    report = Report(since=None, funnel=[("needs", 2)], by_department=[("transport", 2)], by_type=[("data", 2)],
+                    records=[PartyRecord("transport", made=2, on_time=1, overdue=1, claims=1,
+                                         median_claim_days=0.00208),
+                             PartyRecord("miit", made=1, on_time=1, claims=1, median_claim_days=1.5)])
+    panels = {panel.heading: panel for panel in chart_panels(report, {"transport": "交通运输局", "miit": "工信局"})}
+    claim = panels[texts.CHART_CLAIM_TIME]
+    assert "小时" in claim.heading and claim.labels == ["交通运输局", "工信局"]
+    assert [round(v, 3) for v in claim.values] == [0.05, 36.0]  # hours
+    assert claim.value_labels == ["3 分钟", "36.0 小时"]
+    rate = panels[texts.CHART_KEPT_RATE]
+    assert rate.values == [50.0, 100.0] and rate.value_labels == ["50%", "100%"]
+    assert rate.limit >= 100 and rate.ticks[-1] == (100.0, "100%") and all(t.endswith("%") for _, t in rate.ticks)

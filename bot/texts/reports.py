@@ -10,7 +10,7 @@ from bot.texts.names import AGREEMENT_KIND_NAMES, NEED_TYPE_NAMES, lead_name
 from nlp.outcomes import format_amount
 
 __all__ = ["PERIOD_NAMES", "FUNNEL_NAMES", "WEEKLY_HEAD", "CHART_FUNNEL", "CHART_BY_LEAD", "CHART_BY_TYPE",
-           "CHART_KEPT_RATE", "CHART_CLAIM_DAYS", "report", "weekly_report", "report_title",
+           "CHART_KEPT_RATE", "CHART_CLAIM_TIME", "report", "weekly_report", "report_title",
            "chart_agreements"]
 
 PERIOD_NAMES = {"week": "近7天", "month": "近30天", "all": "全部"}
@@ -21,8 +21,8 @@ WEEKLY_HEAD = "🗓 每周对接简报"
 CHART_FUNNEL = "对接漏斗"
 CHART_BY_LEAD = "各牵头部门需求数"
 CHART_BY_TYPE = "需求类型"
-CHART_KEPT_RATE = "按期兑现率"
-CHART_CLAIM_DAYS = "认领中位用时（天）"
+CHART_KEPT_RATE = "按期兑现率（%）"
+CHART_CLAIM_TIME = "认领中位用时（小时）"
 
 
 def report(data: Report, names: dict[str, str], scope: str, period: str) -> str:
