@@ -11,7 +11,7 @@ from telegram import Message, Update
 from bot import texts
 from bot.context import BotContext
 from bot.domain import NeedView, Outcome, Party
-from bot.texts.refusals import refusal
+from bot.texts.refusals import button_refusal as refusal  # worded for a press, not a command
 from handlers import buttons, replies
 from handlers.common import actor_of, answer, edit, edit_markup, send, send_and_wait, sent_at
 from handlers.keyboards import kept_buttons, need_buttons, transfer_buttons
@@ -128,7 +128,7 @@ async def _admin_button(update: Update, context: BotContext) -> Message | None:
     if message is None or user is None:
         return None
     if not (context.cases.access.is_admin(user.id) or context.admin_of == message.chat_id):
-        await answer(update, texts.NOT_ADMIN, alert=True)
+        await answer(update, texts.NOT_ADMIN_BUTTON, alert=True)
         return None
     return message
 

@@ -74,15 +74,32 @@ def is_group(update: Update) -> bool:
     return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
+# Beyond any number or id the bot gives out (and within SQLite's integers): a number typed larger than this is
+# read as this one, so "/status 99999999999999999999" finds no need instead of showing the usage or overflowing.
+NO_SUCH_NUMBER = 2**63 - 1
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def parse_number(text: str | None) -> int | None:
-    """A positive id/number typed by a person: "3", "#3", "３"."""
+    """A positive id/number typed by a person: "3", "#3", "３"; None when it is no number at all. A number too
+    large to be anything's is NO_SUCH_NUMBER, which nothing has."""
     if not text:
         return None
-    cleaned = text.strip().lstrip("#＃").translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if not cleaned.isdigit() or len(cleaned) > 9:
+    cleaned = text.strip().lstrip("#＃").translate(_FULLWIDTH_DIGITS)
+    if not cleaned.isascii() or not cleaned.isdigit():
         return None
+    if len(cleaned.lstrip("0")) > 18:  # checked before int(): Python refuses to read over 4300 digits
+        return NO_SUCH_NUMBER
     value = int(cleaned)
     return value if value > 0 else None
+
+
+def parse_user_id(text: str) -> int | None:
+    """A Telegram user id typed by a person; Telegram's ids fit in 52 bits."""
+    if not text.isascii() or not text.isdigit() or len(text) > 16:
+        return None
+    value = int(text)
+    return value if 0 < value < 2**52 else None
 
 
 # Every message leaves through the chat's outbox (bot.delivery.courier), in the order it was produced: these

@@ -17,6 +17,7 @@ _CURRENCY = r"(元|块|人民币)"
 # A bare 万/亿 is money only before a word of money or no word at all ("800万", "1亿的A轮"), not "10万辆".
 _MONEY_AFTER = r"(?=$|[^\u4e00-\u9fff]|的|融资|投资|资金|授信|贷款|股权)"
 _AMOUNT = re.compile(rf"{_NUMBER}\s*{_UNIT}\s*(?:{_CURRENCY}|(?<=[亿万]){_MONEY_AFTER})")
+MAX_AMOUNT_YUAN = 10**15  # 1000 万亿元: far beyond any deal, well within SQLite's integers
 _SCALE = {"亿": 100_000_000, "千万": 10_000_000, "百万": 1_000_000, "十万": 100_000, "万": 10_000, None: 1}
 
 KIND_CUES: dict[str, tuple[str, ...]] = {
@@ -70,7 +71,9 @@ def parse_amount(text: str) -> int | None:
         unit = match.group(2)
         if unit is None and match.group(3) is None:
             continue
-        found.append(int(value * _SCALE[unit]))
+        yuan = int(value * _SCALE[unit])
+        if yuan <= MAX_AMOUNT_YUAN:  # a larger "amount" is no deal's: the text is not read as money
+            found.append(yuan)
     return max(found) if found else None
 
 

@@ -44,7 +44,7 @@ async def test_commands_with_missing_or_garbage_arguments(served: RunningBot) ->
         "/status": "用法",
         "/status abc": "用法",
         "/status -1": "用法",
-        "/status 99999999999999999999": "用法",
+        "/status 99999999999999999999": "没有这个编号",
         "/status 42": "没有这个编号",
         "/route": "用法",
         "/route 1": "用法",

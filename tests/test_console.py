@@ -41,11 +41,11 @@ async def test_export_xlsx_has_a_sheet_per_table_with_local_times(served: Runnin
     commitments = list(book["承诺"].values)
     assert commitments[1][6] == "两周内开放测试路段" and commitments[1][7] == "2026-12-11"
     agreements = list(book["成果"].values)
-    assert agreements[1][3] == "financing" and agreements[1][4] == 8_000_000
+    assert agreements[1][3] == "融资" and agreements[1][4] == 8_000_000
     routes = list(book["分派"].values)
-    assert any(row[2] == "transport" and row[4] == "lead" for row in routes[1:])
+    assert any(row[2] == "transport" and row[4] == "牵头" for row in routes[1:])
     events = [row[5] for row in list(book["记录"].values)[1:]]
-    assert {"need_registered", "claimed", "committed", "agreement_recorded"} <= set(events)
+    assert {"登记需求", "认领", "作出承诺", "记录成果"} <= set(events)
 
 
 async def test_export_csv_is_a_zip_excel_reads_and_private_chat_exports_every_group(served: RunningBot) -> None:

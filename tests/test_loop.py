@@ -90,7 +90,7 @@ async def test_claim_commit_done_resolve(served: RunningBot) -> None:
                   if c == GROUP and "报告承诺 1" in m.get("text", ""))
     assert [b["callback_data"] for b in report["reply_markup"]["inline_keyboard"][0]] == ["kept:1:y", "kept:1:n"]
     await served.say(LIAISON, "/done 1")
-    assert "正在等待确认" in served.last_text()
+    assert "已报告兑现，正在等待需求方或管理员确认" in served.last_text()
     mark = await served.press(LIAISON, report["message_id"], "kept:1:y")  # not the liaison's to confirm
     assert served.calls_since(mark, "answerCallbackQuery")[0].params["show_alert"] is True
     assert not served.calls_since(mark, "sendMessage")

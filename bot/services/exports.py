@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from storage.db import Database
 from storage.exports import TABLES, table
+from storage.parties import PartyRepo
 
 
 def _local(value: Any, zone: ZoneInfo) -> Any:
@@ -21,14 +23,47 @@ def _local(value: Any, zone: ZoneInfo) -> Any:
     return value
 
 
+class _Readable:
+    """Turns the stored rows into what a person reads: codes in words, party ids in the names the bot shows
+    everywhere else (the card's), the audit's JSON details in sentences, times local."""
+
+    def __init__(self, names: dict[str, str], zone: ZoneInfo) -> None:
+        self.names, self.zone = names, zone
+
+    def party(self, party_id: str) -> str:
+        return texts.lead_name(self.names, party_id)
+
+    def row(self, name: str, columns: list[str], row: list[Any]) -> list[Any]:
+        values = dict(zip(columns, row, strict=True))
+        return [self.cell(name, column, value, values) for column, value in zip(columns, row, strict=True)]
+
+    def cell(self, name: str, column: str, value: Any, values: dict[str, Any]) -> Any:
+        if column == "party_name" and values.get("party_id"):
+            return self.party(str(values["party_id"]))
+        if column == "parties" and isinstance(value, str):
+            return "、".join(self.party(p) for p in _json(value, [])) or texts.NOBODY
+        if column == "detail" and isinstance(value, str):
+            detail = _json(value, None)
+            return texts.event_detail(detail, self.party) if isinstance(detail, dict) else value
+        return texts.export_value(name, column, _local(value, self.zone))
+
+
+def _json(text: str, default: Any) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return default
+
+
 async def collect(db: Database, chat_id: int | None, zone: ZoneInfo) -> dict[str, tuple[list[str], list[list[Any]]]]:
-    """Every export table (headers in Chinese, times local), read in one consistent snapshot."""
+    """Every export table (headers in Chinese, values readable, times local), read in one consistent snapshot."""
     found = {}
     async with db.read() as conn:
+        readable = _Readable({p.id: p.short_name for p in await PartyRepo(conn).all(enabled_only=False)}, zone)
         for name in TABLES:
             columns, rows = await table(conn, name, chat_id)
             headers = [texts.EXPORT_HEADERS.get(c, c) for c in columns]
-            found[name] = (headers, [[_local(v, zone) for v in row] for row in rows])
+            found[name] = (headers, [readable.row(name, columns, row) for row in rows])
     return found
 
 

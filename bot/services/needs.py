@@ -126,9 +126,9 @@ class Needs:
         self.learner.schedule()  # whatever it taught the router is forgotten
         return Outcome(view=view, need=need)
 
-    async def desk(self, user_id: int) -> tuple[list[NeedView], list[tuple[Need, Commitment]], list[Need]]:
+    async def desk(self, user_id: int) -> tuple[list[NeedView], list[tuple[Need, Commitment]], list[NeedView]]:
         """What a person's private chat shows: needs routed to their party, their party's pending
-        promises, and the needs they posted themselves."""
+        promises, and the needs they posted themselves (with their lead and claims, to say where each stands)."""
         async with self.work.read() as repos:
             party_id = await repos.bound_party(user_id)
             routed: list[NeedView] = []
@@ -136,4 +136,4 @@ class Needs:
             if party_id is not None:
                 routed = await self.views.many(repos, await repos.needs.open_routed_to(party_id))
                 promises = await repos.commitments.pending(party_id=party_id)
-            return routed, promises, await repos.needs.open_authored_by(user_id)
+            return routed, promises, await self.views.many(repos, await repos.needs.open_authored_by(user_id))

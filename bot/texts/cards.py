@@ -10,9 +10,24 @@ from bot.texts.format import mention, snippet
 from bot.texts.names import AGREEMENT_KIND_NAMES, NEED_TYPE_NAMES
 from nlp.outcomes import format_amount
 
-__all__ = ["party_line", "need_card", "combined_header", "COMBINED_CARD_HINT", "which_need", "topic_name",
+__all__ = ["PROMISE_EXAMPLES", "promise_example",
+           "party_line", "need_card", "combined_header", "COMBINED_CARD_HINT", "which_need", "topic_name",
            "topic_opened", "claimed", "resolved", "rerouted", "assigned", "declined", "decline_prompt",
            "agreement_offer", "agreement_recorded"]
+
+
+# What a promise on a need of each type might say: the card's example fits the need (a road test is no answer
+# to a request for medical data).
+PROMISE_EXAMPLES = {
+    "scenario": "两周内开放测试路段", "data": "两周内开放脱敏数据接口", "funding": "月底前安排路演",
+    "partnership": "下周组织对接会", "policy": "下周五前答复政策适用情况", "talent": "下月组织专场招聘会",
+    "space": "下周安排实地看场地", "other": "下周五前给出答复",
+}
+GENERAL_EXAMPLE = PROMISE_EXAMPLES["other"]
+
+
+def promise_example(need_type: str) -> str:
+    return PROMISE_EXAMPLES.get(need_type, GENERAL_EXAMPLE)
 
 
 def party_line(party: Party, liaisons: Iterable[Person], claimed_by: int | None = None) -> str:
@@ -42,7 +57,7 @@ def need_card(view: NeedView, hint: bool = True) -> str:
     if need.status == "resolved":
         lines.append("状态：✅ 已解决")
     elif hint:
-        lines.append("联络员可点「认领」，或直接回复本消息作出承诺（如“两周内开放测试路段”）。")
+        lines.append(f"联络员可点「认领」，或直接回复本消息作出承诺（如“{promise_example(need.need_type)}”）。")
     return "\n".join(lines)
 
 
@@ -50,12 +65,12 @@ def combined_header(count: int) -> str:
     return f"群内消息较多，以下 {count} 条回复合并发送：\n\n"
 
 
-COMBINED_CARD_HINT = "\n\n联络员可点对应编号的按钮，或回复本消息并写明编号作出承诺（如“#3 两周内开放测试路段”）。"
+COMBINED_CARD_HINT = f"\n\n联络员可点对应编号的按钮，或回复本消息并写明编号作出承诺（如“#3 {GENERAL_EXAMPLE}”）。"
 
 
 def which_need(numbers: list[int]) -> str:
     listed = "、".join(f"#{n}" for n in numbers)
-    return (f"这条消息汇总了多条需求（{listed}），请写明是哪一条，例如“#{numbers[0]} 两周内开放测试路段”，"
+    return (f"这条消息汇总了多条需求（{listed}），请写明是哪一条，例如“#{numbers[0]} {GENERAL_EXAMPLE}”，"
             f"或使用 /commit {numbers[0]} 承诺内容。")
 
 

@@ -16,7 +16,7 @@ __all__ = ["Who", "Menu", "Command", "COMMANDS", "help_text", "who_label", "STAR
            "NOT_SERVED_HELP", "NOT_SERVED_ADDED", "EMPTY_NEED", "EMPTY_COMMIT", "NEEDS_USAGE", "STATUS_USAGE",
            "ROUTE_USAGE", "RESOLVE_USAGE", "COMMIT_USAGE", "DUE_USAGE", "DONE_USAGE", "CANCEL_USAGE",
            "AGREEMENT_USAGE", "BIND_USAGE", "JOIN_USAGE", "FORGET_USAGE", "REPORT_USAGE", "EXPORT_USAGE",
-           "PARTY_USAGE", "DIRECTORY_USAGE"]
+           "KEPT_USAGE", "PARTY_USAGE", "DIRECTORY_USAGE"]
 
 
 class Who(Flag):
@@ -160,6 +160,7 @@ BIND_USAGE = "用法：/bind 用户ID 单位（或回复某人的消息发送 /b
 JOIN_USAGE = "用法：/join 单位名称，例如 /join 交通运输局"
 FORGET_USAGE = "用法：/forget 用户ID，或回复该用户的消息发送 /forget（删除其身份信息，需求和承诺匿名保留）"
 REPORT_USAGE = "用法：/report week、/report month 或 /report all（默认 week）"
+KEPT_USAGE = "用法：/kept 查看本群各单位的承诺兑现率，/kept all 查看全部群（私聊中 /kept 即为全部群）"
 EXPORT_USAGE = "用法：/export xlsx 或 /export csv（默认 xlsx）"
 PARTY_USAGE = ("用法：\n/party 单位id — 查看\n/party add 单位id 类别 名称（类别：department 部门、district 区市、"
                "lab 实验室、fund 基金、bank 银行、enterprise 企业、think_tank 智库）\n"

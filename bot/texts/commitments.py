@@ -12,7 +12,7 @@ from nlp.dates import DUE_HORIZON_YEARS
 
 __all__ = ["commitment_logged", "due_label", "due_problem", "due_set", "due_changed", "due_unchanged",
            "no_date_found", "commitment_done", "commitment_reported", "commitment_disputed", "commitment_cancelled",
-           "commitment_state", "due_and_state"]
+           "commitment_state", "due_and_state", "commitment_settled"]
 
 DATE_EXAMPLES = "如“12月15日前”“两周内”"
 _PLAIN_DAY_WORDS = ("今", "明", "当")  # "明天" needs no "按“明天”计"
@@ -118,3 +118,15 @@ def due_and_state(commitment: Commitment, today: date) -> str:
     if commitment.due_date is None:
         return f"到期：未定（{state}）"
     return f"到期：{commitment.due_date.isoformat()}，{state}"
+
+
+def commitment_settled(commitment: Commitment) -> str:
+    """Why a promise cannot be reported, confirmed or withdrawn now: the state it is actually in."""
+    head = f"承诺 {commitment.id} "
+    if commitment.status == "done":
+        return head + "已兑现，无需再操作。"
+    if commitment.status == "cancelled":
+        return head + "已撤回，无需再操作。"
+    if commitment.status == "reported":
+        return head + "已报告兑现，正在等待需求方或管理员确认。"
+    return head + "还在进行中，尚未报告兑现，没有需要确认的内容。"

@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
-__all__ = ["EXPORT_SHEETS", "EXPORT_HEADERS", "BACKUP_PRIVATE_ONLY", "SEND_FAILED", "export_caption",
-           "backup_caption", "backup_too_big"]
+from collections.abc import Callable
+from typing import Any
+
+from bot.texts.names import (
+    AGREEMENT_KIND_NAMES,
+    COMMITMENT_STATUS_NAMES,
+    EVENT_NAMES,
+    KIND_NAMES,
+    NEED_TYPE_NAMES,
+    NOBODY,
+    ROLE_NAMES,
+    SOURCE_NAMES,
+    STATUS_NAMES,
+)
+from nlp.outcomes import format_amount
+
+__all__ = ["EXPORT_SHEETS", "EXPORT_HEADERS", "EXPORT_VALUES", "DETAIL_NAMES", "BACKUP_PRIVATE_ONLY", "SEND_FAILED",
+           "export_caption", "export_value", "event_detail", "backup_caption", "backup_too_big"]
 
 EXPORT_SHEETS = {"needs": "需求", "routes": "分派", "commitments": "承诺", "agreements": "成果", "events": "记录"}
 EXPORT_HEADERS = {
@@ -14,6 +30,73 @@ EXPORT_HEADERS = {
     "done_at": "确认兑现时间", "cancelled_at": "撤回时间", "kind": "类别", "amount_yuan": "金额（元）",
     "parties": "涉及单位", "actor_id": "操作人ID", "at": "时间", "need_id": "需求内部ID", "detail": "详情",
 }
+# The export's coded columns in words, by (table, column); a code without a name is shown as it is.
+EXPORT_VALUES: dict[tuple[str, str], dict[str, str]] = {
+    ("needs", "need_type"): NEED_TYPE_NAMES, ("needs", "status"): STATUS_NAMES,
+    ("routes", "role"): ROLE_NAMES, ("routes", "source"): SOURCE_NAMES,
+    ("commitments", "status"): COMMITMENT_STATUS_NAMES,
+    ("agreements", "kind"): AGREEMENT_KIND_NAMES,
+    ("events", "kind"): EVENT_NAMES,
+}
+YES, NO = "是", "否"
+# The audit log's details, key by key (bot.services records them as keyword arguments).
+DETAIL_NAMES = {
+    "number": "需求号", "need_type": "类型", "confident": "分派", "routes": "分派单位", "party_id": "单位",
+    "by": "方式", "commitment_id": "承诺编号", "due_date": "到期日", "agreement_id": "成果编号",
+    "agreement_kind": "类别", "amount_yuan": "金额", "from_party": "原单位", "to_party": "新单位",
+    "detail": "内容", "title": "群名称", "rows": "涉及记录", "user_id": "用户ID", "request_id": "申请编号",
+    "added": "新增", "updated": "更新", "unchanged": "未变",
+}
+_PARTY_KEYS = frozenset({"party_id", "from_party", "to_party"})
+_DETAIL_WORDS = {
+    "by": {"commitment": "作出承诺时一并认领"},
+    "detail": {**KIND_NAMES, "name": "名称", "aliases": "别名", "profile": "简介", "keywords": "关键词"},
+    "need_type": NEED_TYPE_NAMES, "agreement_kind": AGREEMENT_KIND_NAMES,
+}
+
+
+def export_value(table: str, column: str, value: Any) -> Any:
+    """One cell of the export as a person reads it: codes in words, scores to two decimals, yes/no."""
+    if value is None:
+        return value
+    if column == "score" and isinstance(value, float):
+        return round(value, 2)
+    if column == "active":
+        return YES if value else NO
+    words = EXPORT_VALUES.get((table, column))
+    return words.get(value, value) if words is not None and isinstance(value, str) else value
+
+
+def event_detail(detail: dict[str, Any], party_name: Callable[[str], str]) -> str:
+    """An audit entry's details in words ("类型：数据；分派单位：牵头 交通运输局、协同 工信局")."""
+    return "；".join(f"{DETAIL_NAMES.get(key, key)}：{_detail_value(key, value, party_name)}"
+                    for key, value in detail.items())
+
+
+def _detail_value(key: str, value: Any, party_name: Callable[[str], str]) -> str:
+    if key == "amount_yuan":
+        return format_amount(int(value) if isinstance(value, int | float) else None)
+    if value is None or value == "":
+        return NOBODY
+    if key in _PARTY_KEYS:
+        return party_name(str(value))
+    if key == "routes" and isinstance(value, list):
+        return "、".join(_route(str(r), party_name) for r in value) or NOBODY
+    if key == "confident":
+        return "机器人确定牵头部门" if value else "待管理员确认牵头部门"
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or NOBODY
+    return _DETAIL_WORDS.get(key, {}).get(str(value), str(value))
+
+
+def _route(route: str, party_name: Callable[[str], str]) -> str:
+    """"lead:transport" → "牵头 交通运输局"."""
+    role, _, party = route.partition(":")
+    return f"{ROLE_NAMES.get(role, role)} {party_name(party)}" if party else party_name(role)
+
+
 BACKUP_PRIVATE_ONLY = "备份文件包含全部数据，请在与机器人的私聊中发送 /backup。"
 SEND_FAILED = "文件发送失败，请稍后再试。"
 

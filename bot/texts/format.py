@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, tzinfo
 from html import escape
 
 from bot.domain import Need, Person
 
 __all__ = ["MAX_MESSAGE", "SNIPPET", "snippet", "mention", "mention_label", "day", "local_time", "need_link",
-           "pages_of", "page_head", "fit"]
+           "pages_of", "page_head", "fit", "duration", "percent", "cells", "pad"]
 
 MAX_MESSAGE = 4096
 SNIPPET = 60
@@ -72,3 +73,30 @@ def fit(lines: list[str], tail: str, limit: int = MAX_MESSAGE - 100) -> str:
         out.append(line)
         size += len(line) + 1
     return "\n".join(out)
+
+
+def duration(days: float) -> str:
+    """A span in the unit a person reads best: "不到 1 分钟", "25 分钟", "3.5 小时", "2.1 天"."""
+    minutes = days * 24 * 60
+    if minutes < 1:
+        return "不到 1 分钟"
+    if minutes < 60:
+        return f"{minutes:.0f} 分钟"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} 小时"
+    return f"{days:.1f} 天"
+
+
+def percent(rate: float | None) -> str:
+    """A share in 0–1 as a percentage ("67%"); "—" when there is none."""
+    return "—" if rate is None else f"{rate:.0%}"
+
+
+def cells(text: str) -> int:
+    """How many monospace cells a text takes (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """Right-aligned in ``width`` monospace cells."""
+    return " " * max(0, width - cells(text)) + text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from html import escape
 
@@ -9,7 +10,7 @@ from bot.domain import Commitment, Event, Need, NeedDetail, NeedView, Party
 from bot.domain.metrics import PartyRecord
 from bot.texts.commands import START_TEXT
 from bot.texts.commitments import due_and_state
-from bot.texts.format import day, fit, local_time, snippet
+from bot.texts.format import cells, day, duration, fit, local_time, pad, percent, snippet
 from bot.texts.names import (
     AGREEMENT_KIND_NAMES,
     EVENT_NAMES,
@@ -20,7 +21,14 @@ from bot.texts.names import (
 )
 from nlp.outcomes import format_amount
 
-__all__ = ["need_list", "status", "overdue", "kept_rates", "parties", "triage_list", "desk", "admin_desk"]
+__all__ = ["need_state", "need_list", "status", "overdue", "kept_rates", "parties", "triage_list", "desk", "admin_desk"]
+
+
+def need_state(view: NeedView) -> str:
+    """Where a need stands: 已解决, 已认领 (a routed party took it up), or 待认领."""
+    if view.need.status != "open":
+        return STATUS_NAMES.get(view.need.status, view.need.status)
+    return "已认领" if any(r.claimed_by for r in view.routed) else "待认领"
 
 
 def need_list(views: list[NeedView], open_only: bool, total: int, page: int = 1, pages: int = 1) -> str:
@@ -32,10 +40,8 @@ def need_list(views: list[NeedView], open_only: bool, total: int, page: int = 1,
     for view in views:
         need = view.need
         lead = view.lead.party.short_name if view.lead else "待指定"
-        claimed = "已认领" if any(r.claimed_by for r in view.routed) else "待认领"
-        state = STATUS_NAMES.get(need.status, need.status) if need.status != "open" else claimed
         lines.append(f"#{need.number} [{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}] "
-                     f"{escape(snippet(need.text, 40))} — {escape(lead)}，{state}")
+                     f"{escape(snippet(need.text, 40))} — {escape(lead)}，{need_state(view)}")
     return fit(lines, "…其余需求请用 /status 编号 查看")
 
 
@@ -104,17 +110,36 @@ def overdue(late: list[tuple[Need, Commitment]], undated: list[tuple[Need, Commi
     return "\n".join(lines)  # paged by the caller
 
 
+# /kept's columns: (heading, what a record shows in it); the unit's name follows them, outside the fixed width.
+_KEPT_COLUMNS: tuple[tuple[str, Callable[[PartyRecord], str]], ...] = (
+    ("兑现率", lambda r: percent(r.kept_rate)),
+    ("承诺", lambda r: str(r.made)),
+    ("按期", lambda r: str(r.on_time)),
+    ("晚兑", lambda r: str(r.late)),
+    ("逾期", lambda r: str(r.overdue)),
+    ("进行", lambda r: str(r.pending)),
+    ("撤回", lambda r: str(r.cancelled)),
+    ("认领", lambda r: str(r.claims)),
+    ("认领用时", lambda r: duration(r.median_claim_days) if r.median_claim_days is not None else "—"),
+)
+
+
 def kept_rates(records: list[PartyRecord], names: dict[str, str], scope: str) -> str:
+    """A table: a heading line, then one line per unit — its figures in fixed-width columns, then its name."""
     if not records:
         return f"{scope}还没有承诺或认领记录。"
-    lines = [f"<b>承诺兑现情况</b>（{scope}）"]
-    for r in records:
-        rate = f"{r.kept_rate:.0%}" if r.kept_rate is not None else "—"
-        speed = f"{r.median_claim_days:.1f} 天" if r.median_claim_days is not None else "—"
-        lines.append(f"· <b>{escape(names.get(r.party_id, r.party_id))}</b>：承诺 {r.made}，按期兑现 {r.on_time}，"
-                     f"逾期兑现 {r.late}，逾期未兑现 {r.overdue}，进行中 {r.pending}，撤回 {r.cancelled}；"
-                     f"按期兑现率 {rate}；认领 {r.claims} 次，中位用时 {speed}")
-    lines.append("按期兑现率 = 按期兑现 ÷（按期兑现 + 逾期兑现 + 逾期未兑现）；未定日期的承诺超过宽限期计为逾期。")
+    rows = [[show(r) for _, show in _KEPT_COLUMNS] for r in records]
+    widths = [max(cells(heading), *(cells(row[i]) for row in rows)) for i, (heading, _) in enumerate(_KEPT_COLUMNS)]
+
+    def line(values: list[str]) -> str:
+        return "<code>" + " ".join(pad(v, w) for v, w in zip(values, widths, strict=True)) + "</code>"
+
+    lines = [f"<b>承诺兑现情况</b>（{scope}）", line([h for h, _ in _KEPT_COLUMNS]) + " <b>单位</b>"]
+    lines.extend(line(row) + f" {escape(names.get(r.party_id, r.party_id))}"
+                 for r, row in zip(records, rows, strict=True))
+    lines.append("兑现率 = 按期 ÷（按期 + 晚兑 + 逾期）。按期：到期日当天或之前兑现；晚兑：过了到期日才兑现；"
+                 "逾期：过了到期日仍未兑现（未定日期的承诺超过宽限期也计入）；进行：尚未到期；"
+                 "认领用时：从登记需求到认领的中位用时。")
     return "\n".join(lines)  # paged by the caller
 
 
@@ -139,7 +164,7 @@ def triage_list(views: list[NeedView], total: int | None = None) -> str:
 
 
 def desk(party: Party | None, routed: list[NeedView], promises: list[tuple[Need, Commitment]],
-         authored: list[Need], today: date) -> str:
+         authored: list[NeedView], today: date) -> str:
     """A person's private chat: needs routed to their party, their party's promises, their own needs."""
     lines = [START_TEXT]
     if party is not None:
@@ -156,7 +181,9 @@ def desk(party: Party | None, routed: list[NeedView], promises: list[tuple[Need,
                      for n, c in promises)
     if authored:
         lines.append(f"<b>我提出的需求</b>（{len(authored)} 条进行中）")
-        lines.extend(f"  · #{n.number} {escape(snippet(n.text, 40))}" for n in authored)
+        for view in authored:
+            lead = f"牵头：{escape(view.lead.party.short_name)}" if view.lead else "牵头部门待管理员指定"
+            lines.append(f"  · #{view.need.number}（{need_state(view)}，{lead}）{escape(snippet(view.need.text, 40))}")
     return fit(lines, "…")
 
 

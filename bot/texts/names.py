@@ -3,8 +3,9 @@ and the scope a list or report covers."""
 
 from __future__ import annotations
 
-__all__ = ["NEED_TYPE_NAMES", "KIND_NAMES", "ROLE_NAMES", "STATUS_NAMES", "EVENT_NAMES", "AGREEMENT_KIND_NAMES",
-           "TRIAGE_LEAD", "NOBODY", "SCOPE_EVERYWHERE", "SCOPE_HERE", "scope", "lead_name"]
+__all__ = ["NEED_TYPE_NAMES", "KIND_NAMES", "ROLE_NAMES", "STATUS_NAMES", "COMMITMENT_STATUS_NAMES", "SOURCE_NAMES",
+           "EVENT_NAMES", "AGREEMENT_KIND_NAMES", "TRIAGE_LEAD", "NOBODY", "SCOPE_EVERYWHERE", "SCOPE_HERE", "scope",
+           "lead_name"]
 
 NEED_TYPE_NAMES = {
     "scenario": "场景开放", "data": "数据", "funding": "融资", "partnership": "合作伙伴",
@@ -14,12 +15,18 @@ KIND_NAMES = {"department": "市直部门", "district": "区市", "lab": "实验
               "bank": "银行", "enterprise": "企业", "think_tank": "智库"}
 ROLE_NAMES = {"lead": "牵头", "assist": "协同"}
 STATUS_NAMES = {"open": "办理中", "resolved": "已解决"}
+COMMITMENT_STATUS_NAMES = {"open": "进行中", "reported": "已报告兑现，待确认", "done": "已兑现", "cancelled": "已撤回"}
+SOURCE_NAMES = {"router": "机器人分派", "decline": "转交", "admin": "管理员指定"}  # who put a party on a need
 EVENT_NAMES = {
     "need_registered": "登记需求", "claimed": "认领", "declined": "转交", "rerouted": "管理员改派",
-    "committed": "作出承诺", "due_set": "补充承诺日期", "commitment_done": "承诺兑现", "resolved": "标记解决",
-    "commitment_reported": "报告承诺已兑现", "commitment_confirmed": "确认承诺兑现",
+    "assigned": "管理员指定牵头", "committed": "作出承诺", "due_set": "补充承诺日期", "commitment_done": "承诺兑现",
+    "resolved": "标记解决", "commitment_reported": "报告承诺已兑现", "commitment_confirmed": "确认承诺兑现",
     "commitment_disputed": "对兑现有异议", "commitment_cancelled": "撤回承诺", "agreement_recorded": "记录成果",
     "due_changed": "修改承诺到期日",
+    "party_added": "新增单位", "party_edited": "修改单位", "party_enabled": "启用单位", "party_disabled": "停用单位",
+    "directory_imported": "导入名录", "chat_served": "启用对接群", "chat_left": "机器人离开群",
+    "bound": "绑定联络员", "person_forgotten": "删除身份信息", "join_requested": "申请绑定",
+    "join_approved": "批准绑定申请", "join_denied": "拒绝绑定申请",
 }
 # The kinds nlp.outcomes.agreement_kind tells apart (nlp.outcomes.KINDS).
 AGREEMENT_KIND_NAMES = {"financing": "融资", "cooperation": "合作", "scenario": "场景开放", "other": "其他"}

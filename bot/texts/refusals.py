@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain import Commitment, DueReading, Outcome, Refusal
 from bot.texts.commands import AGREEMENT_USAGE, EMPTY_COMMIT, EMPTY_NEED
-from bot.texts.commitments import DATE_EXAMPLES, due_label, due_problem, no_date_found
+from bot.texts.commitments import DATE_EXAMPLES, commitment_settled, due_label, due_problem, no_date_found
 from bot.texts.directory import PARTY_REFUSALS, party_ambiguous
 
 __all__ = [
@@ -12,11 +12,12 @@ __all__ = [
     "NOT_ROUTED", "NOT_BOUND", "ALREADY_CLAIMED", "NEED_RESOLVED", "NOT_AUTHOR", "ALREADY_RESOLVED",
     "ALREADY_DONE", "COMMITMENT_CANCELLED", "NOT_CONFIRMER", "NOT_RECORDER", "ALREADY_RECORDED",
     "NOT_COMMITMENT_OWNER", "SAME_PARTY", "ALREADY_BOUND", "ALREADY_PENDING", "ALREADY_DECIDED", "REFUSALS",
-    "refused_date", "refusal",
+    "refused_date", "NOT_ADMIN_BUTTON", "refusal", "button_refusal",
 ]
 
 
 NOT_ADMIN = "抱歉，这个命令仅限管理员使用。"
+NOT_ADMIN_BUTTON = "只有管理员可以使用这个按钮。"  # a button is not a command
 GROUP_ONLY = "请在对接群中使用这个命令。"
 NEED_NOT_FOUND = "本群没有这个编号的需求，请用 /needs 查看。"
 COMMITMENT_NOT_FOUND = "本群没有这个编号的承诺。"
@@ -28,7 +29,8 @@ ALREADY_CLAIMED = "您的单位已经认领过这条需求。"
 NEED_RESOLVED = "这条需求已经解决。"
 NOT_AUTHOR = "只有提出需求的企业或管理员可以标记解决。"
 ALREADY_RESOLVED = "这条需求此前已标记为解决。"
-ALREADY_DONE = "这条承诺已经兑现、撤回或正在等待确认。"
+# When the outcome carries the promise, its actual state is said instead (commitment_settled).
+ALREADY_DONE = "这条承诺的状态已经变化，请用 /status 查看。"
 COMMITMENT_CANCELLED = "这条承诺已经撤回。"
 NOT_CONFIRMER = "只有提出需求的企业或管理员可以确认兑现。"
 NOT_RECORDER = "只有管理员、提出需求的企业或已绑定单位的联络员可以记录成果。"
@@ -102,6 +104,8 @@ def refusal(outcome: Outcome) -> str:
     reason = outcome.refusal
     if reason is Refusal.PARTY_AMBIGUOUS:
         return party_ambiguous(outcome.matches)
+    if reason is Refusal.ALREADY_SETTLED and outcome.commitment is not None:
+        return commitment_settled(outcome.commitment)
     if reason is Refusal.NO_DATE and outcome.commitment is not None:
         return no_date_found(outcome.commitment.id)
     if reason in (Refusal.DATE_PAST, Refusal.DATE_UNREADABLE, Refusal.DATE_TOO_FAR) and outcome.due is not None \
@@ -110,3 +114,10 @@ def refusal(outcome: Outcome) -> str:
     if reason is None:
         raise ValueError("refusal() of an outcome that was not refused")
     return REFUSALS[reason]
+
+
+def button_refusal(outcome: Outcome) -> str:
+    """Why a button press did nothing: as refusal(), but a button is not a command."""
+    if outcome.refusal is Refusal.NOT_ADMIN:
+        return NOT_ADMIN_BUTTON
+    return refusal(outcome)

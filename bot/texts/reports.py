@@ -5,12 +5,12 @@ from __future__ import annotations
 from html import escape
 
 from bot.domain.reports import Report
-from bot.texts.format import fit
+from bot.texts.format import duration, fit, percent
 from bot.texts.names import AGREEMENT_KIND_NAMES, NEED_TYPE_NAMES, lead_name
 from nlp.outcomes import format_amount
 
 __all__ = ["PERIOD_NAMES", "FUNNEL_NAMES", "WEEKLY_HEAD", "CHART_FUNNEL", "CHART_BY_LEAD", "CHART_BY_TYPE",
-           "CHART_KEPT_RATE", "CHART_CLAIM_DAYS", "report", "weekly_report", "report_title",
+           "CHART_KEPT_RATE", "CHART_CLAIM_TIME", "report", "weekly_report", "report_title",
            "chart_agreements"]
 
 PERIOD_NAMES = {"week": "近7天", "month": "近30天", "all": "全部"}
@@ -21,8 +21,8 @@ WEEKLY_HEAD = "🗓 每周对接简报"
 CHART_FUNNEL = "对接漏斗"
 CHART_BY_LEAD = "各牵头部门需求数"
 CHART_BY_TYPE = "需求类型"
-CHART_KEPT_RATE = "按期兑现率"
-CHART_CLAIM_DAYS = "认领中位用时（天）"
+CHART_KEPT_RATE = "按期兑现率（%）"
+CHART_CLAIM_TIME = "认领中位用时（小时）"
 
 
 def report(data: Report, names: dict[str, str], scope: str, period: str) -> str:
@@ -35,9 +35,9 @@ def report(data: Report, names: dict[str, str], scope: str, period: str) -> str:
         lines.append("需求类型：" + "、".join(f"{NEED_TYPE_NAMES.get(k, k)} {n}" for k, n in data.by_type))
     rated = [r for r in data.records if r.kept_rate is not None or r.median_claim_days is not None]
     for r in rated[:8]:
-        rate = f"{r.kept_rate:.0%}" if r.kept_rate is not None else "—"
-        speed = f"{r.median_claim_days:.1f} 天" if r.median_claim_days is not None else "—"
-        lines.append(f"  · {escape(names.get(r.party_id, r.party_id))}：按期兑现率 {rate}，认领中位用时 {speed}")
+        speed = duration(r.median_claim_days) if r.median_claim_days is not None else "—"
+        lines.append(f"  · {escape(names.get(r.party_id, r.party_id))}：按期兑现率 {percent(r.kept_rate)}，"
+                     f"认领中位用时 {speed}")
     kinds = "、".join(f"{AGREEMENT_KIND_NAMES.get(k, k)} {n}" for k, n in data.agreements_by_kind)
     lines.append(f"成果：{data.agreements} 项" + (f"（{kinds}）" if kinds else "")
                  + (f"，金额合计 {format_amount(data.amount_yuan)}" if data.amount_yuan else ""))

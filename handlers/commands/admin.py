@@ -26,7 +26,11 @@ async def kept(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    kind = "keptall" if args_text(update).strip().lower() == "all" else "kept"
+    arg = args_text(update).strip().lower()
+    if arg not in ("", "all", "全部"):
+        await reply(update, texts.KEPT_USAGE)
+        return
+    kind = "kept" if arg == "" else "keptall"
     text, markup = await replies.list_page(context, kind, chat.id, chat.type == "private", sent_at(update), 1)
     await reply(update, text, markup)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.error import TelegramError
 
@@ -12,7 +10,16 @@ from bot.context import BotContext
 from bot.domain import Role
 from bot.texts.refusals import refusal
 from handlers import replies
-from handlers.common import actor_of, args_text, is_group, refuse_unless_admin, refuse_unless_group, reply, sent_at
+from handlers.common import (
+    actor_of,
+    args_text,
+    is_group,
+    parse_user_id,
+    refuse_unless_admin,
+    refuse_unless_group,
+    reply,
+    sent_at,
+)
 from handlers.keyboards import desk_buttons, join_buttons, triage_buttons
 
 
@@ -64,8 +71,8 @@ async def bind(update: Update, context: BotContext) -> None:
         target_id, target_name, party_query = replied.from_user.id, replied.from_user.full_name, args
     else:
         parts = args.split(maxsplit=1)
-        if len(parts) == 2 and parts[0].lstrip("-").isdigit() and len(parts[0]) <= 20:
-            target_id, party_query = int(parts[0]), parts[1]
+        if len(parts) == 2 and (typed := parse_user_id(parts[0])) is not None:
+            target_id, party_query = typed, parts[1]
     if target_id is None or not party_query:
         await reply(update, texts.BIND_USAGE)
         return
@@ -117,8 +124,8 @@ async def forget(update: Update, context: BotContext) -> None:
     target = replied.from_user.id if replied is not None and replied.from_user is not None \
         and not replied.from_user.is_bot else None
     args = args_text(update)
-    if target is None and re.fullmatch(r"\d{1,20}", args):
-        target = int(args)
+    if target is None:
+        target = parse_user_id(args)
     if target is None:
         await reply(update, texts.FORGET_USAGE)
         return
