@@ -5,11 +5,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain import Actor, LeadChange, Need, NeedView, Outcome, Refusal, Route, active_routes, lead_of, may_claim
+from bot.domain import (
+    LIAISON_KINDS,
+    Actor,
+    LeadChange,
+    Need,
+    NeedView,
+    Outcome,
+    Party,
+    Refusal,
+    Route,
+    active_routes,
+    lead_of,
+    may_claim,
+)
 from bot.services.learning import Learner
 from bot.services.parties import Parties
 from bot.services.views import NeedViews
 from bot.services.work import Access, Repos, Work
+
+MAX_CHOICES = 8  # 转交 choices in all: the parties on the need, then the router's suggestions
+MAX_ON_NEED_CHOICES = 5
+MIN_SUGGESTED_CHOICES = 3
 
 
 class Routing:
@@ -53,10 +70,24 @@ class Routing:
             found = await self._routed(repos, need_id, actor)
         if isinstance(found, Outcome):
             return found
-        need, _, routes = found
-        exclude = {r.party_id for r in active_routes(routes)}
-        options = self.learner.router.suggestions(need.text, exclude=exclude, limit=6)
-        return Outcome(need=need, options=tuple(options))
+        need, own, routes = found
+        return Outcome(need=need, options=tuple(await self._hand_over_choices(need, own, routes)))
+
+    async def _hand_over_choices(self, need: Need, own: str | None, routes: list[Route]) -> list[Party]:
+        """The parties already on the need (assisting departments and districts first, then the other
+        assisting parties), then the router's next suggestions; never the current lead nor the actor's own
+        party."""
+        lead = lead_of(routes)
+        skip = {own, lead.party_id if lead else None}
+        directory = {p.id: p for p in await self.parties.enabled()}
+        on_need = [directory[r.party_id] for r in active_routes(routes)
+                   if r.party_id not in skip and r.party_id in directory]
+        on_need.sort(key=lambda p: p.kind not in LIAISON_KINDS)  # stable: best score first within each
+        on_need = on_need[:MAX_ON_NEED_CHOICES]
+        exclude = {r.party_id for r in active_routes(routes)} | {p for p in skip if p}
+        suggested = self.learner.router.suggestions(need.text, exclude=exclude,
+                                                    limit=max(MIN_SUGGESTED_CHOICES, MAX_CHOICES - len(on_need)))
+        return on_need + suggested
 
     async def hand_over(self, need_id: int, actor: Actor, to_party_id: str, at: datetime,
                         update_id: int | None) -> Outcome:
