@@ -131,6 +131,15 @@ class RecordOffer(ButtonData):
 
 
 @dataclasses.dataclass(frozen=True)
+class RecordOfferFor(ButtonData):
+    """记录成果 for one of the sender's needs, when an announcement fits several as well."""
+
+    prefix = "agreeto"
+    offer_id: int
+    need_id: int
+
+
+@dataclasses.dataclass(frozen=True)
 class ReportKept(ButtonData):
     """报告兑现 on a liaison's private desk."""
 

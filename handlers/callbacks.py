@@ -188,13 +188,16 @@ async def report_kept(update: Update, context: BotContext, button: buttons.Repor
         await commitments.attach_report(outcome.commitment.id, sent.message_id)
 
 
-async def record_offer(update: Update, context: BotContext, button: buttons.RecordOffer) -> None:
+async def record_offer(update: Update, context: BotContext, button: buttons.RecordOffer | buttons.RecordOfferFor
+                       ) -> None:
     message = update.effective_message
     if message is None:
         return
     cases = context.cases
     outcome = await cases.agreements.accept_offer(button.offer_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
-                                                  message.chat_id, sent_at(update), update.update_id)
+                                                  message.chat_id, sent_at(update), update.update_id,
+                                                  button.need_id if isinstance(button, buttons.RecordOfferFor)
+                                                  else None)
     if not outcome.ok:
         await answer(update, refusal(outcome), alert=True)
         return
@@ -235,5 +238,6 @@ BUTTONS: tuple[tuple[type[buttons.ButtonData], Callable[[Update, BotContext], Aw
     (buttons.NeedsPage, pressing(buttons.NeedsPage, needs_page)),
     (buttons.ReportKept, pressing(buttons.ReportKept, report_kept)),
     (buttons.RecordOffer, pressing(buttons.RecordOffer, record_offer)),
+    (buttons.RecordOfferFor, pressing(buttons.RecordOfferFor, record_offer)),
     (buttons.ConfirmKept, pressing(buttons.ConfirmKept, confirm_kept)),
 )

@@ -18,6 +18,7 @@ from handlers.buttons import (
     ListPage,
     NeedsPage,
     RecordOffer,
+    RecordOfferFor,
     ReportKept,
     Resolve,
 )
@@ -81,6 +82,13 @@ def kept_buttons(commitment_id: int) -> InlineKeyboardMarkup:
 def record_buttons(offer_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(texts.BUTTON_RECORD,
                                                        callback_data=RecordOffer(offer_id).encode())]])
+
+
+def record_choice_buttons(offer_id: int, needs: tuple[Need, ...]) -> InlineKeyboardMarkup:
+    """A button for each need an announcement may be about: the sender picks the one."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        texts.BUTTON_RECORD_FOR.format(number=n.number, text=texts.snippet(n.text, 14)),
+        callback_data=RecordOfferFor(offer_id, n.id).encode())] for n in needs])
 
 
 def desk_buttons(party_id: str | None, routed: list[NeedView], promises: list[tuple[Need, Commitment]]

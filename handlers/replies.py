@@ -15,7 +15,15 @@ from bot.delivery.courier import Parcel
 from bot.domain import Need, NeedView, Refusal
 from bot.texts.refusals import refusal
 from handlers.common import actor_of, reply, sent_at
-from handlers.keyboards import list_page_buttons, need_buttons, need_rows, page_buttons, record_buttons, triage_buttons
+from handlers.keyboards import (
+    list_page_buttons,
+    need_buttons,
+    need_rows,
+    page_buttons,
+    record_buttons,
+    record_choice_buttons,
+    triage_buttons,
+)
 
 log = logging.getLogger(__name__)
 
@@ -152,8 +160,15 @@ async def offer_to_record(update: Update, context: BotContext, text: str, replie
     outcome = await context.cases.agreements.offer(
         message.chat_id, actor_of(user, context), text, message.message_id, replied_bot_message,
         sent_at(update), update.update_id)
+    if outcome.refusal is Refusal.ALREADY_RECORDED:
+        await reply(update, refusal(outcome))  # announced again: one deal is one agreement
+        return True
     if outcome.need is None or outcome.offer is None:
         return False
+    if outcome.needs:  # it fits several of the sender's needs as well: which one
+        await reply(update, texts.agreement_offer_which([n.number for n in outcome.needs]),
+                    record_choice_buttons(outcome.offer.id, outcome.needs))
+        return True
     await reply(update, texts.agreement_offer(outcome.need.number), record_buttons(outcome.offer.id))
     return True
 

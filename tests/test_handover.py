@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, RunningBot
+from tests.conftest import ADMIN, ENTERPRISE, RunningBot
 
 FINANCE_LIAISON = {"id": 2101, "first_name": "财政局", "last_name": "孙科"}
 FINREG_LIAISON = {"id": 2102, "first_name": "金融局", "last_name": "周科"}

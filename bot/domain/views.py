@@ -108,6 +108,7 @@ class Outcome:
     previous: Party | None = None  # the party a need was handed over from
     agreement: Agreement | None = None
     offer: AgreementOffer | None = None
+    needs: tuple[Need, ...] = ()  # an offer that fits several needs as well: the sender picks one
     counts: tuple[tuple[str, int], ...] = ()  # rows touched by a directory import or /forget
 
     @property

@@ -12,7 +12,7 @@ from nlp.outcomes import format_amount
 
 __all__ = ["party_line", "need_card", "combined_header", "COMBINED_CARD_HINT", "which_need", "topic_name",
            "topic_opened", "claimed", "resolved", "rerouted", "assigned", "declined", "decline_prompt",
-           "agreement_offer", "agreement_recorded"]
+           "agreement_offer", "agreement_offer_which", "already_recorded", "agreement_recorded"]
 
 
 def party_line(party: Party, liaisons: Iterable[Person], claimed_by: int | None = None) -> str:
@@ -95,6 +95,15 @@ def decline_prompt(number: int) -> str:
 
 def agreement_offer(number: int) -> str:
     return f"🎉 恭喜！要把这条消息记录为需求 #{number} 的对接成果吗？记录后会计入成果统计。"
+
+
+def agreement_offer_which(numbers: list[int]) -> str:
+    listed = "、".join(f"#{n}" for n in numbers)
+    return (f"🎉 恭喜！这条消息是哪条需求（{listed}）的对接成果？点对应的需求即可记录，记录后会计入成果统计。")
+
+
+def already_recorded(agreement_id: int) -> str:
+    return f"这项成果已记录（#{agreement_id}）。"
 
 
 def agreement_recorded(agreement: Agreement, number: int, names: dict[str, str]) -> str:
