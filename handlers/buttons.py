@@ -109,6 +109,14 @@ class Assign(ButtonData):
 
 
 @dataclasses.dataclass(frozen=True)
+class ChooseLead(ButtonData):
+    """分派 on a need awaiting its lead: an admin gets the choices (Assign buttons), anyone else an alert."""
+
+    prefix = "pick"
+    need_id: int
+
+
+@dataclasses.dataclass(frozen=True)
 class DecideJoin(ButtonData):
     prefix = "join"
     request_id: int

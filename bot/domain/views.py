@@ -39,11 +39,12 @@ class LeadChange(StrEnum):
     HAND_OVER = "declined"  # 转交 by the routed party (or by an admin for the lead)
     REROUTE = "rerouted"  # /route by an admin
     ASSIGN = "assigned"  # an admin picks the lead the router was unsure of
+    CLAIM = "took_lead"  # a liaison of a party the router suggested claims a need awaiting its lead
 
     @property
     def source(self) -> str:
         """The route's source: who put the new party there."""
-        return "decline" if self is LeadChange.HAND_OVER else "admin"
+        return {LeadChange.HAND_OVER: "decline", LeadChange.CLAIM: "claim"}.get(self, "admin")
 
     @property
     def correction(self) -> str:

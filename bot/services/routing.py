@@ -34,20 +34,27 @@ class Routing:
         self.work, self.access, self.views, self.parties, self.learner = work, access, views, parties, learner
 
     async def claim(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
+        """认领 by a liaison of a party the need is routed to — or, while the need awaits its lead, of a party
+        the router suggested for it: that claim decides the triage (the party leads) and teaches the router."""
         async with self.work.unit(update_id, at, actor) as unit:
             need = await unit.open_need(need_id)
             if isinstance(need, Refusal):
                 return Outcome(need)
             own = await unit.bound_party(actor.user_id)
-            if own is None or not may_claim(own, await unit.routes.of_need(need.id)):
+            routes = await unit.routes.of_need(need.id)
+            takes_lead = own is not None and lead_of(routes) is None \
+                and own in (await unit.learning.triage_of(need.id) or ())
+            if own is None or not (takes_lead or may_claim(own, routes)):
                 return Outcome(Refusal.NOT_ROUTED, need=need)
             party = await unit.parties.get(own)
             await unit.remember(actor.person)
-            if not await unit.claims.add(need.id, own, actor.user_id, at):
+            if takes_lead:
+                await unit.change_lead(need, own, LeadChange.CLAIM, routes=routes)
+            if not await unit.claims.add(need.id, own, actor.user_id, at) and not takes_lead:
                 return Outcome(Refusal.ALREADY_CLAIMED, need=need, party=party)
             await unit.record("claimed", chat_id=need.chat_id, need_id=need.id, party_id=own)
             view = await self.views.one(unit, need)
-        if party is not None and party.kind == "department":
+        if takes_lead or (party is not None and party.kind == "department"):
             self.learner.schedule()
         return Outcome(view=view, need=need, party=party)
 
@@ -151,11 +158,33 @@ class Routing:
             if not self.access.admits(admin, need.chat_id):
                 return Outcome(Refusal.NOT_ADMIN)
             if await unit.learning.triage_of(need.id) is None:
-                return Outcome(Refusal.ALREADY_TRIAGED, need=need, party=party)
+                return await self._already_led(unit, need)
             await unit.change_lead(need, party.id, LeadChange.ASSIGN, routes=[])
             view = await self.views.one(unit, need)
         self.learner.schedule()
         return Outcome(view=view, need=need, party=party)
+
+    async def lead_choices(self, need_id: int, admin: Actor) -> Outcome:
+        """分派 on a card: the parties an admin may make the lead of a need awaiting its lead (the router's
+        suggestions); others are refused."""
+        async with self.work.read() as repos:
+            need = await repos.open_need(need_id)
+            if isinstance(need, Refusal):
+                return Outcome(need)
+            if not self.access.admits(admin, need.chat_id):
+                return Outcome(Refusal.NOT_ADMIN, need=need)
+            suggestions = await repos.learning.triage_of(need.id)
+            if suggestions is None:
+                return await self._already_led(repos, need)
+        parties = [await self.parties.get(s) for s in suggestions]
+        return Outcome(need=need, options=tuple(p for p in parties if p is not None))
+
+    async def _already_led(self, repos: Repos, need: Need) -> Outcome:
+        """ALREADY_TRIAGED, naming the party that leads the need now (read over ``repos``: the database's one
+        lock is held)."""
+        lead = lead_of(await repos.routes.of_need(need.id))
+        parties = await self.views.directory.all(repos)
+        return Outcome(Refusal.ALREADY_TRIAGED, need=need, party=parties.get(lead.party_id) if lead else None)
 
     async def triage_queue(self, chat_id: int | None) -> list[NeedView]:
         """Open needs whose lead an admin has still to pick, oldest first (one chat, or all)."""

@@ -12,7 +12,7 @@ from nlp.outcomes import format_amount
 
 __all__ = ["party_line", "need_card", "combined_header", "COMBINED_CARD_HINT", "which_need", "topic_name",
            "topic_opened", "claimed", "resolved", "rerouted", "assigned", "declined", "decline_prompt",
-           "agreement_offer", "agreement_offer_which", "already_recorded", "agreement_recorded"]
+           "agreement_offer", "agreement_offer_which", "already_recorded", "already_led", "agreement_recorded"]
 
 
 def party_line(party: Party, liaisons: Iterable[Person], claimed_by: int | None = None) -> str:
@@ -32,7 +32,7 @@ def need_card(view: NeedView, hint: bool = True) -> str:
         lines.append(f"牵头部门：{party_line(view.lead.party, view.lead.liaisons, view.lead.claimed_by)}")
     elif view.triage:
         names = "、".join(escape(p.short_name) for p in view.triage)
-        lines.append(f"牵头部门：待管理员确认（建议：{names}）")
+        lines.append(f"牵头部门：待管理员确认（建议：{names}；建议单位的联络员可直接点「认领」牵头）")
     else:
         lines.append("牵头部门：待管理员指定")
     assists = view.assists
@@ -68,8 +68,10 @@ def topic_opened(need: Need) -> str:
     return f"📌 已登记需求 #{need.number}，已为它开设话题「{escape(topic_name(need))}」，对接请到话题里进行。"
 
 
-def claimed(party: Party, person: Person, number: int) -> str:
-    return f"{escape(party.short_name)} 的 {mention(person)} 已认领需求 #{number}。"
+def claimed(party: Party, person: Person, number: int, leads: bool = False) -> str:
+    """``leads``: the claim made the party the need's lead (it was awaiting one)."""
+    return (f"{escape(party.short_name)} 的 {mention(person)} 已认领需求 #{number}"
+            + ("，由该单位牵头。" if leads else "。"))
 
 
 def resolved(number: int) -> str:
@@ -100,6 +102,10 @@ def agreement_offer(number: int) -> str:
 def agreement_offer_which(numbers: list[int]) -> str:
     listed = "、".join(f"#{n}" for n in numbers)
     return (f"🎉 恭喜！这条消息是哪条需求（{listed}）的对接成果？点对应的需求即可记录，记录后会计入成果统计。")
+
+
+def already_led(party: Party) -> str:
+    return f"这条需求已指派给 {escape(party.short_name)} 牵头，无需再指派。"
 
 
 def already_recorded(agreement_id: int) -> str:

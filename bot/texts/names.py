@@ -19,6 +19,7 @@ EVENT_NAMES = {
     "committed": "作出承诺", "due_set": "补充承诺日期", "commitment_done": "承诺兑现", "resolved": "标记解决",
     "commitment_reported": "报告承诺已兑现", "commitment_confirmed": "确认承诺兑现",
     "commitment_disputed": "对兑现有异议", "commitment_cancelled": "撤回承诺", "agreement_recorded": "记录成果",
+    "took_lead": "认领牵头（建议单位）",
 }
 # The kinds nlp.outcomes.agreement_kind tells apart (nlp.outcomes.KINDS).
 AGREEMENT_KIND_NAMES = {"financing": "融资", "cooperation": "合作", "scenario": "场景开放", "other": "其他"}

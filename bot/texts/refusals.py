@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import Outcome, Refusal
-from bot.texts.cards import already_recorded
+from bot.texts.cards import already_led, already_recorded
 from bot.texts.commands import AGREEMENT_USAGE, EMPTY_COMMIT, EMPTY_NEED
 from bot.texts.commitments import no_date_found
 from bot.texts.directory import PARTY_REFUSALS, party_ambiguous
@@ -86,6 +86,8 @@ def refusal(outcome: Outcome) -> str:
     reason = outcome.refusal
     if reason is Refusal.PARTY_AMBIGUOUS:
         return party_ambiguous(outcome.matches)
+    if reason is Refusal.ALREADY_TRIAGED and outcome.party is not None:
+        return already_led(outcome.party)
     if reason is Refusal.ALREADY_RECORDED and outcome.agreement is not None:
         return already_recorded(outcome.agreement.id)
     if reason is Refusal.NO_DATE and outcome.commitment is not None:
