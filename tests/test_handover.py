@@ -101,3 +101,22 @@ async def test_one_choose_lead_button_alerts_others_and_opens_the_choices_for_an
     assert (await mm.parties.get(chosen)).short_name in text  # type: ignore[union-attr]
     mark = await served.press(ADMIN, card["message_id"], f"pick:{need_id}")  # 分派 once the lead is chosen
     assert answer_of(served, mark)["text"] == text
+
+
+async def test_needs_and_the_card_show_who_claimed_and_promised_including_the_previous_lead(
+        served: RunningBot) -> None:
+    await bind(served, FINANCE_LIAISON, "finance")
+    await bind(served, FINREG_LIAISON, "finreg")
+    card, need_id = await post(served, FUNDING_NEED)
+    await served.press(FINANCE_LIAISON, card["message_id"], f"claim:{need_id}")
+    await served.say(FINANCE_LIAISON, "两周内出具贴息政策说明", reply_to=card["message_id"])
+    await served.say(ADMIN, "/needs")
+    assert "牵头：财政局（已认领，承诺1项）" in served.last_text()
+    mark = (await served.say(ADMIN, "/route 1 金融局"))["_calls_from"]
+    edited = served.calls_since(mark, "editMessageText")[-1].params["text"]
+    assert "牵头部门：金融局" in edited and "曾牵头：财政局（已认领，承诺1项）" in edited  # not lost on /route
+    await served.say(ADMIN, "/needs")
+    assert "牵头：金融局（待认领）；曾牵头：财政局（已认领，承诺1项）" in served.last_text()  # not "金融局，待认领"
+    await served.press(FINREG_LIAISON, card["message_id"], f"claim:{need_id}")
+    await served.say(ADMIN, "/needs")
+    assert "牵头：金融局（已认领）；曾牵头：财政局（已认领，承诺1项）" in served.last_text()

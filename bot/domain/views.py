@@ -14,6 +14,7 @@ class RoutedParty:
     party: Party
     liaisons: tuple[Person, ...]
     claimed_by: int | None = None
+    promises: int = 0  # promises the party made on the need (not withdrawn)
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class NeedView:
     need: Need
     routed: tuple[RoutedParty, ...]
     triage: tuple[Party, ...] = ()  # the router was unsure: an admin picks the lead from these
+    former: tuple[RoutedParty, ...] = ()  # parties no longer routed (handed over, re-routed) that claimed or promised
 
     @property
     def lead(self) -> RoutedParty | None:

@@ -5,21 +5,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from bot.domain import Agreement, Need, NeedView, Party, Person
+from bot.domain import Agreement, Need, NeedView, Party, Person, RoutedParty
 from bot.texts.format import mention, snippet
 from bot.texts.names import AGREEMENT_KIND_NAMES, NEED_TYPE_NAMES
 from nlp.outcomes import format_amount
 
-__all__ = ["party_line", "need_card", "combined_header", "COMBINED_CARD_HINT", "which_need", "topic_name",
+__all__ = ["party_line", "claim_state", "former_lines", "need_card",
+           "combined_header", "COMBINED_CARD_HINT", "which_need", "topic_name",
            "topic_opened", "claimed", "resolved", "rerouted", "assigned", "declined", "decline_prompt",
            "agreement_offer", "agreement_offer_which", "already_recorded", "already_led", "agreement_recorded"]
 
 
-def party_line(party: Party, liaisons: Iterable[Person], claimed_by: int | None = None) -> str:
+def party_line(party: Party, liaisons: Iterable[Person], claimed_by: int | None = None, promises: int = 0) -> str:
     people = list(liaisons)
     who = "、".join(mention(p) for p in people) if people else "暂无绑定联络员"
     claimed = " ✅已认领" if claimed_by else ""
-    return f"{escape(party.short_name)}（{who}）{claimed}"
+    made = f" · 承诺{promises}项" if promises else ""
+    return f"{escape(party.short_name)}（{who}）{claimed}{made}"
+
+
+def claim_state(routed: RoutedParty) -> str:
+    """"已认领，承诺1项" — what a party did about a need."""
+    state = "已认领" if routed.claimed_by else "待认领"
+    return state + (f"，承诺{routed.promises}项" if routed.promises else "")
+
+
+def former_lines(view: NeedView) -> list[str]:
+    """The parties no longer on the need that claimed it or promised on it (曾牵头 / 曾协同)."""
+    return [f"{'曾牵头' if r.route.role == 'lead' else '曾协同'}：{escape(r.party.short_name)}（{claim_state(r)}）"
+            for r in view.former]
 
 
 def need_card(view: NeedView, hint: bool = True) -> str:
@@ -29,7 +43,8 @@ def need_card(view: NeedView, hint: bool = True) -> str:
         f"内容：{escape(snippet(need.text, 120))}",
     ]
     if view.lead:
-        lines.append(f"牵头部门：{party_line(view.lead.party, view.lead.liaisons, view.lead.claimed_by)}")
+        lead = view.lead
+        lines.append("牵头部门：" + party_line(lead.party, lead.liaisons, lead.claimed_by, lead.promises))
     elif view.triage:
         names = "、".join(escape(p.short_name) for p in view.triage)
         lines.append(f"牵头部门：待管理员确认（建议：{names}；建议单位的联络员可直接点「认领」牵头）")
@@ -38,7 +53,8 @@ def need_card(view: NeedView, hint: bool = True) -> str:
     assists = view.assists
     if assists:
         lines.append("协同单位：")
-        lines.extend(f"  · {party_line(r.party, r.liaisons, r.claimed_by)}" for r in assists)
+        lines.extend(f"  · {party_line(r.party, r.liaisons, r.claimed_by, r.promises)}" for r in assists)
+    lines.extend(former_lines(view))
     if need.status == "resolved":
         lines.append("状态：✅ 已解决")
     elif hint:
