@@ -66,7 +66,7 @@ async def test_one_deal_is_one_agreement_by_command_and_button(served: RunningBo
     report = " ".join(served.replies_since(mark))
     assert "成果：1 项" in report and "3000 万元" in report and "6000 万元" not in report, report
     await served.say(ADMIN, "/status 1")
-    assert served.last_text().count("3000 万元") == 1
+    assert served.last_text().count("3000 万元") == 1 and "· #1 融资 3000 万元" in served.last_text()
 
 
 async def test_a_button_first_then_the_command_is_one_agreement(served: RunningBot) -> None:

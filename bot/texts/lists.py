@@ -72,7 +72,7 @@ def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz
                      f"到期 {day(c.due_date)}，{commitment_state(c, today)}")
     if detail.agreements:
         lines.append("<b>成果</b>：")
-        lines.extend(f"  · {AGREEMENT_KIND_NAMES.get(a.kind, a.kind)} {format_amount(a.amount_yuan)}："
+        lines.extend(f"  · #{a.id} {AGREEMENT_KIND_NAMES.get(a.kind, a.kind)} {format_amount(a.amount_yuan)}："
                       f"{escape(snippet(a.text, 50))}" for a in detail.agreements)
     lines.append("<b>记录</b>：")
     for event in detail.events:
