@@ -109,6 +109,14 @@ class Assign(ButtonData):
 
 
 @dataclasses.dataclass(frozen=True)
+class ChooseLead(ButtonData):
+    """分派 on a need awaiting its lead: an admin gets the choices (Assign buttons), anyone else an alert."""
+
+    prefix = "pick"
+    need_id: int
+
+
+@dataclasses.dataclass(frozen=True)
 class DecideJoin(ButtonData):
     prefix = "join"
     request_id: int
@@ -144,6 +152,15 @@ class UndoPromise(ButtonData):
 class RecordOffer(ButtonData):
     prefix = "agree"
     offer_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordOfferFor(ButtonData):
+    """记录成果 for one of the sender's needs, when an announcement fits several as well."""
+
+    prefix = "agreeto"
+    offer_id: int
+    need_id: int
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,11 +10,11 @@ from telegram import Message, Update
 
 from bot import texts
 from bot.context import BotContext
-from bot.domain import NeedView, Outcome, Party
+from bot.domain import NeedView, Outcome, Party, Refusal
 from bot.texts.refusals import button_refusal as refusal  # worded for a press, not a command
 from handlers import buttons, replies
 from handlers.common import actor_of, answer, edit, edit_markup, send, send_and_wait, sent_at
-from handlers.keyboards import kept_buttons, need_buttons, transfer_buttons
+from handlers.keyboards import kept_buttons, lead_buttons, need_buttons, transfer_buttons
 
 Pressed = TypeVar("Pressed", bound=buttons.ButtonData)
 
@@ -55,8 +55,26 @@ def pressing(kind: type[Pressed], on_press: Callable[[Update, BotContext, Presse
 async def claim(update: Update, context: BotContext, button: buttons.Claim) -> None:
     actor = actor_of(update.effective_user, context)  # type: ignore[arg-type]
     outcome = await context.cases.routing.claim(button.need_id, actor, sent_at(update), update.update_id)
-    await _announce(update, context, outcome, texts.TOAST_CLAIMED,
-                    lambda view, party: texts.claimed(party, actor.person, view.need.number))
+    await _announce(update, context, outcome, texts.TOAST_CLAIMED, lambda view, party: texts.claimed(
+        party, actor.person, view.need.number, leads=_took_lead(view, party)))
+
+
+def _took_lead(view: NeedView, party: Party) -> bool:
+    """The party leads the need because its liaison claimed it while it awaited a lead."""
+    return view.lead is not None and view.lead.party.id == party.id and view.lead.route.source == "claim"
+
+
+async def choose_lead(update: Update, context: BotContext, button: buttons.ChooseLead) -> None:
+    """分派: an admin gets the router's suggestions in place of the card's buttons; anyone else an alert."""
+    outcome = await context.cases.routing.lead_choices(button.need_id, actor_of(update.effective_user, context))  # type: ignore[arg-type]
+    if not outcome.ok:
+        words = texts.CHOOSE_LEAD_ADMINS_ONLY if outcome.refusal is Refusal.NOT_ADMIN else refusal(outcome)
+        await answer(update, words, alert=True)
+        return
+    await answer(update, texts.TOAST_CHOOSE_LEAD)
+    message = update.effective_message
+    if message is not None:
+        await edit_markup(context, message.chat_id, message.message_id, lead_buttons(button.need_id, outcome.options))
 
 
 async def hand_over(update: Update, context: BotContext, button: buttons.HandOver) -> None:
@@ -188,13 +206,16 @@ async def report_kept(update: Update, context: BotContext, button: buttons.Repor
         await commitments.attach_report(outcome.commitment.id, sent.message_id)
 
 
-async def record_offer(update: Update, context: BotContext, button: buttons.RecordOffer) -> None:
+async def record_offer(update: Update, context: BotContext, button: buttons.RecordOffer | buttons.RecordOfferFor
+                       ) -> None:
     message = update.effective_message
     if message is None:
         return
     cases = context.cases
     outcome = await cases.agreements.accept_offer(button.offer_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
-                                                  message.chat_id, sent_at(update), update.update_id)
+                                                  message.chat_id, sent_at(update), update.update_id,
+                                                  button.need_id if isinstance(button, buttons.RecordOfferFor)
+                                                  else None)
     if not outcome.ok:
         await answer(update, refusal(outcome), alert=True)
         return
@@ -229,11 +250,13 @@ BUTTONS: tuple[tuple[type[buttons.ButtonData], Callable[[Update, BotContext], Aw
     (buttons.KeepCard, pressing(buttons.KeepCard, keep_card)),
     (buttons.Resolve, pressing(buttons.Resolve, resolve)),
     (buttons.Assign, pressing(buttons.Assign, assign)),
+    (buttons.ChooseLead, pressing(buttons.ChooseLead, choose_lead)),
     (buttons.DecideJoin, pressing(buttons.DecideJoin, decide_join)),
     (buttons.Detail, pressing(buttons.Detail, detail)),
     (buttons.ListPage, pressing(buttons.ListPage, list_page)),
     (buttons.NeedsPage, pressing(buttons.NeedsPage, needs_page)),
     (buttons.ReportKept, pressing(buttons.ReportKept, report_kept)),
     (buttons.RecordOffer, pressing(buttons.RecordOffer, record_offer)),
+    (buttons.RecordOfferFor, pressing(buttons.RecordOfferFor, record_offer)),
     (buttons.ConfirmKept, pressing(buttons.ConfirmKept, confirm_kept)),
 )

@@ -8,6 +8,7 @@ from bot import texts
 from bot.domain import Commitment, Need, NeedView, Party
 from handlers.buttons import (
     Assign,
+    ChooseLead,
     Claim,
     ConfirmKept,
     DecideJoin,
@@ -18,6 +19,7 @@ from handlers.buttons import (
     ListPage,
     NeedsPage,
     RecordOffer,
+    RecordOfferFor,
     ReportKept,
     Resolve,
     UndoPromise,
@@ -40,9 +42,9 @@ def need_rows(view: NeedView, numbered: bool = False) -> list[list[InlineKeyboar
         return texts.NUMBERED.format(label=text, number=view.need.number) if numbered else text
 
     rows = []
-    if view.lead is None and view.triage:  # admins pick the lead among the router's suggestions
-        rows.append([InlineKeyboardButton(label(texts.BUTTON_ASSIGN.format(name=p.short_name)),
-                                          callback_data=Assign(need_id, p.id).encode()) for p in view.triage])
+    if view.lead is None and view.triage:  # an admin picks the lead: the choices open on pressing (lead_buttons)
+        rows.append([InlineKeyboardButton(label(texts.BUTTON_CHOOSE_LEAD),
+                                          callback_data=ChooseLead(need_id).encode())])
     rows.append([
         InlineKeyboardButton(label(texts.BUTTON_CLAIM), callback_data=Claim(need_id).encode()),
         InlineKeyboardButton(label(texts.BUTTON_DECLINE), callback_data=HandOver(need_id).encode()),
@@ -67,6 +69,14 @@ def triage_buttons(views: list[NeedView]) -> InlineKeyboardMarkup | None:
     rows = [[InlineKeyboardButton(f"#{v.need.number} {p.short_name}", callback_data=Assign(v.need.id, p.id).encode())
              for p in v.triage] for v in views[:10] if v.triage]
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def lead_buttons(need_id: int, options: tuple[Party, ...]) -> InlineKeyboardMarkup:
+    """分派 pressed by an admin: the router's suggestions for the lead, and 取消."""
+    rows = [[InlineKeyboardButton(texts.BUTTON_ASSIGN.format(name=p.short_name),
+                                  callback_data=Assign(need_id, p.id).encode())] for p in options]
+    rows.append([InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data=KeepCard(need_id).encode())])
+    return InlineKeyboardMarkup(rows)
 
 
 def transfer_buttons(need_id: int, options: tuple[Party, ...]) -> InlineKeyboardMarkup:
@@ -95,6 +105,13 @@ def kept_buttons(commitment_id: int) -> InlineKeyboardMarkup:
 def record_buttons(offer_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(texts.BUTTON_RECORD,
                                                        callback_data=RecordOffer(offer_id).encode())]])
+
+
+def record_choice_buttons(offer_id: int, needs: tuple[Need, ...]) -> InlineKeyboardMarkup:
+    """A button for each need an announcement may be about: the sender picks the one."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        texts.BUTTON_RECORD_FOR.format(number=n.number, text=texts.snippet(n.text, 14)),
+        callback_data=RecordOfferFor(offer_id, n.id).encode())] for n in needs])
 
 
 def desk_buttons(party_id: str | None, routed: list[NeedView], promises: list[tuple[Need, Commitment]]

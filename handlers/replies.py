@@ -22,6 +22,7 @@ from handlers.keyboards import (
     need_rows,
     page_buttons,
     record_buttons,
+    record_choice_buttons,
     redirect_buttons,
     triage_buttons,
     undo_rows,
@@ -193,8 +194,15 @@ async def offer_to_record(update: Update, context: BotContext, text: str, replie
     outcome = await context.cases.agreements.offer(
         message.chat_id, actor_of(user, context), text, message.message_id, replied_bot_message,
         sent_at(update), update.update_id)
+    if outcome.refusal is Refusal.ALREADY_RECORDED:
+        await reply(update, refusal(outcome))  # announced again: one deal is one agreement
+        return True
     if outcome.need is None or outcome.offer is None:
         return False
+    if outcome.needs:  # it fits several of the sender's needs as well: which one
+        await reply(update, texts.agreement_offer_which([n.number for n in outcome.needs]),
+                    record_choice_buttons(outcome.offer.id, outcome.needs))
+        return True
     await reply(update, texts.agreement_offer(outcome.need.number), record_buttons(outcome.offer.id))
     return True
 

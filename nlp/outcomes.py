@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Collection, Sequence
 from decimal import Decimal, InvalidOperation
 
 _DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -92,6 +94,28 @@ def is_announcement(text: str) -> bool:
     return bool(_ANNOUNCE.search(text)) and not _NOT_ANNOUNCE.search(text)
 
 
+_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
+SAME_WORDING = 0.7  # bigram overlap above which two reports without amounts tell of the same deal
+
+
+def _bigrams(text: str) -> set[str]:
+    runs = _TEXT.split(text.lower().replace("总投资", "总额"))
+    return {run[i:i + 2] for run in runs for i in range(max(1, len(run) - 1)) if run}
+
+
+def same_deal(first: str, second: str) -> bool:
+    """Whether two reports of an outcome on the same need tell of one deal: the same amount of the same kind
+    ("我们和海尔资本签了3000万投资协议" and "与海尔资本签订3000万元投资协议"), or, where an amount is missing,
+    nearly the same words. Two amounts that differ are two deals."""
+    a, b = parse_amount(first), parse_amount(second)
+    if a is not None and b is not None:
+        return a == b and agreement_kind(first) == agreement_kind(second)
+    if (a is None) != (b is None):
+        return False
+    x, y = _bigrams(first), _bigrams(second)
+    return bool(x and y) and len(x & y) / min(len(x), len(y)) >= SAME_WORDING
+
+
 def format_amount(yuan: int | None) -> str:
     if yuan is None:
         return "未注明金额"
@@ -102,3 +126,31 @@ def format_amount(yuan: int | None) -> str:
                 text = text.rstrip("0").rstrip(".")
             return f"{text} {unit}"
     return f"{yuan} 元"
+
+
+# --- which need an announcement is about ----------------------------------------------------------------
+
+Vector = tuple[Collection[int], Collection[float]]  # (columns, values), as nlp.router.Router.featurise gives them
+CLEARLY_BEST = 0.03  # cosine by which the best need must lead the next to be taken without asking
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    """Cosine similarity of two sparse vectors."""
+    weights = dict(zip(a[0], a[1], strict=True))
+    dot = sum(weights.get(int(c), 0.0) * v for c, v in zip(b[0], b[1], strict=True))
+    norm = math.hypot(*a[1]) * math.hypot(*b[1])
+    return float(dot / norm) if norm else 0.0
+
+
+def contenders(announcement: Vector, needs: Sequence[Vector], margin: float = CLEARLY_BEST) -> list[int]:
+    """Which of ``needs`` (the sender's open needs, newest first) an announcement may be about, most likely first:
+    one index when a need is clearly the best by content (or is the only one), else every need within ``margin``
+    of the best, to ask which (equal scores: the newer first)."""
+    if len(needs) <= 1:
+        return list(range(len(needs)))
+    scores = [cosine(announcement, need) for need in needs]
+    ranked = sorted(range(len(needs)), key=lambda i: -scores[i])  # stable: newest first among equals
+    best = scores[ranked[0]]
+    if best > 0 and best - scores[ranked[1]] >= margin:
+        return ranked[:1]
+    return [i for i in ranked if best - scores[i] < margin]

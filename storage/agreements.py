@@ -38,6 +38,11 @@ class AgreementRepo:
         assert row is not None
         return _agreement(row)
 
+    async def get(self, agreement_id: int) -> Agreement | None:
+        async with await fetched(self.conn, "SELECT * FROM agreements WHERE id = ?", (agreement_id,)) as cur:
+            row = await cur.fetchone()
+        return _agreement(row) if row else None
+
     async def of_need(self, need_id: int) -> list[Agreement]:
         async with await fetched(self.conn, "SELECT * FROM agreements WHERE need_id = ? ORDER BY id",
                                  (need_id,)) as cur:
@@ -65,9 +70,16 @@ class AgreementRepo:
             row = await cur.fetchone()
         return _offer(row) if row else None
 
-    async def settle_offer(self, offer_id: int, agreement_id: int) -> bool:
+    async def open_offers(self, need_id: int) -> list[AgreementOffer]:
+        """The offers on this need nobody has recorded yet."""
+        async with await fetched(self.conn, "SELECT * FROM agreement_offers WHERE need_id = ? AND agreement_id IS NULL"
+                                 " ORDER BY id", (need_id,)) as cur:
+            return [_offer(r) for r in await cur.fetchall()]
+
+    async def settle_offer(self, offer_id: int, agreement_id: int, need_id: int | None = None) -> bool:
+        """The offer is recorded as this agreement (of ``need_id``, when the sender chose the need)."""
         cur = await self.conn.execute(
-            "UPDATE agreement_offers SET agreement_id = ? WHERE id = ? AND agreement_id IS NULL",
-            (agreement_id, offer_id),
+            "UPDATE agreement_offers SET agreement_id = ?, need_id = COALESCE(?, need_id)"
+            " WHERE id = ? AND agreement_id IS NULL", (agreement_id, need_id, offer_id),
         )
         return cur.rowcount == 1

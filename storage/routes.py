@@ -73,6 +73,19 @@ class ClaimRepo:
     async def of_needs(self, need_ids: Iterable[int]) -> dict[int, list[Claim]]:
         return await _by_need(self.conn, "claims", need_ids, "claimed_at", rows.claim)
 
+    async def promise_counts(self, need_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+        """How many promises (not withdrawn) each party made on each of these needs, in one query: what a
+        party's claim came to, shown beside it."""
+        ids = list(dict.fromkeys(need_ids))
+        found: dict[int, dict[str, int]] = defaultdict(dict)
+        if ids:
+            async with await fetched(self.conn, "SELECT need_id, party_id, COUNT(*) FROM commitments"  # noqa: S608
+                                     f" WHERE status != 'cancelled' AND need_id IN ({rows.marks(ids)})"
+                                     " GROUP BY need_id, party_id", ids) as cur:
+                for need_id, party_id, count in await cur.fetchall():
+                    found[need_id][party_id] = count
+        return found
+
     async def with_need_times(self, chat_id: int | None = None) -> list[tuple[Claim, datetime]]:
         """Every claim with the time its need was posted (for response times)."""
         where, args = (" AND n.chat_id = ?", [chat_id]) if chat_id is not None else ("", [])

@@ -219,7 +219,7 @@ async def test_agreements_are_recorded_by_command_and_from_an_announcement(serve
     edited = served.calls_since(mark, "editMessageText")
     assert edited and "（场景开放，2 亿元）" in edited[0].params["text"]
     mark = await served.press(ENTERPRISE, offer_message["message_id"], data)
-    assert "已经记录过" in served.calls_since(mark, "answerCallbackQuery")[0].params["text"]
+    assert "这项成果已记录（#" in served.calls_since(mark, "answerCallbackQuery")[0].params["text"]
 
     await served.say(ADMIN, "/status 1")
     status = served.last_text()

@@ -50,21 +50,25 @@ async def test_triage_an_unsure_need(served: RunningBot) -> None:
     message = await served.say(ENTERPRISE, "我们有个新项目想找人聊聊合作，请问找哪个部门")
     card_call = served.calls_since(message["_calls_from"], "sendMessage")[0].params
     assert "待管理员确认" in card_call["text"]
-    assign = [b["callback_data"] for b in card_call["reply_markup"]["inline_keyboard"][0]]
-    assert len(assign) == 3 and all(d.startswith("assign:") for d in assign)
+    pick = card_call["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    assert pick.startswith("pick:")  # one 分派 button: the admins' choices are not shown to everyone
     await served.say(ADMIN, "/triage")
     assert "#1" in served.last_text()
     card = served.card_of(1)
+    mark = await served.press(ADMIN, card["message_id"], pick)
+    menu = served.calls_since(mark, "editMessageReplyMarkup")[0].params["reply_markup"]["inline_keyboard"]
+    assign = [row[0]["callback_data"] for row in menu][:-1]
+    assert len(assign) == 3 and all(d.startswith("assign:") for d in assign)
     mark = await served.press(LIAISON, card["message_id"], assign[1])
     assert served.calls_since(mark, "answerCallbackQuery")[0].params.get("show_alert") is True
     chosen = assign[1].split(":")[2]
     mark = await served.press(ADMIN, card["message_id"], assign[1])
     edited = served.calls_since(mark, "editMessageText")[0].params
     assert "牵头部门：" in edited["text"] and "待管理员确认" not in edited["text"]
-    assert all(not b["callback_data"].startswith("assign:")
+    assert all(not b["callback_data"].startswith(("assign:", "pick:"))
                for row in edited["reply_markup"]["inline_keyboard"] for b in row)
     mark = await served.press(ADMIN, card["message_id"], assign[0])
-    assert "牵头部门已经确定" in served.calls_since(mark, "answerCallbackQuery")[0].params["text"]  # not a join request
+    assert "已指派给" in served.calls_since(mark, "answerCallbackQuery")[0].params["text"]  # not a join request
     await served.say(ADMIN, "/triage")
     assert "没有待确认" in served.last_text()
     mm = served.app.bot_data.services.cases  # type: ignore[union-attr]

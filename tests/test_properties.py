@@ -15,8 +15,8 @@ from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, OTHER_GROUP, STRAN
 COMMANDS = ["start", "help", "parties", "need", "needs", "status", "route", "resolve", "overdue", "bind", "join",
             "commit", "due", "done", "cancel", "triage", "agreement", "kept", "export", "report", "party",
             "directory", "backup", "forget", "unknown", "NEED", "start@matchmaking_test_bot", "needs@other_bot"]
-ACTIONS = ["claim", "decline", "xfer", "cancel", "solve", "assign", "join", "kept", "agree", "fulfil", "npage",
-           "detail", "lpage", "", "x"]
+ACTIONS = ["claim", "decline", "xfer", "cancel", "solve", "assign", "join", "kept", "agree", "agreeto", "fulfil",
+           "npage", "detail", "pick", "lpage", "", "x"]
 PEOPLE = [ADMIN, ENTERPRISE, LIAISON, STRANGER, {"id": 1087968824, "first_name": "Group"},
           {"id": 9_000_000_001, "first_name": "新用户", "username": "n" * 32}]
 CHATS = [GROUP, OTHER_GROUP, -1005555555555, ADMIN["id"], ENTERPRISE["id"], STRANGER["id"]]

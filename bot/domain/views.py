@@ -26,6 +26,7 @@ class RoutedParty:
     party: Party
     liaisons: tuple[Person, ...]
     claimed_by: int | None = None
+    promises: int = 0  # promises the party made on the need (not withdrawn)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class NeedView:
     need: Need
     routed: tuple[RoutedParty, ...]
     triage: tuple[Party, ...] = ()  # the router was unsure: an admin picks the lead from these
+    former: tuple[RoutedParty, ...] = ()  # parties no longer routed (handed over, re-routed) that claimed or promised
 
     @property
     def lead(self) -> RoutedParty | None:
@@ -51,11 +53,12 @@ class LeadChange(StrEnum):
     HAND_OVER = "declined"  # 转交 by the routed party (or by an admin for the lead)
     REROUTE = "rerouted"  # /route by an admin
     ASSIGN = "assigned"  # an admin picks the lead the router was unsure of
+    CLAIM = "took_lead"  # a liaison of a party the router suggested claims a need awaiting its lead
 
     @property
     def source(self) -> str:
         """The route's source: who put the new party there."""
-        return "decline" if self is LeadChange.HAND_OVER else "admin"
+        return {LeadChange.HAND_OVER: "decline", LeadChange.CLAIM: "claim"}.get(self, "admin")
 
     @property
     def correction(self) -> str:
@@ -133,6 +136,7 @@ class Outcome:
     offer: AgreementOffer | None = None
     due: DueReading | None = None  # the due date read from the words (a promise, /due, a reply with a date)
     previous_due: date | None = None  # /due on a dated promise: its date before
+    needs: tuple[Need, ...] = ()  # an offer that fits several needs as well: the sender picks one
     counts: tuple[tuple[str, int], ...] = ()  # rows touched by a directory import or /forget
 
     @property

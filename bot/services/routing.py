@@ -5,11 +5,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain import Actor, LeadChange, Need, NeedView, Outcome, Refusal, Route, active_routes, lead_of, may_claim
+from bot.domain import (
+    LIAISON_KINDS,
+    Actor,
+    LeadChange,
+    Need,
+    NeedView,
+    Outcome,
+    Party,
+    Refusal,
+    Route,
+    active_routes,
+    lead_of,
+    may_claim,
+)
 from bot.services.learning import Learner
 from bot.services.parties import Parties
 from bot.services.views import NeedViews
 from bot.services.work import Access, Repos, Work
+
+MAX_CHOICES = 8  # 转交 choices in all: the parties on the need, then the router's suggestions
+MAX_ON_NEED_CHOICES = 5
+MIN_SUGGESTED_CHOICES = 3
 
 
 class Routing:
@@ -17,20 +34,27 @@ class Routing:
         self.work, self.access, self.views, self.parties, self.learner = work, access, views, parties, learner
 
     async def claim(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
+        """认领 by a liaison of a party the need is routed to — or, while the need awaits its lead, of a party
+        the router suggested for it: that claim decides the triage (the party leads) and teaches the router."""
         async with self.work.unit(update_id, at, actor) as unit:
             need = await unit.open_need(need_id)
             if isinstance(need, Refusal):
                 return Outcome(need)
             own = await unit.bound_party(actor.user_id)
-            if own is None or not may_claim(own, await unit.routes.of_need(need.id)):
+            routes = await unit.routes.of_need(need.id)
+            takes_lead = own is not None and lead_of(routes) is None \
+                and own in (await unit.learning.triage_of(need.id) or ())
+            if own is None or not (takes_lead or may_claim(own, routes)):
                 return Outcome(Refusal.NOT_ROUTED, need=need)
             party = await unit.parties.get(own)
             await unit.remember(actor.person)
-            if not await unit.claims.add(need.id, own, actor.user_id, at):
+            if takes_lead:
+                await unit.change_lead(need, own, LeadChange.CLAIM, routes=routes)
+            if not await unit.claims.add(need.id, own, actor.user_id, at) and not takes_lead:
                 return Outcome(Refusal.ALREADY_CLAIMED, need=need, party=party)
             await unit.record("claimed", chat_id=need.chat_id, need_id=need.id, party_id=own)
             view = await self.views.one(unit, need)
-        if party is not None and party.kind == "department":
+        if takes_lead or (party is not None and party.kind == "department"):
             self.learner.schedule()
         return Outcome(view=view, need=need, party=party)
 
@@ -53,10 +77,24 @@ class Routing:
             found = await self._routed(repos, need_id, actor)
         if isinstance(found, Outcome):
             return found
-        need, _, routes = found
-        exclude = {r.party_id for r in active_routes(routes)}
-        options = self.learner.router.suggestions(need.text, exclude=exclude, limit=6)
-        return Outcome(need=need, options=tuple(options))
+        need, own, routes = found
+        return Outcome(need=need, options=tuple(await self._hand_over_choices(need, own, routes)))
+
+    async def _hand_over_choices(self, need: Need, own: str | None, routes: list[Route]) -> list[Party]:
+        """The parties already on the need (assisting departments and districts first, then the other
+        assisting parties), then the router's next suggestions; never the current lead nor the actor's own
+        party."""
+        lead = lead_of(routes)
+        skip = {own, lead.party_id if lead else None}
+        directory = {p.id: p for p in await self.parties.enabled()}
+        on_need = [directory[r.party_id] for r in active_routes(routes)
+                   if r.party_id not in skip and r.party_id in directory]
+        on_need.sort(key=lambda p: p.kind not in LIAISON_KINDS)  # stable: best score first within each
+        on_need = on_need[:MAX_ON_NEED_CHOICES]
+        exclude = {r.party_id for r in active_routes(routes)} | {p for p in skip if p}
+        suggested = self.learner.router.suggestions(need.text, exclude=exclude,
+                                                    limit=max(MIN_SUGGESTED_CHOICES, MAX_CHOICES - len(on_need)))
+        return on_need + suggested
 
     async def hand_over(self, need_id: int, actor: Actor, to_party_id: str, at: datetime,
                         update_id: int | None) -> Outcome:
@@ -120,11 +158,33 @@ class Routing:
             if not self.access.admits(admin, need.chat_id):
                 return Outcome(Refusal.NOT_ADMIN)
             if await unit.learning.triage_of(need.id) is None:
-                return Outcome(Refusal.ALREADY_TRIAGED, need=need, party=party)
+                return await self._already_led(unit, need)
             await unit.change_lead(need, party.id, LeadChange.ASSIGN, routes=[])
             view = await self.views.one(unit, need)
         self.learner.schedule()
         return Outcome(view=view, need=need, party=party)
+
+    async def lead_choices(self, need_id: int, admin: Actor) -> Outcome:
+        """分派 on a card: the parties an admin may make the lead of a need awaiting its lead (the router's
+        suggestions); others are refused."""
+        async with self.work.read() as repos:
+            need = await repos.open_need(need_id)
+            if isinstance(need, Refusal):
+                return Outcome(need)
+            if not self.access.admits(admin, need.chat_id):
+                return Outcome(Refusal.NOT_ADMIN, need=need)
+            suggestions = await repos.learning.triage_of(need.id)
+            if suggestions is None:
+                return await self._already_led(repos, need)
+        parties = [await self.parties.get(s) for s in suggestions]
+        return Outcome(need=need, options=tuple(p for p in parties if p is not None))
+
+    async def _already_led(self, repos: Repos, need: Need) -> Outcome:
+        """ALREADY_TRIAGED, naming the party that leads the need now (read over ``repos``: the database's one
+        lock is held)."""
+        lead = lead_of(await repos.routes.of_need(need.id))
+        parties = await self.views.directory.all(repos)
+        return Outcome(Refusal.ALREADY_TRIAGED, need=need, party=parties.get(lead.party_id) if lead else None)
 
     async def triage_queue(self, chat_id: int | None) -> list[NeedView]:
         """Open needs whose lead an admin has still to pick, oldest first (one chat, or all)."""

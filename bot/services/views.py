@@ -48,15 +48,23 @@ class NeedViews:
         parties = await self.directory.all(repos)
         routes = await repos.routes.of_needs(ids)
         claims = await repos.claims.of_needs(ids)
+        promises = await repos.claims.promise_counts(ids)
         triage = await repos.learning.triage_of_many(ids)
         routed_to = {r.party_id for need_routes in routes.values() for r in active_routes(need_routes)}
         liaisons = await repos.people.liaisons_of(sorted(routed_to))
         views = []
         for need in needs:
             claimed = {c.party_id: c.user_id for c in claims.get(need.id, [])}
-            routed = tuple(RoutedParty(route, parties[route.party_id], tuple(liaisons.get(route.party_id, [])),
-                                       claimed.get(route.party_id))
-                           for route in active_routes(routes.get(need.id, [])) if route.party_id in parties)
+            made = promises.get(need.id, {})
+
+            def routed_party(route: Route) -> RoutedParty:
+                return RoutedParty(route, parties[route.party_id], tuple(liaisons.get(route.party_id, [])),  # noqa: B023
+                                   claimed.get(route.party_id), made.get(route.party_id, 0))  # noqa: B023
+
+            need_routes = [r for r in routes.get(need.id, []) if r.party_id in parties]
+            routed = tuple(routed_party(r) for r in need_routes if r.active)
+            former = tuple(routed_party(r) for r in need_routes
+                           if not r.active and (r.party_id in claimed or made.get(r.party_id)))
             suggested = tuple(parties[s] for s in triage.get(need.id, []) if s in parties)
-            views.append(NeedView(need, routed, suggested))
+            views.append(NeedView(need, routed, suggested, former))
         return views

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from bot.domain import Agreement, Need, NeedView, Party, Person
+from bot.domain import Agreement, Need, NeedView, Party, Person, RoutedParty
 from bot.texts.format import mention, snippet
 from bot.texts.names import AGREEMENT_KIND_NAMES, NEED_TYPE_NAMES
 from nlp.outcomes import format_amount
 
-__all__ = ["PROMISE_EXAMPLES", "promise_example",
-           "party_line", "need_card", "combined_header", "COMBINED_CARD_HINT", "which_need", "topic_name",
+__all__ = ["PROMISE_EXAMPLES", "promise_example", "party_line", "claim_state", "former_lines", "need_card",
+           "combined_header", "COMBINED_CARD_HINT", "which_need", "topic_name",
            "topic_opened", "claimed", "resolved", "rerouted", "assigned", "declined", "decline_prompt",
-           "agreement_offer", "agreement_recorded"]
+           "agreement_offer", "agreement_offer_which", "already_recorded", "already_led", "agreement_recorded"]
 
 
 # What a promise on a need of each type might say: the card's example fits the need (a road test is no answer
@@ -30,11 +30,24 @@ def promise_example(need_type: str) -> str:
     return PROMISE_EXAMPLES.get(need_type, GENERAL_EXAMPLE)
 
 
-def party_line(party: Party, liaisons: Iterable[Person], claimed_by: int | None = None) -> str:
+def party_line(party: Party, liaisons: Iterable[Person], claimed_by: int | None = None, promises: int = 0) -> str:
     people = list(liaisons)
     who = "、".join(mention(p) for p in people) if people else "暂无绑定联络员"
     claimed = " ✅已认领" if claimed_by else ""
-    return f"{escape(party.short_name)}（{who}）{claimed}"
+    made = f" · 承诺{promises}项" if promises else ""
+    return f"{escape(party.short_name)}（{who}）{claimed}{made}"
+
+
+def claim_state(routed: RoutedParty) -> str:
+    """"已认领，承诺1项" — what a party did about a need."""
+    state = "已认领" if routed.claimed_by else "待认领"
+    return state + (f"，承诺{routed.promises}项" if routed.promises else "")
+
+
+def former_lines(view: NeedView) -> list[str]:
+    """The parties no longer on the need that claimed it or promised on it (曾牵头 / 曾协同)."""
+    return [f"{'曾牵头' if r.route.role == 'lead' else '曾协同'}：{escape(r.party.short_name)}（{claim_state(r)}）"
+            for r in view.former]
 
 
 def need_card(view: NeedView, hint: bool = True) -> str:
@@ -44,16 +57,18 @@ def need_card(view: NeedView, hint: bool = True) -> str:
         f"内容：{escape(snippet(need.text, 120))}",
     ]
     if view.lead:
-        lines.append(f"牵头部门：{party_line(view.lead.party, view.lead.liaisons, view.lead.claimed_by)}")
+        lead = view.lead
+        lines.append("牵头部门：" + party_line(lead.party, lead.liaisons, lead.claimed_by, lead.promises))
     elif view.triage:
         names = "、".join(escape(p.short_name) for p in view.triage)
-        lines.append(f"牵头部门：待管理员确认（建议：{names}）")
+        lines.append(f"牵头部门：待管理员确认（建议：{names}；建议单位的联络员可直接点「认领」牵头）")
     else:
         lines.append("牵头部门：待管理员指定")
     assists = view.assists
     if assists:
         lines.append("协同单位：")
-        lines.extend(f"  · {party_line(r.party, r.liaisons, r.claimed_by)}" for r in assists)
+        lines.extend(f"  · {party_line(r.party, r.liaisons, r.claimed_by, r.promises)}" for r in assists)
+    lines.extend(former_lines(view))
     if need.status == "resolved":
         lines.append("状态：✅ 已解决")
     elif hint:
@@ -83,8 +98,10 @@ def topic_opened(need: Need) -> str:
     return f"📌 已登记需求 #{need.number}，已为它开设话题「{escape(topic_name(need))}」，对接请到话题里进行。"
 
 
-def claimed(party: Party, person: Person, number: int) -> str:
-    return f"{escape(party.short_name)} 的 {mention(person)} 已认领需求 #{number}。"
+def claimed(party: Party, person: Person, number: int, leads: bool = False) -> str:
+    """``leads``: the claim made the party the need's lead (it was awaiting one)."""
+    return (f"{escape(party.short_name)} 的 {mention(person)} 已认领需求 #{number}"
+            + ("，由该单位牵头。" if leads else "。"))
 
 
 def resolved(number: int) -> str:
@@ -110,6 +127,19 @@ def decline_prompt(number: int) -> str:
 
 def agreement_offer(number: int) -> str:
     return f"🎉 恭喜！要把这条消息记录为需求 #{number} 的对接成果吗？记录后会计入成果统计。"
+
+
+def agreement_offer_which(numbers: list[int]) -> str:
+    listed = "、".join(f"#{n}" for n in numbers)
+    return (f"🎉 恭喜！这条消息是哪条需求（{listed}）的对接成果？点对应的需求即可记录，记录后会计入成果统计。")
+
+
+def already_led(party: Party) -> str:
+    return f"这条需求已指派给 {escape(party.short_name)} 牵头，无需再指派。"
+
+
+def already_recorded(agreement_id: int) -> str:
+    return f"这项成果已记录（#{agreement_id}）。"
 
 
 def agreement_recorded(agreement: Agreement, number: int, names: dict[str, str]) -> str:

@@ -8,6 +8,7 @@ from html import escape
 
 from bot.domain import Commitment, Event, Need, NeedDetail, NeedView, Party
 from bot.domain.metrics import PartyRecord
+from bot.texts.cards import claim_state, former_lines
 from bot.texts.commands import START_TEXT
 from bot.texts.commitments import due_and_state
 from bot.texts.format import cells, day, duration, fit, local_time, pad, percent, snippet
@@ -39,10 +40,22 @@ def need_list(views: list[NeedView], open_only: bool, total: int, page: int = 1,
     lines = [f"<b>{title}</b>（共 {total} 条{where}）"]
     for view in views:
         need = view.need
-        lead = view.lead.party.short_name if view.lead else "待指定"
+        state = f"；{STATUS_NAMES.get(need.status, need.status)}" if need.status != "open" else ""
         lines.append(f"#{need.number} [{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}] "
-                     f"{escape(snippet(need.text, 40))} — {escape(lead)}，{need_state(view)}")
+                     f"{escape(snippet(need.text, 40))} — {who_claimed(view)}{state}")
     return fit(lines, "…其余需求请用 /status 编号 查看")
+
+
+def who_claimed(view: NeedView) -> str:
+    """"牵头：财政局（已认领）；协同：工信局（已认领，承诺1项）；曾牵头：金融局（已认领，承诺1项）" — the lead, and
+    every other party, on the need or no longer, that claimed it or promised on it."""
+    lead = view.lead
+    parts = [f"牵头：{escape(lead.party.short_name)}（{claim_state(lead)}）" if lead else "牵头：待指定"]
+    active = [r for r in view.assists if r.claimed_by or r.promises]
+    if active:
+        parts.append("协同：" + "、".join(f"{escape(r.party.short_name)}（{claim_state(r)}）" for r in active))
+    parts += former_lines(view)
+    return "；".join(parts)
 
 
 def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz: tzinfo, today: date) -> str:
@@ -67,7 +80,7 @@ def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz
                      f"{due_and_state(c, today)}")
     if detail.agreements:
         lines.append("<b>成果</b>：")
-        lines.extend(f"  · {AGREEMENT_KIND_NAMES.get(a.kind, a.kind)} {format_amount(a.amount_yuan)}："
+        lines.extend(f"  · #{a.id} {AGREEMENT_KIND_NAMES.get(a.kind, a.kind)} {format_amount(a.amount_yuan)}："
                       f"{escape(snippet(a.text, 50))}" for a in detail.agreements)
     lines.append("<b>记录</b>：")
     for event in detail.events:

@@ -27,6 +27,7 @@ EVENT_NAMES = {
     "directory_imported": "导入名录", "chat_served": "启用对接群", "chat_left": "机器人离开群",
     "bound": "绑定联络员", "person_forgotten": "删除身份信息", "join_requested": "申请绑定",
     "join_approved": "批准绑定申请", "join_denied": "拒绝绑定申请",
+    "took_lead": "认领牵头（建议单位）",
 }
 # The kinds nlp.outcomes.agreement_kind tells apart (nlp.outcomes.KINDS).
 AGREEMENT_KIND_NAMES = {"financing": "融资", "cooperation": "合作", "scenario": "场景开放", "other": "其他"}

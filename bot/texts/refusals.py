@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import Commitment, DueReading, Outcome, Refusal
+from bot.texts.cards import already_led, already_recorded
 from bot.texts.commands import AGREEMENT_USAGE, EMPTY_COMMIT, EMPTY_NEED
 from bot.texts.commitments import DATE_EXAMPLES, commitment_settled, due_label, due_problem, no_date_found
 from bot.texts.directory import PARTY_REFUSALS, party_ambiguous
@@ -106,6 +107,10 @@ def refusal(outcome: Outcome) -> str:
         return party_ambiguous(outcome.matches)
     if reason is Refusal.ALREADY_SETTLED and outcome.commitment is not None:
         return commitment_settled(outcome.commitment)
+    if reason is Refusal.ALREADY_TRIAGED and outcome.party is not None:
+        return already_led(outcome.party)
+    if reason is Refusal.ALREADY_RECORDED and outcome.agreement is not None:
+        return already_recorded(outcome.agreement.id)
     if reason is Refusal.NO_DATE and outcome.commitment is not None:
         return no_date_found(outcome.commitment.id)
     if reason in (Refusal.DATE_PAST, Refusal.DATE_UNREADABLE, Refusal.DATE_TOO_FAR) and outcome.due is not None \

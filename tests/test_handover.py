@@ -1,0 +1,122 @@
+"""Handing a need over (转交) and claiming it: who is offered, who may claim, who sees the admins' choices,
+and what the card and /needs say about who claimed and promised what (issue 12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, RunningBot
+
+FINANCE_LIAISON = {"id": 2101, "first_name": "财政局", "last_name": "孙科"}
+FINREG_LIAISON = {"id": 2102, "first_name": "金融局", "last_name": "周科"}
+FUNDING_NEED = "我们需要一笔贷款支持扩大生产，希望财政局给予贴息"  # lead 财政局; 金融局 assists (a funding need)
+UNSURE_NEED = "我们有个新项目想找人聊聊合作，请问找哪个部门"  # the router abstains: triage
+
+
+def buttons(params: dict[str, Any]) -> list[str]:
+    markup = params.get("reply_markup") or {}
+    return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+async def bind(bot: RunningBot, user: dict[str, Any], party: str) -> None:
+    bot.api.add_user(user)
+    await bot.say(ADMIN, f"/bind {user['id']} {party}")
+
+
+async def post(bot: RunningBot, text: str) -> tuple[dict[str, Any], int]:
+    message = await bot.say(ENTERPRISE, text)
+    card = bot.calls_since(message["_calls_from"], "sendMessage")[0].params
+    number = int(card["text"].split("#")[1].split("<")[0])
+    found = bot.card_of(number)
+    need_id = int(next(d for d in buttons(found) if d.startswith("claim:")).split(":")[1])
+    return found, need_id
+
+
+def answer_of(bot: RunningBot, mark: int) -> dict[str, Any]:
+    return bot.calls_since(mark, "answerCallbackQuery")[0].params
+
+
+async def test_hand_over_offers_the_assisting_parties_first_and_never_the_lead(served: RunningBot) -> None:
+    await bind(served, FINANCE_LIAISON, "finance")
+    card, need_id = await post(served, FUNDING_NEED)
+    assert "牵头部门：财政局" in card["text"] and "金融局" in card["text"]
+    mark = await served.press(FINANCE_LIAISON, card["message_id"], f"decline:{need_id}")
+    options = buttons(served.calls_since(mark, "editMessageReplyMarkup")[0].params)
+    assert options[0] == f"xfer:{need_id}:finreg", options  # the assisting party, natural lead of a funding need
+    assert f"xfer:{need_id}:finance" not in options  # never the current lead
+    assert len([o for o in options if o.startswith("xfer:")]) >= 4  # and the router's next suggestions
+    # An admin (no party of its own) gets the same: the parties on the need first, not the lead.
+    mark = await served.press(ADMIN, card["message_id"], f"decline:{need_id}")
+    options = buttons(served.calls_since(mark, "editMessageReplyMarkup")[0].params)
+    assert options[0] == f"xfer:{need_id}:finreg" and f"xfer:{need_id}:finance" not in options
+    mark = await served.press(FINANCE_LIAISON, card["message_id"], f"xfer:{need_id}:finreg")
+    assert any("转交给 金融局" in t for t in served.replies_since(mark))
+    assert "牵头部门：金融局" in served.calls_since(mark, "editMessageText")[0].params["text"]
+
+
+async def test_a_suggested_party_claims_an_unassigned_need_and_leads_it(served: RunningBot) -> None:
+    mm = served.app.bot_data.services.cases  # type: ignore[union-attr]
+    card, need_id = await post(served, UNSURE_NEED)
+    suggested = (await mm.routing.triage_queue(GROUP))[0].triage
+    first = suggested[0]
+    liaison = {"id": 2103, "first_name": first.short_name, "last_name": "吴科"}
+    await bind(served, liaison, first.id)
+    # A liaison of a party that is neither routed nor suggested still cannot claim.
+    mark = await served.press(LIAISON, card["message_id"], f"claim:{need_id}")
+    assert answer_of(served, mark).get("show_alert") is True
+    refits = mm.learner.refits
+    mark = await served.press(liaison, card["message_id"], f"claim:{need_id}")
+    assert any("已认领需求 #1，由该单位牵头" in t for t in served.replies_since(mark))
+    edited = served.calls_since(mark, "editMessageText")[0].params
+    assert f"牵头部门：{first.short_name}" in edited["text"] and "✅已认领" in edited["text"]
+    assert not any(d.startswith(("pick:", "assign:")) for d in buttons(edited))  # the triage is decided
+    await served.say(ADMIN, "/triage")
+    assert "没有待确认" in served.last_text()
+    await mm.learner.idle()  # a triage decision, and a labelled example for the router
+    assert mm.learner.refits > refits and (UNSURE_NEED, first.id) in mm.learner.router.examples
+    # An 指派 button still in a chat answers with who leads now.
+    mark = await served.press(ADMIN, card["message_id"], f"assign:{need_id}:{suggested[1].id}")
+    assert answer_of(served, mark)["text"] == f"这条需求已指派给 {first.short_name} 牵头，无需再指派。"
+
+
+async def test_one_choose_lead_button_alerts_others_and_opens_the_choices_for_an_admin(served: RunningBot) -> None:
+    card, need_id = await post(served, UNSURE_NEED)
+    assert buttons(card)[0] == f"pick:{need_id}"  # one 分派 button, no admin choices in front of the enterprise
+    assert not any(d.startswith("assign:") for d in buttons(card))
+    for user in (ENTERPRISE, LIAISON):
+        mark = await served.press(user, card["message_id"], f"pick:{need_id}")
+        answer = answer_of(served, mark)
+        assert answer["show_alert"] is True and "管理员分派" in answer["text"]
+        assert not served.calls_since(mark, "editMessageReplyMarkup")
+    mark = await served.press(ADMIN, card["message_id"], f"pick:{need_id}")
+    choices = buttons(served.calls_since(mark, "editMessageReplyMarkup")[0].params)
+    assert [c.split(":")[0] for c in choices] == ["assign", "assign", "assign", "cancel"]
+    mark = await served.press(ADMIN, card["message_id"], choices[1])
+    assert any("管理员已指定" in t for t in served.replies_since(mark))
+    mark = await served.press(ADMIN, card["message_id"], choices[0])  # a second 指派: about the assignment
+    chosen = choices[1].split(":")[2]
+    text = answer_of(served, mark)["text"]
+    assert text.startswith("这条需求已指派给") and "申请" not in text
+    mm = served.app.bot_data.services.cases  # type: ignore[union-attr]
+    assert (await mm.parties.get(chosen)).short_name in text  # type: ignore[union-attr]
+    mark = await served.press(ADMIN, card["message_id"], f"pick:{need_id}")  # 分派 once the lead is chosen
+    assert answer_of(served, mark)["text"] == text
+
+
+async def test_needs_and_the_card_show_who_claimed_and_promised_including_the_previous_lead(
+        served: RunningBot) -> None:
+    await bind(served, FINANCE_LIAISON, "finance")
+    await bind(served, FINREG_LIAISON, "finreg")
+    card, need_id = await post(served, FUNDING_NEED)
+    await served.press(FINANCE_LIAISON, card["message_id"], f"claim:{need_id}")
+    await served.say(FINANCE_LIAISON, "两周内出具贴息政策说明", reply_to=card["message_id"])
+    await served.say(ADMIN, "/needs")
+    assert "牵头：财政局（已认领，承诺1项）" in served.last_text()
+    mark = (await served.say(ADMIN, "/route 1 金融局"))["_calls_from"]
+    edited = served.calls_since(mark, "editMessageText")[-1].params["text"]
+    assert "牵头部门：金融局" in edited and "曾牵头：财政局（已认领，承诺1项）" in edited  # not lost on /route
+    await served.say(ADMIN, "/needs")
+    assert "牵头：金融局（待认领）；曾牵头：财政局（已认领，承诺1项）" in served.last_text()  # not "金融局，待认领"
+    await served.press(FINREG_LIAISON, card["message_id"], f"claim:{need_id}")
+    await served.say(ADMIN, "/needs")
+    assert "牵头：金融局（已认领）；曾牵头：财政局（已认领，承诺1项）" in served.last_text()
