@@ -2,10 +2,13 @@
 
     python bench/intent_eval.py [--folds 5]
 
-Two measurements on the labelled lines shipped in nlp/data/intents.csv (two writers, in two voices: ``a``
-formal officials and established firms, ``b`` founders and staff on their phones):
-- cross-voice: trained on one writer's lines, read the other's (the hardest test of what it learned);
-- k-fold: stratified folds over all lines, each read by a reader trained on the other folds.
+Two measurements on the labelled lines shipped in nlp/data/intents.csv (four writers, in four voices: ``a``
+formal officials and established firms, ``b`` founders and staff on their phones, ``c`` district officials, lab
+engineers and fund managers in half-formal WeChat style, ``d`` hospital, bank, port, park and street staff,
+returned founders and voice-to-text run-ons; ``c`` and ``d`` were written around the promise boundary):
+- cross-voice: trained on three writers' lines, read the fourth's (the hardest test of what it learned);
+- k-fold: stratified folds over all lines, each read by a reader trained on the other folds; then the
+  promise intent's precision and recall at several floors (nlp.intent.PROMISE_FLOOR is the one the bot uses).
 Target (issue 12): the promise intent at precision >= 0.95 with recall >= 0.90 (k-fold).
 """
 
@@ -21,7 +24,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 from bot.domain.intents import Intent  # noqa: E402
-from nlp.intent import IntentReader, shipped_lines, training_set  # noqa: E402
+from nlp.intent import (  # noqa: E402
+    PROMISE_FLOOR,
+    IntentReader,
+    role_of,
+    rule,
+    shipped_lines,
+    shipped_voices,
+    training_set,
+)
 from nlp.segment import Segmenter  # noqa: E402
 
 
@@ -40,6 +51,12 @@ def table(pairs: list[tuple[Intent, Intent]]) -> tuple[list[str], float]:
     return lines, accuracy
 
 
+def promise_scores(pairs: list[tuple[Intent, Intent]]) -> tuple[float, float]:
+    hit = sum(t is Intent.PROMISE and r is Intent.PROMISE for t, r in pairs)
+    return (hit / max(1, sum(r is Intent.PROMISE for _, r in pairs)),
+            hit / max(1, sum(t is Intent.PROMISE for t, _ in pairs)))
+
+
 def confusions(pairs: list[tuple[Intent, Intent]], top: int = 8) -> str:
     wrong = Counter((t.value, r.value) for t, r in pairs if t is not r)
     return ", ".join(f"{t}→{r} {n}" for (t, r), n in wrong.most_common(top))
@@ -51,34 +68,42 @@ def main() -> None:
     args = parser.parse_args()
     cut = Segmenter().cut
     texts, roles, intents = shipped_lines()
+    voice_of = shipped_voices()
     print(f"{len(texts)} labelled lines: " + ", ".join(f"{k.value} {n}" for k, n in Counter(intents).most_common()))
 
-    for train_voice, test_voice in (("a", "b"), ("b", "a")):
-        train, test = shipped_lines(train_voice), shipped_lines(test_voice)
-        if not train[0] or not test[0]:
-            continue
-        reader = IntentReader(cut).fit(*training_set(train))
+    voices = sorted(set(voice_of))
+    for test_voice in voices:
+        train = tuple([x for x, v in zip(column, voice_of, strict=True) if v != test_voice]
+                      for column in (texts, roles, intents))
+        test = shipped_lines(test_voice)
+        reader = IntentReader(cut).fit(*training_set(train))  # type: ignore[arg-type]
         pairs = [(truth, reader.read(t, r)) for t, r, truth in zip(*test, strict=True)]
-        lines, accuracy = table(pairs)
-        print(f"\ncross-voice: trained on voice {train_voice} ({len(train[0])}), read voice {test_voice} "
-              f"({len(test[0])}): accuracy {accuracy:.3f}")
-        print("\n".join(lines))
-        print("most confused:", confusions(pairs))
+        _, accuracy = table(pairs)
+        p, r = promise_scores(pairs)
+        print(f"cross-voice: read voice {test_voice} ({len(test[0])} lines) trained on the others: accuracy "
+              f"{accuracy:.3f}, promise precision {p:.3f} recall {r:.3f}")
 
     folds = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=12)
     pairs = []
+    chances: list[tuple[Intent, dict[Intent, float]]] = []
     for train_rows, test_rows in folds.split(texts, [i.value for i in intents]):
         reader = IntentReader(cut).fit(*training_set(([texts[i] for i in train_rows], [roles[i] for i in train_rows],
                                                        [intents[i] for i in train_rows])))
         pairs += [(intents[i], reader.read(texts[i], roles[i])) for i in test_rows]
+        chances += [(intents[i], reader.probabilities(texts[i], role_of(roles[i]))) for i in test_rows
+                    if rule(texts[i]) is None]
+        chances += [(intents[i], {rule(texts[i]): 1.0}) for i in test_rows if rule(texts[i]) is not None]  # type: ignore[dict-item]
     lines, accuracy = table(pairs)
     print(f"\n{args.folds}-fold over all {len(texts)} lines: accuracy {accuracy:.3f}")
     print("\n".join(lines))
     print("most confused:", confusions(pairs))
-    promise = [(t, r) for t, r in pairs if Intent.PROMISE in (t, r)]
-    hit = sum(t is r for t, r in promise)
-    precision = hit / max(1, sum(r is Intent.PROMISE for _, r in pairs))
-    recall = hit / max(1, sum(t is Intent.PROMISE for t, _ in pairs))
+    for floor in (0.3, 0.4, 0.5, 0.6, 0.7):
+        at = [(t, Intent.PROMISE if c.get(Intent.PROMISE, 0.0) >= floor
+               and max(c, key=c.__getitem__) is Intent.PROMISE else Intent.CHAT) for t, c in chances]
+        p, r = promise_scores(at)
+        print(f"promise floor {floor:.1f}: precision {p:.3f} recall {r:.3f}"
+              + ("  (the bot's)" if floor == PROMISE_FLOOR else ""))
+    precision, recall = promise_scores(pairs)
     verdict = "meets" if precision >= 0.95 and recall >= 0.90 else "MISSES"
     print(f"promise: precision {precision:.3f} recall {recall:.3f} — {verdict} the target (P >= 0.95 at R >= 0.90)")
 

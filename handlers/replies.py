@@ -229,7 +229,8 @@ async def status_text(context: BotContext, chat_id: int, number: int, now: datet
     if detail is None:
         return None
     people = await cases.people.names({c.user_id for c in detail.claims}
-                                      | {e.actor_id for e in detail.events if e.actor_id})
+                                      | {e.actor_id for e in detail.events if e.actor_id}
+                                      | {n.author_id for n in detail.notes if n.author_id})
     tz = context.services.settings.timezone
     return texts.status(detail, await cases.parties.names(), people, tz, cases.commitments.local_day(now))
 

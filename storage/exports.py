@@ -25,6 +25,11 @@ TABLES: dict[str, tuple[str, list[str]]] = {
         "SELECT a.id, n.chat_id, n.number, a.kind, a.amount_yuan, a.parties, a.text, a.actor_id, a.created_at"
         " FROM agreements a JOIN needs n ON n.id = a.need_id",
         ["n.chat_id = ?"]),
+    "notes": (
+        "SELECT o.id, n.chat_id, n.number, o.kind AS note_kind, o.author_id, u.display_name AS author_name,"
+        " o.party_id, p.name AS party_name, o.text, o.created_at FROM notes o JOIN needs n ON n.id = o.need_id"
+        " LEFT JOIN users u ON u.user_id = o.author_id LEFT JOIN parties p ON p.id = o.party_id",
+        ["n.chat_id = ?"]),
     "events": (
         "SELECT e.id, e.at, e.actor_id, e.chat_id, e.need_id, e.kind, e.detail FROM events e",
         ["e.chat_id = ?"]),

@@ -24,15 +24,17 @@ async def test_odd_messages_never_crash(served: RunningBot) -> None:
     for text in odd:
         await served.say(ENTERPRISE, text)
     listing = await count_needs(served)
-    # needs: the mixed-script one, the SQL-looking one with a need cue, the HTML one, the long one
-    assert "共 4 条" in listing, listing
+    # needs: the English one, the mixed-script one, the SQL-looking one with a need cue, the HTML one, the long one
+    assert "共 5 条" in listing, listing
     await served.say(ADMIN, "/status 1")
-    assert "test road" in served.last_text()
+    assert "Hello need a test road" in served.last_text()
     await served.say(ADMIN, "/status 2")
-    assert "DELETE FROM needs" in served.last_text()  # stored as text, escaped in the reply
+    assert "test road 和 V2X" in served.last_text()
     await served.say(ADMIN, "/status 3")
-    assert "&lt;script&gt;开放数据&lt;/script&gt;" in served.last_text()
+    assert "DELETE FROM needs" in served.last_text()  # stored as text, escaped in the reply
     await served.say(ADMIN, "/status 4")
+    assert "&lt;script&gt;开放数据&lt;/script&gt;" in served.last_text()
+    await served.say(ADMIN, "/status 5")
     assert len(served.last_text()) <= 4096
 
 

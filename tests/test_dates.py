@@ -257,5 +257,5 @@ def test_dates_on_the_edge_are_kept(text: str, day: date) -> None:
 
 
 def test_no_date_is_not_a_problem() -> None:
-    reading = read_due("我们尽快研究一下", SUN_29)
+    reading = read_due("我们尽快协调开放测试路段", SUN_29)
     assert (reading.day, reading.phrase, reading.problem, reading.named) == (None, "", None, False)

@@ -55,7 +55,7 @@ async def test_a_past_date_under_a_card_is_refused_and_asked_for_again(served: R
 
 
 async def test_a_past_date_in_the_reply_to_the_question_is_refused_and_asked_again(served: RunningBot) -> None:
-    await promise_under_card(served, "我们尽快研究一下")  # undated: the bot asks
+    await promise_under_card(served, "我们尽快协调开放测试路段")  # undated: the bot asks
     question = bot_message(served, "未识别到完成日期")
     await served.say(LIAISON, "11月1日前", reply_to=question["message_id"], date=SUNDAY)
     refused = served.last_text()
@@ -81,7 +81,7 @@ async def test_a_past_date_in_the_reply_to_the_question_is_refused_and_asked_aga
 ])
 async def test_due_with_a_date_that_cannot_be_kept_is_refused_and_not_applied(served: RunningBot, words: str,
                                                                              answer: str) -> None:
-    await promise_under_card(served, "我们尽快研究一下")
+    await promise_under_card(served, "我们尽快协调开放测试路段")
     await served.say(LIAISON, f"/due 1 {words}", date=SUNDAY)
     refused = served.last_text()
     assert answer in refused and "请重新告诉我承诺日期" in refused, refused
@@ -95,7 +95,7 @@ async def test_due_with_a_date_that_cannot_be_kept_is_refused_and_not_applied(se
 @pytest.mark.parametrize(("words", "answer"), [
     ("99999999999999999999天内完成", "无法识别这个日期（“99999999999999999999天内”）"),
     ("9999年12月31日前开放", "无法识别这个日期（“9999年”）"),
-    ("3000年内开放测试路段", "无法识别这个日期（“3000年”）"),
+    ("我们3000年内开放测试路段", "无法识别这个日期（“3000年”）"),
     ("9999天内开放测试路段", "太远，无法识别为承诺日期（最远 5 年内）"),
 ])
 async def test_an_absurd_date_under_a_card_records_the_promise_undated_and_asks(served: RunningBot, words: str,
@@ -118,7 +118,7 @@ async def test_a_date_of_today_or_tomorrow_says_so(served: RunningBot, words: st
 
 
 async def test_due_today_or_tomorrow_says_so(served: RunningBot) -> None:
-    await promise_under_card(served, "我们尽快研究一下")
+    await promise_under_card(served, "我们尽快协调开放测试路段")
     await served.say(LIAISON, "/due 1 月底前", date=SUNDAY)
     assert "到期日已定为 明天（2026-11-30，按“月底”计）" in served.last_text()
 
@@ -156,12 +156,12 @@ async def test_a_kept_promise_keeps_the_date_it_was_judged_by(served: RunningBot
     await promise_under_card(served, "两周内开放测试路段")
     await served.say(ADMIN, "/done 1", date=SUNDAY)  # an admin's /done: kept and confirmed
     await served.say(LIAISON, "/due 1 12月20日前", date=SUNDAY)
-    assert "到期日由" not in served.last_text() and "已经兑现" in served.last_text()
+    assert "到期日由" not in served.last_text() and "已兑现" in served.last_text()
     assert "到期：2026-12-13，已兑现" in await status(served)
 
 
 async def test_undated_reads_naturally_on_the_liaisons_desk(served: RunningBot) -> None:
-    await promise_under_card(served, "我们尽快研究一下")
+    await promise_under_card(served, "我们尽快协调开放测试路段")
     await served.say(LIAISON, "/start", chat_id=LIAISON["id"], date=SUNDAY)
     desk = served.last_text()
     assert "— 到期：未定（待补日期）" in desk and "未定日期，待补日期" not in desk, desk

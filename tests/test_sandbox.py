@@ -82,8 +82,9 @@ def test_a_newcomer_tries_the_loop_in_the_sandbox(tmp_path: Path) -> None:
         claimed = term.expect(r"已认领需求 #1")
         assert f"✎ 已编辑 [消息 {card_id.group(1)}]" in claimed
         term.send(f"/reply {card_id.group(1)} 两周内开放测试路段")
-        assert "已记录承诺 1" in term.expect(r"兑现后请发送 /done 1")
-        term.send(f"/press {numbered(claimed, '转交')}")  # the card's buttons become the parties it could go to
+        promised = term.expect(r"承诺1项[^>]*\(\d+\)不是需求")  # the confirmation, then the card edited again
+        assert "已记录承诺 1" in promised
+        term.send(f"/press {numbered(promised, '转交')}")  # the card's buttons become the parties it could go to
         choices = term.expect(r"✎ 已编辑 \[消息 \d+\]: 📌[^>]*\(\d+\)\S+[^\n]*\((\d+)\)取消")
         assert "请选择更合适的承办单位" in choices
         term.send("/as admin")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from enum import StrEnum
 
+from bot.domain.intents import Note
+
 LIAISON_KINDS = frozenset({"department", "district"})
 MEMBER_KINDS = frozenset({"lab", "fund", "bank", "enterprise", "think_tank"})
 PARTY_KINDS = LIAISON_KINDS | MEMBER_KINDS
@@ -208,6 +210,7 @@ class NeedDetail:
     commitments: tuple[Commitment, ...]
     events: tuple[Event, ...]
     agreements: tuple[Agreement, ...] = ()
+    notes: tuple[Note, ...] = ()  # what was said about it: follow-ups, questions, refusals, progress
 
 
 # --- rules -------------------------------------------------------------------------------

@@ -88,7 +88,8 @@ class Needs:
                               tuple(await repos.claims.of_need(need.id)),
                               tuple(await repos.commitments.of_need(need.id)),
                               tuple(await repos.audit.for_need(need.id)),
-                              tuple(await repos.agreements.of_need(need.id)))
+                              tuple(await repos.agreements.of_need(need.id)),
+                              tuple(await repos.notes.of_need(need.id)))
 
     async def resolve(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
         async with self.work.unit(update_id, at, actor) as unit:

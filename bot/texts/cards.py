@@ -71,6 +71,8 @@ def need_card(view: NeedView, hint: bool = True) -> str:
     lines.extend(former_lines(view))
     if need.status == "resolved":
         lines.append("状态：✅ 已解决")
+    elif need.status == "withdrawn":
+        lines.append("状态：已撤销（不是需求），不计入统计")
     elif hint:
         lines.append(f"联络员可点「认领」，或直接回复本消息作出承诺（如“{promise_example(need.need_type)}”）。")
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.texts.conversation import NOTE_KINDS_NAMES
 from bot.texts.names import (
     AGREEMENT_KIND_NAMES,
     COMMITMENT_STATUS_NAMES,
@@ -21,7 +22,8 @@ from nlp.outcomes import format_amount
 __all__ = ["EXPORT_SHEETS", "EXPORT_HEADERS", "EXPORT_VALUES", "DETAIL_NAMES", "BACKUP_PRIVATE_ONLY", "SEND_FAILED",
            "export_caption", "export_value", "event_detail", "backup_caption", "backup_too_big"]
 
-EXPORT_SHEETS = {"needs": "需求", "routes": "分派", "commitments": "承诺", "agreements": "成果", "events": "记录"}
+EXPORT_SHEETS = {"needs": "需求", "routes": "分派", "commitments": "承诺", "agreements": "成果", "notes": "对话",
+                 "events": "记录"}
 EXPORT_HEADERS = {
     "id": "编号", "chat_id": "群ID", "chat_title": "群名称", "number": "需求号", "author_id": "提出人ID",
     "author_name": "提出人", "text": "内容", "need_type": "类型", "status": "状态", "created_at": "时间",
@@ -29,6 +31,7 @@ EXPORT_HEADERS = {
     "source": "来源", "active": "有效", "user_id": "联络员ID", "due_date": "到期日", "reported_at": "报告兑现时间",
     "done_at": "确认兑现时间", "cancelled_at": "撤回时间", "kind": "类别", "amount_yuan": "金额（元）",
     "parties": "涉及单位", "actor_id": "操作人ID", "at": "时间", "need_id": "需求内部ID", "detail": "详情",
+    "note_kind": "类别",
 }
 # The export's coded columns in words, by (table, column); a code without a name is shown as it is.
 EXPORT_VALUES: dict[tuple[str, str], dict[str, str]] = {
@@ -37,6 +40,7 @@ EXPORT_VALUES: dict[tuple[str, str], dict[str, str]] = {
     ("commitments", "status"): COMMITMENT_STATUS_NAMES,
     ("agreements", "kind"): AGREEMENT_KIND_NAMES,
     ("events", "kind"): EVENT_NAMES,
+    ("notes", "note_kind"): {str(k): v for k, v in NOTE_KINDS_NAMES.items()},
 }
 YES, NO = "是", "否"
 # The audit log's details, key by key (bot.services records them as keyword arguments).
@@ -46,12 +50,14 @@ DETAIL_NAMES = {
     "agreement_kind": "类别", "amount_yuan": "金额", "from_party": "原单位", "to_party": "新单位",
     "detail": "内容", "title": "群名称", "rows": "涉及记录", "user_id": "用户ID", "request_id": "申请编号",
     "added": "新增", "updated": "更新", "unchanged": "未变",
+    "note_kind": "记录类别", "note_id": "记录编号", "text": "原话", "from_date": "原到期日", "to_date": "新到期日",
 }
 _PARTY_KEYS = frozenset({"party_id", "from_party", "to_party"})
 _DETAIL_WORDS = {
     "by": {"commitment": "作出承诺时一并认领"},
     "detail": {**KIND_NAMES, "name": "名称", "aliases": "别名", "profile": "简介", "keywords": "关键词"},
     "need_type": NEED_TYPE_NAMES, "agreement_kind": AGREEMENT_KIND_NAMES,
+    "note_kind": {str(k): v for k, v in NOTE_KINDS_NAMES.items()},
 }
 
 

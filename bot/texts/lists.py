@@ -11,6 +11,7 @@ from bot.domain.metrics import PartyRecord
 from bot.texts.cards import claim_state, former_lines
 from bot.texts.commands import START_TEXT
 from bot.texts.commitments import due_and_state
+from bot.texts.conversation import NOTE_KINDS_NAMES
 from bot.texts.format import cells, day, duration, fit, local_time, pad, percent, snippet
 from bot.texts.names import (
     AGREEMENT_KIND_NAMES,
@@ -82,6 +83,13 @@ def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz
         lines.append("<b>成果</b>：")
         lines.extend(f"  · #{a.id} {AGREEMENT_KIND_NAMES.get(a.kind, a.kind)} {format_amount(a.amount_yuan)}："
                       f"{escape(snippet(a.text, 50))}" for a in detail.agreements)
+    if detail.notes:
+        lines.append("<b>对话</b>：")
+        for note in detail.notes:
+            who = people.get(note.author_id, str(note.author_id)) if note.author_id else "系统"
+            party = f"（{names.get(note.party_id, note.party_id)}）" if note.party_id else ""
+            lines.append(f"  {local_time(note.created_at, tz)} {escape(who)}{escape(party)} "
+                         f"{NOTE_KINDS_NAMES[note.kind]}：{escape(snippet(note.text, 80))}")
     lines.append("<b>记录</b>：")
     for event in detail.events:
         who = people.get(event.actor_id, str(event.actor_id)) if event.actor_id else "系统"

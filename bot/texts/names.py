@@ -14,7 +14,7 @@ NEED_TYPE_NAMES = {
 KIND_NAMES = {"department": "市直部门", "district": "区市", "lab": "实验室", "fund": "基金",
               "bank": "银行", "enterprise": "企业", "think_tank": "智库"}
 ROLE_NAMES = {"lead": "牵头", "assist": "协同"}
-STATUS_NAMES = {"open": "办理中", "resolved": "已解决"}
+STATUS_NAMES = {"open": "办理中", "resolved": "已解决", "withdrawn": "已撤销（不是需求）"}
 COMMITMENT_STATUS_NAMES = {"open": "进行中", "reported": "已报告兑现，待确认", "done": "已兑现", "cancelled": "已撤回"}
 SOURCE_NAMES = {"router": "机器人分派", "decline": "转交", "admin": "管理员指定"}  # who put a party on a need
 EVENT_NAMES = {
@@ -28,6 +28,7 @@ EVENT_NAMES = {
     "bound": "绑定联络员", "person_forgotten": "删除身份信息", "join_requested": "申请绑定",
     "join_approved": "批准绑定申请", "join_denied": "拒绝绑定申请",
     "took_lead": "认领牵头（建议单位）",
+    "noted": "记录补充/提问/答复/进展", "withdrawn": "撤销需求（不是需求）", "commitment_undone": "撤销记错的承诺",
 }
 # The kinds nlp.outcomes.agreement_kind tells apart (nlp.outcomes.KINDS).
 AGREEMENT_KIND_NAMES = {"financing": "融资", "cooperation": "合作", "scenario": "场景开放", "other": "其他"}

@@ -45,3 +45,33 @@ CREATE TABLE notes (
 );
 CREATE INDEX notes_need ON notes(need_id);
 CREATE UNIQUE INDEX notes_message ON notes(chat_id, message_id) WHERE message_id IS NOT NULL;
+
+-- A promise recorded by mistake can be undone from its confirmation (it is deleted; the audit keeps it). Its
+-- number must never be given to the next promise, so commitment ids become AUTOINCREMENT.
+CREATE TABLE commitments_new (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    need_id     INTEGER NOT NULL REFERENCES needs(id),
+    party_id    TEXT NOT NULL REFERENCES parties(id),
+    user_id     INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    due_date    TEXT,                        -- YYYY-MM-DD in the configured zone; NULL = undated
+    status      TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open','reported','done','cancelled')),
+    created_at  TEXT NOT NULL,
+    done_at     TEXT,                        -- when it was kept (the liaison's report, once confirmed)
+    message_id  INTEGER,                     -- the liaison's message that made it
+    prompt_message_id INTEGER,               -- the bot's "which date?" question, for replies
+    reported_at TEXT,                        -- the liaison said it is kept (/done), awaiting confirmation
+    reported_by INTEGER,
+    report_message_id INTEGER,               -- the bot's message with the confirm buttons
+    confirmed_by INTEGER,
+    cancelled_at TEXT,
+    cancelled_by INTEGER
+);
+INSERT INTO commitments_new SELECT id, need_id, party_id, user_id, text, due_date, status, created_at, done_at,
+    message_id, prompt_message_id, reported_at, reported_by, report_message_id, confirmed_by, cancelled_at,
+    cancelled_by FROM commitments;
+DROP TABLE commitments;
+ALTER TABLE commitments_new RENAME TO commitments;
+CREATE INDEX commitments_need ON commitments(need_id);
+CREATE INDEX commitments_status ON commitments(status);

@@ -1,0 +1,166 @@
+"""Reading the conversation as people mean it (issue 12): a question, an acknowledgement, a refusal, progress or
+a follow-up on a need is not a promise and not a new need; a need can be withdrawn and a mistaken promise
+undone. Each test plays what the issue saw go wrong in the sandbox."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from openpyxl import load_workbook
+
+from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, STRANGER, RunningBot
+
+ROAD_NEED = "我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持"
+VILLAGE_NEED = "我们的智慧大棚传感器想找一个试点村做示范应用，希望农业农村局支持"
+AGRI_LIAISON = {"id": 2201, "first_name": "农业农村局", "last_name": "孙科"}
+
+
+def buttons(params: dict[str, Any]) -> list[str]:
+    markup = params.get("reply_markup") or {}
+    return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+async def post(bot: RunningBot, text: str = ROAD_NEED, user: dict[str, Any] = ENTERPRISE) -> tuple[dict[str, Any], int]:
+    message = await bot.say(user, text)
+    card = bot.calls_since(message["_calls_from"], "sendMessage")[0].params
+    number = int(card["text"].split("#")[1].split("<")[0].split("（")[0])
+    found = bot.card_of(number)
+    need_id = int(next(d for d in buttons(found) if d.startswith("claim:")).split(":")[1])
+    return found, need_id
+
+
+async def counts(bot: RunningBot) -> dict[str, int]:
+    services = bot.app.bot_data.services  # type: ignore[union-attr]
+    found = {}
+    async with services.db.read() as conn:
+        for table in ("needs", "commitments", "notes"):
+            async with conn.execute(f"SELECT COUNT(*) FROM {table}") as cur:  # noqa: S608
+                found[table] = (await cur.fetchone())[0]
+    return found
+
+
+async def status(bot: RunningBot, number: int = 1) -> str:
+    await bot.say(ADMIN, f"/status {number}")
+    return bot.last_text()
+
+
+async def test_a_liaisons_question_and_acknowledgement_under_a_card_are_not_promises(served: RunningBot) -> None:
+    await served.say(ADMIN, "/bind 2201 agri")
+    served.api.add_user(AGRI_LIAISON)
+    card, _ = await post(served, VILLAGE_NEED)
+    before = len(served.api.calls)
+    message = await served.say(AGRI_LIAISON, "请问你们的大棚传感器需要村里提供电源和网络吗？",
+                               reply_to=card["message_id"])
+    assert not served.calls_since(message["_calls_from"], "sendMessage")  # noted quietly: nothing to announce
+    message = await served.say(AGRI_LIAISON, "收到，我们内部研究一下", reply_to=card["message_id"])
+    assert not served.calls_since(message["_calls_from"], "sendMessage")
+    assert (await counts(served))["commitments"] == 0 and (await counts(served))["notes"] == 1
+    # The enterprise's answer under the question is a follow-up on the need, not a new need.
+    await served.say(ENTERPRISE, "村里有电，网络需要你们协调一下运营商", reply_to=message["message_id"] - 1)
+    found = await counts(served)
+    assert found == {"needs": 1, "commitments": 0, "notes": 2}, found
+    text = await status(served)
+    assert "<b>对话</b>" in text and "提问：请问你们的大棚传感器" in text and "补充：村里有电" in text
+    assert "作出承诺" not in text and "承诺</b>：暂无" in text
+    assert len(served.calls_since(before, "sendMessage")) == 1  # only the /status answer
+
+
+async def test_the_authors_follow_up_under_its_card_is_a_note_not_a_new_need(served: RunningBot) -> None:
+    card, _ = await post(served, VILLAGE_NEED)
+    await served.say(ENTERPRISE, "补充一下：试点村最好离市区近一点，方便我们的工程师过去", reply_to=card["message_id"])
+    await served.say(ENTERPRISE, "#1 另外，我们还需要一块有5G覆盖的田地")
+    assert (await counts(served))["needs"] == 1
+    assert "补充：补充一下" in await status(served)
+
+
+async def test_a_meeting_question_is_not_a_need(served: RunningBot) -> None:
+    message = await served.say(ENTERPRISE, "请问下周的对接会在哪里开？")
+    assert not served.calls_since(message["_calls_from"], "sendMessage")
+    message = await served.say(STRANGER, "We need a 测试场地 for our drone 无人机 delivery pilot in 崂山区")
+    assert "已登记需求 <b>#1</b>" in served.calls_since(message["_calls_from"], "sendMessage")[0].params["text"]
+    assert (await counts(served))["needs"] == 1
+
+
+async def test_a_refusal_naming_another_bureau_offers_a_one_tap_hand_over(served: RunningBot) -> None:
+    card, need_id = await post(served)
+    message = await served.say(LIAISON, "这个归大数据局管，建议找他们", reply_to=card["message_id"])
+    sent = served.calls_since(message["_calls_from"], "sendMessage")[0]
+    offer = sent.params
+    assert "大数据局" in offer["text"] and buttons(offer) == [f"xfer:{need_id}:bigdata"]
+    assert (await counts(served))["commitments"] == 0
+    mark = await served.press(LIAISON, sent.result["message_id"], f"xfer:{need_id}:bigdata")
+    assert "牵头部门：大数据局" in served.calls_since(mark, "editMessageText")[0].params["text"]
+    assert "答复（不能办理或建议转交）：这个归大数据局管" in await status(served)
+    # A plain refusal names nobody: noted, nothing said.
+    message = await served.say(LIAISON, "按规定不能直接开放", reply_to=card["message_id"])
+    assert not served.calls_since(message["_calls_from"], "sendMessage")
+
+
+async def test_a_promise_is_still_a_promise(served: RunningBot) -> None:
+    card, _ = await post(served)
+    message = await served.say(LIAISON, "两周内开放测试路段", reply_to=card["message_id"])
+    confirmation = served.calls_since(message["_calls_from"], "sendMessage")[0].params
+    assert "已记录承诺 1" in confirmation["text"] and buttons(confirmation) == ["undo:1"]
+    message = await served.say(LIAISON, "这个事情我们来牵头协调", reply_to=card["message_id"])
+    assert "已记录承诺 2" in served.calls_since(message["_calls_from"], "sendMessage")[0].params["text"]
+
+
+async def test_a_promise_recorded_by_mistake_is_undone_from_its_confirmation_for_a_while(served: RunningBot) -> None:
+    card, _ = await post(served)
+    message = await served.say(LIAISON, "两周内开放测试路段", reply_to=card["message_id"])
+    confirmation = served.calls_since(message["_calls_from"], "sendMessage")[0].result
+    mark = await served.press(STRANGER, confirmation["message_id"], "undo:1")
+    assert served.calls_since(mark, "answerCallbackQuery")[0].params["show_alert"] is True
+    mark = await served.press(LIAISON, confirmation["message_id"], "undo:1")
+    assert "已撤销" in served.calls_since(mark, "editMessageText")[0].params["text"]
+    assert (await counts(served))["commitments"] == 0
+    services = served.app.bot_data.services  # type: ignore[union-attr]
+    records = await services.cases.commitments.kept_rates(GROUP, services.clock(), services.notices.policy)
+    assert not any(r.party_id == "transport" and (r.cancelled or r.made) for r in records)  # not even as withdrawn
+    assert "撤销记错的承诺" in await status(served)
+    # After the window it is a withdrawal, done with /cancel (a press is judged at the time it is pressed).
+    message = await served.say(LIAISON, "下周五前提供路侧单元接口文档", reply_to=card["message_id"],
+                               date=datetime.now(UTC) - timedelta(minutes=11))
+    confirmation = served.calls_since(message["_calls_from"], "sendMessage")[0].result
+    mark = await served.press(LIAISON, confirmation["message_id"], "undo:2")
+    alert = served.calls_since(mark, "answerCallbackQuery")[0].params
+    assert alert["show_alert"] is True and "/cancel" in alert["text"]
+    assert (await counts(served))["commitments"] == 1
+
+
+async def test_a_false_need_is_withdrawn_by_its_author_and_leaves_the_figures(served: RunningBot) -> None:
+    await post(served)
+    card, need_id = await post(served, "我们想找一家银行合作，希望能对接融资渠道", user=STRANGER)
+    mark = await served.press(ENTERPRISE, card["message_id"], f"withdraw:{need_id}")  # not its author
+    assert served.calls_since(mark, "answerCallbackQuery")[0].params["show_alert"] is True
+    await served.say(ADMIN, "/route 2 finance")  # an admin's correction: a training example …
+    services = served.app.bot_data.services  # type: ignore[union-attr]
+    async with services.db.read() as conn:
+        from storage.learning import LearningRepo
+        assert any(label == "finance" for _, label in await LearningRepo(conn).examples())
+    mark = await served.press(STRANGER, card["message_id"], f"withdraw:{need_id}")
+    assert "已由提出人撤销" in served.replies_since(mark)[-1]
+    assert not buttons(served.calls_since(mark, "editMessageText")[0].params)  # the card has no buttons left
+    async with services.db.read() as conn:  # … forgotten with the need
+        assert not any(label == "finance" for _, label in await LearningRepo(conn).examples())
+    await served.say(ADMIN, "/report")
+    report = served.calls_since(0, "sendPhoto")[-1].params.get("caption", "") + served.last_text()
+    assert "需求 1" in report or "需求：1" in report or "1 条需求" in report, report
+    await served.say(ADMIN, "/needs")
+    assert "#2" not in served.last_text()
+    assert "已撤销" in await status(served, 2)
+    mark = await served.press(STRANGER, card["message_id"], f"withdraw:{need_id}")
+    assert served.calls_since(mark, "answerCallbackQuery")[0].params["show_alert"] is True
+
+
+async def test_the_export_has_the_conversation(served: RunningBot) -> None:
+    card, _ = await post(served)
+    await served.say(LIAISON, "请问你们的测试车辆有几台？", reply_to=card["message_id"])
+    await served.say(ADMIN, "/export")
+    document = served.calls_since(0, "sendDocument")[-1].params["document"]
+    book = load_workbook(io.BytesIO(document["data"]))
+    rows = list(book["对话"].values)
+    assert rows[0][:4] == ("编号", "群ID", "需求号", "类别")
+    assert rows[1][2] == 1 and rows[1][3] == "提问" and "测试车辆" in rows[1][8] and rows[1][1] == GROUP
