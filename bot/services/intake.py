@@ -81,8 +81,9 @@ _SILENT = frozenset({Intent.ACK, Intent.CHAT})
 
 def decide(text: str, facts: Facts) -> Reading:
     said = facts.said
-    # A deal named, or an achievement told by someone not speaking for a party: offered for recording.
-    offer = facts.announces or (said is Intent.OUTCOME and facts.sender_party is None)
+    # A deal named (signed, invested, agreed) is offered for recording as an agreement; other achievements ("路测
+    # 已经完成") are progress on the need they are about, and a misread answer never asks to record a deal.
+    offer = facts.announces
 
     if facts.to_bot and facts.asked_date_of is not None:
         return Reading(Action.SET_DUE, text=text, commitment=facts.asked_date_of)
