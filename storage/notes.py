@@ -43,6 +43,16 @@ class NoteRepo:
             row = await cur.fetchone()
         return int(row[0]) if row else None
 
+    async def latest_of(self, need_ids: list[int]) -> dict[int, Note]:
+        """The latest note on each of these needs (those with any), in one query."""
+        if not need_ids:
+            return {}
+        marks = ", ".join("?" * len(need_ids))
+        async with await fetched(self.conn,
+            f"SELECT * FROM notes WHERE id IN (SELECT MAX(id) FROM notes WHERE need_id IN ({marks})"  # noqa: S608
+            " GROUP BY need_id)", tuple(need_ids)) as cur:
+            return {note.need_id: note for note in map(_note, await cur.fetchall())}
+
     async def in_chat(self, chat_id: int | None) -> list[Note]:
         sql, args = "SELECT * FROM notes", tuple[int, ...]()
         if chat_id is not None:

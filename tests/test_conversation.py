@@ -164,3 +164,13 @@ async def test_the_export_has_the_conversation(served: RunningBot) -> None:
     rows = list(book["对话"].values)
     assert rows[0][:4] == ("编号", "群ID", "需求号", "类别")
     assert rows[1][2] == 1 and rows[1][3] == "提问" and "测试车辆" in rows[1][8] and rows[1][1] == GROUP
+
+
+async def test_the_desks_show_the_latest_thing_said_about_each_need(served: RunningBot) -> None:
+    card, _ = await post(served)
+    await served.say(LIAISON, "请问你们的测试车辆有几台？", reply_to=card["message_id"])
+    await served.say(ENTERPRISE, "/start", chat_id=ENTERPRISE["id"])
+    assert "最新提问：请问你们的测试车辆有几台？" in served.last_text()
+    await served.say(ENTERPRISE, "目前有3台测试车", reply_to=card["message_id"])
+    await served.say(LIAISON, "/start", chat_id=LIAISON["id"])
+    assert "最新补充：目前有3台测试车" in served.last_text()

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain import Actor, Commitment, Need, NeedDetail, NeedView, Outcome, Refusal, Route, may_resolve
+from bot.domain.intents import Note
 from bot.services.learning import Learner
 from bot.services.views import NeedViews
 from bot.services.work import Access, Work
+
+
+@dataclass(frozen=True)
+class Desk:
+    routed: list[NeedView]  # open needs routed to the person's party
+    promises: list[tuple[Need, Commitment]]  # the party's promises still owed
+    authored: list[NeedView]  # open needs the person posted
+    latest_notes: dict[int, Note]  # need id → the latest note on it
 
 
 class Needs:
@@ -127,9 +137,10 @@ class Needs:
         self.learner.schedule()  # whatever it taught the router is forgotten
         return Outcome(view=view, need=need)
 
-    async def desk(self, user_id: int) -> tuple[list[NeedView], list[tuple[Need, Commitment]], list[NeedView]]:
+    async def desk(self, user_id: int) -> Desk:
         """What a person's private chat shows: needs routed to their party, their party's pending
-        promises, and the needs they posted themselves (with their lead and claims, to say where each stands)."""
+        promises, and the needs they posted themselves (with their lead and claims, to say where each stands),
+        and the latest thing said about each of those needs."""
         async with self.work.read() as repos:
             party_id = await repos.bound_party(user_id)
             routed: list[NeedView] = []
@@ -137,4 +148,6 @@ class Needs:
             if party_id is not None:
                 routed = await self.views.many(repos, await repos.needs.open_routed_to(party_id))
                 promises = await repos.commitments.pending(party_id=party_id)
-            return routed, promises, await self.views.many(repos, await repos.needs.open_authored_by(user_id))
+            authored = await self.views.many(repos, await repos.needs.open_authored_by(user_id))
+            latest = await repos.notes.latest_of([v.need.id for v in (*routed, *authored)])
+            return Desk(routed, promises, authored, latest)

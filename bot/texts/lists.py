@@ -7,6 +7,7 @@ from datetime import date, datetime, tzinfo
 from html import escape
 
 from bot.domain import Commitment, Event, Need, NeedDetail, NeedView, Party
+from bot.domain.intents import Note
 from bot.domain.metrics import PartyRecord
 from bot.texts.cards import claim_state, former_lines
 from bot.texts.commands import START_TEXT
@@ -185,8 +186,15 @@ def triage_list(views: list[NeedView], total: int | None = None) -> str:
 
 
 def desk(party: Party | None, routed: list[NeedView], promises: list[tuple[Need, Commitment]],
-         authored: list[NeedView], today: date) -> str:
-    """A person's private chat: needs routed to their party, their party's promises, their own needs."""
+         authored: list[NeedView], today: date, latest: dict[int, Note] | None = None) -> str:
+    """A person's private chat: needs routed to their party, their party's promises, their own needs; under each
+    need the latest thing said about it."""
+    latest = latest or {}
+
+    def last_said(need_id: int) -> list[str]:
+        note = latest.get(need_id)
+        return [f"      最新{NOTE_KINDS_NAMES[note.kind]}：{escape(snippet(note.text, 40))}"] if note else []
+
     lines = [START_TEXT]
     if party is not None:
         lines.append(f"\n<b>{escape(party.short_name)} 的需求</b>（{len(routed)} 条进行中）" if routed
@@ -196,6 +204,7 @@ def desk(party: Party | None, routed: list[NeedView], promises: list[tuple[Need,
             role = ROLE_NAMES.get(mine.route.role, "") if mine else ""
             state = "已认领" if mine and mine.claimed_by else "待认领"
             lines.append(f"  · #{view.need.number}（{role}，{state}）{escape(snippet(view.need.text, 40))}")
+            lines.extend(last_said(view.need.id))
         lines.append(f"<b>{escape(party.short_name)} 的承诺</b>（{len(promises)} 条待兑现）" if promises
                      else f"{escape(party.short_name)} 没有待兑现的承诺。")
         lines.extend(f"  · 承诺 {c.id}（需求 #{n.number}）{escape(snippet(c.text, 40))} — {due_and_state(c, today)}"
@@ -205,6 +214,7 @@ def desk(party: Party | None, routed: list[NeedView], promises: list[tuple[Need,
         for view in authored:
             lead = f"牵头：{escape(view.lead.party.short_name)}" if view.lead else "牵头部门待管理员指定"
             lines.append(f"  · #{view.need.number}（{need_state(view)}，{lead}）{escape(snippet(view.need.text, 40))}")
+            lines.extend(last_said(view.need.id))
     return fit(lines, "…")
 
 

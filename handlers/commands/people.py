@@ -36,10 +36,10 @@ async def start(update: Update, context: BotContext) -> None:
         await reply(update, texts.admin_desk(views), triage_buttons(views))
         return
     _, party = await cases.people.role(user.id)
-    routed, promises, authored = await cases.needs.desk(user.id)
+    desk = await cases.needs.desk(user.id)
     today = cases.commitments.local_day(context.services.clock())
-    await reply(update, texts.desk(party, routed, promises, authored, today),
-                desk_buttons(party.id if party else None, routed, promises))
+    await reply(update, texts.desk(party, desk.routed, desk.promises, desk.authored, today, desk.latest_notes),
+                desk_buttons(party.id if party else None, desk.routed, desk.promises))
 
 
 async def help_command(update: Update, context: BotContext) -> None:
