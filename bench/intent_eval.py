@@ -85,11 +85,13 @@ def main() -> None:
 
     folds = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=12)
     pairs = []
+    speakers: list[str] = []  # the role of each line in pairs
     chances: list[tuple[Intent, dict[Intent, float]]] = []
     for train_rows, test_rows in folds.split(texts, [i.value for i in intents]):
         reader = IntentReader(cut).fit(*training_set(([texts[i] for i in train_rows], [roles[i] for i in train_rows],
                                                        [intents[i] for i in train_rows])))
         pairs += [(intents[i], reader.read(texts[i], roles[i])) for i in test_rows]
+        speakers += [role_of(roles[i]) for i in test_rows]
         chances += [(intents[i], reader.probabilities(texts[i], role_of(roles[i]))) for i in test_rows
                     if rule(texts[i]) is None]
         chances += [(intents[i], {rule(texts[i]): 1.0}) for i in test_rows if rule(texts[i]) is not None]  # type: ignore[dict-item]
@@ -103,9 +105,14 @@ def main() -> None:
         p, r = promise_scores(at)
         print(f"promise floor {floor:.1f}: precision {p:.3f} recall {r:.3f}"
               + ("  (the bot's)" if floor == PROMISE_FLOOR else ""))
+    party = [pair for pair, role in zip(pairs, speakers, strict=True) if role == "party"]
+    p, r = promise_scores(party)
+    print(f"promise on the {len(party)} lines said by someone speaking for a party (the only ones a promise is "
+          f"recorded from): precision {p:.3f} recall {r:.3f}")
     precision, recall = promise_scores(pairs)
     verdict = "meets" if precision >= 0.95 and recall >= 0.90 else "MISSES"
-    print(f"promise: precision {precision:.3f} recall {recall:.3f} — {verdict} the target (P >= 0.95 at R >= 0.90)")
+    print(f"promise on all lines: precision {precision:.3f} recall {recall:.3f} — {verdict} the target "
+          "(P >= 0.95 at R >= 0.90)")
 
 
 if __name__ == "__main__":

@@ -147,8 +147,11 @@ async def note(update: Update, context: BotContext, need: Need, kind: Intent, te
         return
     noted = await context.cases.notes.add(need, kind, actor_of(user, context), text, message.message_id,
                                           sent_at(update), update.update_id)
-    if isinstance(noted, Refusal) or noted.redirect is None:
-        return  # kept (visible in /status and the export), or this message was noted before
+    if isinstance(noted, Refusal):
+        return  # this message was noted before
+    if noted.redirect is None:  # kept (in /status and the export): a reaction says so without a word
+        context.services.courier.post(Parcel.reaction(message.chat_id, message.message_id, texts.NOTED_REACTION))
+        return
     party = context.cases.learner.router.by_id(noted.redirect)
     if party is not None:
         await reply(update, texts.redirect_offer(need.number, party.short_name), redirect_buttons(need.id, party))

@@ -46,6 +46,7 @@ class Kind(enum.Enum):
     EDIT_MARKUP = "editMessageReplyMarkup"  # only the buttons of message edit_of
     DOCUMENT = "sendDocument"  # file/filename, text is the caption
     PHOTO = "sendPhoto"  # file/filename, text is the caption
+    REACTION = "setMessageReaction"  # text is the emoji set on message edit_of (someone's message, noted)
 
 
 ButtonRows = tuple[tuple[InlineKeyboardButton, ...], ...]
@@ -76,7 +77,7 @@ class Parcel:
     def __post_init__(self) -> None:
         if self.edit_of is not None and self.kind is Kind.MESSAGE:
             object.__setattr__(self, "kind", Kind.EDIT_TEXT)
-        editing = self.kind in (Kind.EDIT_TEXT, Kind.EDIT_MARKUP)
+        editing = self.kind in (Kind.EDIT_TEXT, Kind.EDIT_MARKUP, Kind.REACTION)
         if editing != (self.edit_of is not None):
             raise ValueError(f"{self.kind.name}: edit_of is {'required' if editing else 'only for edits'}")
         if (self.kind in (Kind.DOCUMENT, Kind.PHOTO)) != (self.file is not None and self.filename is not None):
@@ -97,6 +98,11 @@ class Parcel:
     @classmethod
     def edit_markup(cls, chat_id: int, message_id: int, markup: InlineKeyboardMarkup | None) -> Parcel:
         return cls(chat_id, "", markup, edit_of=message_id, kind=Kind.EDIT_MARKUP)
+
+    @classmethod
+    def reaction(cls, chat_id: int, message_id: int, emoji: str) -> Parcel:
+        """A reaction on someone's message: the bot took note of it without saying anything."""
+        return cls(chat_id, emoji, edit_of=message_id, kind=Kind.REACTION)
 
     @classmethod
     def document(cls, chat_id: int, data: bytes, filename: str, caption: str | None = None, *,
@@ -197,11 +203,11 @@ class Courier:
     @staticmethod
     def _merge_edit(queue: deque[_Entry], parcel: Parcel, waiter: asyncio.Future[Receipt]) -> bool:
         """A newer edit of a message still waiting to be edited takes the pending edit's place."""
-        if parcel.edit_of is None:
+        if parcel.edit_of is None or parcel.kind is Kind.REACTION:
             return False
         for entry in queue:
             pending = entry.parcel
-            if pending.edit_of != parcel.edit_of:
+            if pending.edit_of != parcel.edit_of or pending.kind is Kind.REACTION:
                 continue
             if parcel.kind is Kind.EDIT_TEXT or pending.kind is Kind.EDIT_MARKUP:
                 entry.parcel = parcel  # the newer state replaces the pending one
@@ -340,6 +346,9 @@ class Courier:
             return first.edit_of
         if first.kind is Kind.EDIT_MARKUP:
             await bot.edit_message_reply_markup(chat_id=chat_id, message_id=first.edit_of, reply_markup=first.markup)
+            return first.edit_of
+        if first.kind is Kind.REACTION:
+            await bot.set_message_reaction(chat_id, first.edit_of or 0, reaction=first.text)
             return first.edit_of
         sent: Message
         reply_to, thread_id, caption = first.reply_to, first.thread_id, first.text or None

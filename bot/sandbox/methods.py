@@ -65,6 +65,12 @@ async def edit_message_reply_markup(log: ChatLog, params: dict[str, Any]) -> Any
     return message
 
 
+async def set_message_reaction(log: ChatLog, params: dict[str, Any]) -> Any:
+    message = log.existing(params)
+    message["reactions"] = params.get("reaction") or []
+    return True
+
+
 async def answer_callback_query(log: ChatLog, params: dict[str, Any]) -> Any:
     return True
 
@@ -142,6 +148,7 @@ METHODS: dict[str, Callable[[ChatLog, dict[str, Any]], Awaitable[Any]]] = {
     "editMessageText": edit_message_text,
     "editMessageReplyMarkup": edit_message_reply_markup,
     "answerCallbackQuery": answer_callback_query,
+    "setMessageReaction": set_message_reaction,
     "getChatMember": get_chat_member,
     "getChatAdministrators": get_chat_administrators,
     "getChat": get_chat,

@@ -212,13 +212,18 @@ class Sandbox:
         elif words[0] == "/press":
             await self.press(words[1] if len(words) > 1 else "")
         elif words[0] == "/reply" and len(words) == 3 and words[1].isdigit():
-            await self.api.send_text(GROUP, self.persona, words[2], reply_to=int(words[1]))
+            self.sent(await self.api.send_text(GROUP, self.persona, words[2], reply_to=int(words[1])))
         elif words[0] == "/private" and len(words) >= 2:
             await self.api.send_text(int(self.persona["id"]), self.persona, line.split(maxsplit=1)[1])
         else:
-            await self.api.send_text(GROUP, self.persona, line)
+            self.sent(await self.api.send_text(GROUP, self.persona, line))
         await self.show()
         return True
+
+    def sent(self, message: dict[str, Any]) -> None:
+        """Say which number the person's own group message got, so that others can /reply to it."""
+        if not str(message.get("text", "")).startswith("/"):
+            self.print(texts.sandbox_sent(int(message["message_id"])))
 
     async def switch(self, args: list[str]) -> None:
         role = args[0] if args else ""
@@ -303,6 +308,9 @@ class Sandbox:
             if not buttons and had_buttons:
                 buttons = "\n    " + texts.SANDBOX_BUTTONS_REMOVED
             return f"{texts.sandbox_edited_head(to, message_id)}: " + indent(text) + buttons
+        if call.method == "setMessageReaction":
+            emoji = "".join(str(r.get("emoji", "")) for r in p.get("reaction") or [] if isinstance(r, dict))
+            return texts.sandbox_reaction(int(p.get("message_id", 0)), emoji)
         if call.method == "answerCallbackQuery" and p.get("text"):
             return texts.sandbox_alert(plain(str(p["text"])))
         if call.method in ("sendPhoto", "sendDocument"):

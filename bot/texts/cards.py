@@ -19,7 +19,7 @@ __all__ = ["PROMISE_EXAMPLES", "promise_example", "party_line", "claim_state", "
 # What a promise on a need of each type might say: the card's example fits the need (a road test is no answer
 # to a request for medical data).
 PROMISE_EXAMPLES = {
-    "scenario": "两周内开放测试路段", "data": "两周内开放脱敏数据接口", "funding": "月底前安排路演",
+    "scenario": "两周内协调开放试点场景", "data": "两周内开放脱敏数据接口", "funding": "月底前安排路演",
     "partnership": "下周组织对接会", "policy": "下周五前答复政策适用情况", "talent": "下月组织专场招聘会",
     "space": "下周安排实地看场地", "other": "下周五前给出答复",
 }

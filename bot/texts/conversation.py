@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from bot.domain.intents import Intent
 
-__all__ = ["NOTE_KINDS_NAMES", "BUTTON_WITHDRAW", "BUTTON_UNDO_PROMISE", "BUTTON_HAND_OVER_TO", "TOAST_WITHDRAWN",
-           "TOAST_UNDONE", "redirect_offer", "withdrawn", "promise_undone"]
+__all__ = ["NOTE_KINDS_NAMES", "NOTED_REACTION", "BUTTON_WITHDRAW", "BUTTON_UNDO_PROMISE", "BUTTON_HAND_OVER_TO",
+           "TOAST_WITHDRAWN", "TOAST_UNDONE", "redirect_offer", "withdrawn", "promise_undone"]
 
 NOTE_KINDS_NAMES = {Intent.FOLLOWUP: "补充", Intent.QUESTION: "提问", Intent.REFUSAL: "答复（不能办理或建议转交）",
                     Intent.PROGRESS: "进展"}
+NOTED_REACTION = "✍"  # set on a message kept as a note (one of Telegram's reaction emoji)
 BUTTON_WITHDRAW = "不是需求"
 BUTTON_UNDO_PROMISE = "撤销（记错了）"
 BUTTON_HAND_OVER_TO = "转交给 {name}"

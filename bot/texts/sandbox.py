@@ -13,7 +13,8 @@ __all__ = ["SANDBOX_HELP", "SANDBOX_ADMIN_NAME", "SANDBOX_ENTERPRISE_NAME", "SAN
            "SANDBOX_NO_BUTTON", "SANDBOX_BOT", "SANDBOX_BUTTONS_REMOVED", "SANDBOX_STILL_WORKING",
            "SANDBOX_QUIT", "sandbox_welcome", "sandbox_liaison_label", "sandbox_auto_bind", "sandbox_you_are",
            "sandbox_stale_button", "sandbox_unknown_party", "sandbox_ambiguous_party", "sandbox_message_head",
-           "sandbox_edited_head", "sandbox_alert", "sandbox_file", "sandbox_goodbye"]
+           "sandbox_edited_head", "sandbox_alert", "sandbox_reaction", "sandbox_file", "sandbox_goodbye",
+           "sandbox_sent"]
 
 SANDBOX_HELP = """沙盒命令 Sandbox commands:
   直接输入文字            以当前身份在群里发言（/need、/commit 等命令同样可用）
@@ -88,6 +89,14 @@ def sandbox_message_head(private_to: str | None, message_id: int | None) -> str:
 def sandbox_edited_head(private_to: str | None, message_id: int | None) -> str:
     """An edited message, as Telegram marks it: shown again whole, with its new buttons."""
     return f"{SANDBOX_BOT}{_where(private_to)} ✎ 已编辑 [消息 {message_id}]"
+
+
+def sandbox_sent(message_id: int) -> str:
+    return f"  （你的消息 {message_id}；回复它：/reply {message_id} 文字）"
+
+
+def sandbox_reaction(message_id: int, emoji: str) -> str:
+    return f"  （助手给消息 {message_id} 加了 {emoji}：已记入该需求的对话）"
 
 
 def sandbox_alert(text: str) -> str:
