@@ -57,7 +57,8 @@ async def test_a_liaisons_question_and_acknowledgement_under_a_card_are_not_prom
     reaction = served.calls_since(message["_calls_from"], "setMessageReaction")[0].params  # … but marked noted
     assert reaction["message_id"] == message["message_id"] and reaction["reaction"][0]["emoji"] == "✍"
     message = await served.say(AGRI_LIAISON, "收到，我们内部研究一下", reply_to=card["message_id"])
-    assert not any(c.method in ("sendMessage", "setMessageReaction") for c in served.calls_since(message["_calls_from"]))
+    said = served.calls_since(message["_calls_from"])
+    assert not any(c.method in ("sendMessage", "setMessageReaction") for c in said)  # an acknowledgement: nothing
     assert (await counts(served))["commitments"] == 0 and (await counts(served))["notes"] == 1
     # The enterprise's answer under the question is a follow-up on the need, not a new need.
     await served.say(ENTERPRISE, "村里有电，网络需要你们协调一下运营商", reply_to=message["message_id"] - 1)
