@@ -92,9 +92,10 @@ def main() -> None:
                                                        [intents[i] for i in train_rows])))
         pairs += [(intents[i], reader.read(texts[i], roles[i])) for i in test_rows]
         speakers += [role_of(roles[i]) for i in test_rows]
-        chances += [(intents[i], reader.probabilities(texts[i], role_of(roles[i]))) for i in test_rows
-                    if rule(texts[i]) is None]
-        chances += [(intents[i], {rule(texts[i]): 1.0}) for i in test_rows if rule(texts[i]) is not None]  # type: ignore[dict-item]
+        for i in test_rows:
+            certain = rule(texts[i], role_of(roles[i]))
+            chances.append((intents[i], {certain: 1.0} if certain is not None
+                            else reader.probabilities(texts[i], role_of(roles[i]))))
     lines, accuracy = table(pairs)
     print(f"\n{args.folds}-fold over all {len(texts)} lines: accuracy {accuracy:.3f}")
     print("\n".join(lines))

@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot import texts
 from bot.context import BotContext
-from bot.texts.refusals import refusal
+from bot.texts.refusals import button_refusal as refusal  # worded for a press, not a command
 from handlers import buttons, replies
 from handlers.callbacks import pressing
 from handlers.common import actor_of, answer, edit, send, sent_at

@@ -27,7 +27,8 @@ async def group_text(update: Update, context: BotContext) -> None:
     reading = await context.cases.intake.read(message.chat_id, user.id, message.text,
                                               replied.message_id if replied is not None else None, to_bot,
                                               topic_id, admin)
-    if reading.offer_first and await replies.offer_to_record(update, context, message.text, replied_bot_message):
+    if reading.offer_first and await replies.offer_to_record(update, context, message.text, replied_bot_message,
+                                                             reading.need.id if reading.need else None):
         return  # "今天和XX基金签约了": an outcome, offered for recording
     if reading.action is Action.SET_DUE and reading.commitment is not None:
         await replies.set_due_and_confirm(update, context, reading.commitment.id, reading.text)

@@ -152,9 +152,8 @@ async def note(update: Update, context: BotContext, need: Need, kind: Intent, te
     if noted.redirect is None:  # kept (in /status and the export): a reaction says so without a word
         context.services.courier.post(Parcel.reaction(message.chat_id, message.message_id, texts.NOTED_REACTION))
         return
-    party = context.cases.learner.router.by_id(noted.redirect)
-    if party is not None:
-        await reply(update, texts.redirect_offer(need.number, party.short_name), redirect_buttons(need.id, party))
+    party = noted.redirect
+    await reply(update, texts.redirect_offer(need.number, party.short_name), redirect_buttons(need.id, party))
 
 
 DATE_REFUSALS = (Refusal.NO_DATE, Refusal.DATE_PAST, Refusal.DATE_UNREADABLE, Refusal.DATE_TOO_FAR)
@@ -188,15 +187,16 @@ async def set_due_and_confirm(update: Update, context: BotContext, commitment_id
         await reply(update, texts.due_changed(commitment, need.number, outcome.previous_due, outcome.due))
 
 
-async def offer_to_record(update: Update, context: BotContext, text: str, replied_bot_message: int | None) -> bool:
-    """A message announcing a signing or an investment: offer to record it as an outcome.
-    False when it belongs to no need (then it is treated as any other message)."""
+async def offer_to_record(update: Update, context: BotContext, text: str, replied_bot_message: int | None,
+                          need_id: int | None = None) -> bool:
+    """A message announcing a signing or an investment: offer to record it as an outcome (``need_id``: the need
+    it was said under). False when it belongs to no need (then it is treated as any other message)."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return False
     outcome = await context.cases.agreements.offer(
         message.chat_id, actor_of(user, context), text, message.message_id, replied_bot_message,
-        sent_at(update), update.update_id)
+        sent_at(update), update.update_id, need_id)
     if outcome.refusal is Refusal.ALREADY_RECORDED:
         await reply(update, refusal(outcome))  # announced again: one deal is one agreement
         return True

@@ -67,13 +67,24 @@ def _cue_vector(text: str, role: str) -> list[float]:
     return values
 
 
-def rule(text: str) -> Intent | None:
-    """What is certain without a model: nothing to read is talk; greetings and acknowledgements alone are so."""
+# A request addressed to the other side ("请贵公司在周五前提交材料", "你们需要在月底前完成备案"): asks for something
+# by a date, promises nothing — unless the speaker also commits ("麻烦稍等，我马上问").
+_REQUEST = re.compile(r"^\W*(?:(?:请|烦请|麻烦|劳烦|务必)(?!问|求|放心|稍等|稍候|等等|注意查收)|"
+                      r"(?:贵公司|贵单位|贵司|你们|您|你)(?:那边|这边)?(?:需要|要|须|得|务必|尽快|先))")
+_SPEAKER_COMMITS = re.compile(r"我|咱|本局|我局|我委|我区|我们")
+
+
+def rule(text: str, role: str = "party") -> Intent | None:
+    """What is certain without a model: nothing to read is talk; greetings and acknowledgements alone are so; a
+    party's request addressed to the other side, with nothing the speaker takes on, is a request (QUESTION) — an
+    enterprise's "麻烦帮忙推荐一家实验室" is a need, so that rule is for those speaking for a party or admins."""
     stripped = text.strip()
     if meaningful_chars(stripped) < 2:
         return Intent.CHAT
     if _CHAT_ONLY.match(stripped):
         return Intent.ACK if _ACK_WORDS.search(stripped) else Intent.CHAT
+    if role != "enterprise" and _REQUEST.match(stripped) and not _SPEAKER_COMMITS.search(stripped):
+        return Intent.QUESTION
     return None
 
 
@@ -148,7 +159,7 @@ class IntentReader:
         return dict(zip(self.labels, scores.tolist(), strict=True))
 
     def read(self, text: str, role: str = "enterprise") -> Intent:
-        certain = rule(text)
+        certain = rule(text, role_of(role))
         if certain is not None:
             return certain
         chances = self.probabilities(text, role_of(role))

@@ -35,11 +35,13 @@ class NoteRepo:
             return [_note(row) for row in await cur.fetchall()]
 
     async def need_of_message(self, chat_id: int, message_id: int) -> int | None:
-        """The need a message in the chat is about: the message that posted it, or a note on it."""
+        """The need a message in the chat is about: the message that posted it, a note on it, a promise on it."""
         async with await fetched(self.conn,
             "SELECT id FROM needs WHERE chat_id = ? AND message_id = ?"
-            " UNION ALL SELECT need_id FROM notes WHERE chat_id = ? AND message_id = ? LIMIT 1",
-            (chat_id, message_id, chat_id, message_id)) as cur:
+            " UNION ALL SELECT need_id FROM notes WHERE chat_id = ? AND message_id = ?"
+            " UNION ALL SELECT c.need_id FROM commitments c JOIN needs n ON n.id = c.need_id"
+            " WHERE n.chat_id = ? AND c.message_id = ? LIMIT 1",
+            (chat_id, message_id, chat_id, message_id, chat_id, message_id)) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else None
 

@@ -46,6 +46,13 @@ class RouteRepo:
             await self.conn.executemany(_UPSERT_ROUTE, [(r.need_id, r.party_id, r.role, r.score, r.source,
                                                          to_db_time(at)) for r in routes])
 
+    async def remove_if(self, need_id: int, party_id: str, source: str, at: datetime) -> bool:
+        """Take back a route added at ``at`` from ``source`` (a promise undone takes back the assisting route it
+        added)."""
+        cur = await self.conn.execute("DELETE FROM routes WHERE need_id = ? AND party_id = ? AND source = ?"
+                                      " AND created_at = ?", (need_id, party_id, source, to_db_time(at)))
+        return cur.rowcount == 1
+
     async def deactivate(self, need_id: int, party_id: str) -> None:
         await self.conn.execute("UPDATE routes SET active = 0 WHERE need_id = ? AND party_id = ?", (need_id, party_id))
 
@@ -65,6 +72,12 @@ class ClaimRepo:
         cur = await self.conn.execute(
             "INSERT OR IGNORE INTO claims (need_id, party_id, user_id, claimed_at) VALUES (?, ?, ?, ?)",
             (need_id, party_id, user_id, to_db_time(at)))
+        return cur.rowcount == 1
+
+    async def remove_if(self, need_id: int, party_id: str, user_id: int, at: datetime) -> bool:
+        """Take back a claim made at ``at`` by this person (a promise undone takes back the claim it made)."""
+        cur = await self.conn.execute("DELETE FROM claims WHERE need_id = ? AND party_id = ? AND user_id = ?"
+                                      " AND claimed_at = ?", (need_id, party_id, user_id, to_db_time(at)))
         return cur.rowcount == 1
 
     async def of_need(self, need_id: int) -> list[Claim]:

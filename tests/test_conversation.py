@@ -10,7 +10,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, STRANGER, RunningBot
+from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, POLICE_LIAISON, STRANGER, RunningBot
 
 ROAD_NEED = "我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持"
 VILLAGE_NEED = "我们的智慧大棚传感器想找一个试点村做示范应用，希望农业农村局支持"
@@ -150,7 +150,7 @@ async def test_a_false_need_is_withdrawn_by_its_author_and_leaves_the_figures(se
         assert not any(label == "finance" for _, label in await LearningRepo(conn).examples())
     await served.say(ADMIN, "/report")
     report = served.calls_since(0, "sendPhoto")[-1].params.get("caption", "") + served.last_text()
-    assert "需求 1" in report or "需求：1" in report or "1 条需求" in report, report
+    assert "需求 1 → " in report, report  # the funnel counts the one real need
     await served.say(ADMIN, "/needs")
     assert "#2" not in served.last_text()
     assert "已撤销" in await status(served, 2)
@@ -177,3 +177,71 @@ async def test_the_desks_show_the_latest_thing_said_about_each_need(served: Runn
     await served.say(ENTERPRISE, "目前有3台测试车", reply_to=card["message_id"])
     await served.say(LIAISON, "/start", chat_id=LIAISON["id"])
     assert "最新补充：目前有3台测试车" in served.last_text()
+
+
+async def test_a_redirection_is_offered_only_to_the_lead_and_never_names_the_lead(served: RunningBot) -> None:
+    card, need_id = await post(served)  # transport leads, police assists
+    message = await served.say(POLICE_LIAISON, "这个不归我们管，归交通局管", reply_to=card["message_id"])
+    assert not served.calls_since(message["_calls_from"], "sendMessage")  # noted; nothing to hand over
+    message = await served.say(POLICE_LIAISON, "这个归大数据局管，建议找他们", reply_to=card["message_id"])
+    assert not served.calls_since(message["_calls_from"], "sendMessage")  # an assisting party just steps back
+    # An assisting party cannot hand over to the lead (that would take the lead off the need).
+    mark = await served.press(POLICE_LIAISON, card["message_id"], f"xfer:{need_id}:transport")
+    assert "无需变更" in served.calls_since(mark, "answerCallbackQuery")[0].params["text"]
+    assert "牵头部门：交通运输局" in served.card_of(1)["text"]
+
+
+async def test_undoing_a_promise_takes_back_the_claim_it_made(served: RunningBot) -> None:
+    card, _ = await post(served)
+    message = await served.say(POLICE_LIAISON, "三天内安排交警配合路测", reply_to=card["message_id"])
+    confirmation = served.calls_since(message["_calls_from"], "sendMessage")[0].result
+    assert "公安局" in served.card_of(1)["text"] and "✅已认领" in served.card_of(1)["text"]
+    mark = await served.press(ADMIN, confirmation["message_id"], "undo:1")
+    assert "只有作出这条承诺的人" in served.calls_since(mark, "answerCallbackQuery")[0].params["text"]
+    await served.press(POLICE_LIAISON, confirmation["message_id"], "undo:1")
+    assert "✅已认领" not in served.card_of(1)["text"]
+    text = await status(served)
+    assert "认领</b>：暂无" in text and "撤销记错的承诺" in text
+
+
+async def test_a_need_someone_acted_on_cannot_be_withdrawn(served: RunningBot) -> None:
+    card, need_id = await post(served)
+    await served.say(LIAISON, "两周内开放测试路段", reply_to=card["message_id"])
+    mark = await served.press(ENTERPRISE, card["message_id"], f"withdraw:{need_id}")
+    answer = served.calls_since(mark, "answerCallbackQuery")[0].params
+    assert answer["show_alert"] is True and "已有承诺或成果" in answer["text"]
+    await served.say(ADMIN, "/resolve 1")
+    assert (await counts(served))["needs"] == 1 and "已解决" in await status(served)
+
+
+async def test_a_deal_announced_under_the_needs_own_message_is_offered_for_that_need(served: RunningBot) -> None:
+    await post(served, "我们正在准备A轮融资，需要对接投资机构，希望金融局帮忙")
+    need_message = next(m for (c, _), m in served.api.messages.items() if c == GROUP and "A轮融资" in m.get("text", "")
+                        and not m.get("from", {}).get("is_bot"))
+    await post(served, "我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持")  # the latest need
+    message = await served.say(ENTERPRISE, "好消息，我们和开来资本签了2000万元投资协议",
+                               reply_to=need_message["message_id"])
+    offer = served.calls_since(message["_calls_from"], "sendMessage")[0].params
+    assert "#1" in offer["text"], offer["text"]
+
+
+async def test_a_request_with_a_deadline_is_not_a_promise(served: RunningBot) -> None:
+    card, _ = await post(served)
+    for text in ("请贵公司在周五前提交申报材料", "你们需要在月底前完成备案", "请于12月10日前报送项目申报书"):
+        await served.say(LIAISON, text, reply_to=card["message_id"])
+    found = await counts(served)
+    assert found["commitments"] == 0 and found["notes"] == 3, found
+
+
+async def test_a_forged_choice_cannot_record_a_deal_on_someone_elses_need(served: RunningBot) -> None:
+    await post(served, "我们正在准备A轮融资，需要对接投资机构，希望金融局帮忙")  # #1, the enterprise's
+    _, other_id = await post(served, "我们想找一家银行合作，希望能对接融资渠道", user=STRANGER)  # #2, someone else's
+    message = await served.say(ENTERPRISE, "好消息，我们和开来资本签了2000万元投资协议")
+    offer = served.calls_since(message["_calls_from"], "sendMessage")[0]
+    offer_id = int(buttons(offer.params)[0].split(":")[1])
+    mark = await served.press(ENTERPRISE, offer.result["message_id"], f"agreeto:{offer_id}:{other_id}")
+    assert served.calls_since(mark, "answerCallbackQuery")[0].params["show_alert"] is True
+    services = served.app.bot_data.services  # type: ignore[union-attr]
+    async with services.db.read() as conn:
+        async with conn.execute("SELECT COUNT(*) FROM agreements") as cur:
+            assert (await cur.fetchone())[0] == 0

@@ -147,7 +147,7 @@ async def test_a_day_in_the_group(wire_served: RunningBot) -> None:
     again = await day.say(DOCTOR, "再说一下，我们和开来资本签约了，A轮3000万元")
     assert all("记录成果" not in str(a.get("reply_markup")) for a in day.answers(again))
     await day.say(ADMIN, "/agreement 4 与开来资本签约A轮融资3000万元")
-    assert "已记录" in bot.last_text()
+    assert "这项成果已记录（#1）" in bot.last_text()  # one deal, one agreement
     await day.say(ADMIN, "恭喜陈总！")
 
     # Progress, a follow-up asking for it, a changed date.

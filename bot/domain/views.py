@@ -87,6 +87,8 @@ class Refusal(StrEnum):
     NOT_AUTHOR_WITHDRAW = "not_author_withdraw"  # only the need's author or an admin may withdraw it
     DUPLICATE_NOTE = "duplicate_note"  # the same message noted twice
     UNDO_EXPIRED = "undo_expired"  # a promise can be undone from its confirmation for UNDO_MINUTES only
+    UNDO_NOT_MAKER = "undo_not_maker"  # only whoever made a promise can undo it as a mistake
+    HAS_RECORDS = "has_records"  # a need with promises or agreements is not "not a need"
     ALREADY_TRIAGED = "already_triaged"
     EMPTY_COMMITMENT = "empty_commitment"
     COMMITMENT_NOT_FOUND = "commitment_not_found"

@@ -63,12 +63,16 @@ class Agreements:
         return Outcome(need=need, agreement=agreement)
 
     async def offer(self, chat_id: int, actor: Actor, text: str, message_id: int | None,
-                    replied_bot_message: int | None, at: datetime, update_id: int | None) -> Outcome:
-        """A message announcing a signing or an investment, kept as an offer to record: on the need whose card it
+                    replied_bot_message: int | None, at: datetime, update_id: int | None,
+                    need_id: int | None = None) -> Outcome:
+        """A message announcing a signing or an investment, kept as an offer to record: on the need it was said
+        under (``need_id``: a reply to the need's message or a note on it, its topic), the need whose card it
         answers, the need "#N" in it names, or the sender's open need it is about (``needs``: several that fit
         as well, to ask which). ALREADY_RECORDED when the need has this deal already."""
         async with self.work.unit(update_id, at, actor) as unit:
-            needs = await self.needs_announced(unit, chat_id, actor.user_id, text, replied_bot_message)
+            about = await unit.needs.get(need_id) if need_id is not None else None  # said under this need
+            needs = [about] if about is not None and about.chat_id == chat_id else \
+                await self.needs_announced(unit, chat_id, actor.user_id, text, replied_bot_message)
             if not needs:
                 return Outcome(Refusal.NO_NEED_FOR_OFFER)
             if len(needs) == 1 and (recorded := await self._recorded(unit, needs[0], text)) is not None:
@@ -103,6 +107,9 @@ class Agreements:
             need = await unit.needs.get(need_id if need_id is not None else offer.need_id) if offer else None
             if offer is None or need is None or need.chat_id != chat_id:
                 return Outcome(Refusal.OFFER_NOT_FOUND)
+            if need_id is not None and need_id != offer.need_id and (need.author_id != offer.user_id
+                                                                     or need.status != "open"):
+                return Outcome(Refusal.OFFER_NOT_FOUND)  # not among the needs it was offered for
             if actor.user_id != offer.user_id and not await self._may_record(unit, actor, need):
                 return Outcome(Refusal.NOT_RECORDER, need=need)
             if offer.agreement_id is not None:

@@ -71,14 +71,19 @@ class Commitments:
                 return Outcome(Refusal.COMMITMENT_NOT_FOUND)
             commitment, need = found
             if commitment.user_id != actor.user_id:
-                return Outcome(Refusal.NOT_COMMITMENT_OWNER, need=need, commitment=commitment)
+                return Outcome(Refusal.UNDO_NOT_MAKER, need=need, commitment=commitment)
             if commitment.status != "open" or commitment.reported_at is not None:
                 return Outcome(Refusal.ALREADY_SETTLED, need=need, commitment=commitment)
             if at - commitment.created_at > UNDO_WINDOW:
                 return Outcome(Refusal.UNDO_EXPIRED, need=need, commitment=commitment)
             await unit.commitments.delete(commitment.id)
+            # What the promise brought along goes with it: the claim and the assisting route it made.
+            made = commitment.created_at
+            unclaimed = await unit.claims.remove_if(need.id, commitment.party_id, commitment.user_id, made)
+            unrouted = await unit.routes.remove_if(need.id, commitment.party_id, "commit", made)
             await unit.record("commitment_undone", chat_id=need.chat_id, need_id=need.id, commitment_id=commitment.id,
-                              party_id=commitment.party_id, text=commitment.text)
+                              party_id=commitment.party_id, text=commitment.text, claim_undone=unclaimed,
+                              route_undone=unrouted)
         return Outcome(need=need, commitment=commitment)
 
     async def attach_date_question(self, commitment_id: int, bot_message_id: int) -> None:

@@ -99,6 +99,8 @@ def decide(text: str, facts: Facts) -> Reading:
             # "进度怎么样了？", "补充一下：离市区近一点" said plainly by someone with an open need: about that need.
             return Reading(Action.NOTE, text=text, need=facts.own_need, kind=Intent.FOLLOWUP)
         return Reading(Action.IGNORE, offer_first=offer)
+    if need.status == "withdrawn":
+        return Reading(Action.IGNORE, need=need)  # not a need: nothing said under it is kept
     if offer:
         return Reading(Action.IGNORE, need=need, offer_first=True)
     if said in _SILENT:
@@ -173,6 +175,6 @@ def _with(facts: Facts, **changes: object) -> Facts:
 
 
 def _role(party: str | None, admin: bool) -> str:
-    if admin:
-        return "admin"
-    return "party" if party is not None else "enterprise"
+    if party is not None:
+        return "party"  # an admin bound to a party speaks for it (decide treats them so)
+    return "admin" if admin else "enterprise"

@@ -109,7 +109,8 @@ class Needs:
             if not may_resolve(actor.user_id, need, self.access.admits(actor, need.chat_id)):
                 return Outcome(Refusal.NOT_AUTHOR, need=need)
             if not await unit.needs.resolve(need.id, at):
-                return Outcome(Refusal.ALREADY_RESOLVED, need=need)
+                return Outcome(Refusal.NEED_WITHDRAWN if need.status == "withdrawn" else Refusal.ALREADY_RESOLVED,
+                               need=need)
             await unit.record("resolved", chat_id=need.chat_id, need_id=need.id)
             need = await unit.needs.get(need.id)
             assert need is not None
@@ -128,6 +129,8 @@ class Needs:
             if need.status != "open":
                 return Outcome(Refusal.NEED_WITHDRAWN if need.status == "withdrawn" else Refusal.NEED_RESOLVED,
                                need=need)
+            if await unit.commitments.of_need(need.id) or await unit.agreements.of_need(need.id):
+                return Outcome(Refusal.HAS_RECORDS, need=need)  # someone acted on it: it was a need
             await unit.needs.withdraw(need.id, actor.user_id, at)
             await unit.learning.settle_triage(need.id, actor.user_id, at)
             await unit.record("withdrawn", chat_id=need.chat_id, need_id=need.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain import Actor, Need, Refusal
+from bot.domain import Actor, Need, Party, Refusal
 from bot.domain.intents import NOTE_KINDS, Intent, Note
 from bot.services.learning import Learner
 from bot.services.work import Work
@@ -18,7 +18,7 @@ class Noted:
     hand the need over to it (the bot offers that in one tap)."""
 
     note: Note
-    redirect: str | None = None
+    redirect: Party | None = None
 
 
 class Notes:
@@ -30,6 +30,9 @@ class Notes:
         if kind not in NOTE_KINDS:
             raise ValueError(f"{kind} is not a kind of note")
         async with self.work.unit(update_id, at, author) as unit:
+            current = await unit.needs.get(need.id)
+            if current is None or current.status == "withdrawn":
+                return Refusal.NEED_WITHDRAWN  # nothing more is kept about a need nobody meant
             await unit.remember(author.person)
             party = await unit.bound_party(author.user_id)
             note = await unit.notes.add(need_id=need.id, chat_id=need.chat_id, kind=kind, author_id=author.user_id,
@@ -39,11 +42,13 @@ class Notes:
             await unit.record("noted", chat_id=need.chat_id, need_id=need.id, note_kind=kind.value, note_id=note.id)
             redirect = None
             if kind is Intent.REFUSAL and party is not None and need.status == "open":
-                routes = await unit.routes.of_need(need.id)
-                holds = any(r.active and r.party_id == party for r in routes)
+                # Only the lead's liaison is offered to hand the need over (an assisting party saying "not ours"
+                # just steps back), and only to a party that is not the lead already.
+                leads = any(r.active and r.role == "lead" and r.party_id == party
+                            for r in await unit.routes.of_need(need.id))
                 named = [p for p in self._named(text) if p != party]
-                if holds and named:
-                    redirect = named[0]
+                if leads and named:
+                    redirect = self.learner.router.by_id(named[0])
         return Noted(note, redirect)
 
     def _named(self, text: str) -> list[str]:

@@ -110,6 +110,9 @@ class Routing:
             declining = next((r for r in active_routes(routes) if r.party_id == own), None)
             if declining is not None and declining.party_id == target.id:
                 return Outcome(Refusal.SAME_PARTY, need=need, party=target)
+            lead = lead_of(routes)
+            if declining is not None and declining.role != "lead" and lead is not None and lead.party_id == target.id:
+                return Outcome(Refusal.SAME_PARTY, need=need, party=target)  # it leads already: nothing to hand over
             if declining is None:  # an admin without a routed party hands over the lead
                 lead = lead_of(routes)
                 if lead is not None and lead.party_id == target.id:

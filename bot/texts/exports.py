@@ -51,6 +51,7 @@ DETAIL_NAMES = {
     "detail": "内容", "title": "群名称", "rows": "涉及记录", "user_id": "用户ID", "request_id": "申请编号",
     "added": "新增", "updated": "更新", "unchanged": "未变",
     "note_kind": "记录类别", "note_id": "记录编号", "text": "原话", "from_date": "原到期日", "to_date": "新到期日",
+    "claim_undone": "同时撤销认领", "route_undone": "同时撤销协同",
 }
 _PARTY_KEYS = frozenset({"party_id", "from_party", "to_party"})
 _DETAIL_WORDS = {

@@ -103,6 +103,8 @@ def event_dates(event: Event) -> str:
     """The dates a promise's events carry, for the history: "（承诺 3，到期 2026-12-11）",
     "（承诺 3：2026-12-11 → 2026-12-20）"."""
     detail, promise = event.detail, event.detail.get("commitment_id")
+    if event.kind == "noted" and detail.get("note_kind") in NOTE_KINDS_NAMES:
+        return f"（{NOTE_KINDS_NAMES[detail['note_kind']]}）"
     if event.kind == "due_changed":
         return f"（承诺 {promise}：{detail.get('from_date')} → {detail.get('to_date')}）"
     if event.kind in ("due_set", "committed") and promise is not None:

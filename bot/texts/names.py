@@ -28,7 +28,7 @@ EVENT_NAMES = {
     "bound": "绑定联络员", "person_forgotten": "删除身份信息", "join_requested": "申请绑定",
     "join_approved": "批准绑定申请", "join_denied": "拒绝绑定申请",
     "took_lead": "认领牵头（建议单位）",
-    "noted": "记录补充/提问/答复/进展", "withdrawn": "撤销需求（不是需求）", "commitment_undone": "撤销记错的承诺",
+    "noted": "记入对话", "withdrawn": "撤销需求（不是需求）", "commitment_undone": "撤销记错的承诺",
 }
 # The kinds nlp.outcomes.agreement_kind tells apart (nlp.outcomes.KINDS).
 AGREEMENT_KIND_NAMES = {"financing": "融资", "cooperation": "合作", "scenario": "场景开放", "other": "其他"}

@@ -61,6 +61,8 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.NOT_AUTHOR_WITHDRAW: "只有提出需求的人或管理员可以撤销这条需求。",
     Refusal.DUPLICATE_NOTE: "这条消息已经记下了。",
     Refusal.UNDO_EXPIRED: "已超过撤销时限；如需撤回这条承诺，请发送 /cancel 承诺编号。",
+    Refusal.UNDO_NOT_MAKER: "只有作出这条承诺的人可以把它当作记错撤销；如需撤回，请用 /cancel 承诺编号。",
+    Refusal.HAS_RECORDS: "这条需求已有承诺或成果，不能作为“不是需求”撤销；办结后请点「已解决」。",
     Refusal.ALREADY_TRIAGED: "这条需求的牵头部门已经确定，无需再指派。",
     Refusal.EMPTY_COMMITMENT: EMPTY_COMMIT,
     Refusal.COMMITMENT_NOT_FOUND: COMMITMENT_NOT_FOUND,
