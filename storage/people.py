@@ -13,6 +13,7 @@ from storage._util import fetched, to_db_time
 class PeopleRepo:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
+        self.bindings_changed = False  # bind/forget ran: whoever caches bindings must forget them
 
     async def remember(self, person: Person, at: datetime) -> None:
         await self.conn.execute(
@@ -40,6 +41,7 @@ class PeopleRepo:
                     for row in await cur.fetchall()}
 
     async def bind(self, user_id: int, party_id: str, bound_by: int | None, at: datetime) -> None:
+        self.bindings_changed = True
         await self.conn.execute(
             "INSERT INTO bindings (user_id, party_id, bound_by, bound_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT(user_id) DO UPDATE SET party_id = excluded.party_id,"
@@ -122,6 +124,7 @@ class PeopleRepo:
     async def forget(self, user_id: int) -> dict[str, int]:
         """Remove a person's identifying data; what they did stays, anonymised (user id 0, no name).
         Returns how many rows of each kind were touched."""
+        self.bindings_changed = True
         touched: dict[str, int] = {}
         statements = {
             "users": ("DELETE FROM users WHERE user_id = ?", (user_id,)),

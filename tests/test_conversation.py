@@ -245,3 +245,14 @@ async def test_a_forged_choice_cannot_record_a_deal_on_someone_elses_need(served
     async with services.db.read() as conn:
         async with conn.execute("SELECT COUNT(*) FROM agreements") as cur:
             assert (await cur.fetchone())[0] == 0
+
+
+async def test_a_binding_made_after_someone_spoke_counts_at_once(served: RunningBot) -> None:
+    newcomer = {"id": 2301, "first_name": "交通局", "last_name": "新同事"}
+    card, _ = await post(served)
+    served.api.add_user(newcomer)
+    await served.say(newcomer, "两周内开放测试路段", reply_to=card["message_id"])  # not bound yet: not a promise
+    assert (await counts(served))["commitments"] == 0
+    await served.say(ADMIN, f"/bind {newcomer['id']} transport")
+    message = await served.say(newcomer, "两周内开放测试路段", reply_to=card["message_id"])
+    assert "已记录承诺 1（需求 #1，交通运输局）" in served.calls_since(message["_calls_from"], "sendMessage")[0].params["text"]

@@ -29,6 +29,8 @@ from storage.parties import PartyRepo
 from storage.people import PeopleRepo
 from storage.routes import ClaimRepo, CorrectionRepo, RouteRepo
 
+BINDINGS_KEPT = 10_000  # people whose binding is kept in memory (all of them, in any group we serve)
+
 
 class RepeatedUpdate(Exception):
     """This update was handled before; its unit of work is rolled back and nothing is said."""
@@ -37,8 +39,9 @@ class RepeatedUpdate(Exception):
 class Repos:
     """Every repository over one connection (a read, or a unit of work's transaction), made when first used."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, bindings: dict[int, str | None] | None = None) -> None:
         self.conn = conn
+        self._bindings = bindings  # Work.bindings: who is bound to which party, as last read
 
     @cached_property
     def needs(self) -> NeedRepo:
@@ -85,9 +88,19 @@ class Repos:
         return NoteRepo(self.conn)
 
     async def bound_party(self, user_id: int) -> str | None:
-        """The party this person is bound to (a liaison's department, a lab member's lab), if any."""
+        """The party this person is bound to (a liaison's department, a lab member's lab), if any. Read once and
+        kept (every group message asks it); a unit that binds or forgets anyone drops what was kept."""
+        cache = self._bindings
+        changing = "people" in self.__dict__ and self.people.bindings_changed
+        if cache is not None and not changing and user_id in cache:
+            return cache[user_id]
         binding = await self.people.binding(user_id)
-        return binding.party_id if binding else None
+        party = binding.party_id if binding else None
+        if cache is not None and not changing:
+            if len(cache) >= BINDINGS_KEPT:
+                cache.clear()
+            cache[user_id] = party
+        return party
 
     async def open_need(self, need_id: int) -> Need | Refusal:
         """The need, or why it cannot be acted on (missing, resolved)."""
@@ -103,8 +116,8 @@ class Unit(Repos):
     """A unit of work: its repositories, who acts, and when; :meth:`record` audits in the same transaction."""
 
     def __init__(self, conn: aiosqlite.Connection, actor_id: int | None, at: datetime,
-                 known: dict[int, Person]) -> None:
-        super().__init__(conn)
+                 known: dict[int, Person], bindings: dict[int, str | None] | None = None) -> None:
+        super().__init__(conn, bindings)
         self.actor_id, self.at = actor_id, at
         self._known = known  # people as last written (Work.known)
         self.remembered: list[Person] = []  # written by this unit: known once it commits
@@ -149,15 +162,21 @@ class Work:
         self.db = db
         self._marked: deque[int] = deque(maxlen=256)
         self.known: dict[int, Person] = {}  # people whose name and username are stored just so (one entry a person)
+        self.bindings: dict[int, str | None] = {}  # who is bound to which party (None: nobody), as stored
 
     @asynccontextmanager
     async def unit(self, update_id: int | None, at: datetime, actor: Actor | int | None = None) -> AsyncIterator[Unit]:
         actor_id = actor.user_id if isinstance(actor, Actor) else actor
-        async with self.db.transaction() as conn:
-            unit = Unit(conn, actor_id, at, self.known)
-            if update_id is not None and not await unit.audit.mark_handled(update_id, at):
-                raise RepeatedUpdate(update_id)
-            yield unit
+        unit: Unit | None = None
+        try:
+            async with self.db.transaction() as conn:
+                unit = Unit(conn, actor_id, at, self.known, self.bindings)
+                if update_id is not None and not await unit.audit.mark_handled(update_id, at):
+                    raise RepeatedUpdate(update_id)
+                yield unit
+        finally:
+            if unit is not None and "people" in unit.__dict__ and unit.people.bindings_changed:
+                self.bindings.clear()  # committed or not: read them afresh
         self.known.update((p.user_id, p) for p in unit.remembered)  # committed
         if update_id is not None:
             self._marked.append(update_id)  # committed: the last handler need not mark it again
@@ -171,7 +190,7 @@ class Work:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Repos]:
         async with self.db.read() as conn:
-            yield Repos(conn)
+            yield Repos(conn, self.bindings)
 
     def marked(self, update_id: int) -> bool:
         """This update's mark was committed with its unit of work (a recent one, kept in memory)."""
