@@ -255,4 +255,5 @@ async def test_a_binding_made_after_someone_spoke_counts_at_once(served: Running
     assert (await counts(served))["commitments"] == 0
     await served.say(ADMIN, f"/bind {newcomer['id']} transport")
     message = await served.say(newcomer, "两周内开放测试路段", reply_to=card["message_id"])
-    assert "已记录承诺 1（需求 #1，交通运输局）" in served.calls_since(message["_calls_from"], "sendMessage")[0].params["text"]
+    answer = served.calls_since(message["_calls_from"], "sendMessage")[0].params["text"]
+    assert "已记录承诺 1（需求 #1，交通运输局）" in answer

@@ -7,7 +7,7 @@ from html import escape
 
 from bot.domain import Agreement, Need, NeedView, Party, Person, RoutedParty
 from bot.texts.format import mention, snippet
-from bot.texts.names import AGREEMENT_KIND_NAMES, NEED_TYPE_NAMES
+from bot.texts.names import AGREEMENT_KIND_NAMES, NEED_TYPE_NAMES, STATUS_NAMES
 from nlp.outcomes import format_amount
 
 __all__ = ["PROMISE_EXAMPLES", "promise_example", "party_line", "claim_state", "former_lines", "need_card",
@@ -72,7 +72,7 @@ def need_card(view: NeedView, hint: bool = True) -> str:
     if need.status == "resolved":
         lines.append("状态：✅ 已解决")
     elif need.status == "withdrawn":
-        lines.append("状态：已撤销（不是需求），不计入统计")
+        lines.append(f"状态：{STATUS_NAMES['withdrawn']}，不计入统计")
     elif hint:
         lines.append(f"联络员可点「认领」，或直接回复本消息作出承诺（如“{promise_example(need.need_type)}”）。")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from bot.texts.cards import already_led, already_recorded
 from bot.texts.commands import AGREEMENT_USAGE, EMPTY_COMMIT, EMPTY_NEED
 from bot.texts.commitments import DATE_EXAMPLES, commitment_settled, due_label, due_problem, no_date_found
 from bot.texts.directory import PARTY_REFUSALS, party_ambiguous
+from bot.texts.names import STATUS_NAMES
 
 __all__ = [
     "NOT_ADMIN", "GROUP_ONLY", "NEED_NOT_FOUND", "COMMITMENT_NOT_FOUND", "PARTY_UNKNOWN", "PARTY_MISSING",
@@ -57,7 +58,7 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.NOT_AUTHOR: NOT_AUTHOR,
     Refusal.ALREADY_CLAIMED: ALREADY_CLAIMED,
     Refusal.ALREADY_RESOLVED: ALREADY_RESOLVED,
-    Refusal.NEED_WITHDRAWN: "这条需求已撤销（不是需求）。",
+    Refusal.NEED_WITHDRAWN: f"这条需求{STATUS_NAMES['withdrawn']}。",
     Refusal.NOT_AUTHOR_WITHDRAW: "只有提出需求的人或管理员可以撤销这条需求。",
     Refusal.DUPLICATE_NOTE: "这条消息已经记下了。",
     Refusal.UNDO_EXPIRED: "已超过撤销时限；如需撤回这条承诺，请发送 /cancel 承诺编号。",
