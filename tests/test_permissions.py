@@ -105,7 +105,8 @@ COMMANDS: list[tuple[str, set[str]]] = [
     ("/join police", set(ROLES)),  # a request to be bound (or to move), for an admin to approve
     ("/need 希望协调一块用地建设充电站（{k}）", {"admin", "routed", "other_liaison", "author", "stranger",
                                                "other_chat"}),
-    ("两周内开放测试路段", {"routed", "other_liaison"}),  # a reply to the card: a promise
+    # a reply to the card: a bound party's promise; the author's words under its own card: a follow-up note
+    ("两周内开放测试路段", {"routed", "other_liaison", "author"}),
 ]
 READ_ONLY_ADMIN = ["/needs", "/status {n}", "/overdue", "/kept", "/triage", "/report", "/export", "/backup"]
 READ_ONLY_OPEN = ["/parties", "/help", "/start"]
@@ -126,7 +127,10 @@ async def act(bot: RunningBot, role: str, cell: Cell, text: str) -> None:
     user = ROLES[role]
     if text.startswith("/") or role == "other_chat":
         if role == "other_chat" and text.startswith("两周内"):
-            await bot.say(user, text, chat_id=OTHER_GROUP)  # no card of that need there to reply to
+            # No card of that need there to reply to: a reply to their own greeting, about no need of theirs.
+            greeting = next(m for (c, _), m in bot.api.messages.items()
+                            if c == OTHER_GROUP and "别的群" in m.get("text", ""))
+            await bot.say(user, text, chat_id=OTHER_GROUP, reply_to=greeting["message_id"])
             return
         chat = OTHER_GROUP if role == "other_chat" else GROUP
         await bot.say(user, text, chat_id=chat)

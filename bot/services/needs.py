@@ -9,7 +9,7 @@ from bot.domain import Actor, Commitment, Need, NeedDetail, NeedView, Outcome, R
 from bot.domain.intents import Note
 from bot.services.learning import Learner
 from bot.services.views import NeedViews
-from bot.services.work import Access, Work
+from bot.services.work import Access, Unit, Work
 
 
 @dataclass(frozen=True)
@@ -101,44 +101,48 @@ class Needs:
                               tuple(await repos.agreements.of_need(need.id)),
                               tuple(await repos.notes.of_need(need.id)))
 
+    async def _closing(self, unit: Unit, need_id: int, actor: Actor, not_allowed: Refusal) -> Need | Outcome:
+        """The need its author or an admin may close (resolve or withdraw), or why not."""
+        need = await unit.needs.get(need_id)
+        if need is None:
+            return Outcome(Refusal.NEED_NOT_FOUND)
+        if not may_resolve(actor.user_id, need, self.access.admits(actor, need.chat_id)):
+            return Outcome(not_allowed, need=need)
+        if need.status == "withdrawn":
+            return Outcome(Refusal.NEED_WITHDRAWN, need=need)
+        return need
+
+    async def _closed(self, unit: Unit, need: Need, event: str) -> Outcome:
+        await unit.record(event, chat_id=need.chat_id, need_id=need.id)
+        closed = await unit.needs.get(need.id)
+        assert closed is not None
+        return Outcome(view=await self.views.one(unit, closed), need=closed)
+
     async def resolve(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
         async with self.work.unit(update_id, at, actor) as unit:
-            need = await unit.needs.get(need_id)
-            if need is None:
-                return Outcome(Refusal.NEED_NOT_FOUND)
-            if not may_resolve(actor.user_id, need, self.access.admits(actor, need.chat_id)):
-                return Outcome(Refusal.NOT_AUTHOR, need=need)
+            need = await self._closing(unit, need_id, actor, Refusal.NOT_AUTHOR)
+            if isinstance(need, Outcome):
+                return need
             if not await unit.needs.resolve(need.id, at):
-                return Outcome(Refusal.NEED_WITHDRAWN if need.status == "withdrawn" else Refusal.ALREADY_RESOLVED,
-                               need=need)
-            await unit.record("resolved", chat_id=need.chat_id, need_id=need.id)
-            need = await unit.needs.get(need.id)
-            assert need is not None
-            view = await self.views.one(unit, need)
-        return Outcome(view=view, need=need)
+                return Outcome(Refusal.ALREADY_RESOLVED, need=need)
+            return await self._closed(unit, need, "resolved")
 
     async def withdraw(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
         """Not a need after all (不是需求): its author or an admin takes it out of the funnel, the lists, the
         reports and the router's examples; the audit keeps it."""
         async with self.work.unit(update_id, at, actor) as unit:
-            need = await unit.needs.get(need_id)
-            if need is None:
-                return Outcome(Refusal.NEED_NOT_FOUND)
-            if not may_resolve(actor.user_id, need, self.access.admits(actor, need.chat_id)):
-                return Outcome(Refusal.NOT_AUTHOR_WITHDRAW, need=need)
+            need = await self._closing(unit, need_id, actor, Refusal.NOT_AUTHOR_WITHDRAW)
+            if isinstance(need, Outcome):
+                return need
             if need.status != "open":
-                return Outcome(Refusal.NEED_WITHDRAWN if need.status == "withdrawn" else Refusal.NEED_RESOLVED,
-                               need=need)
+                return Outcome(Refusal.NEED_RESOLVED, need=need)
             if await unit.commitments.of_need(need.id) or await unit.agreements.of_need(need.id):
                 return Outcome(Refusal.HAS_RECORDS, need=need)  # someone acted on it: it was a need
             await unit.needs.withdraw(need.id, actor.user_id, at)
             await unit.learning.settle_triage(need.id, actor.user_id, at)
-            await unit.record("withdrawn", chat_id=need.chat_id, need_id=need.id)
-            need = await unit.needs.get(need.id)
-            assert need is not None
-            view = await self.views.one(unit, need)
+            outcome = await self._closed(unit, need, "withdrawn")
         self.learner.schedule()  # whatever it taught the router is forgotten
-        return Outcome(view=view, need=need)
+        return outcome
 
     async def desk(self, user_id: int) -> Desk:
         """What a person's private chat shows: needs routed to their party, their party's pending
