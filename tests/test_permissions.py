@@ -35,6 +35,7 @@ OUTSIDER = {"id": 3900, "first_name": "别群成员"}
 ROLES = {"admin": ADMIN, "routed": LIAISON, "other_liaison": MIIT_LIAISON, "author": ENTERPRISE,
          "stranger": STRANGER, "other_chat": OUTSIDER}
 NOT_IN_FINGERPRINT = ("processed_updates", "update_journal", "users", "notices")
+PROMISE_TABLES = ("commitments", "claims", "routes")  # what a promise changes
 
 
 @dataclass
@@ -46,12 +47,13 @@ class Cell:
     mark: int
 
 
-async def fingerprint(bot: RunningBot) -> str:
+async def fingerprint(bot: RunningBot, only: tuple[str, ...] = ()) -> str:
     db = bot.app.bot_data.services.db  # type: ignore[union-attr]
     digest = hashlib.sha256()
     async with db.read() as conn:
         async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") as cur:
-            tables = [r[0] for r in await cur.fetchall() if r[0] not in NOT_IN_FINGERPRINT]
+            tables = [r[0] for r in await cur.fetchall() if r[0] not in NOT_IN_FINGERPRINT
+                      and (not only or r[0] in only)]
         for table in tables:
             async with conn.execute(f"SELECT * FROM {table} ORDER BY rowid") as cur:  # noqa: S608
                 digest.update(repr([tuple(r) for r in await cur.fetchall()]).encode())
@@ -105,8 +107,9 @@ COMMANDS: list[tuple[str, set[str]]] = [
     ("/join police", set(ROLES)),  # a request to be bound (or to move), for an admin to approve
     ("/need 希望协调一块用地建设充电站（{k}）", {"admin", "routed", "other_liaison", "author", "stranger",
                                                "other_chat"}),
-    # a reply to the card: a bound party's promise; the author's words under its own card: a follow-up note
-    ("两周内开放测试路段", {"routed", "other_liaison", "author"}),
+    # a reply to the card: only a bound party's is a promise (what else it may be is not a permission: notes are not
+    # compared for it, see PROMISE_TABLES)
+    ("两周内开放测试路段", {"routed", "other_liaison"}),
 ]
 READ_ONLY_ADMIN = ["/needs", "/status {n}", "/overdue", "/kept", "/triage", "/report", "/export", "/backup"]
 READ_ONLY_OPEN = ["/parties", "/help", "/start"]
@@ -155,9 +158,10 @@ async def test_every_command_against_every_role(world: RunningBot) -> None:
     for template, allowed in COMMANDS:
         for role in ROLES:
             cell = await fresh_cell(world)
-            before = await fingerprint(world)
+            only = PROMISE_TABLES if not template.startswith("/") else ()
+            before = await fingerprint(world, only)
             await act(world, role, cell, _format(template, cell))
-            changed = before != await fingerprint(world)
+            changed = before != await fingerprint(world, only)
             if changed != (role in allowed):
                 wrong[(template, role)] = changed
     assert not wrong, "cells that changed when they should not (True) or did not when they should (False): " \
