@@ -49,6 +49,11 @@ class PeopleRepo:
             (user_id, party_id, bound_by, to_db_time(at)),
         )
 
+    async def all_bindings(self) -> dict[int, str]:
+        """Everyone bound to a party (a few dozen liaisons and members): user id → party id."""
+        async with await fetched(self.conn, "SELECT user_id, party_id FROM bindings") as cur:
+            return {row["user_id"]: row["party_id"] for row in await cur.fetchall()}
+
     async def binding(self, user_id: int) -> Binding | None:
         async with await fetched(self.conn,
             "SELECT user_id, party_id FROM bindings WHERE user_id = ?", (user_id,)

@@ -147,6 +147,14 @@ class Intake:
     async def read(self, chat_id: int, user_id: int, text: str, replied_message: int | None, replied_to_bot: bool,
                    topic_id: int | None, sender_is_admin: bool = False) -> Reading:
         named = NAMED_NEED.match(text)
+        known, party = self.work.bindings.party_of(user_id)
+        if known and replied_message is None and topic_id is None and named is None:
+            # Said plainly (most messages): decided without the database, unless it follows up the sender's need.
+            facts = Facts(said=self.reader.read(text, role=_role(party, sender_is_admin)), sender_id=user_id,
+                          sender_party=party, sender_is_admin=sender_is_admin, announces=is_announcement(text),
+                          need_cues=is_need(text))
+            if facts.said is not Intent.FOLLOWUP:
+                return decide(text, facts)
         async with self.work.read() as repos:
             party = await repos.bound_party(user_id)
             facts = Facts(

@@ -29,7 +29,17 @@ from storage.parties import PartyRepo
 from storage.people import PeopleRepo
 from storage.routes import ClaimRepo, CorrectionRepo, RouteRepo
 
-BINDINGS_KEPT = 10_000  # people whose binding is kept in memory (all of them, in any group we serve)
+
+@dataclass
+class Bindings:
+    """Who is bound to which party — every binding, read in one query when first asked (a few dozen people) and
+    kept: every group message asks it. ``parties`` None: not read yet (or dropped by a unit that changed one)."""
+
+    parties: dict[int, str] | None = None
+
+    def party_of(self, user_id: int) -> tuple[bool, str | None]:
+        """(known without reading, the party): known once the bindings were read."""
+        return (self.parties is not None, self.parties.get(user_id) if self.parties is not None else None)
 
 
 class RepeatedUpdate(Exception):
@@ -39,9 +49,9 @@ class RepeatedUpdate(Exception):
 class Repos:
     """Every repository over one connection (a read, or a unit of work's transaction), made when first used."""
 
-    def __init__(self, conn: aiosqlite.Connection, bindings: dict[int, str | None] | None = None) -> None:
+    def __init__(self, conn: aiosqlite.Connection, bindings: Bindings | None = None) -> None:
         self.conn = conn
-        self._bindings = bindings  # Work.bindings: who is bound to which party, as last read
+        self._bindings = bindings  # Work.bindings: who is bound to which party, as stored
 
     @cached_property
     def needs(self) -> NeedRepo:
@@ -91,16 +101,12 @@ class Repos:
         """The party this person is bound to (a liaison's department, a lab member's lab), if any. Read once and
         kept (every group message asks it); a unit that binds or forgets anyone drops what was kept."""
         cache = self._bindings
-        changing = "people" in self.__dict__ and self.people.bindings_changed
-        if cache is not None and not changing and user_id in cache:
-            return cache[user_id]
-        binding = await self.people.binding(user_id)
-        party = binding.party_id if binding else None
-        if cache is not None and not changing:
-            if len(cache) >= BINDINGS_KEPT:
-                cache.clear()
-            cache[user_id] = party
-        return party
+        if cache is None or ("people" in self.__dict__ and self.people.bindings_changed):
+            binding = await self.people.binding(user_id)
+            return binding.party_id if binding else None
+        if cache.parties is None:
+            cache.parties = await self.people.all_bindings()
+        return cache.parties.get(user_id)
 
     async def open_need(self, need_id: int) -> Need | Refusal:
         """The need, or why it cannot be acted on (missing, resolved)."""
@@ -116,7 +122,7 @@ class Unit(Repos):
     """A unit of work: its repositories, who acts, and when; :meth:`record` audits in the same transaction."""
 
     def __init__(self, conn: aiosqlite.Connection, actor_id: int | None, at: datetime,
-                 known: dict[int, Person], bindings: dict[int, str | None] | None = None) -> None:
+                 known: dict[int, Person], bindings: Bindings | None = None) -> None:
         super().__init__(conn, bindings)
         self.actor_id, self.at = actor_id, at
         self._known = known  # people as last written (Work.known)
@@ -162,7 +168,7 @@ class Work:
         self.db = db
         self._marked: deque[int] = deque(maxlen=256)
         self.known: dict[int, Person] = {}  # people whose name and username are stored just so (one entry a person)
-        self.bindings: dict[int, str | None] = {}  # who is bound to which party (None: nobody), as stored
+        self.bindings = Bindings()  # who is bound to which party, as stored
 
     @asynccontextmanager
     async def unit(self, update_id: int | None, at: datetime, actor: Actor | int | None = None) -> AsyncIterator[Unit]:
@@ -176,7 +182,7 @@ class Work:
                 yield unit
         finally:
             if unit is not None and "people" in unit.__dict__ and unit.people.bindings_changed:
-                self.bindings.clear()  # committed or not: read them afresh
+                self.bindings.parties = None  # committed or not: read them afresh
         self.known.update((p.user_id, p) for p in unit.remembered)  # committed
         if update_id is not None:
             self._marked.append(update_id)  # committed: the last handler need not mark it again
