@@ -29,7 +29,18 @@ def _run(argv: list[str] | None) -> int:
     train = commands.add_parser("train", help="import historical routed needs (text,label = party id)")
     train.add_argument("--data", required=True, help="CSV with columns text,label")
     train.add_argument("--database", help="the bot's database (default: $DATABASE_PATH or data/matchbot.sqlite3)")
+    commands.add_parser("intents", help="refit the intent reader on nlp/data and ship it (nlp/data/intent_model.npz)")
     args = parser.parse_args(argv)
+
+    if args.command == "intents":
+        from pathlib import Path
+
+        from nlp.intent import MODEL_FILE, fit_shipped
+
+        path = Path(__file__).parent / "data" / MODEL_FILE
+        fit_shipped(Router(load_directory()).segmenter.cut, path)
+        print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
+        return 0
 
     if args.command == "train":
         import asyncio

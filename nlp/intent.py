@@ -14,11 +14,13 @@ the promise intent must also clear ``PROMISE_FLOOR``; below it the next most lik
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -171,7 +173,56 @@ class IntentReader:
         return ranked[0]
 
 
+    def save(self, path: Path, digest: str) -> None:
+        """The fitted reader as arrays (``python -m nlp intents`` ships it: fitting takes seconds, loading none)."""
+        words, chars = (sorted(index, key=index.__getitem__) for index in self.features._index)
+        np.savez_compressed(
+            path, digest=np.array(digest), labels=np.array([i.value for i in self.labels]),
+            words=np.array(words), chars=np.array(chars),
+            word_idf=np.array(self.features._idf[0]), char_idf=np.array(self.features._idf[1]),
+            weights=self._weights.astype(np.float32), party_weights=self._party_weights.astype(np.float32),
+            cue_weights=self._cue_weights, bias=self._bias)
+
+    @classmethod
+    def load(cls, data: Mapping[str, np.ndarray], cut: Callable[[str], list[str]]) -> IntentReader:
+        reader = cls(cut)
+        words, chars = [str(w) for w in data["words"]], [str(c) for c in data["chars"]]
+        reader.features._index = [{w: i for i, w in enumerate(words)}, {c: i for i, c in enumerate(chars)}]
+        reader.features._idf = [data["word_idf"].tolist(), data["char_idf"].tolist()]
+        reader.features._offset = len(words)
+        reader.labels = [Intent(str(label)) for label in data["labels"]]
+        reader._weights = data["weights"].astype(np.float64)
+        reader._party_weights = data["party_weights"].astype(np.float64)
+        reader._cue_weights, reader._bias = data["cue_weights"], data["bias"]
+        return reader
+
+
+MODEL_FILE = "intent_model.npz"
+
+
+def training_digest() -> str:
+    """What the shipped model was fitted on and how: a model whose digest differs is stale."""
+    data = resources.files("nlp").joinpath("data")
+    digest = hashlib.sha256(f"C={C};features=plain;cues={[n for n, _ in _CUES]}".encode())
+    for name in ("intents.csv", "domain_needs.csv", "need_types.csv"):
+        digest.update(data.joinpath(name).read_bytes())
+    return digest.hexdigest()
+
+
+def fit_shipped(cut: Callable[[str], list[str]], path: Path) -> IntentReader:
+    reader = IntentReader(cut).fit(*training_set())
+    reader.save(path, training_digest())
+    return reader
+
+
 @cache
 def shipped_reader(cut: Callable[[str], list[str]]) -> IntentReader:
-    """The reader fitted on the shipped lines (fitted once per process and segmenter: the lines do not change)."""
+    """The reader fitted on the shipped lines: loaded from nlp/data/intent_model.npz when it was fitted on them as
+    they are (``python -m nlp intents`` refits it), fitted here otherwise (a few seconds). Once per process and
+    segmenter."""
+    model = resources.files("nlp").joinpath("data").joinpath(MODEL_FILE)
+    if model.is_file():
+        with model.open("rb") as stream, np.load(stream) as data:
+            if str(data["digest"]) == training_digest():
+                return IntentReader.load(dict(data), cut)
     return IntentReader(cut).fit(*training_set())

@@ -70,3 +70,20 @@ def test_the_shipped_lines_are_labelled_by_six_writers() -> None:
     assert all(len(found) == 1 for found in labels.values())  # a line two writers both wrote means one thing
     assert set(shipped_voices()) == {"a", "b", "c", "d", "e", "f"}
     assert {i for i in intents} == set(Intent)
+
+
+def test_the_shipped_model_is_fitted_on_the_shipped_lines_and_reads_as_a_fresh_fit(router: Router) -> None:
+    from importlib import resources
+
+    import numpy as np
+
+    from nlp.intent import MODEL_FILE, training_digest, training_set
+
+    model = resources.files("nlp").joinpath("data").joinpath(MODEL_FILE)
+    with model.open("rb") as stream, np.load(stream) as data:
+        assert str(data["digest"]) == training_digest(), "stale: run `python -m nlp intents` and commit the model"
+        loaded = IntentReader.load(dict(data), router.segmenter.cut)
+    fitted = IntentReader(router.segmenter.cut).fit(*training_set())
+    for text in ("两周内开放测试路段", "请问你们的无人机最大载重是多少？", "收到，我们内部研究一下"):
+        ours, fresh = loaded.probabilities(text, "party"), fitted.probabilities(text, "party")
+        assert max(abs(ours[k] - fresh[k]) for k in fresh) < 1e-6
