@@ -263,7 +263,8 @@ async def test_a_reminder_overtaken_while_down_is_recorded_not_sent(served: Runn
     assert served.app is not None
     async with served.app.bot_data.services.db.read() as conn:  # type: ignore[union-attr]
         async with conn.execute("SELECT key, outcome FROM notices ORDER BY key") as cur:
-            assert [tuple(r) for r in await cur.fetchall()] == [("before:1", "superseded"), ("morning:1", "sent")]
+            assert [tuple(r) for r in await cur.fetchall()] == [("before:1@2026-12-11", "superseded"),
+                                                                  ("morning:1@2026-12-11", "sent")]
     assert await served.run_notices() == []
 
 
@@ -311,3 +312,16 @@ async def test_a_promise_is_dated_only_in_its_own_group_and_every_event_names_it
     async with services.db.read() as conn:
         async with conn.execute("SELECT kind FROM events WHERE need_id IS NOT NULL AND chat_id IS NULL") as cur:
             assert [row[0] for row in await cur.fetchall()] == []  # so a group's /export holds all of them
+
+
+async def test_a_promise_whose_date_changed_is_reminded_of_the_new_date(served: RunningBot) -> None:
+    await need_with_promise(served)  # due Friday 11 December
+    served.clock.set_local(2026, 12, 10, 9, 0)
+    assert len(await served.run_notices()) == 1  # the day before the first date
+    await served.say(LIAISON, "/due 1 12月18日前", date=datetime(2026, 12, 10, 10, 0, tzinfo=SHANGHAI))
+    assert "由 2026-12-11 改为 2026-12-18" in served.last_text()
+    served.clock.set_local(2026, 12, 11, 9, 30)
+    assert await served.run_notices() == []  # the old date's morning reminder is not owed any more
+    served.clock.set_local(2026, 12, 17, 9, 0)
+    sent = await served.run_notices()
+    assert len(sent) == 1 and "明天到期" in sent[0].params["text"]  # the day before the new date

@@ -92,7 +92,7 @@ def test_a_dated_promise_is_reminded_the_working_day_before_and_on_the_morning()
     notices = commitment_reminders(promise(date(2026, 12, 14)), POLICY)
     assert [(n.kind, n.at) for n in notices] == [("before", local(2026, 12, 11, 9)),
                                                  ("morning", local(2026, 12, 14, 9))]
-    assert [n.key for n in notices] == ["before:7", "morning:7"]
+    assert [n.key for n in notices] == ["before:7@2026-12-14", "morning:7@2026-12-14"]  # a new date: new reminders
 
 
 def test_a_reminder_already_past_when_the_promise_was_made_is_not_owed() -> None:

@@ -109,6 +109,45 @@ async def test_migration_3_keeps_commitments_made_before_it(tmp_path: Path) -> N
         await database.close()
 
 
+async def test_migrations_7_and_8_keep_needs_promises_and_sent_reminders(tmp_path: Path) -> None:
+    """A database at version 6 with a need, a promise and its sent reminder: the needs and commitments tables are
+    rebuilt (foreign keys intact), the reminder's key gets the date it was for, so it is not sent again."""
+    import sqlite3
+
+    path = tmp_path / "v6.sqlite3"
+    conn = sqlite3.connect(path)
+    for _number, sql in migration_files()[:6]:
+        conn.executescript(sql)
+    conn.execute("PRAGMA user_version = 6")
+    conn.execute("INSERT INTO parties (id, kind, name) VALUES ('transport', 'department', '交通运输局')")
+    conn.execute("INSERT INTO needs (id, chat_id, number, author_id, author_name, text, need_type, status, created_at,"
+                 " topic_id) VALUES (1, -1, 1, 5, 'a', 'x', 'data', 'open', '2026-11-27T02:00:00+00:00', 77)")
+    conn.execute("INSERT INTO commitments (need_id, party_id, user_id, text, due_date, status, created_at)"
+                 " VALUES (1, 'transport', 2, '两周内', '2026-12-11', 'open', '2026-11-27T02:00:00+00:00')")
+    conn.execute("INSERT INTO notices (key, kind, due_at, sent_at, outcome) VALUES ('before:1', 'before',"
+                 " '2026-12-10T01:00:00+00:00', '2026-12-10T01:00:00+00:00', 'sent'), ('digest:2026-12-12', 'digest',"
+                 " '2026-12-12T01:00:00+00:00', '2026-12-12T01:00:00+00:00', 'sent')")
+    conn.commit()
+    conn.close()
+    database = Database(path)
+    await database.open()
+    try:
+        async with database.read() as conn2:
+            need = await NeedRepo(conn2).get(1)
+            (promise,) = await CommitmentRepo(conn2).of_need(1)
+            async with conn2.execute("SELECT key FROM notices ORDER BY key") as cur:
+                keys = [r[0] for r in await cur.fetchall()]
+            async with conn2.execute("PRAGMA foreign_keys") as cur:
+                assert (await cur.fetchone())[0] == 1  # back on after the migrations
+        assert need is not None and need.topic_id == 77 and promise.due_date == date(2026, 12, 11)
+        assert keys == ["before:1@2026-12-11", "digest:2026-12-12"]
+        async with database.transaction() as conn3:  # a new promise never takes an undone one's number
+            assert (await CommitmentRepo(conn3).add(need_id=1, party_id="transport", user_id=2, text="y",
+                                                    due_date=None, at=NOW, message_id=None)).id == 2
+    finally:
+        await database.close()
+
+
 async def test_naive_times_are_refused(db: Database) -> None:
     with pytest.raises(ValueError):
         async with db.transaction() as conn:

@@ -85,8 +85,9 @@ def commitment_reminders(commitment: Commitment, policy: Policy) -> list[Notice]
     for kind, day in (("before", working_day_before(due)), ("morning", due)):
         at = policy.outside_quiet(policy.at_local(day, policy.reminder_hour))
         if at > commitment.created_at:
-            notices.append(Notice(f"{kind}:{commitment.id}", kind, at, commitment_id=commitment.id,
-                                  need_id=commitment.need_id))
+            # Keyed by the date too: a promise whose date was changed is reminded of the new one.
+            notices.append(Notice(f"{kind}:{commitment.id}@{due.isoformat()}", kind, at,
+                                  commitment_id=commitment.id, need_id=commitment.need_id))
     return notices
 
 
