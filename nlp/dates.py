@@ -403,6 +403,11 @@ def _today(m: re.Match[str], today: date) -> date | None:
     return today
 
 
+# A date followed by these is when something was (already) done, not a deadline: "12月1日已提交，11月30日前完成"
+# is due 30 November. Such a date is the answer only when no other is named.
+_DONE = re.compile(r"(?:就|都|刚|便)?(?:已经?|刚刚?)")
+
+
 def read_due(text: str, sent_at: datetime) -> DueReading:
     """The due date ``text`` names, read against the local day of ``sent_at``: the most specific rule that reads
     a usable date decides. A date in the past or beyond the horizon may be one mentioned in passing ("11月20日已
@@ -414,6 +419,7 @@ def read_due(text: str, sent_at: datetime) -> DueReading:
     horizon = _add_months(today, 12 * DUE_HORIZON_YEARS)
     t = re.sub(r"\s+", "", text)
     refused: DueReading | None = None
+    usable: DueReading | None = None
     for pattern, rule in _RULES:
         for match in pattern.finditer(t):
             phrase = match.group(0)
@@ -424,10 +430,12 @@ def read_due(text: str, sent_at: datetime) -> DueReading:
             if found is None:
                 continue
             if today <= found <= horizon:
-                return DueReading(today, found, phrase)
-            if refused is None:
+                if not _DONE.match(t, match.end()):
+                    return DueReading(today, found, phrase)
+                usable = usable or DueReading(today, found, phrase)  # "12月1日已提交": a date something was done
+            elif refused is None:
                 refused = DueReading(today, found, phrase, DueProblem.PAST if found < today else DueProblem.TOO_FAR)
-    return refused or DueReading(today)
+    return usable or refused or DueReading(today)
 
 
 def parse_due(text: str, sent_at: datetime) -> date | None:

@@ -259,3 +259,13 @@ def test_dates_on_the_edge_are_kept(text: str, day: date) -> None:
 def test_no_date_is_not_a_problem() -> None:
     reading = read_due("我们尽快协调开放测试路段", SUN_29)
     assert (reading.day, reading.phrase, reading.problem, reading.named) == (None, "", None, False)
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("12月1日已提交，11月30日前完成", date(2026, 11, 30)),  # the date something was done is not the deadline
+    ("明天已经安排好了，下周五前给结果", date(2026, 12, 4)),
+    ("12月3日已经报上去了", date(2026, 12, 3)),  # no other date: the one named is read
+])
+def test_a_date_something_was_done_yields_to_the_deadline(text: str, due: date) -> None:
+    sunday = datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert read_due(text, sunday).day == due
