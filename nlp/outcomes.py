@@ -103,10 +103,26 @@ def _bigrams(text: str) -> set[str]:
     return {run[i:i + 2] for run in runs for i in range(max(1, len(run) - 1)) if run}
 
 
+# The other side of a deal, by the kind of body it names ("海尔资本", "青岛天使基金", "齐鲁银行", "市立医院").
+_COUNTERPART = re.compile(r"([\u4e00-\u9fffA-Za-z]{1,8}?"
+                          r"(?:资本|基金|银行|创投|投资公司|集团|医院|大学|研究院|实验室|公司))")
+_NOT_A_NAME = re.compile(r"^(?:我们|我司|本|贵|该|这家|那家|一家|两家|和|与|跟|同|了|的)+")
+
+
+def counterparts(text: str) -> set[str]:
+    """The bodies a deal names (without "我们"/"和"/"与" around them)."""
+    names = (_NOT_A_NAME.sub("", re.split(r"获得|拿到|[和与跟同向从]", match.group(1))[-1])
+             for match in _COUNTERPART.finditer(text))
+    return {name for name in names if len(name) >= 3}
+
+
 def same_deal(first: str, second: str) -> bool:
     """Whether two reports of an outcome on the same need tell of one deal: the same amount of the same kind
     ("我们和海尔资本签了3000万投资协议" and "与海尔资本签订3000万元投资协议"), or, where an amount is missing,
-    nearly the same words. Two amounts that differ are two deals."""
+    nearly the same words. Two amounts that differ are two deals, and so are two deals with different bodies."""
+    named, other = counterparts(first), counterparts(second)
+    if named and other and not named & other:
+        return False  # 海尔资本 3000万 and 开来资本 3000万 are two deals
     a, b = parse_amount(first), parse_amount(second)
     if a is not None and b is not None:
         return a == b and agreement_kind(first) == agreement_kind(second)

@@ -109,3 +109,12 @@ async def test_an_announcement_that_fits_several_needs_asks_which(served: Runnin
     assert served.calls_since(mark, "answerCallbackQuery")[0].params["text"] == "这项成果已记录（#1）。"
     await served.say(ADMIN, "/status 2")
     assert "成果" not in served.last_text().split("<b>记录</b>")[0]
+
+
+def test_two_deals_of_the_same_amount_with_different_bodies_are_two() -> None:
+    from nlp.outcomes import counterparts, same_deal
+
+    assert counterparts("今天和青岛天使基金签约了，融资800万元") == {"青岛天使基金"}
+    assert counterparts("获得齐鲁银行授信500万") == {"齐鲁银行"}
+    assert not same_deal("我们和海尔资本签了3000万投资协议", "我们和开来资本签了3000万投资协议")
+    assert same_deal("好消息：我们和开来资本签了3000万元的A轮投资协议", "再说一下，我们和开来资本签约了，A轮3000万元")
