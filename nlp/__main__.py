@@ -23,6 +23,8 @@ def _run(argv: list[str] | None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     route = commands.add_parser("route", help="route messages read from stdin, one per line")
     route.add_argument("--directory", help="directory JSON file (default: the shipped one)")
+    route.add_argument("--examples", help="CSV with columns text,label (party id): route as the bot would after "
+                                          "learning these examples")
     evaluate = commands.add_parser("evaluate", help="train on one labelled CSV, report on another")
     evaluate.add_argument("--train", required=True, help="CSV with columns text,label")
     evaluate.add_argument("--test", required=True, help="CSV with columns text,label")
@@ -59,7 +61,22 @@ def _run(argv: list[str] | None) -> int:
         return 0
 
     if args.command == "route":
-        router = Router(load_directory(args.directory))
+        parties = load_directory(args.directory)
+        examples: list[tuple[str, str]] = []
+        if args.examples:
+            from collections import Counter
+
+            from nlp.evaluate import read_labelled
+
+            known = {p.id for p in parties}
+            texts, labels = read_labelled(args.examples)
+            examples = [(t, label) for t, label in zip(texts, labels, strict=True) if label in known]
+            unknown = Counter(label for label in labels if label not in known)
+            if unknown:
+                listed = ", ".join(f"{label} ({n})" for label, n in unknown.most_common(10))
+                print(f"skipped {sum(unknown.values())} examples whose label is not a party id: {listed}",
+                      file=sys.stderr)
+        router = Router(parties, examples=examples)
         for line in sys.stdin:
             text = line.rstrip("\n")
             if not text.strip():

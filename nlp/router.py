@@ -64,8 +64,11 @@ class Routing(NamedTuple):  # also made once per message
         return next((t for t in self.targets if t.role == "lead"), None)
 
     def as_json(self) -> dict[str, object]:
+        """What the bot decides: ``confident`` — announce the lead (else the need goes to the admins' triage, and
+        the lead among ``targets`` is only the best guess); ``suggestions`` — the triage buttons, best first."""
         return {"text": self.text, "is_need": self.is_need, "need_type": self.need_type,
-                "targets": [t.as_json() for t in self.targets]}
+                "confidence": round(self.confidence, 4), "confident": self.confident,
+                "suggestions": list(self.suggestions[:3]), "targets": [t.as_json() for t in self.targets]}
 
 
 def profile_document(party: Party) -> str:

@@ -101,7 +101,9 @@ def test_route_command_line() -> None:
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.returncode == 0 and len(lines) == 2
     first = lines[0]
-    assert set(first) == {"text", "is_need", "need_type", "targets"} and first["is_need"] is True
+    assert set(first) == {"text", "is_need", "need_type", "confidence", "confident", "suggestions", "targets"}
+    assert first["is_need"] is True and 0.0 <= first["confidence"] <= 1.0 and isinstance(first["confident"], bool)
+    assert first["suggestions"][0] == "health" and len(first["suggestions"]) <= 3
     assert first["targets"][0]["id"] == "health" and first["targets"][0]["role"] == "lead"
     assert set(first["targets"][0]) == {"id", "name", "kind", "role", "score"}
     assert lines[1]["is_need"] is False
@@ -129,3 +131,20 @@ def test_partnership_needs_bring_in_fitting_labs(router: Router) -> None:
     routing = router.route("寻求合作伙伴，一起做激光雷达遥感监测的联合研发")
     assert routing.need_type == "partnership"
     assert "lab_remotesensing" in {t.id for t in routing.targets if t.role == "assist"}
+
+
+def test_route_says_when_the_bot_abstains_and_routes_as_it_would_after_learning(tmp_path: Path) -> None:
+    unsure = "我们有个新项目想找人聊聊合作，请问找哪个部门"  # the router abstains on this cold
+    run = [sys.executable, "-m", "nlp", "route"]
+    cold = json.loads(subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                                     input=unsure + "\n").stdout)
+    assert cold["confident"] is False and cold["suggestions"]  # triage: the admins get the suggestions
+    examples = tmp_path / "examples.csv"
+    rows = ["text,label"] + [f"我们有个新项目想找人聊聊合作{i}，请问找哪个部门,commerce" for i in range(60)] \
+        + [f"我们想申请公共数据开放平台的数据接口{i},bigdata" for i in range(60)]
+    examples.write_text("\n".join(rows + ["一条标签不对的例子,no_such_party"]) + "\n", encoding="utf-8")
+    learned = subprocess.run([*run, "--examples", str(examples)], cwd=ROOT, capture_output=True, text=True,
+                             timeout=120, input=unsure + "\n")
+    after = json.loads(learned.stdout)
+    assert after["suggestions"][0] == "commerce" and after["confidence"] > cold["confidence"]
+    assert "no_such_party (1)" in learned.stderr  # skipped, and said so apart from the JSON
