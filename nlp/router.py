@@ -194,8 +194,10 @@ class Router:
         top = order[0]
         best = self._department_list[top]
         sim = similarity.tolist()
-        named = best in mentioned
-        has_signal = named or sim[best] > 0
+        # Naming one bureau decides; naming several ("是找人社局还是教育局") asks which: the remit then chooses
+        # among them, and only a sure remit announces the lead.
+        named = best in mentioned and sum(i in self._department_position for i in mentioned) == 1
+        has_signal = best in mentioned or sim[best] > 0
         lead = best if has_signal else self._index.get(FALLBACK_LEAD, best)
         top_score = float(final[top])
         confident = has_signal and (named or float(lead_p[top]) >= CONFIDENT)
@@ -225,7 +227,8 @@ class Router:
         targets = [self._target(lead, "lead", top_score if has_signal else 0.0)]
         targets += [self._target(i, "assist", score) for score, i in helpers]
         return Routing(text=text, is_need=is_need, need_type=kind_of_need,
-                       targets=tuple(targets), confidence=min(1.0, top_score), confident=confident,
+                       targets=tuple(targets), confidence=min(1.0, top_score if named else float(lead_p[top])),
+                       confident=confident,
                        suggestions=suggestions)
 
     def _by_similarity(self, sim: list[float]) -> dict[str, list[int]]:

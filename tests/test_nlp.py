@@ -148,3 +148,11 @@ def test_route_says_when_the_bot_abstains_and_routes_as_it_would_after_learning(
     after = json.loads(learned.stdout)
     assert after["suggestions"][0] == "commerce" and after["confidence"] > cold["confidence"]
     assert "no_such_party (1)" in learned.stderr  # skipped, and said so apart from the JSON
+
+
+def test_naming_one_bureau_decides_naming_several_asks_which(router: Router) -> None:
+    one = router.route("这件事请交通局帮忙")
+    assert one.confident and one.lead is not None and one.lead.id == "transport"
+    several = router.route("请问这件事找交通局还是工信局")
+    assert not several.confident and several.confidence < 0.45  # the remit is unsure: the admins choose
+    assert set(several.suggestions[:2]) == {"transport", "miit"}
