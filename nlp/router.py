@@ -32,7 +32,10 @@ MENTION_BONUS = 1.0
 # 0.158 to 0.096, so 0.05 became 0.03 to keep the cold distribution as sharp as before.
 COLD_TEMPERATURE = 0.03
 PRIOR_EXAMPLES = 40  # examples at which learned and profile-based routing weigh the same
-CONFIDENT = 0.45  # lead probability below which the router abstains
+CONFIDENT = 0.45  # lead probability below which the router abstains, before it has examples to calibrate on
+ANNOUNCED_PRECISION = 0.90  # with examples: the lowest threshold at which announced leads were right this often
+MIN_CALIBRATION = 40  # examples needed before the threshold is calibrated on them (cross-validated)
+CALIBRATION_FOLDS = 4
 ASSIST_RATIO = 0.6
 MIN_ASSIST_SCORE = 0.10
 MAX_ASSIST_DEPARTMENTS = 2
@@ -121,6 +124,7 @@ class Router:
                        if self._index[label] < len(self._department_list)]
             self._learned_labels = np.array([k for k, _ in learned], dtype=np.int64)
             self._learned_departments = np.array([d for _, d in learned], dtype=np.int64)
+        self.threshold = self._calibrated(corpus_tokens[len(documents):], documents, corpus_tokens[:len(documents)])
         self.detector = NeedDetector(self.segmenter.cut, self._features).fit(detection_texts, detection_labels)
         self.typer = NeedTyper(self.segmenter.cut, self._features).fit(*shipped_types())
 
@@ -162,16 +166,56 @@ class Router:
 
     def lead_distribution(self, columns: np.ndarray, values: np.ndarray, similarity: np.ndarray) -> np.ndarray:
         """Probability of each department leading, blending profiles and learned examples."""
+        return self._blend(self.supervised, len(self.examples), columns, values, similarity)
+
+    def _blend(self, model: TextModel | None, examples: int, columns: np.ndarray, values: np.ndarray,
+               similarity: np.ndarray) -> np.ndarray:
         cold = softmax(similarity[:len(self._department_list)], COLD_TEMPERATURE)
-        if self.supervised is None:
+        if model is None:
             return cold
         learned = np.zeros(len(self._department_list))
-        probabilities = self.supervised.probabilities_of(columns, values)
-        learned[self._learned_departments] = probabilities[self._learned_labels]
+        probabilities = model.probabilities_of(columns, values)
+        for k, label in enumerate(model.labels):
+            position = self._department_position.get(self._index.get(label, -1))
+            if position is not None:
+                learned[position] = probabilities[k]
         if learned.sum() > 0:
             learned /= learned.sum()
-        share = len(self.examples) / (len(self.examples) + PRIOR_EXAMPLES)
+        share = examples / (examples + PRIOR_EXAMPLES)
         return share * learned + (1.0 - share) * cold
+
+    def _calibrated(self, tokens: list[list[str]], documents: list[str], document_tokens: list[list[str]]) -> float:
+        """The announce threshold: CONFIDENT until there are MIN_CALIBRATION examples; then, by cross-validation
+        on the examples, the lowest lead probability at which the leads announced were right ANNOUNCED_PRECISION of
+        the time (so the announced share grows as the router learns, instead of collapsing when the learned part
+        starts to flatten the distribution)."""
+        examples = self.examples
+        if len(examples) < MIN_CALIBRATION or self.supervised is None:
+            return CONFIDENT
+        profiles = self._features.matrix(documents, document_tokens) / 2.0
+        scored: list[tuple[float, bool]] = []
+        order = np.random.default_rng(0).permutation(len(examples))
+        for fold in range(CALIBRATION_FOLDS):
+            held = set(order[fold::CALIBRATION_FOLDS].tolist())
+            train = [i for i in range(len(examples)) if i not in held]
+            if len({examples[i][1] for i in train}) < 2:
+                continue
+            model = TextModel(self.segmenter.cut, self._features).fit(
+                [examples[i][0] for i in train], [examples[i][1] for i in train], tokens=[tokens[i] for i in train])
+            for i in held:
+                text, label = examples[i]
+                columns, values = self._features.one(text, tokens[i])
+                vector = np.zeros(self._features.size)
+                vector[columns] = values
+                similarity = profiles @ vector
+                p = self._blend(model, len(train), columns, values, np.asarray(similarity).ravel())
+                top = int(p.argmax())
+                scored.append((float(p[top]), self.parties[self._department_list[top]].id == label))
+        for threshold in np.arange(0.20, 0.91, 0.025):
+            announced = [right for p, right in scored if p >= threshold]
+            if len(announced) >= 10 and sum(announced) / len(announced) >= ANNOUNCED_PRECISION:
+                return float(threshold)
+        return CONFIDENT
 
     # --- the entry point ---------------------------------------------------------------------
 
@@ -200,7 +244,7 @@ class Router:
         has_signal = best in mentioned or sim[best] > 0
         lead = best if has_signal else self._index.get(FALLBACK_LEAD, best)
         top_score = float(final[top])
-        confident = has_signal and (named or float(lead_p[top]) >= CONFIDENT)
+        confident = has_signal and (named or float(lead_p[top]) >= self.threshold)
         suggestions = tuple(self.parties[self._department_list[k]].id for k in order)
 
         def by_score(indexes: list[int]) -> list[int]:

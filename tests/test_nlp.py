@@ -156,3 +156,22 @@ def test_naming_one_bureau_decides_naming_several_asks_which(router: Router) -> 
     several = router.route("请问这件事找交通局还是工信局")
     assert not several.confident and several.confidence < 0.45  # the remit is unsure: the admins choose
     assert set(several.suggestions[:2]) == {"transport", "miit"}
+
+
+def test_the_announce_threshold_is_calibrated_once_there_are_examples() -> None:
+    import csv
+    import io
+    from importlib import resources
+
+    from bot.domain.directory import load_directory
+    from nlp.router import CONFIDENT, MIN_CALIBRATION
+
+    text = resources.files("nlp").joinpath("data/domain_needs.csv").read_text("utf-8")
+    examples = [(r["text"], r["lead"]) for r in csv.DictReader(io.StringIO(text))]
+    few = Router(load_directory(), examples=examples[:MIN_CALIBRATION - 1])
+    assert few.threshold == CONFIDENT  # too few to calibrate on: the cold-start value
+    many = Router(load_directory(), examples=examples)
+    # Leads learned this well were right >= 90% of the time well below the cold value: more is announced.
+    assert many.threshold < CONFIDENT
+    shares = [sum(r.route(t).confident for t, _ in examples) / len(examples) for r in (few, many)]
+    assert shares[1] > shares[0]  # the announced share grows as the router learns
