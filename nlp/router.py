@@ -7,8 +7,10 @@ Scores come from three sources, blended in a stated way:
   corrections, 转交 choices, claims and imported history — whose margins become a distribution;
 - explicit mentions of a party's name or alias, which add a fixed bonus.
 The supervised share is ``n / (n + PRIOR_EXAMPLES)`` for n examples: with none the profiles decide;
-with a few hundred, the learned model does. Below ``CONFIDENT`` the router abstains (the bot sends
-the need to admin triage with the top suggestions) unless the lead was named explicitly.
+with a few hundred, the learned model does. Below the announce threshold the router abstains (the bot sends
+the need to admin triage with the top suggestions) unless the lead was named explicitly (one bureau; naming
+several lets the remit choose among them). The threshold is ``CONFIDENT`` until there are ``MIN_CALIBRATION``
+examples, then calibrated on them by cross-validation (``ANNOUNCED_PRECISION``).
 """
 
 from __future__ import annotations
