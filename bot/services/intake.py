@@ -15,7 +15,7 @@ Telegram:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from bot.domain import Commitment, Need
@@ -148,38 +148,29 @@ class Intake:
                    topic_id: int | None, sender_is_admin: bool = False) -> Reading:
         named = NAMED_NEED.match(text)
         known, party = self.work.bindings.party_of(user_id)
-        if known and replied_message is None and topic_id is None and named is None:
-            # Said plainly (most messages): decided without the database, unless it follows up the sender's need.
-            facts = Facts(said=self.reader.read(text, role=_role(party, sender_is_admin)), sender_id=user_id,
-                          sender_party=party, sender_is_admin=sender_is_admin, announces=is_announcement(text),
-                          need_cues=is_need(text))
-            if facts.said is not Intent.FOLLOWUP:
-                return decide(text, facts)
+        if not known:  # the bindings are read once, then kept (Work.bindings)
+            async with self.work.read() as repos:
+                party = await repos.bound_party(user_id)
+        facts = Facts(said=self.reader.read(text, role=_role(party, sender_is_admin)), to_bot=replied_to_bot,
+                      sender_id=user_id, sender_party=party, sender_is_admin=sender_is_admin,
+                      announces=is_announcement(text), need_cues=is_need(text))
+        plain = replied_message is None and topic_id is None
+        if plain and named is None and facts.said is not Intent.FOLLOWUP:
+            return decide(text, facts)  # said plainly (most messages): nothing to look up
         async with self.work.read() as repos:
-            party = await repos.bound_party(user_id)
-            facts = Facts(
-                said=self.reader.read(text, role=_role(party, sender_is_admin)),
-                to_bot=replied_to_bot, sender_id=user_id, sender_party=party, sender_is_admin=sender_is_admin,
-                announces=is_announcement(text), need_cues=is_need(text))
             if replied_message is not None and replied_to_bot:
-                facts = _with(facts, asked_date_of=await repos.commitments.by_prompt(chat_id, replied_message),
-                              card_needs=tuple(await repos.needs.on_card(chat_id, replied_message)))
+                facts = replace(facts, asked_date_of=await repos.commitments.by_prompt(chat_id, replied_message),
+                                card_needs=tuple(await repos.needs.on_card(chat_id, replied_message)))
             elif replied_message is not None:
                 need_id = await repos.notes.need_of_message(chat_id, replied_message)
-                facts = _with(facts, replied_need=await repos.needs.get(need_id) if need_id is not None else None)
+                facts = replace(facts, replied_need=await repos.needs.get(need_id) if need_id is not None else None)
             if topic_id is not None:
-                facts = _with(facts, topic_need=await repos.needs.by_topic(chat_id, topic_id))
+                facts = replace(facts, topic_need=await repos.needs.by_topic(chat_id, topic_id))
             if named is not None:
-                facts = _with(facts, named_need=await repos.needs.by_number(chat_id, int(named.group(1))))
-            if facts.said is Intent.FOLLOWUP and replied_message is None and topic_id is None:
-                facts = _with(facts, own_need=await repos.needs.latest_open_by(chat_id, user_id))
+                facts = replace(facts, named_need=await repos.needs.by_number(chat_id, int(named.group(1))))
+            if facts.said is Intent.FOLLOWUP and plain:
+                facts = replace(facts, own_need=await repos.needs.latest_open_by(chat_id, user_id))
         return decide(text, facts)
-
-
-def _with(facts: Facts, **changes: object) -> Facts:
-    from dataclasses import replace
-
-    return replace(facts, **changes)  # type: ignore[arg-type]
 
 
 def _role(party: str | None, admin: bool) -> str:
