@@ -27,7 +27,7 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
 from bot.domain.intents import Intent
-from nlp.detect import _CHAT_ONLY, MIN_NEED_CHARS, is_need, meaningful_chars
+from nlp.detect import MIN_NEED_CHARS, is_chat, is_need, meaningful_chars
 from nlp.features import Features
 from nlp.model import fit_on_used_columns
 from nlp.outcomes import is_announcement
@@ -81,9 +81,7 @@ def rule(text: str, role: str = "party") -> Intent | None:
     party's request addressed to the other side, with nothing the speaker takes on, is a request (QUESTION) — an
     enterprise's "麻烦帮忙推荐一家实验室" is a need, so that rule is for those speaking for a party or admins."""
     stripped = text.strip()
-    if meaningful_chars(stripped) < 2:
-        return Intent.CHAT
-    if _CHAT_ONLY.match(stripped):
+    if is_chat(stripped):  # nothing to read, or greetings, thanks and acknowledgements alone (nlp.detect)
         return Intent.ACK if _ACK_WORDS.search(stripped) else Intent.CHAT
     if role != "enterprise" and _REQUEST.match(stripped) and not _SPEAKER_COMMITS.search(stripped):
         return Intent.QUESTION
