@@ -6,8 +6,10 @@ Scores come from three sources, blended in a stated way:
 - supervised: a linear SVM (``nlp.model.TextModel``) trained on labelled examples — admin
   corrections, 转交 choices, claims and imported history — whose margins become a distribution;
 - explicit mentions of a party's name or alias, which add a fixed bonus.
-The supervised share is ``n / (n + PRIOR_EXAMPLES)`` for n examples: with none the profiles decide;
-with a few hundred, the learned model does. Below the announce threshold the router abstains (the bot sends
+Per department the learned share is ``n / (n + prior)`` for its n examples, the prior chosen by cross-validation
+on the examples (``PRIORS``; ``PRIOR_EXAMPLES`` before there are enough): a department nobody was routed to keeps
+its profile's score, weighed by Good-Turing's estimate that the group's next need goes to a department it has
+not seen yet. Below the announce threshold the router abstains (the bot sends
 the need to admin triage with the top suggestions) unless the lead was named explicitly (one bureau; naming
 several lets the remit choose among them). The threshold is ``CONFIDENT`` until there are ``MIN_CALIBRATION``
 examples, then calibrated on them by cross-validation (``ANNOUNCED_PRECISION``).
@@ -33,7 +35,8 @@ MENTION_BONUS = 1.0
 # the people's-words profiles (issue 13) cut the domain set's median top-vs-second cosine gap from
 # 0.158 to 0.096, so 0.05 became 0.03 to keep the cold distribution as sharp as before.
 COLD_TEMPERATURE = 0.03
-PRIOR_EXAMPLES = 40  # examples at which learned and profile-based routing weigh the same
+PRIOR_EXAMPLES = 40  # a department's examples at which its learned and profile-based scores weigh the same
+PRIORS = (5.0, 10.0, 20.0, 40.0, 80.0, 160.0)  # the candidates cross-validation chooses the prior among
 CONFIDENT = 0.45  # lead probability below which the router abstains, before it has examples to calibrate on
 ANNOUNCED_PRECISION = 0.90  # with examples: the lowest threshold at which announced leads were right this often
 MIN_CALIBRATION = 40  # examples needed before the threshold is calibrated on them (cross-validated)
@@ -126,7 +129,9 @@ class Router:
                        if self._index[label] < len(self._department_list)]
             self._learned_labels = np.array([k for k, _ in learned], dtype=np.int64)
             self._learned_departments = np.array([d for _, d in learned], dtype=np.int64)
-        self.threshold = self._calibrated(corpus_tokens[len(documents):], documents, corpus_tokens[:len(documents)])
+        self.prior, self.threshold = self._calibrate(corpus_tokens[len(documents):], documents,
+                                                     corpus_tokens[:len(documents)])
+        self._evidence = self._weighed(self._counts(self.examples), self.prior)
         self.detector = NeedDetector(self.segmenter.cut, self._features).fit(detection_texts, detection_labels)
         self.typer = NeedTyper(self.segmenter.cut, self._features).fit(*shipped_types())
 
@@ -168,56 +173,114 @@ class Router:
 
     def lead_distribution(self, columns: np.ndarray, values: np.ndarray, similarity: np.ndarray) -> np.ndarray:
         """Probability of each department leading, blending profiles and learned examples."""
-        return self._blend(self.supervised, len(self.examples), columns, values, similarity)
-
-    def _blend(self, model: TextModel | None, examples: int, columns: np.ndarray, values: np.ndarray,
-               similarity: np.ndarray) -> np.ndarray:
         cold = softmax(similarity[:len(self._department_list)], COLD_TEMPERATURE)
-        if model is None:
+        if self.supervised is None:
             return cold
+        return self._blend(self._learned(self.supervised, columns, values), cold, *self._evidence)
+
+    def _learned(self, model: TextModel, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """The learned model's distribution over the departments (zero for those it has no examples of)."""
         learned = np.zeros(len(self._department_list))
         probabilities = model.probabilities_of(columns, values)
         for k, label in enumerate(model.labels):
             position = self._department_position.get(self._index.get(label, -1))
             if position is not None:
                 learned[position] = probabilities[k]
-        if learned.sum() > 0:
-            learned /= learned.sum()
-        share = examples / (examples + PRIOR_EXAMPLES)
-        return share * learned + (1.0 - share) * cold
+        total = learned.sum()
+        return learned / total if total > 0 else learned
 
-    def _calibrated(self, tokens: list[list[str]], documents: list[str], document_tokens: list[list[str]]) -> float:
-        """The announce threshold: CONFIDENT until there are MIN_CALIBRATION examples; then, by cross-validation
-        on the examples, the lowest lead probability at which the leads announced were right ANNOUNCED_PRECISION of
-        the time (so the announced share grows as the router learns, instead of collapsing when the learned part
-        starts to flatten the distribution)."""
+    @staticmethod
+    def _blend(learned: np.ndarray, cold: np.ndarray, share: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        """Per department, the learned part weighs by the evidence for it (``share``), and ``weight`` is how
+        likely the group's needs go to it at all (see ``_weighed``)."""
+        if not learned.any():
+            return cold
+        blended = (share * learned + (1.0 - share) * cold) * weight
+        return blended / blended.sum()
+
+    def _counts(self, examples: Sequence[tuple[str, str]]) -> np.ndarray:
+        """How many of the examples each department has."""
+        counts = np.zeros(len(self._department_list))
+        for _, label in examples:
+            position = self._department_position.get(self._index[label])
+            if position is not None:
+                counts[position] += 1
+        return counts
+
+    @staticmethod
+    def _weighed(counts: np.ndarray, prior: float) -> tuple[np.ndarray, np.ndarray]:
+        """(share, weight) per department from its example count.
+
+        share = n / (n + prior): how much its learned score counts against its profile's. weight: departments
+        with examples 1; those without keep their profile's probability scaled by the chance that the group's
+        next need goes to a department it has not routed to yet — Good-Turing's estimate, (singletons + 1) /
+        (examples + 1), over the share of departments still unseen. Early, when many departments have one
+        example, the unseen keep nearly all their profile mass; after hundreds of examples spread over a few
+        departments, little.
+        """
+        share = counts / (counts + prior)
+        seen = counts > 0
+        unseen_share = 1.0 - seen.mean()
+        weight = np.ones(len(counts))
+        if unseen_share > 0:
+            unseen = (float((counts == 1).sum()) + 1.0) / (counts.sum() + 1.0)
+            weight[~seen] = min(1.0, unseen / unseen_share)
+        return share, weight
+
+    def _calibrate(self, tokens: list[list[str]], documents: list[str],
+                   document_tokens: list[list[str]]) -> tuple[float, float]:
+        """(prior, threshold) by cross-validation on the examples learned.
+
+        The prior (a department's examples at which its learned and profile-based scores weigh the same) is the
+        one of ``PRIORS`` whose blend routed the held-out examples best; the announce threshold is the lowest lead
+        probability at which the leads announced were right ``ANNOUNCED_PRECISION`` of the time, so the announced
+        share grows as the router learns. Below ``MIN_CALIBRATION`` examples: ``PRIOR_EXAMPLES`` and ``CONFIDENT``.
+        """
         examples = self.examples
         if len(examples) < MIN_CALIBRATION or self.supervised is None:
-            return CONFIDENT
+            return PRIOR_EXAMPLES, CONFIDENT
         profiles = self._features.matrix(documents, document_tokens) / 2.0
-        scored: list[tuple[float, bool]] = []
+        departments = len(self._department_list)
+        held_out: list[tuple[np.ndarray, np.ndarray, np.ndarray, int]] = []  # learned, cold, fold counts, truth
         order = np.random.default_rng(0).permutation(len(examples))
         for fold in range(CALIBRATION_FOLDS):
             held = set(order[fold::CALIBRATION_FOLDS].tolist())
-            train = [i for i in range(len(examples)) if i not in held]
-            if len({examples[i][1] for i in train}) < 2:
+            train = [examples[i] for i in range(len(examples)) if i not in held]
+            if len({label for _, label in train}) < 2:
                 continue
+            train_tokens = [tokens[i] for i in range(len(examples)) if i not in held]
             model = TextModel(self.segmenter.cut, self._features).fit(
-                [examples[i][0] for i in train], [examples[i][1] for i in train], tokens=[tokens[i] for i in train])
+                [t for t, _ in train], [label for _, label in train], tokens=train_tokens)
+            counts = self._counts(train)
             for i in held:
                 text, label = examples[i]
                 columns, values = self._features.one(text, tokens[i])
-                vector = np.zeros(self._features.size)
-                vector[columns] = values
-                similarity = profiles @ vector
-                p = self._blend(model, len(train), columns, values, np.asarray(similarity).ravel())
+                similarity = np.asarray(profiles[:, columns] @ values).ravel()
+                cold = softmax(similarity[:departments], COLD_TEMPERATURE)
+                truth = self._department_position.get(self._index[label], -1)
+                held_out.append((self._learned(model, columns, values), cold, counts, truth))
+        if not held_out:
+            return PRIOR_EXAMPLES, CONFIDENT
+
+        def leads(prior: float) -> tuple[float, list[tuple[float, bool]]]:
+            """The held-out examples' log-likelihood under this prior, and each one's lead probability and
+            whether the lead was right."""
+            likelihood, scored = 0.0, []
+            for learned, cold, counts, truth in held_out:
+                p = self._blend(learned, cold, *self._weighed(counts, prior))
                 top = int(p.argmax())
-                scored.append((float(p[top]), self.parties[self._department_list[top]].id == label))
+                likelihood += float(np.log(p[truth] + 1e-9)) if truth >= 0 else 0.0
+                scored.append((float(p[top]), top == truth))
+            return likelihood, scored
+
+        # By likelihood rather than accuracy: it weighs how sure each route was, so it is steadier on a few
+        # dozen examples.
+        prior, (_, scored) = max(((prior, leads(prior)) for prior in PRIORS), key=lambda pair: pair[1][0])
         for threshold in np.arange(0.20, 0.91, 0.025):
             announced = [right for p, right in scored if p >= threshold]
             if len(announced) >= 10 and sum(announced) / len(announced) >= ANNOUNCED_PRECISION:
-                return float(threshold)
-        return CONFIDENT
+                return prior, float(threshold)
+        return prior, CONFIDENT
 
     # --- the entry point ---------------------------------------------------------------------
 

@@ -175,3 +175,41 @@ def test_the_announce_threshold_is_calibrated_once_there_are_examples() -> None:
     assert many.threshold < CONFIDENT
     shares = [sum(r.route(t).confident for t, _ in examples) / len(examples) for r in (few, many)]
     assert shares[1] > shares[0]  # the announced share grows as the router learns
+
+
+def test_departments_without_examples_keep_their_profile_while_evidence_is_thin() -> None:
+    from bot.domain.directory import load_directory
+
+    # A dozen corrections, all towards two bureaus: a need plainly about a third is still routed there.
+    examples = [(f"公交线路{i}路调整，希望增加班次", "transport") for i in range(6)] \
+        + [(f"孩子入学{i}，学区划分的问题", "edu") for i in range(6)]
+    router = Router(load_directory(), examples=examples)
+    routed = router.route("我们想申请医保报销目录，新的检测项目能不能纳入医保")
+    assert routed.lead is not None and routed.lead.id == "medsec"
+
+
+def test_good_turing_weighs_departments_nobody_has_been_routed_to() -> None:
+    import numpy as np
+
+    # Many departments seen once: the next need may well go to a new one; the unseen keep their profile mass.
+    early = np.array([1.0, 1.0, 1.0, 1.0, 0.0, 0.0])
+    share, weight = Router._weighed(early, prior=40.0)
+    assert weight[4] == weight[5] == 1.0 and np.allclose(share[:4], 1 / 41)
+    # Hundreds of examples over a few departments, none seen only once: the unseen are unlikely.
+    late = np.array([100.0, 80.0, 120.0, 0.0, 0.0, 0.0])
+    _, weight = Router._weighed(late, prior=40.0)
+    assert weight[0] == 1.0 and 0 < weight[3] < 0.01
+
+
+def test_the_blend_prior_is_chosen_by_cross_validation() -> None:
+    import csv
+    import io
+    from importlib import resources
+
+    from bot.domain.directory import load_directory
+    from nlp.router import PRIOR_EXAMPLES, PRIORS
+
+    text = resources.files("nlp").joinpath("data/domain_needs.csv").read_text("utf-8")
+    examples = [(r["text"], r["lead"]) for r in csv.DictReader(io.StringIO(text))]
+    assert Router(load_directory(), examples=examples[:10]).prior == PRIOR_EXAMPLES  # too few to choose
+    assert Router(load_directory(), examples=examples).prior in PRIORS
