@@ -156,26 +156,39 @@ class NeedTyper:
 
 
 def shipped_examples() -> tuple[list[str], list[int]]:
-    """The labelled need/chat set in nlp/data: (texts, 1 = need / 0 = chat)."""
+    """The labelled need/chat set in nlp/data: (texts, 1 = need / 0 = chat). Needs: the domain set, the needs
+    written for need types, and the group lines read as needs in intents.csv; chat: chat.csv (everyday and office
+    talk full of 需要/希望/想要, in three voices) and the group lines read as chat."""
     data = resources.files("nlp").joinpath("data")
-    needs = [r["text"] for r in csv.DictReader(io.StringIO(data.joinpath("domain_needs.csv").read_text("utf-8")))]
-    chat = [r["text"] for r in csv.DictReader(io.StringIO(data.joinpath("chat.csv").read_text("utf-8")))]
+
+    def read(name: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(data.joinpath(name).read_text("utf-8"))))
+
+    group = read("intents.csv")
+    needs = [r["text"] for name in ("domain_needs.csv", "need_types.csv") for r in read(name)]
+    needs += [r["text"] for r in group if r["intent"] == "need"]
+    chat = [r["text"] for r in read("chat.csv")] + [r["text"] for r in group if r["intent"] == "chat"]
     return needs + chat, [1] * len(needs) + [0] * len(chat)
 
 
 class NeedDetector:
-    """need vs chat: rules first, then a trained model over words and characters plus the cue rule."""
+    """need vs chat: rules first, then a trained model over words and characters, the cue rule, and how close the
+    message is to what some party deals with (``near``: the router's best profile similarity — "我想要一只橘猫"
+    is close to nothing, a need to something)."""
 
     THRESHOLD = 0.5
 
-    def __init__(self, cut: Callable[[str], list[str]], features: Features | None = None) -> None:
+    def __init__(self, cut: Callable[[str], list[str]], features: Features | None = None,
+                 near: Callable[[np.ndarray, np.ndarray], float] | None = None) -> None:
         """With ``features`` already fitted (the router's shared space), only the model is fitted."""
         self.cut = cut
         self._shared = features is not None
         self.features = features or Features()
+        self.near = near
         self._weights = np.zeros(0)
         self._bias = 0.0
         self._cue_weight = 0.0
+        self._near_weight = 0.0
 
     @classmethod
     def default(cls, cut: Callable[[str], list[str]]) -> NeedDetector:
@@ -185,37 +198,35 @@ class NeedDetector:
     def fit(self, texts: Sequence[str], labels: Sequence[int]) -> NeedDetector:
         tokens = [self.cut(t) for t in texts]
         matrix = self.features.matrix(texts, tokens) if self._shared else self.features.fit(texts, tokens)
-        cues = sp.csr_matrix([[1.0 if is_need(t) else 0.0] for t in texts])
+        cues = [1.0 if is_need(t) else 0.0 for t in texts]
+        near = [self._near(t, tk) for t, tk in zip(texts, tokens, strict=True)]
         model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
-        coef = fit_on_used_columns(model, sp.hstack([matrix, cues], format="csr"), labels)
-        self._weights = coef[0][:-1]
-        self._cue_weight = float(coef[0][-1])
+        coef = fit_on_used_columns(model, sp.hstack([matrix, sp.csr_matrix(np.array([cues, near]).T)],
+                                                    format="csr"), labels)
+        self._weights = coef[0][:-2]
+        self._cue_weight, self._near_weight = float(coef[0][-2]), float(coef[0][-1])
         self._bias = float(model.intercept_[0])
         return self
 
-    def probability_of(self, text: str, columns: np.ndarray, values: np.ndarray, cue: bool | None = None) -> float:
-        has_cue = is_need(text) if cue is None else cue
-        margin = float(self._weights[columns] @ values) + self._bias + (self._cue_weight if has_cue else 0.0)
-        return 1.0 / (1.0 + math.exp(-margin))
+    def _near(self, text: str, tokens: Sequence[str]) -> float:
+        return self.near(*self.features.one(text, tokens)) if self.near is not None else 0.0
 
     def is_need(self, text: str, tokens: Sequence[str] | None = None) -> bool:
         if meaningful_chars(text) < MIN_NEED_CHARS or is_chat(text):
             return False
-        columns, values = self.features.one(text, self.cut(text) if tokens is None else tokens)
-        return self.probability_of(text, columns, values) >= self.THRESHOLD
-
-    def is_need_of(self, text: str, columns: np.ndarray, values: np.ndarray) -> bool:
-        """The same decision from an already computed feature vector."""
-        return self.decide(text, float(self._weights[columns] @ values))
+        tokens = self.cut(text) if tokens is None else tokens
+        columns, values = self.features.one(text, tokens)
+        return self.decide(text, float(self._weights[columns] @ values), self._near(text, tokens))
 
     @property
     def weights(self) -> np.ndarray:
         """Weights on the shared features, for a caller that stacks heads."""
         return self._weights
 
-    def decide(self, text: str, margin: float) -> bool:
-        """The decision from the feature part of the margin (``weights`` times the message's vector)."""
+    def decide(self, text: str, margin: float, near: float = 0.0) -> bool:
+        """The decision from the feature part of the margin (``weights`` times the message's vector) and the
+        message's ``near`` (what ``self.near`` gives for it)."""
         if meaningful_chars(text) < MIN_NEED_CHARS or _CHAT_ONLY.match(text.strip()):
             return False
-        margin += self._bias + (self._cue_weight if _has_cue(text) else 0.0)
+        margin += self._bias + (self._cue_weight if _has_cue(text) else 0.0) + self._near_weight * near
         return margin >= math.log(self.THRESHOLD / (1.0 - self.THRESHOLD))

@@ -35,7 +35,7 @@ from nlp.outcomes import is_announcement
 ROLES = ("enterprise", "party", "admin")  # who speaks: anyone, someone bound to a party, a commission admin
 _ROLE_OF_LABEL = {"enterprise": "enterprise", "liaison": "party", "lab": "party", "fund": "party",
                   "admin": "admin", "party": "party"}
-PROMISE_FLOOR = 0.5  # the promise intent's probability must reach this to be read as a promise
+PROMISE_FLOOR = 0.6  # the promise intent's probability must reach this to be read as a promise
 C = 30.0  # the logistic regression's inverse regularisation (chosen by 5-fold measurement: bench/intent_eval.py)
 
 _ACK_WORDS = re.compile(r"收到|好的|明白|了解|知道了|知悉|已阅|ok|OK|好嘞|嗯")
@@ -114,12 +114,20 @@ def shipped_needs() -> list[str]:
             for r in csv.DictReader(io.StringIO(data.joinpath(name).read_text("utf-8")))]
 
 
+def shipped_chat() -> list[str]:
+    """Everyday and office talk (nlp/data/chat.csv, full of 需要/希望/想要 said of nothing anyone should act on)."""
+    data = resources.files("nlp").joinpath("data").joinpath("chat.csv").read_text("utf-8")
+    return [r["text"] for r in csv.DictReader(io.StringIO(data))]
+
+
 def training_set(lines: tuple[list[str], list[str], list[Intent]] | None = None
                  ) -> tuple[list[str], list[str], list[Intent]]:
-    """The group lines (all shipped ones by default) and the shipped needs, as (texts, roles, intents)."""
+    """The group lines (all shipped ones by default), the shipped needs and the shipped chat, as (texts, roles,
+    intents)."""
     texts, roles, intents = lines if lines is not None else shipped_lines()
-    needs = shipped_needs()
-    return texts + needs, roles + ["enterprise"] * len(needs), intents + [Intent.NEED] * len(needs)
+    needs, chat = shipped_needs(), shipped_chat()
+    return (texts + needs + chat, roles + ["enterprise"] * (len(needs) + len(chat)),
+            intents + [Intent.NEED] * len(needs) + [Intent.CHAT] * len(chat))
 
 
 class IntentReader:
@@ -202,7 +210,7 @@ def training_digest() -> str:
     """What the shipped model was fitted on and how: a model whose digest differs is stale."""
     data = resources.files("nlp").joinpath("data")
     digest = hashlib.sha256(f"C={C};features=plain;cues={[n for n, _ in _CUES]}".encode())
-    for name in ("intents.csv", "domain_needs.csv", "need_types.csv"):
+    for name in ("intents.csv", "domain_needs.csv", "need_types.csv", "chat.csv"):
         digest.update(data.joinpath(name).read_bytes())
     return digest.hexdigest()
 

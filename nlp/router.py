@@ -114,6 +114,7 @@ class Router:
         self._features = Features()
         corpus_tokens = [self.segmenter.cut(d) for d in corpus]  # each text is cut once
         self._features.fit(corpus, corpus_tokens)
+        self._profiles = (self._features.matrix(documents, corpus_tokens[:len(documents)]) / 2.0).tocsc()
         aliases = sorted({(a, i) for i, p in enumerate(self.parties) for a in {p.name, *p.aliases} if len(a) >= 2},
                          key=lambda pair: -len(pair[0]))
         self._alias_owner = {a: i for a, i in reversed(aliases)}  # a shared alias goes to the first party
@@ -132,14 +133,15 @@ class Router:
         self.prior, self.threshold = self._calibrate(corpus_tokens[len(documents):], documents,
                                                      corpus_tokens[:len(documents)])
         self._evidence = self._weighed(self._counts(self.examples), self.prior)
-        self.detector = NeedDetector(self.segmenter.cut, self._features).fit(detection_texts, detection_labels)
+        self.detector = NeedDetector(self.segmenter.cut, self._features, self.nearness).fit(
+            detection_texts, detection_labels)
         self.typer = NeedTyper(self.segmenter.cut, self._features).fit(*shipped_types())
 
         # Every linear head on the shared features in one dense matrix, so a message costs one
         # gather and one product: rows = party profiles (cosine = dot / 2, two l2-normalised
         # blocks), the need detector, the need types. The heads use a few thousand of the (up to
         # ~100k) columns: only those are kept; the others all map to one extra all-zero column.
-        profiles = self._features.matrix(documents, corpus_tokens[:len(documents)]) / 2.0
+        profiles = self._profiles
         heads = sp.vstack([profiles, sp.csr_matrix(self.detector.weights), sp.csr_matrix(self.typer.weights)],
                           format="csc")
         used = np.flatnonzero(np.diff(heads.indptr))
@@ -156,6 +158,10 @@ class Router:
         if self._mention_re is None:
             return set()
         return {self._alias_owner[m.group(0)] for m in self._mention_re.finditer(text)}
+
+    def nearness(self, columns: np.ndarray, values: np.ndarray) -> float:
+        """The best similarity of a message to any party's profile (the need detector weighs it)."""
+        return float((self._profiles[:, columns] @ values).max())
 
     @property
     def features(self) -> Features:
@@ -289,7 +295,7 @@ class Router:
         columns, values = self.featurise(text, tokens)
         scores = self.scores(columns, values)
         row = self._detector_row
-        is_need = self.detector.decide(text, float(scores[row]))
+        is_need = self.detector.decide(text, float(scores[row]), float(scores[:row].max()))
         kind_of_need = self.typer.decide(text, scores[row + 1:], chat=not is_need)
         similarity = scores[:row]
         mentioned = self.mentioned(text)

@@ -88,6 +88,10 @@ ON_CARD = {"to_bot": True, "card_needs": (need(1),)}
     # the author under their own card: a follow-up, even when it reads like a need
     ("补充一下：试点村最好离市区近一点", Facts(said=Intent.FOLLOWUP, **ON_CARD, **AUTHOR), "note"),
     ("我们还需要一块5G覆盖的场地", Facts(said=Intent.NEED, **ON_CARD, **AUTHOR), "note"),
+    # ... and when the words alone read as everyday talk but say something; a short thanks stays talk
+    ("收到，我们这周去村里看看", Facts(said=Intent.CHAT, **ON_CARD, **AUTHOR), "note"),
+    ("好的，辛苦周科", Facts(said=Intent.CHAT, **ON_CARD, **AUTHOR), "ignore"),
+    ("收到，我们这周去村里看看", Facts(said=Intent.CHAT, **ON_CARD, **OTHER), "ignore"),
     # someone else, not bound to a party, replying to a card: a need if it reads as one, never a promise
     ("我们也需要开放测试道路，希望交通局支持", Facts(said=Intent.NEED, **ON_CARD, **OTHER), "register"),
     ("两周内开放测试路段", Facts(said=Intent.PROMISE, **ON_CARD, **OTHER), "ignore"),

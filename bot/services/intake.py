@@ -21,7 +21,7 @@ from enum import StrEnum
 from bot.domain import Commitment, Need
 from bot.domain.intents import Intent
 from bot.services.work import Work
-from nlp.detect import is_need
+from nlp.detect import is_need, meaningful_chars
 from nlp.intent import IntentReader
 from nlp.outcomes import is_announcement
 
@@ -77,6 +77,7 @@ _PARTY_SAYS = {Intent.PROMISE: None, Intent.QUESTION: Intent.QUESTION, Intent.NE
 _ADMIN_SAYS = {Intent.QUESTION: Intent.QUESTION, Intent.REFUSAL: Intent.REFUSAL, Intent.PROGRESS: Intent.PROGRESS,
                Intent.FOLLOWUP: Intent.QUESTION}
 _SILENT = frozenset({Intent.ACK, Intent.CHAT})
+SAYS_SOMETHING = 9  # letters/characters: "好的，辛苦周科" (6) is talk, "收到，我们这周去村里看看" (11) says something
 
 
 def decide(text: str, facts: Facts) -> Reading:
@@ -103,9 +104,12 @@ def decide(text: str, facts: Facts) -> Reading:
         return Reading(Action.IGNORE, need=need)  # not a need: nothing said under it is kept
     if offer:
         return Reading(Action.IGNORE, need=need, offer_first=True)
-    if said in _SILENT:
+    author = facts.sender_id is not None and facts.sender_id == need.author_id
+    # Talk under a need is left alone, except the author's own words about it when they say something: "收到，我们这周
+    # 去村里看看" under one's own card is a follow-up even where the words alone read as everyday talk.
+    if said in _SILENT and not (author and said is Intent.CHAT and meaningful_chars(text) >= SAYS_SOMETHING):
         return Reading(Action.IGNORE, need=need)
-    if facts.sender_id is not None and facts.sender_id == need.author_id:
+    if author:
         # The author under their own need: whatever the words, a follow-up, never a new need.
         return Reading(Action.NOTE, text=text, need=need, kind=Intent.FOLLOWUP)
     if facts.sender_party is not None:
