@@ -213,3 +213,17 @@ def test_the_blend_prior_is_chosen_by_cross_validation() -> None:
     examples = [(r["text"], r["lead"]) for r in csv.DictReader(io.StringIO(text))]
     assert Router(load_directory(), examples=examples[:10]).prior == PRIOR_EXAMPLES  # too few to choose
     assert Router(load_directory(), examples=examples).prior in PRIORS
+
+
+def test_everyday_talk_full_of_need_words_is_not_a_need(router: Router) -> None:
+    # Lines like those of the held-out chat set: 需要/希望/想要 said of nothing a bureau, lab or fund should act on.
+    for text in ("我想要一只橘猫，可是房东不让养", "你需要的是一个长假，不是咖啡", "希望明天别下雨，要去海边拍照"):
+        assert not router.route(text).is_need, text
+    assert router.route("我们公司想在崂山区找一个试点社区部署养老服务机器人").is_need
+
+
+def test_the_detector_weighs_nearness_to_what_parties_deal_with(router: Router) -> None:
+    far = router.nearness(*router.featurise("橘猫", router.segmenter.cut("橘猫")))
+    text = "开放自动驾驶测试道路"
+    near = router.nearness(*router.featurise(text, router.segmenter.cut(text)))
+    assert near > far and router.detector._near_weight > 0
