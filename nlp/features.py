@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -66,6 +67,7 @@ class Features:
         self.chars = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
         self._index: list[dict[str, int]] = []
         self._idf: list[list[float]] = []
+        self._idf_arrays: list[np.ndarray] = []
         self._offset = 0
 
     @property
@@ -85,6 +87,7 @@ class Features:
         self._index = [dict(self.words.vocabulary_), dict(self.chars.vocabulary_)]
         # Plain floats: numpy scalars would make the per-message loop several times slower.
         self._idf = [self.words.idf_.tolist(), self.chars.idf_.tolist()]
+        self._idf_arrays = [np.array(idf) for idf in self._idf]
         self._offset = w.shape[1]
         return sp.hstack([w, c], format="csr")
 
@@ -113,3 +116,39 @@ class Features:
             columns += [c + self._offset for c in found] if block else found
             values += [w * scale for w in weights]
         return np.array(columns, dtype=np.int64), np.array(values, dtype=np.float64)
+
+    def many(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``one`` for many messages at once, as the parts of a CSR matrix (indptr, columns, values): row i holds
+        exactly the numbers ``one(texts[i], tokens[i])`` gives, in the same order (a test checks), computed with
+        one vectorised pass per block instead of a Python loop over every term."""
+        count = len(texts)
+        if not count:
+            return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (rows, columns, values) per block
+        for block, documents in ((0, [word_terms(t, self.plain_words) for t in tokens]),
+                                 (1, [char_terms(t) for t in texts])):
+            index = self._index[block]
+            terms = list(chain.from_iterable(documents))
+            found = np.fromiter(map(index.get, terms, repeat(-1)), np.int64, len(terms))
+            rows = np.repeat(np.arange(count, dtype=np.int64), np.fromiter(map(len, documents), np.int64, count))
+            known = found >= 0
+            # Each row's distinct columns in order of first appearance (Counter's order in ``one``), with counts.
+            keys, first, counts = np.unique(rows[known] * len(index) + found[known], return_index=True,
+                                            return_counts=True)
+            order = np.argsort(first, kind="stable")
+            keys, counts = keys[order], counts[order]
+            rows, columns = np.divmod(keys, len(index))
+            # 1 + log(n) exactly as ``one`` computes it (math.log); for n == 1 it is 1.0, so w == idf exactly.
+            sublinear = np.array([1.0 + math.log(n) for n in range(1, int(counts.max(initial=1)) + 1)])
+            weights = sublinear[counts - 1] * self._idf_arrays[block][columns]
+            ends = np.cumsum(np.bincount(rows, minlength=count)).tolist()
+            listed = weights.tolist()
+            scales = [1.0 / math.hypot(*listed[start:end]) if end > start else 0.0
+                      for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+            parts.append((rows, columns + self._offset if block else columns, weights * np.array(scales)[rows]))
+        rows = np.concatenate([parts[0][0], parts[1][0]])
+        order = np.argsort(rows, kind="stable")  # words before characters within a row, as in ``one``
+        indptr = np.zeros(count + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=count), out=indptr[1:])
+        return (indptr, np.concatenate([parts[0][1], parts[1][1]])[order],
+                np.concatenate([parts[0][2], parts[1][2]])[order])
