@@ -105,3 +105,16 @@ def test_route_command_prints_what_route_gives_for_every_line(router: Router, tm
     assert result.returncode == 0, result.stderr
     expected = [json_line(router, t) for t in lines if t.strip()]
     assert result.stdout.decode("utf-8").split("\n") == [*expected, ""]
+
+
+def test_the_typers_shortcut_for_messages_without_cue_words_decides_as_the_full_sum(router: Router) -> None:
+    from nlp.detect import type_cues
+
+    typer, row = router.typer, router.parties.__len__() + 1  # the type scores follow the detector's margin
+    for text in shipped_texts():
+        linear = router.scores(*router.featurise(text, router.segmenter.cut(text)))[row:]
+        for chat in (False, True):
+            cues = type_cues(text)
+            full = "other" if chat and not cues.any() else \
+                typer.labels[int((linear + typer._cue_weights @ cues + typer._bias).argmax())]
+            assert typer.decide(text, linear, chat) == full, text
