@@ -21,7 +21,7 @@ from nlp.router import MIN_CALIBRATION, Router
 
 ROOT = Path(__file__).resolve().parents[1]
 EDGES = ["", "   ", "ok", "👍👍👍", "需要需要需要开放测试路段测试路段测试路段", "A市A3区的路灯坏了", "qwxz zzqx",
-         "收到\r", "交通局 交通局 交通局，还是工信局？"]
+         "收到\r", "交通局 交通局 交通局，还是工信局？", "İstanbul ΟΔΟΣ ΣΑΣ Ab12ＡＢ路段", "😀需要😀测试😀", "a", "需"]
 
 
 def shipped_texts() -> list[str]:
@@ -37,8 +37,8 @@ def json_line(router: Router, text: str) -> str:
 
 
 def test_many_messages_are_featurised_exactly_as_one_at_a_time(router: Router) -> None:
-    texts = shipped_texts()
-    tokens = [router.segmenter.cut(t) for t in texts]
+    texts = shipped_texts() + ["\udcff需要测试\udcfe"]  # what undecodable input bytes become
+    tokens = [router.segmenter.cut(t.encode("utf-8", "ignore").decode("utf-8")) for t in texts]
     indptr, columns, values = router.features.many(texts, tokens)
     assert len(indptr) == len(texts) + 1
     for i, (text, cut) in enumerate(zip(texts, tokens, strict=True)):
