@@ -32,6 +32,7 @@ _STRONG_CUES = (
 _WANT = r"想(在|把|进入|参与|试用|接入|获取|申报|申请|揭榜|和|与|跟|找|做|推广|对接|了解|要|借助|引进|落户|部署|开展)"
 _STRONG = re.compile("|".join(re.escape(c) for c in _STRONG_CUES) + "|" + _WANT)
 _WEAK_CUES = ("对接", "合作", "协调", "帮忙", "帮助", "开放", "提供", "融资", "支持", "落地", "试点", "引进")
+_WEAK = re.compile("|".join(map(re.escape, _WEAK_CUES)))
 _CHAT_OPENERS = (
     "谢谢", "感谢", "多谢", "收到", "好的", "明白", "了解", "嗯", "哈哈", "辛苦", "欢迎", "大家好", "你好",
     "您好", "早上好", "上午好", "下午好", "晚上好", "晚安", "早安", "加油", "赞", "ok", "OK", "恭喜", "祝贺",
@@ -71,8 +72,7 @@ def _has_cue(text: str) -> bool:
         return True
     if text.startswith(_CHAT_OPENERS):
         return False  # "感谢交通局的支持" is thanks, not a need
-    weak = sum(cue in text for cue in _WEAK_CUES)
-    return weak >= 1 and meaningful_chars(text) >= 10
+    return _WEAK.search(text) is not None and meaningful_chars(text) >= 10
 
 
 # need types --------------------------------------------------------------------------------
@@ -97,10 +97,10 @@ _TYPE_ORDER = {kind: i for i, kind in enumerate(NEED_TYPE_CUES)}
 
 def type_cues(text: str) -> np.ndarray:
     """How many cue words of each type (in NEED_TYPE_CUES order) the text holds."""
-    counts = np.zeros(len(_TYPE_ORDER))
-    for match in _TYPE_CUE.finditer(text):
-        counts[_TYPE_ORDER[_TYPE_OF_CUE[match.group(0)]]] += 1
-    return counts
+    counts = [0.0] * len(_TYPE_ORDER)
+    for cue in _TYPE_CUE.findall(text):
+        counts[_TYPE_ORDER[_TYPE_OF_CUE[cue]]] += 1
+    return np.array(counts)
 
 
 def shipped_types(include_domain: bool = True) -> tuple[list[str], list[str]]:
@@ -148,10 +148,9 @@ class NeedTyper:
     def decide(self, text: str, linear: np.ndarray, chat: bool = False) -> str:
         """The type from the feature part of the scores (``weights`` times the message's vector);
         a message taken for chat with no type cue at all is "other"."""
-        cues = type_cues(text)
-        if chat and not cues.any():
-            return "other"
-        scores = linear + self._cue_weights @ cues + self._bias
+        if _TYPE_CUE.search(text) is None:  # most messages: the cue part is zero, and chat is "other"
+            return "other" if chat else self.labels[int((linear + self._bias).argmax())]
+        scores = linear + self._cue_weights @ type_cues(text) + self._bias
         return self.labels[int(scores.argmax())]
 
 

@@ -138,17 +138,18 @@ class Router:
         self.typer = NeedTyper(self.segmenter.cut, self._features).fit(*shipped_types())
 
         # Every linear head on the shared features in one dense matrix, so a message costs one
-        # gather and one product: rows = party profiles (cosine = dot / 2, two l2-normalised
+        # gather and one product: columns = party profiles (cosine = dot / 2, two l2-normalised
         # blocks), the need detector, the need types. The heads use a few thousand of the (up to
-        # ~100k) columns: only those are kept; the others all map to one extra all-zero column.
+        # ~100k) feature columns: only those are kept, one row each; the others all map to one
+        # extra all-zero row.
         profiles = self._profiles
         heads = sp.vstack([profiles, sp.csr_matrix(self.detector.weights), sp.csr_matrix(self.typer.weights)],
                           format="csc")
         used = np.flatnonzero(np.diff(heads.indptr))
         self._compact = np.full(heads.shape[1], len(used), dtype=np.int64)
         self._compact[used] = np.arange(len(used))
-        self._heads = np.zeros((heads.shape[0], len(used) + 1))
-        self._heads[:, :-1] = heads[:, used].toarray()
+        self._head_rows = np.zeros((len(used) + 1, heads.shape[0]))
+        self._head_rows[:-1] = heads[:, used].T.toarray()
         self._detector_row = len(self.parties)
 
     # --- scores ----------------------------------------------------------------------------
@@ -171,8 +172,11 @@ class Router:
         return self._features.one(text, tokens)
 
     def scores(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """All linear heads at once: party similarities, then the detector margin, then type scores."""
-        return self._heads[:, self._compact[columns]] @ values
+        """All linear heads at once: party similarities, then the detector margin, then type scores.
+        (Rows of the heads gathered, one vector-matrix product: a third faster than gathering columns. A batched
+        product over many messages would save route_many another ~1 us a message, but would sum in another
+        order than route() and give slightly different numbers.)"""
+        return values @ self._head_rows[self._compact[columns]]
 
     def similarity(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
         return self.scores(columns, values)[:self._detector_row]
@@ -293,7 +297,21 @@ class Router:
     def route(self, text: str) -> Routing:
         tokens = self.segmenter.cut(text)
         columns, values = self.featurise(text, tokens)
-        scores = self.scores(columns, values)
+        return self._decide(text, columns, values, self.scores(columns, values))
+
+    def route_many(self, texts: Sequence[str]) -> list[Routing]:
+        """Exactly ``[route(t) for t in texts]`` (a test checks), faster: the messages are featurised together
+        (``Features.many``); their scores and decisions are then made one message at a time, as route() makes them."""
+        indptr, columns, values = self._features.many(texts, [self.segmenter.cut(t) for t in texts])
+        bounds = indptr.tolist()
+        routings = []
+        for text, start, end in zip(texts, bounds, bounds[1:], strict=False):
+            row_columns, row_values = columns[start:end], values[start:end]
+            routings.append(self._decide(text, row_columns, row_values, self.scores(row_columns, row_values)))
+        return routings
+
+    def _decide(self, text: str, columns: np.ndarray, values: np.ndarray, scores: np.ndarray) -> Routing:
+        """What the bot does with a message, from its features and its head scores (``scores``)."""
         row = self._detector_row
         is_need = self.detector.decide(text, float(scores[row]), float(scores[:row].max()))
         kind_of_need = self.typer.decide(text, scores[row + 1:], chat=not is_need)
