@@ -276,8 +276,11 @@ class Router:
             """The held-out examples' log-likelihood under this prior, and each one's lead probability and
             whether the lead was right."""
             likelihood, scored = 0.0, []
+            weighed: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # one per fold: its counts are shared
             for learned, cold, counts, truth in held_out:
-                p = self._blend(learned, cold, *self._weighed(counts, prior))
+                if id(counts) not in weighed:
+                    weighed[id(counts)] = self._weighed(counts, prior)
+                p = self._blend(learned, cold, *weighed[id(counts)])
                 top = int(p.argmax())
                 likelihood += float(np.log(p[truth] + 1e-9)) if truth >= 0 else 0.0
                 scored.append((float(p[top]), top == truth))
