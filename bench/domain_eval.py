@@ -59,6 +59,12 @@ def main() -> None:
     confusion = Counter((r["lead"], g.lead.id) for g, r in zip(routings, rows, strict=True)
                         if g.lead is not None and g.lead.id != r["lead"])
     print("wrong leads (true -> routed): " + ", ".join(f"{a}->{b}" for (a, b), _ in confusion.most_common()))
+    # Labs brought in as assisting parties against the labs the domain set lists for each need.
+    truth = [{a for a in r["assists"].split(";") if a.startswith("lab_")} for r in rows]
+    got = [{t.id for t in g.targets if t.kind == "lab"} for g in routings]
+    tp = sum(len(t & g) for t, g in zip(truth, got, strict=True))
+    print(f"labs: precision={tp / max(1, sum(map(len, got))):.4f} recall={tp / max(1, sum(map(len, truth))):.4f} "
+          f"({sum(map(len, got))} brought in, {sum(map(len, truth))} listed)")
 
     texts, labels = shipped_examples()
     x, y = np.array(texts, dtype=object), np.array(labels)

@@ -79,6 +79,11 @@ class Features:
         self._bigram_index = np.zeros(0, dtype=np.int64)
 
     @property
+    def word_index(self) -> dict[str, int]:
+        """Word (and word-bigram) terms to their columns."""
+        return self._index[0] if self._index else {}
+
+    @property
     def size(self) -> int:
         return self._offset + len(self._index[1]) if self._index else 0
 

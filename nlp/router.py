@@ -18,6 +18,7 @@ examples, then calibrated on them by cross-validation (``ANNOUNCED_PRECISION``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -28,7 +29,7 @@ from bot.domain import Party
 from nlp.detect import NeedDetector, NeedTyper, shipped_examples, shipped_types
 from nlp.features import Features
 from nlp.model import TextModel, softmax
-from nlp.segment import Segmenter
+from nlp.segment import STOPWORDS, Segmenter
 
 MENTION_BONUS = 1.0
 # cosine similarities of 0.03 apart are e:1 in the cold distribution. Scaled with the profiles' length:
@@ -45,6 +46,9 @@ ASSIST_RATIO = 0.6
 MIN_ASSIST_SCORE = 0.10
 MAX_ASSIST_DEPARTMENTS = 2
 MAX_LABS = 2
+MIN_SUBSTANCE = 2  # words of a lab's substance a need must say for the lab to be brought in unnamed
+FIELD_AGREEMENT = 0.5  # a lab works in a department's field when their profiles are half as alike as its best
+SHARED_BY = 3  # a word in this many lab and fund profiles says nothing about any one of them
 MAX_FUNDS = 2
 FALLBACK_LEAD = "ndrc"  # the scenario-lab programme owner triages what nobody else fits
 
@@ -115,6 +119,10 @@ class Router:
         corpus_tokens = [self.segmenter.cut(d) for d in corpus]  # each text is cut once
         self._features.fit(corpus, corpus_tokens)
         self._profiles = (self._features.matrix(documents, corpus_tokens[:len(documents)]) / 2.0).tocsc()
+        self._substance = self._substance_terms(corpus_tokens[:len(documents)])
+        # how much each lab works in each department's field: its profile's cosine with the department's, over
+        # its best department's
+        self._field = self._fields()
         aliases = sorted({(a, i) for i, p in enumerate(self.parties) for a in {p.name, *p.aliases} if len(a) >= 2},
                          key=lambda pair: -len(pair[0]))
         self._alias_owner = {a: i for a, i in reversed(aliases)}  # a shared alias goes to the first party
@@ -159,6 +167,39 @@ class Router:
         if self._mention_re is None:
             return set()
         return {self._alias_owner[m.group(0)] for m in self._mention_re.finditer(text)}
+
+    def _fields(self) -> dict[int, dict[int, float]]:
+        profiles = self._profiles.tocsr()
+        fields: dict[int, dict[int, float]] = {}
+        for lab in self._kinds["lab"]:
+            cosines = (profiles[self._department_list] @ profiles[lab].T).toarray().ravel()
+            best = cosines.max()
+            fields[lab] = {d: float(c / best) if best > 0 else 0.0 for d, c in zip(self._department_list, cosines,
+                                                                                    strict=True)}
+        return fields
+
+    def _substance_terms(self, document_tokens: list[list[str]]) -> dict[int, dict[int, str]]:
+        """Per lab and fund, the words of its profile that say what it does (as word columns of the shared
+        features): not stop words, not single characters, and not the words several labs and funds share
+        ("场景", "应用", "实验室", "投资")."""
+        index = self._features.word_index
+        offers = [i for i, p in enumerate(self.parties) if p.kind in ("lab", "fund")]
+        words = {i: {w.lower() for w in document_tokens[i] if len(w) >= 2 and w not in STOPWORDS} for i in offers}
+        spread = Counter(w for i in offers for w in words[i])
+        return {i: {index[w]: w for w in words[i] if spread[w] < SHARED_BY and w in index} for i in offers}
+
+    def substance(self, index: int, columns: np.ndarray) -> list[str]:
+        """The words of a lab's or fund's substance the message says (a word inside a longer one counts once:
+        "影像" in "影像数据")."""
+        terms = self._substance.get(index, {})
+        said = [terms[c] for c in columns.tolist() if c in terms]
+        return [w for w in said if not any(w != other and w in other for other in said)]
+
+    def _fits(self, lab: int, lead: int, columns: np.ndarray) -> bool:
+        """A lab fits a need by substance: two words of what it does; or one, when the lab works in the lead
+        department's field (the medical-imaging need's "影像" is not the city's public imaging lab's)."""
+        said = len(self.substance(lab, columns))
+        return said >= MIN_SUBSTANCE or (said == 1 and self._field[lab].get(lead, 0.0) >= FIELD_AGREEMENT)
 
     def nearness(self, columns: np.ndarray, values: np.ndarray) -> float:
         """The best similarity of a message to any party's profile (the need detector weighs it)."""
@@ -353,11 +394,17 @@ class Router:
         labs = by_score([i for i in mentioned if self.parties[i].kind == "lab"])
         # labs whose capabilities fit; a partnership need asks for partners, so the bar is lower
         lab_floor = MIN_ASSIST_SCORE / 2 if kind_of_need == "partnership" else MIN_ASSIST_SCORE
-        labs += by_score([i for i in kinds["lab"] if i not in labs and sim[i] >= lab_floor])
+        # a lab fits by substance: two of the words that say what it does, not one shared word ("影像" of a
+        # medical-imaging need is not the city's public imaging)
+        labs += by_score([i for i in kinds["lab"] if i not in labs and sim[i] >= lab_floor
+                          and self._fits(i, lead, columns)])
         assists += labs[:max(MAX_LABS, sum(i in mentioned for i in labs))]
         funds = by_score([i for i in mentioned if self.parties[i].kind == "fund"])
         if kind_of_need == "funding":  # funding needs bring in the funds that fit best
-            funds += by_score([i for i in kinds["fund"] if i not in funds])[:max(0, MAX_FUNDS - len(funds))]
+            # those whose focus the need names first ("新材料" → 松岩), then by similarity
+            others = sorted((i for i in kinds["fund"] if i not in funds),
+                            key=lambda i: (-len(self.substance(i, columns)), -sim[i]))
+            funds += others[:max(0, MAX_FUNDS - len(funds))]
         assists += funds
         helpers = sorted(((sim[i] + (MENTION_BONUS if i in mentioned else 0.0), i) for i in assists), reverse=True)
         targets = [self._target(lead, "lead", top_score if has_signal else 0.0)]

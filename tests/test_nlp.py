@@ -227,3 +227,22 @@ def test_the_detector_weighs_nearness_to_what_parties_deal_with(router: Router) 
     text = "开放自动驾驶测试道路"
     near = router.nearness(*router.featurise(text, router.segmenter.cut(text)))
     assert near > far and router.detector._near_weight > 0
+
+
+def test_labs_are_brought_in_by_substance_not_one_shared_word(router: Router) -> None:
+    def labs(text: str) -> list[str]:
+        return [t.id for t in router.route(text).targets if t.kind == "lab"]
+
+    # "影像" of a medical-imaging need is not the city's public imaging lab; "汽车" of a motor-material need is
+    # not the connected-vehicle lab
+    assert "lab_imaging" not in labs("我们是做医学影像AI的，想获得三甲医院的脱敏影像数据做模型训练，希望相关部门支持")
+    assert labs("我们做软磁材料和磁芯，想找新能源汽车电机企业合作")[:1] == ["lab_softmag"]
+    assert "lab_5gcar" not in labs("我们做软磁材料和磁芯，想找新能源汽车电机企业合作")
+    assert "lab_imaging" in labs("我们想用全市公共视频和航拍影像做城市治理的图像识别")
+    assert "lab_5gcar" in labs("我们公司做L4级自动驾驶，需要开放一批城市测试道路，希望车路协同路口支持")
+
+
+def test_funds_whose_focus_the_need_names_come_first(router: Router) -> None:
+    routed = router.route("我们是新材料企业，正在做A轮融资，希望对接投资机构")
+    funds = [t.id for t in routed.targets if t.kind == "fund"]
+    assert funds[0] == "fund_songyan"
