@@ -1,4 +1,4 @@
-"""How fast routing learns from the group: top-1 and what the bot announces after 0, 50, 100, 200, 400 examples.
+"""How fast routing learns from the group: top-1 and what the bot announces after 0, 12, 25, 50, 100, 200, 400 examples.
 
     python bench/learning_curve.py [--data ../shared/data/teddy2020] [--rounds 3]
 
@@ -30,7 +30,7 @@ from nlp.segment import Segmenter  # noqa: E402
 # Teddy's seven first-level categories → the Qingdao department that handles them (our reading of their remits).
 DEPARTMENT_OF = {"城乡建设": "housing", "环境保护": "eco", "交通运输": "transport", "教育文体": "edu",
                  "劳动和社会保障": "hrss", "商贸旅游": "commerce", "卫生计生": "health"}
-SIZES = (0, 50, 100, 200, 400)
+SIZES = (0, 12, 25, 50, 100, 200, 400)
 
 
 def read(path: Path) -> list[tuple[str, str]]:
