@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.svm import LinearSVC
+from threadpoolctl import threadpool_limits
 
 from nlp.features import Features
 
@@ -71,10 +72,14 @@ def fit_on_used_columns(estimator: Any, matrix: sp.spmatrix, labels: Sequence[ob
     weight 0. But the optimiser's step (scipy's L-BFGS-B, which holds the GIL) then works on the
     few thousand columns a small training set uses instead of the router's whole vocabulary:
     fitted in a worker thread on a 6,000-example vocabulary it stalled the event loop ~150 ms.
+    BLAS is held to one thread while it fits, wherever the router is built (the bot's refits, python -m nlp,
+    the tests' routers): these problems are small, and on this shared 2-core machine OpenBLAS's second thread
+    spinning made the need detector's fit take seconds instead of a tenth of one.
     """
     columns = matrix.tocsc()
     used = np.flatnonzero(np.diff(columns.indptr))
-    estimator.fit(columns[:, used].tocsr(), list(labels))
+    with threadpool_limits(1):
+        estimator.fit(columns[:, used].tocsr(), list(labels))
     coef = np.zeros((estimator.coef_.shape[0], matrix.shape[1]))
     coef[:, used] = estimator.coef_
     return coef
