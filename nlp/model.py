@@ -38,7 +38,7 @@ class TextModel:
         classes = sorted(set(labels))
         if len(classes) < 2:
             raise ValueError("a classifier needs at least two labels")
-        svm = LinearSVC(C=SVM_C).fit(matrix, list(labels))
+        svm = LinearSVC(C=SVM_C, random_state=0).fit(matrix, list(labels))  # the same examples, the same routes
         self.labels = [str(c) for c in svm.classes_]
         weights = svm.coef_ if len(self.labels) > 2 else np.vstack([-svm.coef_[0], svm.coef_[0]])
         bias = svm.intercept_ if len(self.labels) > 2 else np.array([-svm.intercept_[0], svm.intercept_[0]])

@@ -246,3 +246,17 @@ def test_funds_whose_focus_the_need_names_come_first(router: Router) -> None:
     routed = router.route("我们是新材料企业，正在做A轮融资，希望对接投资机构")
     funds = [t.id for t in routed.targets if t.kind == "fund"]
     assert funds[0] == "fund_songyan"
+
+
+def test_the_same_examples_give_the_same_routes() -> None:
+    import csv
+    import io
+    from importlib import resources
+
+    from bot.domain.directory import load_directory
+
+    text = resources.files("nlp").joinpath("data/domain_needs.csv").read_text("utf-8")
+    examples = [(r["text"], r["lead"]) for r in csv.DictReader(io.StringIO(text))][:60]
+    first, second = (Router(load_directory(), examples=examples) for _ in range(2))
+    message = "我们想在社区试点智慧养老服务，需要街道配合"
+    assert first.route(message) == second.route(message) and first.threshold == second.threshold
