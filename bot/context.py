@@ -57,7 +57,8 @@ class UseCases:
                    commitments=Commitments(work, access, settings.timezone),
                    agreements=Agreements(work, access, learner),
                    records=Records(db, settings.policy(), settings.timezone),
-                   intake=Intake(work, reader or shipped_reader(router.segmenter.cut)), notes=Notes(work, learner))
+                   intake=Intake(work, reader or shipped_reader(router.segmenter.cut), lambda: learner.router),
+                   notes=Notes(work, learner))
 
 
 @dataclass

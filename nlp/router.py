@@ -201,6 +201,17 @@ class Router:
         said = len(self.substance(lab, columns))
         return said >= MIN_SUBSTANCE or (said == 1 and self._field[lab].get(lead, 0.0) >= FIELD_AGREEMENT)
 
+    def likeness(self, text: str, others: Sequence[str]) -> list[float]:
+        """Cosine similarity of a message to each of some texts (the shared TF-IDF features)."""
+        columns, values = self.featurise(text, self.segmenter.cut(text))
+        vector = dict(zip(columns.tolist(), values.tolist(), strict=True))
+        alike = []
+        for other in others:
+            other_columns, other_values = self.featurise(other, self.segmenter.cut(other))
+            alike.append(sum(vector.get(c, 0.0) * v for c, v in zip(other_columns.tolist(), other_values.tolist(),
+                                                                      strict=True)) / 2.0)
+        return alike
+
     def nearness(self, columns: np.ndarray, values: np.ndarray) -> float:
         """The best similarity of a message to any party's profile (the need detector weighs it)."""
         return float((self._profiles[:, columns] @ values).max())

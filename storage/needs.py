@@ -80,6 +80,11 @@ class NeedRepo:
         return await self._one("chat_id = ? AND author_id = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
                                (chat_id, author_id))
 
+    async def open_by(self, chat_id: int, author_id: int, limit: int = 20) -> list[Need]:
+        """The author's open needs in a chat, newest first."""
+        return await self._where("chat_id = ? AND author_id = ? AND status = 'open'", (chat_id, author_id, limit),
+                                 " ORDER BY id DESC LIMIT ?")
+
     async def open_routed_to(self, party_id: str, limit: int = 20) -> list[Need]:
         """Open needs routed (actively) to a party, newest first."""
         return await self._where("status = 'open' AND id IN (SELECT need_id FROM routes WHERE party_id = ?"

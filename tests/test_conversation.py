@@ -259,3 +259,23 @@ async def test_a_binding_made_after_someone_spoke_counts_at_once(served: Running
     message = await served.say(newcomer, "两周内开放测试路段", reply_to=card["message_id"])
     answer = served.calls_since(message["_calls_from"], "sendMessage")[0].params["text"]
     assert "已记录承诺 1（需求 #1，交通运输局）" in answer
+
+
+MEDICAL_NEED = "我们是做医学影像AI的，想获得三甲医院的脱敏影像数据做模型训练，希望相关部门支持"
+
+
+async def test_a_follow_up_said_plainly_goes_to_the_need_it_is_about_and_a_new_need_is_not_swallowed(
+        served: RunningBot) -> None:
+    # The sandbox saw an enterprise's new needs filed as supplements to its newest, unrelated need.
+    await post(served, MEDICAL_NEED)
+    await post(served, ROAD_NEED)  # #2, the newest
+    await served.say(ENTERPRISE, "上次说的医院数据那个事，有消息了吗？")  # about #1, not the newest
+    assert "上次说的医院数据" in await status(served, 1)
+    assert "上次说的医院数据" not in await status(served, 2)
+    before = (await counts(served))["needs"]
+    message = await served.say(ENTERPRISE, "公司现在现金流有点紧，想融个两三千万的A轮，或者银行给点贷款也行，"
+                                           "我们是做工业软件的")
+    assert "已登记需求 <b>#3</b>" in served.calls_since(message["_calls_from"], "sendMessage")[0].params["text"]
+    assert (await counts(served))["needs"] == before + 1
+    await served.say(ENTERPRISE, "进度怎么样了？")  # about nothing in particular: the newest
+    assert "进度怎么样了" in await status(served, 3)

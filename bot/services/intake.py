@@ -15,6 +15,7 @@ Telegram:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -24,6 +25,7 @@ from bot.services.work import Work
 from nlp.detect import is_need, meaningful_chars
 from nlp.intent import IntentReader
 from nlp.outcomes import is_announcement
+from nlp.router import Router
 
 NAMED_NEED = re.compile(r"\s*[#＃](\d{1,9})(?![\d])[\s:：，,、]*")
 
@@ -44,7 +46,8 @@ class Facts:
     sender_is_admin: bool = False
     announces: bool = False  # names a signing or an investment (nlp.outcomes.is_announcement)
     need_cues: bool = False  # has the cue words of a need (nlp.detect.is_need)
-    own_need: Need | None = None  # the sender's latest open need in this chat (read for a follow-up said plainly)
+    own_need: Need | None = None  # the sender's open need a follow-up said plainly is about (see Intake._about_own)
+    stands_alone: bool = False  # a follow-up said plainly that is about none of the sender's needs and reads as one
 
 
 class Action(StrEnum):
@@ -77,6 +80,7 @@ _PARTY_SAYS = {Intent.PROMISE: None, Intent.QUESTION: Intent.QUESTION, Intent.NE
 _ADMIN_SAYS = {Intent.QUESTION: Intent.QUESTION, Intent.REFUSAL: Intent.REFUSAL, Intent.PROGRESS: Intent.PROGRESS,
                Intent.FOLLOWUP: Intent.QUESTION}
 _SILENT = frozenset({Intent.ACK, Intent.CHAT})
+ABOUT = 0.12  # likeness (cosine of the TF-IDF features) at which a follow-up is about one of the sender's needs
 SAYS_SOMETHING = 9  # letters/characters: "好的，辛苦周科" (6) is talk, "收到，我们这周去村里看看" (11) says something
 
 
@@ -93,7 +97,7 @@ def decide(text: str, facts: Facts) -> Reading:
         # A promise under a message that combined several cards must say which need ("#3 …").
         return Reading(Action.ASK_WHICH, numbers=tuple(n.number for n in facts.card_needs))
     if need is None:
-        if said is Intent.NEED or (said is Intent.FOLLOWUP and facts.need_cues):
+        if said is Intent.NEED or (said is Intent.FOLLOWUP and (facts.need_cues or facts.stands_alone)):
             # Said plainly, "另外希望对接医院…" is a need of its own: a need is never lost for its wording.
             return Reading(Action.REGISTER, text=text, offer_first=offer)
         if said is Intent.FOLLOWUP and facts.own_need is not None and not offer:
@@ -144,9 +148,10 @@ def _about(text: str, facts: Facts) -> tuple[Need | None, str]:
 
 
 class Intake:
-    def __init__(self, work: Work, reader: IntentReader) -> None:
+    def __init__(self, work: Work, reader: IntentReader, router: Callable[[], Router]) -> None:
         self.work = work
         self.reader = reader
+        self.router = router  # the current one: the learner replaces it when it refits
 
     async def read(self, chat_id: int, user_id: int, text: str, replied_message: int | None, replied_to_bot: bool,
                    topic_id: int | None, sender_is_admin: bool = False) -> Reading:
@@ -173,8 +178,24 @@ class Intake:
             if named is not None:
                 facts = replace(facts, named_need=await repos.needs.by_number(chat_id, int(named.group(1))))
             if facts.said is Intent.FOLLOWUP and plain:
-                facts = replace(facts, own_need=await repos.needs.latest_open_by(chat_id, user_id))
+                own, alone = self._about_own(text, await repos.needs.open_by(chat_id, user_id))
+                facts = replace(facts, own_need=own, stands_alone=alone)
         return decide(text, facts)
+
+    def _about_own(self, text: str, mine: list[Need]) -> tuple[Need | None, bool]:
+        """Which of the sender's open needs (newest first) a follow-up said plainly is about, and whether it is
+        about none of them but a need of its own. "上次说的医院数据那个事，有消息了吗？" is about the hospital-data
+        need, not the newest; "公司现金流紧，想融个A轮" after a soft-magnet need is a need of its own; "进度怎么样了？",
+        about nothing in particular, goes to the newest."""
+        router = self.router()
+        if mine:
+            alike = router.likeness(text, [n.text for n in mine])
+            best = max(range(len(mine)), key=alike.__getitem__)
+            if alike[best] >= ABOUT:
+                return mine[best], False
+        if router.route(text).is_need:
+            return None, True
+        return (mine[0] if mine else None), False
 
 
 def _role(party: str | None, admin: bool) -> str:
