@@ -40,6 +40,9 @@ PRIOR_EXAMPLES = 40  # a department's examples at which its learned and profile-
 PRIORS = (5.0, 10.0, 20.0, 40.0, 80.0, 160.0)  # the candidates cross-validation chooses the prior among
 CONFIDENT = 0.45  # lead probability below which the router abstains, before it has examples to calibrate on
 ANNOUNCED_PRECISION = 0.90  # with examples: the lowest threshold at which announced leads were right this often
+NOVELTY = 1.0  # before calibration: how readily the group's next need goes to a department it has not used (_weighed)
+NOVELTIES = (0.02, 0.1, 0.5, 2.0)  # the candidates cross-validation chooses among
+NEIGHBOUR = 0.3  # likeness at which a learned example is recalled for a message like it (see _recall)
 MIN_CALIBRATION = 40  # examples needed before the threshold is calibrated on them (cross-validated)
 CALIBRATION_FOLDS = 4
 ASSIST_RATIO = 0.6
@@ -138,9 +141,14 @@ class Router:
                        if self._index[label] < len(self._department_list)]
             self._learned_labels = np.array([k for k, _ in learned], dtype=np.int64)
             self._learned_departments = np.array([d for _, d in learned], dtype=np.int64)
-        self.prior, self.threshold = self._calibrate(corpus_tokens[len(documents):], documents,
+        # The examples themselves, to recall the ones a message is like (their departments' positions; -1: not one).
+        self._example_rows = (self._features.matrix([t for t, _ in self.examples], corpus_tokens[len(documents):])
+                              / 2.0).tocsc() if self.examples else None
+        self._example_positions = np.array([self._department_position.get(self._index[label], -1)
+                                            for _, label in self.examples], dtype=np.int64)
+        self.prior, self.novelty, self.threshold = self._calibrate(corpus_tokens[len(documents):], documents,
                                                      corpus_tokens[:len(documents)])
-        self._evidence = self._weighed(self._counts(self.examples), self.prior)
+        self._evidence = self._weighed(self._counts(self.examples), self.prior, self.novelty)
         self.detector = NeedDetector(self.segmenter.cut, self._features, self.nearness).fit(
             detection_texts, detection_labels)
         self.typer = NeedTyper(self.segmenter.cut, self._features).fit(*shipped_types())
@@ -236,9 +244,30 @@ class Router:
     def lead_distribution(self, columns: np.ndarray, values: np.ndarray, similarity: np.ndarray) -> np.ndarray:
         """Probability of each department leading, blending profiles and learned examples."""
         cold = softmax(similarity[:len(self._department_list)], COLD_TEMPERATURE)
-        if self.supervised is None:
-            return cold
-        return self._blend(self._learned(self.supervised, columns, values), cold, *self._evidence)
+        blended = cold if self.supervised is None else self._blend(self._learned(self.supervised, columns, values),
+                                                                   cold, *self._evidence)
+        if self._example_rows is None:
+            return blended
+        return self._recalled(blended, *self._recall(self._example_rows[:, columns] @ values))
+
+    def _recall(self, likeness: np.ndarray) -> tuple[np.ndarray, float]:
+        """The departments of the learned examples a message is like (likeness >= NEIGHBOUR), as a distribution
+        weighted by likeness, and how alike the nearest is. A group that corrected "新公司怎么给员工交社保" to 人社局
+        expects "社保基数怎么定" there next time, long before the learned model has the evidence to say so."""
+        near = (likeness >= NEIGHBOUR) & (self._example_positions >= 0)
+        if not near.any():
+            return np.zeros(0), 0.0
+        votes = np.bincount(self._example_positions[near], weights=likeness[near],
+                            minlength=len(self._department_list))
+        return votes / votes.sum(), float(likeness[near].max())
+
+    @staticmethod
+    def _recalled(p: np.ndarray, votes: np.ndarray, nearest: float) -> np.ndarray:
+        """``p`` with the recalled examples' departments mixed in as much as the nearest is alike."""
+        if nearest <= 0.0:
+            return p
+        weight = min(1.0, nearest)
+        return (1.0 - weight) * p + weight * votes
 
     def _learned(self, model: TextModel, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
         """The learned model's distribution over the departments (zero for those it has no examples of)."""
@@ -270,40 +299,45 @@ class Router:
         return counts
 
     @staticmethod
-    def _weighed(counts: np.ndarray, prior: float) -> tuple[np.ndarray, np.ndarray]:
+    def _weighed(counts: np.ndarray, prior: float, novelty: float = NOVELTY) -> tuple[np.ndarray, np.ndarray]:
         """(share, weight) per department from its example count.
 
         share = n / (n + prior): how much its learned score counts against its profile's. weight: departments
         with examples 1; those without keep their profile's probability scaled by the chance that the group's
-        next need goes to a department it has not routed to yet — Good-Turing's estimate, (singletons + 1) /
-        (examples + 1), over the share of departments still unseen. Early, when many departments have one
-        example, the unseen keep nearly all their profile mass; after hundreds of examples spread over a few
-        departments, little.
+        next need goes to a department it has not routed to yet, over the share of departments still unseen. That
+        chance is a Dirichlet estimate, novelty × unseen / (examples + novelty × departments): early on the unseen
+        keep nearly all their profile mass; after hundreds of examples over a few departments, little. How fast
+        (``novelty``) is chosen by cross-validation with the prior.
         """
         share = counts / (counts + prior)
         seen = counts > 0
-        unseen_share = 1.0 - seen.mean()
+        unseen = float((~seen).sum())
         weight = np.ones(len(counts))
-        if unseen_share > 0:
-            unseen = (float((counts == 1).sum()) + 1.0) / (counts.sum() + 1.0)
-            weight[~seen] = min(1.0, unseen / unseen_share)
+        if unseen:
+            chance = novelty * unseen / (counts.sum() + novelty * len(counts))
+            weight[~seen] = min(1.0, chance / (unseen / len(counts)))
         return share, weight
 
     def _calibrate(self, tokens: list[list[str]], documents: list[str],
-                   document_tokens: list[list[str]]) -> tuple[float, float]:
-        """(prior, threshold) by cross-validation on the examples learned.
+                   document_tokens: list[list[str]]) -> tuple[float, float, float]:
+        """(prior, novelty, threshold) by cross-validation on the examples learned.
 
-        The prior (a department's examples at which its learned and profile-based scores weigh the same) is the
-        one of ``PRIORS`` whose blend routed the held-out examples best; the announce threshold is the lowest lead
+        The prior (a department's examples at which its learned and profile-based scores weigh the same) and the
+        novelty (how readily a need goes to a department not used yet; see ``_weighed``) are those of ``PRIORS`` and
+        ``NOVELTIES`` whose blend gave the held-out examples the highest likelihood — a fold that holds out a
+        department's only example measures the novelty; the announce threshold is the lowest lead
         probability at which the leads announced were right ``ANNOUNCED_PRECISION`` of the time, so the announced
-        share grows as the router learns. Below ``MIN_CALIBRATION`` examples: ``PRIOR_EXAMPLES`` and ``CONFIDENT``.
+        share grows as the router learns. Below ``MIN_CALIBRATION`` examples: ``PRIOR_EXAMPLES``, ``NOVELTY`` and
+        ``CONFIDENT``.
         """
         examples = self.examples
         if len(examples) < MIN_CALIBRATION or self.supervised is None:
-            return PRIOR_EXAMPLES, CONFIDENT
+            return PRIOR_EXAMPLES, NOVELTY, CONFIDENT
         profiles = self._features.matrix(documents, document_tokens) / 2.0
         departments = len(self._department_list)
-        held_out: list[tuple[np.ndarray, np.ndarray, np.ndarray, int]] = []  # learned, cold, fold counts, truth
+        # learned, cold, fold counts, recalled (votes, nearest), truth
+        held_out: list[tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, float], int]] = []
+        rows = self._example_rows
         order = np.random.default_rng(0).permutation(len(examples))
         for fold in range(CALIBRATION_FOLDS):
             held = set(order[fold::CALIBRATION_FOLDS].tolist())
@@ -320,19 +354,21 @@ class Router:
                 similarity = np.asarray(profiles[:, columns] @ values).ravel()
                 cold = softmax(similarity[:departments], COLD_TEMPERATURE)
                 truth = self._department_position.get(self._index[label], -1)
-                held_out.append((self._learned(model, columns, values), cold, counts, truth))
+                likeness = rows[:, columns] @ values if rows is not None else np.zeros(len(examples))
+                likeness[list(held)] = 0.0  # recall only what this fold learned
+                held_out.append((self._learned(model, columns, values), cold, counts, self._recall(likeness), truth))
         if not held_out:
-            return PRIOR_EXAMPLES, CONFIDENT
+            return PRIOR_EXAMPLES, NOVELTY, CONFIDENT
 
-        def leads(prior: float) -> tuple[float, list[tuple[float, bool]]]:
+        def leads(prior: float, novelty: float) -> tuple[float, list[tuple[float, bool]]]:
             """The held-out examples' log-likelihood under this prior, and each one's lead probability and
             whether the lead was right."""
             likelihood, scored = 0.0, []
             weighed: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # one per fold: its counts are shared
-            for learned, cold, counts, truth in held_out:
+            for learned, cold, counts, recalled, truth in held_out:
                 if id(counts) not in weighed:
-                    weighed[id(counts)] = self._weighed(counts, prior)
-                p = self._blend(learned, cold, *weighed[id(counts)])
+                    weighed[id(counts)] = self._weighed(counts, prior, novelty)
+                p = self._recalled(self._blend(learned, cold, *weighed[id(counts)]), *recalled)
                 top = int(p.argmax())
                 likelihood += float(np.log(p[truth] + 1e-9)) if truth >= 0 else 0.0
                 scored.append((float(p[top]), top == truth))
@@ -340,12 +376,13 @@ class Router:
 
         # By likelihood rather than accuracy: it weighs how sure each route was, so it is steadier on a few
         # dozen examples.
-        prior, (_, scored) = max(((prior, leads(prior)) for prior in PRIORS), key=lambda pair: pair[1][0])
+        (prior, novelty), (_, scored) = max((((prior, novelty), leads(prior, novelty)) for prior in PRIORS
+                                             for novelty in NOVELTIES), key=lambda pair: pair[1][0])
         for threshold in np.arange(0.20, 0.91, 0.025):
             announced = [right for p, right in scored if p >= threshold]
             if len(announced) >= 10 and sum(announced) / len(announced) >= ANNOUNCED_PRECISION:
-                return prior, float(threshold)
-        return prior, CONFIDENT
+                return prior, novelty, float(threshold)
+        return prior, novelty, CONFIDENT
 
     # --- the entry point ---------------------------------------------------------------------
 
