@@ -279,3 +279,14 @@ async def test_a_follow_up_said_plainly_goes_to_the_need_it_is_about_and_a_new_n
     assert (await counts(served))["needs"] == before + 1
     await served.say(ENTERPRISE, "进度怎么样了？")  # about nothing in particular: the newest
     assert "进度怎么样了" in await status(served, 3)
+
+
+async def test_a_labs_own_need_does_not_name_the_lab_as_its_helper(served: RunningBot) -> None:
+    from tests.conftest import LAB_MEMBER
+
+    text = "我们实验室需要开放更多车路协同和自动驾驶测试路段，希望交通局支持"
+    assert "lab_5gcar" in {t.id for t in served.router.route(text).targets}  # the router would name it
+    await served.say(LAB_MEMBER, text)
+    services = served.app.bot_data.services  # type: ignore[union-attr]
+    async with services.db.read() as conn, conn.execute("SELECT party_id FROM routes") as cur:
+        assert "lab_5gcar" not in {row[0] for row in await cur.fetchall()}

@@ -38,8 +38,10 @@ class Needs:
             if need is None:
                 return Outcome(Refusal.DUPLICATE_NEED)
             # Unsure of the lead: no confident wrong guess in the group; an admin picks it among the suggestions.
+            # A lab's or fund's own need does not name it as a helper to itself.
+            own = await unit.bound_party(author.user_id)
             routes = [Route(need.id, t.id, t.role, t.score, "router") for t in routing.targets
-                      if routing.confident or t.role != "lead"]
+                      if (routing.confident or t.role != "lead") and not (t.role == "assist" and t.id == own)]
             await unit.routes.add_many(routes, at)
             suggestions = () if routing.confident else tuple(routing.suggestions)
             if not routing.confident:
