@@ -53,6 +53,8 @@ MIN_SUBSTANCE = 2  # words of a lab's substance a need must say for the lab to b
 FIELD_AGREEMENT = 0.5  # a lab works in a department's field when their profiles are half as alike as its best
 SHARED_BY = 3  # a word in this many lab and fund profiles says nothing about any one of them
 MAX_FUNDS = 2
+# what funds do: equity, not a loan or a subsidy
+_EQUITY = re.compile(r"投资|融资|股权|天使|[A-Da-d]\+?轮|种子轮|创投|风投|估值|基金|路演|BP|商业计划书")
 FALLBACK_LEAD = "ndrc"  # the scenario-lab programme owner triages what nobody else fits
 
 
@@ -448,7 +450,7 @@ class Router:
                           and self._fits(i, lead, columns)])
         assists += labs[:max(MAX_LABS, sum(i in mentioned for i in labs))]
         funds = by_score([i for i in mentioned if self.parties[i].kind == "fund"])
-        if kind_of_need == "funding":  # funding needs bring in the funds that fit best
+        if kind_of_need == "funding" and _EQUITY.search(text):  # equity, not a loan or a subsidy: the funds that fit
             # those whose focus the need names first ("新材料" → 松岩), then by similarity
             others = sorted((i for i in kinds["fund"] if i not in funds),
                             key=lambda i: (-len(self.substance(i, columns)), -sim[i]))

@@ -277,3 +277,19 @@ def test_the_same_examples_give_the_same_routes() -> None:
     first, second = (Router(load_directory(), examples=examples) for _ in range(2))
     message = "我们想在社区试点智慧养老服务，需要街道配合"
     assert first.route(message) == second.route(message) and first.threshold == second.threshold
+
+
+def test_bureaus_named_as_people_name_them(router: Router) -> None:
+    # old and everyday names count as naming the bureau ("城管", "社保局", "工商局", "农业部门")
+    for text, bureau in (("我们需要一些路口的监控视频做违章停车识别，城管能不能给开放一下", "urban"),
+                         ("社保局那边说我们公司的缴费基数不对，怎么处理", "hrss"),
+                         ("我们想注销公司，工商局让补材料", "samr"),
+                         ("我们做卫星遥感的，想跟农业部门合作监测小麦长势", "agri")):
+        routed = router.route(text)
+        assert routed.confident and routed.lead is not None and routed.lead.id == bureau, text
+
+
+def test_a_loan_or_a_subsidy_does_not_bring_in_the_equity_funds(router: Router) -> None:
+    for text in ("我们想申请银行知识产权质押贷款，额度五百万", "我们厂想申请点技改资金，换一批数控机床"):
+        assert not [t for t in router.route(text).targets if t.kind == "fund"], text
+    assert [t for t in router.route("公司想融个两三千万的A轮").targets if t.kind == "fund"]
