@@ -90,6 +90,17 @@ class NeedRepo:
         return await self._where("status = 'open' AND id IN (SELECT need_id FROM routes WHERE party_id = ?"
                                  " AND active = 1)", (party_id, limit), " ORDER BY id DESC LIMIT ?")
 
+    async def count_open(self, routed_to: str | None = None, authored_by: int | None = None) -> int:
+        """How many open needs are routed (actively) to a party, or were posted by a person."""
+        if routed_to is not None:
+            where, args = ("status = 'open' AND id IN (SELECT need_id FROM routes WHERE party_id = ? AND active = 1)",
+                           (routed_to,))
+        else:
+            where, args = "author_id = ? AND status = 'open'", (authored_by,)
+        async with await fetched(self.conn, f"SELECT COUNT(*) FROM needs WHERE {where}", args) as cur:  # noqa: S608
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def open_authored_by(self, user_id: int, limit: int = 20) -> list[Need]:
         return await self._where("author_id = ? AND status = 'open'", (user_id, limit), " ORDER BY id DESC LIMIT ?")
 

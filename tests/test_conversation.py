@@ -290,3 +290,15 @@ async def test_a_labs_own_need_does_not_name_the_lab_as_its_helper(served: Runni
     services = served.app.bot_data.services  # type: ignore[union-attr]
     async with services.db.read() as conn, conn.execute("SELECT party_id FROM routes") as cur:
         assert "lab_5gcar" not in {row[0] for row in await cur.fetchall()}
+
+
+async def test_the_desk_counts_every_open_need_and_says_when_it_lists_only_the_newest(served: RunningBot) -> None:
+    # The sandbox's enterprise had 27 open needs and its desk said "20 条进行中".
+    places = ("市南区 市北区 李沧区 崂山区 城阳区 即墨区 胶州市 平度市 莱西市 西海岸新区 黄岛 "
+              "青岛港 高新区 红岛 蓝谷 董家口 前湾 鳌山卫 沙子口 王哥庄 流亭 夏庄").split()
+    for district in places:
+        await served.say(ENTERPRISE, f"我们公司做自动驾驶，需要在{district}开放一段测试路段，希望交通局支持")
+    await served.say(ENTERPRISE, "/start", chat_id=ENTERPRISE["id"])
+    assert "我提出的需求</b>（22 条进行中，列出最新 20 条）" in served.last_text()
+    await served.say(LIAISON, "/start", chat_id=LIAISON["id"])
+    assert "条进行中，列出最新 20 条）" in served.last_text()

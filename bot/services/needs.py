@@ -18,6 +18,8 @@ class Desk:
     promises: list[tuple[Need, Commitment]]  # the party's promises still owed
     authored: list[NeedView]  # open needs the person posted
     latest_notes: dict[int, Note]  # need id → the latest note on it
+    routed_total: int = 0  # how many are open and routed to the party (the list shows the newest)
+    authored_total: int = 0  # how many the person has open (the list shows the newest)
 
 
 class Needs:
@@ -159,4 +161,6 @@ class Needs:
                 promises = await repos.commitments.pending(party_id=party_id)
             authored = await self.views.many(repos, await repos.needs.open_authored_by(user_id))
             latest = await repos.notes.latest_of([v.need.id for v in (*routed, *authored)])
-            return Desk(routed, promises, authored, latest)
+            routed_total = await repos.needs.count_open(routed_to=party_id) if party_id is not None else 0
+            return Desk(routed, promises, authored, latest, routed_total,
+                        await repos.needs.count_open(authored_by=user_id))

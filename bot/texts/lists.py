@@ -188,10 +188,15 @@ def triage_list(views: list[NeedView], total: int | None = None) -> str:
 
 
 def desk(party: Party | None, routed: list[NeedView], promises: list[tuple[Need, Commitment]],
-         authored: list[NeedView], today: date, latest: dict[int, Note] | None = None) -> str:
+         authored: list[NeedView], today: date, latest: dict[int, Note] | None = None,
+         totals: tuple[int, int] | None = None) -> str:
     """A person's private chat: needs routed to their party, their party's promises, their own needs; under each
     need the latest thing said about it."""
     latest = latest or {}
+    routed_total, authored_total = totals or (len(routed), len(authored))
+
+    def counted(total: int, shown: int) -> str:
+        return f"{total} 条进行中" + (f"，列出最新 {shown} 条" if total > shown else "")
 
     def last_said(need_id: int) -> list[str]:
         note = latest.get(need_id)
@@ -199,7 +204,7 @@ def desk(party: Party | None, routed: list[NeedView], promises: list[tuple[Need,
 
     lines = [START_TEXT]
     if party is not None:
-        lines.append(f"\n<b>{escape(party.short_name)} 的需求</b>（{len(routed)} 条进行中）" if routed
+        lines.append(f"\n<b>{escape(party.short_name)} 的需求</b>（{counted(routed_total, len(routed))}）" if routed
                      else f"\n{escape(party.short_name)} 目前没有进行中的需求。")
         for view in routed:
             mine = next((r for r in view.routed if r.party.id == party.id), None)
@@ -212,7 +217,7 @@ def desk(party: Party | None, routed: list[NeedView], promises: list[tuple[Need,
         lines.extend(f"  · 承诺 {c.id}（需求 #{n.number}）{escape(snippet(c.text, 40))} — {due_and_state(c, today)}"
                      for n, c in promises)
     if authored:
-        lines.append(f"<b>我提出的需求</b>（{len(authored)} 条进行中）")
+        lines.append(f"<b>我提出的需求</b>（{counted(authored_total, len(authored))}）")
         for view in authored:
             lead = f"牵头：{escape(view.lead.party.short_name)}" if view.lead else "牵头部门待管理员指定"
             lines.append(f"  · #{view.need.number}（{need_state(view)}，{lead}）{escape(snippet(view.need.text, 40))}")

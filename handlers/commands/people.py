@@ -38,7 +38,8 @@ async def start(update: Update, context: BotContext) -> None:
     _, party = await cases.people.role(user.id)
     desk = await cases.needs.desk(user.id)
     today = cases.commitments.local_day(context.services.clock())
-    await reply(update, texts.desk(party, desk.routed, desk.promises, desk.authored, today, desk.latest_notes),
+    await reply(update, texts.desk(party, desk.routed, desk.promises, desk.authored, today, desk.latest_notes,
+                                   (desk.routed_total, desk.authored_total)),
                 desk_buttons(party.id if party else None, desk.routed, desk.promises))
 
 
