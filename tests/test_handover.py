@@ -115,6 +115,10 @@ async def test_needs_and_the_card_show_who_claimed_and_promised_including_the_pr
     mark = (await served.say(ADMIN, "/route 1 金融局"))["_calls_from"]
     edited = served.calls_since(mark, "editMessageText")[-1].params["text"]
     assert "牵头部门：金融局" in edited and "曾牵头：财政局（已认领，承诺1项）" in edited  # not lost on /route
+    # One card: the answer to /route is a notice, not a second card whose buttons would go stale.
+    notice = served.calls_since(mark, "sendMessage")[-1].params
+    assert "已改由 金融局 牵头" in notice["text"] and "需求卡片已更新" in notice["text"]
+    assert "牵头部门" not in notice["text"] and not notice.get("reply_markup")
     await served.say(ADMIN, "/needs")
     assert "牵头：金融局（待认领）；曾牵头：财政局（已认领，承诺1项）" in served.last_text()  # not "金融局，待认领"
     await served.press(FINREG_LIAISON, card["message_id"], f"claim:{need_id}")

@@ -68,8 +68,12 @@ async def route(update: Update, context: BotContext) -> None:
         await reply(update, refusal(outcome))
         return
     assert outcome.view is not None and outcome.party is not None  # a success carries them
-    await reply(update, texts.rerouted(outcome.view.need.number, outcome.party, outcome.view),
-                need_buttons(outcome.view))
+    if outcome.view.need.bot_message_id is None:  # no card to bring up to date: this reply is the card
+        await reply(update, texts.rerouted(outcome.view.need.number, outcome.party, outcome.view),
+                    need_buttons(outcome.view))
+        return
+    # The card is edited in place; a second card would go stale with live buttons as soon as anyone claimed.
+    await reply(update, texts.rerouted(outcome.view.need.number, outcome.party))
     await replies.refresh_card(context, outcome.view)
 
 
