@@ -92,6 +92,7 @@ class NeedRepo:
 
     async def count_open(self, routed_to: str | None = None, authored_by: int | None = None) -> int:
         """How many open needs are routed (actively) to a party, or were posted by a person."""
+        args: tuple[object, ...]
         if routed_to is not None:
             where, args = ("status = 'open' AND id IN (SELECT need_id FROM routes WHERE party_id = ? AND active = 1)",
                            (routed_to,))
