@@ -302,3 +302,10 @@ async def test_the_desk_counts_every_open_need_and_says_when_it_lists_only_the_n
     assert "我提出的需求</b>（22 条进行中，列出最新 20 条）" in served.last_text()
     await served.say(LIAISON, "/start", chat_id=LIAISON["id"])
     assert "条进行中，列出最新 20 条）" in served.last_text()
+
+
+async def test_status_of_a_need_in_triage_says_its_lead_is_still_to_be_picked(served: RunningBot) -> None:
+    await served.say(ENTERPRISE, MEDICAL_NEED)  # no confident lead: triage
+    assert "牵头 待指定" in await status(served, 1)
+    await served.say(ADMIN, "/route 1 卫健委")
+    assert "牵头 待指定" not in await status(served, 1)
