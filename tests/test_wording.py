@@ -278,3 +278,13 @@ def test_the_chart_shows_claim_time_in_hours_and_the_on_time_rate_in_percent() -
     rate = panels[texts.CHART_KEPT_RATE]
     assert rate.values == [50.0, 100.0] and rate.value_labels == ["50%", "100%"]
     assert rate.limit >= 100 and rate.ticks[-1] == (100.0, "100%") and all(t.endswith("%") for _, t in rate.ticks)
+
+
+def test_the_reports_lead_line_accounts_for_every_need() -> None:
+    from bot.domain.reports import Report
+
+    ids = ["transport", "miit", "police", "hrss", "edu", "health", "agri", "urban", "housing", "eco", "sci"]
+    data = Report(since=None, funnel=[("needs", 66)], by_department=[(p, 11 - k) for k, p in enumerate(ids)],
+                  by_type=[])
+    line = next(x for x in texts.report(data, {}, "本群", "all").splitlines() if x.startswith("牵头部门："))
+    assert "其他 3 个部门共 6" in line  # 3 + 2 + 1: the figures add up to all 66 needs, not the first eight's 60

@@ -29,8 +29,9 @@ def report(data: Report, names: dict[str, str], scope: str, period: str) -> str:
     funnel = " → ".join(f"{FUNNEL_NAMES.get(stage, stage)} {n}" for stage, n in data.funnel)
     lines = [f"📊 <b>对接成效报告</b>（{scope}，{PERIOD_NAMES.get(period, period)}）", funnel]
     if data.by_department:
-        lines.append("牵头部门：" + "、".join(
-            f"{escape(lead_name(names, p))} {n}" for p, n in data.by_department[:8]))
+        shown, rest = data.by_department[:8], data.by_department[8:]
+        lines.append("牵头部门：" + "、".join(f"{escape(lead_name(names, p))} {n}" for p, n in shown)
+                     + (f"、其他 {len(rest)} 个部门共 {sum(n for _, n in rest)}" if rest else ""))
     if data.by_type:
         lines.append("需求类型：" + "、".join(f"{NEED_TYPE_NAMES.get(k, k)} {n}" for k, n in data.by_type))
     rated = [r for r in data.records if r.kept_rate is not None or r.median_claim_days is not None]
