@@ -71,7 +71,7 @@ def main() -> None:
     chat_as_need = needs_missed = 0
     for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, y):
         # the detector as the router builds it: in the router's feature space
-        detector = NeedDetector(router.segmenter.cut, router.features, router.nearness).fit(
+        detector = NeedDetector(router.segmenter.cut, router.features, router.nearness_of).fit(
             list(x[train]), list(y[train]))
         for t, label in zip(x[test], y[test], strict=True):
             said = detector.is_need(t)

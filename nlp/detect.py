@@ -178,7 +178,7 @@ class NeedDetector:
     THRESHOLD = 0.5
 
     def __init__(self, cut: Callable[[str], list[str]], features: Features | None = None,
-                 near: Callable[[np.ndarray, np.ndarray], float] | None = None) -> None:
+                 near: Callable[[sp.csr_matrix], np.ndarray] | None = None) -> None:
         """With ``features`` already fitted (the router's shared space), only the model is fitted."""
         self.cut = cut
         self._shared = features is not None
@@ -198,7 +198,9 @@ class NeedDetector:
         tokens = [self.cut(t) for t in texts]
         matrix = self.features.matrix(texts, tokens) if self._shared else self.features.fit(texts, tokens)
         cues = [1.0 if is_need(t) else 0.0 for t in texts]
-        near = [self._near(t, tk) for t, tk in zip(texts, tokens, strict=True)]
+        # in one product: row by row, thousands of small sparse calls kept a refit's thread on the GIL long
+        # enough to delay the event loop by 20-40 ms
+        near = self.near(matrix) if self.near is not None else np.zeros(len(texts))
         model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
         coef = fit_on_used_columns(model, sp.hstack([matrix, sp.csr_matrix(np.array([cues, near]).T)],
                                                     format="csr"), labels)
@@ -208,7 +210,7 @@ class NeedDetector:
         return self
 
     def _near(self, text: str, tokens: Sequence[str]) -> float:
-        return self.near(*self.features.one(text, tokens)) if self.near is not None else 0.0
+        return float(self.near(self.features.matrix([text], [tokens]))[0]) if self.near is not None else 0.0
 
     def is_need(self, text: str, tokens: Sequence[str] | None = None) -> bool:
         if meaningful_chars(text) < MIN_NEED_CHARS or is_chat(text):

@@ -151,7 +151,7 @@ class Router:
         self.prior, self.novelty, self.threshold = self._calibrate(corpus_tokens[len(documents):], documents,
                                                      corpus_tokens[:len(documents)])
         self._evidence = self._weighed(self._counts(self.examples), self.prior, self.novelty)
-        self.detector = NeedDetector(self.segmenter.cut, self._features, self.nearness).fit(
+        self.detector = NeedDetector(self.segmenter.cut, self._features, self.nearness_of).fit(
             detection_texts, detection_labels)
         self.typer = NeedTyper(self.segmenter.cut, self._features).fit(*shipped_types())
 
@@ -221,6 +221,10 @@ class Router:
             alike.append(sum(vector.get(c, 0.0) * v for c, v in zip(other_columns.tolist(), other_values.tolist(),
                                                                       strict=True)) / 2.0)
         return alike
+
+    def nearness_of(self, matrix: sp.csr_matrix) -> np.ndarray:
+        """Per row of a feature matrix, its best similarity to any party's profile (the need detector weighs it)."""
+        return np.asarray((matrix @ self._profiles.T).max(axis=1).toarray()).ravel()
 
     def nearness(self, columns: np.ndarray, values: np.ndarray) -> float:
         """The best similarity of a message to any party's profile (the need detector weighs it)."""
