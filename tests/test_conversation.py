@@ -272,6 +272,8 @@ async def test_a_follow_up_said_plainly_goes_to_the_need_it_is_about_and_a_new_n
     await served.say(ENTERPRISE, "上次说的医院数据那个事，有消息了吗？")  # about #1, not the newest
     assert "上次说的医院数据" in await status(served, 1)
     assert "上次说的医院数据" not in await status(served, 2)
+    await served.say(ENTERPRISE, "医院数据那个事还需要我们提供什么材料吗")  # need words, yet about #1: not a new need
+    assert (await counts(served))["needs"] == 2 and "还需要我们提供什么材料" in await status(served, 1)
     before = (await counts(served))["needs"]
     message = await served.say(ENTERPRISE, "公司现在现金流有点紧，想融个两三千万的A轮，或者银行给点贷款也行，"
                                            "我们是做工业软件的")

@@ -78,7 +78,7 @@ ON_CARD = {"to_bot": True, "card_needs": (need(1),)}
 @pytest.mark.parametrize(("text", "facts", "action"), [
     ("我们需要开放一段自动驾驶测试道路，希望交通局支持", Facts(said=Intent.NEED), "register"),
     ("大家早上好", Facts(said=Intent.CHAT), "ignore"),
-    ("请问下周的对接会在哪里开？", Facts(said=Intent.QUESTION, need_cues=True, **OTHER), "ignore"),
+    ("请问下周的对接会在哪里开？", Facts(said=Intent.QUESTION, **OTHER), "ignore"),
     ("两周内开放测试路段", Facts(said=Intent.PROMISE, **ON_CARD, **LIAISON), "commit"),
     ("收到！", Facts(said=Intent.ACK, **ON_CARD, **LIAISON), "ignore"),
     ("收到，我们内部研究一下", Facts(said=Intent.ACK, **ON_CARD, **LIAISON), "ignore"),
@@ -106,10 +106,13 @@ ON_CARD = {"to_bot": True, "card_needs": (need(1),)}
     ("#1 两周内开放测试路段", Facts(said=Intent.PROMISE, named_need=need(1), **LIAISON), "commit"),
     # a follow-up said plainly: to the sender's open need; a need in follow-up words is still registered
     ("进度怎么样了？", Facts(said=Intent.FOLLOWUP, own_need=need(1), **AUTHOR), "note"),
-    ("另外希望对接医院开展癌症早筛试点", Facts(said=Intent.FOLLOWUP, need_cues=True, own_need=need(1), **AUTHOR),
+    ("另外希望对接医院开展癌症早筛试点", Facts(said=Intent.FOLLOWUP, stands_alone=True, **AUTHOR),
      "register"),
     ("进度怎么样了？", Facts(said=Intent.FOLLOWUP, **OTHER), "ignore"),
-    ("还需要协调交警支队配合测试", Facts(said=Intent.FOLLOWUP, need_cues=True, **OTHER), "register"),
+    ("还需要协调交警支队配合测试", Facts(said=Intent.FOLLOWUP, stands_alone=True, **OTHER), "register"),
+    # a follow-up like one of the sender's needs is about it, need words or not
+    ("上次说的需要医院数据那个事，有进展吗？", Facts(said=Intent.FOLLOWUP, own_need=need(1), about_own=True, **AUTHOR),
+     "note"),
     # an admin is not bound to a party: their words on a need are notes, never promises
     ("@交通局 下周能给个答复吗？", Facts(said=Intent.QUESTION, sender_is_admin=True, **ON_CARD), "note"),
     ("我委将于本周五组织协调会", Facts(said=Intent.PROMISE, sender_is_admin=True, **ON_CARD), "ignore"),

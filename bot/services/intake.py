@@ -22,7 +22,7 @@ from enum import StrEnum
 from bot.domain import Commitment, Need
 from bot.domain.intents import Intent
 from bot.services.work import Work
-from nlp.detect import is_need, meaningful_chars
+from nlp.detect import meaningful_chars
 from nlp.intent import IntentReader
 from nlp.outcomes import is_announcement
 from nlp.router import Router
@@ -45,8 +45,8 @@ class Facts:
     sender_party: str | None = None  # the sender is bound to this party
     sender_is_admin: bool = False
     announces: bool = False  # names a signing or an investment (nlp.outcomes.is_announcement)
-    need_cues: bool = False  # has the cue words of a need (nlp.detect.is_need)
     own_need: Need | None = None  # the sender's open need a follow-up said plainly is about (see Intake._about_own)
+    about_own: bool = False  # own_need was chosen because the follow-up is like it (not as the newest)
     stands_alone: bool = False  # a follow-up said plainly that is about none of the sender's needs and reads as one
 
 
@@ -80,7 +80,7 @@ _PARTY_SAYS = {Intent.PROMISE: None, Intent.QUESTION: Intent.QUESTION, Intent.NE
 _ADMIN_SAYS = {Intent.QUESTION: Intent.QUESTION, Intent.REFUSAL: Intent.REFUSAL, Intent.PROGRESS: Intent.PROGRESS,
                Intent.FOLLOWUP: Intent.QUESTION}
 _SILENT = frozenset({Intent.ACK, Intent.CHAT})
-ABOUT = 0.12  # likeness (cosine of the TF-IDF features) at which a follow-up is about one of the sender's needs
+ABOUT = 0.2  # likeness (cosine of the TF-IDF features) at which a follow-up is about one of the sender's needs
 SAYS_SOMETHING = 9  # letters/characters: "好的，辛苦周科" (6) is talk, "收到，我们这周去村里看看" (11) says something
 
 
@@ -97,11 +97,14 @@ def decide(text: str, facts: Facts) -> Reading:
         # A promise under a message that combined several cards must say which need ("#3 …").
         return Reading(Action.ASK_WHICH, numbers=tuple(n.number for n in facts.card_needs))
     if need is None:
-        if said is Intent.NEED or (said is Intent.FOLLOWUP and (facts.need_cues or facts.stands_alone)):
+        if said is Intent.FOLLOWUP and facts.about_own and facts.own_need is not None and not offer:
+            # "上次说的医院数据那个事，还需要什么材料" said plainly: about that need, whatever its need words.
+            return Reading(Action.NOTE, text=text, need=facts.own_need, kind=Intent.FOLLOWUP)
+        if said is Intent.NEED or (said is Intent.FOLLOWUP and facts.stands_alone):
             # Said plainly, "另外希望对接医院…" is a need of its own: a need is never lost for its wording.
             return Reading(Action.REGISTER, text=text, offer_first=offer)
         if said is Intent.FOLLOWUP and facts.own_need is not None and not offer:
-            # "进度怎么样了？", "补充一下：离市区近一点" said plainly by someone with an open need: about that need.
+            # "进度怎么样了？" said plainly by someone with an open need, about none in particular: the newest.
             return Reading(Action.NOTE, text=text, need=facts.own_need, kind=Intent.FOLLOWUP)
         return Reading(Action.IGNORE, offer_first=offer)
     if need.status == "withdrawn":
@@ -162,7 +165,7 @@ class Intake:
                 party = await repos.bound_party(user_id)
         facts = Facts(said=self.reader.read(text, role=_role(party, sender_is_admin)), to_bot=replied_to_bot,
                       sender_id=user_id, sender_party=party, sender_is_admin=sender_is_admin,
-                      announces=is_announcement(text), need_cues=is_need(text))
+                      announces=is_announcement(text))
         plain = replied_message is None and topic_id is None
         if plain and named is None and facts.said is not Intent.FOLLOWUP:
             return decide(text, facts)  # said plainly (most messages): nothing to look up
@@ -178,24 +181,24 @@ class Intake:
             if named is not None:
                 facts = replace(facts, named_need=await repos.needs.by_number(chat_id, int(named.group(1))))
             if facts.said is Intent.FOLLOWUP and plain:
-                own, alone = self._about_own(text, await repos.needs.open_by(chat_id, user_id))
-                facts = replace(facts, own_need=own, stands_alone=alone)
+                own, about, alone = self._about_own(text, await repos.needs.open_by(chat_id, user_id))
+                facts = replace(facts, own_need=own, about_own=about, stands_alone=alone)
         return decide(text, facts)
 
-    def _about_own(self, text: str, mine: list[Need]) -> tuple[Need | None, bool]:
-        """Which of the sender's open needs (newest first) a follow-up said plainly is about, and whether it is
-        about none of them but a need of its own. "上次说的医院数据那个事，有消息了吗？" is about the hospital-data
-        need, not the newest; "公司现金流紧，想融个A轮" after a soft-magnet need is a need of its own; "进度怎么样了？",
-        about nothing in particular, goes to the newest."""
+    def _about_own(self, text: str, mine: list[Need]) -> tuple[Need | None, bool, bool]:
+        """Which of the sender's open needs (newest first) a follow-up said plainly is about, whether it is about it
+        (rather than the newest by default), and whether it is about none of them but a need of its own (the need
+        detector says so: "另外希望对接医院开展癌症早筛试点"). "上次说的医院数据那个事，有消息了吗？" is about the
+        hospital-data need, not the newest; "进度怎么样了？", about nothing in particular, goes to the newest."""
         router = self.router()
         if mine:
             alike = router.likeness(text, [n.text for n in mine])
             best = max(range(len(mine)), key=alike.__getitem__)
             if alike[best] >= ABOUT:
-                return mine[best], False
+                return mine[best], True, False
         if router.route(text).is_need:
-            return None, True
-        return (mine[0] if mine else None), False
+            return None, False, True
+        return (mine[0] if mine else None), False, False
 
 
 def _role(party: str | None, admin: bool) -> str:
