@@ -194,7 +194,11 @@ class Router:
         ("场景", "应用", "实验室", "投资")."""
         index = self._features.word_index
         offers = [i for i, p in enumerate(self.parties) if p.kind in ("lab", "fund")]
-        words = {i: {w.lower() for w in document_tokens[i] if len(w) >= 2 and w not in STOPWORDS} for i in offers}
+        # a lab's substance is in its name and keywords (its prose says "采集", "提供" too); a fund's focus is in
+        # its prose ("关注生物医疗")
+        said = {i: document_tokens[i] if self.parties[i].kind == "fund"
+                else self.segmenter.cut(" ".join([self.parties[i].name, *self.parties[i].keywords])) for i in offers}
+        words = {i: {w.lower() for w in said[i] if len(w) >= 2 and w not in STOPWORDS} for i in offers}
         spread = Counter(w for i in offers for w in words[i])
         return {i: {index[w]: w for w in words[i] if spread[w] < SHARED_BY and w in index} for i in offers}
 

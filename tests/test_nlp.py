@@ -253,6 +253,7 @@ def test_labs_are_brought_in_by_substance_not_one_shared_word(router: Router) ->
     # "影像" of a medical-imaging need is not the city's public imaging lab; "汽车" of a motor-material need is
     # not the connected-vehicle lab
     assert "lab_imaging" not in labs("我们是做医学影像AI的，想获得三甲医院的脱敏影像数据做模型训练，希望相关部门支持")
+    assert "lab_imaging" not in labs("我们做医学影像AI辅助诊断，想和医院合作采集CT影像数据来训练模型")
     assert labs("我们做软磁材料和磁芯，想找新能源汽车电机企业合作")[:1] == ["lab_softmag"]
     assert "lab_5gcar" not in labs("我们做软磁材料和磁芯，想找新能源汽车电机企业合作")
     assert "lab_imaging" in labs("我们想用全市公共视频和航拍影像做城市治理的图像识别")
