@@ -191,7 +191,7 @@ async def test_an_edit_says_buttons_were_removed_only_when_there_were_some_and_p
     assert shown.endswith(f"✎ 已编辑 [消息 {plain_one.message_id}]: 乙（改过）\n"), shown
 
     await say(sandbox, "/as enterprise")
-    assert "助手（私聊 李总 （企业）） [消息 " in await say(sandbox, "/private /start")
+    assert "助手（私聊 企业 李总） [消息 " in await say(sandbox, "/private /start")
 
 
 async def test_an_unknown_party_is_refused_with_the_parties_to_choose_from(sandbox: Sandbox) -> None:

@@ -29,7 +29,7 @@ SANDBOX_HELP = """沙盒命令 Sandbox commands:
 """
 # The people the sandbox plays: (first name, last name) as Telegram shows them, and the prompt's label.
 SANDBOX_ADMIN_NAME = ("发改委", "张处")
-SANDBOX_ENTERPRISE_NAME = ("李总", "（企业）")
+SANDBOX_ENTERPRISE_NAME = ("企业", "李总")  # shown "企业 李总", like "发改委 张处"
 SANDBOX_ADMIN_LABEL = "管理员 发改委 张处"
 SANDBOX_ENTERPRISE_LABEL = "企业 李总"
 SANDBOX_LIAISON_SURNAME = "联络员"  # a liaison is "<party id> 联络员"
