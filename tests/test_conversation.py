@@ -311,3 +311,12 @@ async def test_status_of_a_need_in_triage_says_its_lead_is_still_to_be_picked(se
     assert "牵头 待指定" in await status(served, 1)
     await served.say(ADMIN, "/route 1 卫健委")
     assert "牵头 待指定" not in await status(served, 1)
+
+
+async def test_a_question_to_a_bureau_from_someone_with_no_open_need_is_a_need(served: RunningBot) -> None:
+    # Read as a follow-up ("怎么办理"), but there is nothing to follow up: it is near 人社局's remit, so a need.
+    message = await served.say(ENTERPRISE, "员工社保断缴了三个月，补缴怎么办理")
+    assert "已登记需求 <b>#1</b>" in served.calls_since(message["_calls_from"], "sendMessage")[0].params["text"]
+    message = await served.say(STRANGER, "我们需要的材料已经准备好了，明天带过去")  # follows nothing, near nothing
+    assert not served.calls_since(message["_calls_from"], "sendMessage")
+    assert (await counts(served))["needs"] == 1

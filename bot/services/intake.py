@@ -80,6 +80,7 @@ _PARTY_SAYS = {Intent.PROMISE: None, Intent.QUESTION: Intent.QUESTION, Intent.NE
 _ADMIN_SAYS = {Intent.QUESTION: Intent.QUESTION, Intent.REFUSAL: Intent.REFUSAL, Intent.PROGRESS: Intent.PROGRESS,
                Intent.FOLLOWUP: Intent.QUESTION}
 _SILENT = frozenset({Intent.ACK, Intent.CHAT})
+NEAR_REMIT = 0.12  # nearness to a party's profile at which words that follow nothing are a need (see _about_own)
 ABOUT = 0.2  # likeness (cosine of the TF-IDF features) at which a follow-up is about one of the sender's needs
 SAYS_SOMETHING = 9  # letters/characters: "好的，辛苦周科" (6) is talk, "收到，我们这周去村里看看" (11) says something
 
@@ -187,16 +188,19 @@ class Intake:
 
     def _about_own(self, text: str, mine: list[Need]) -> tuple[Need | None, bool, bool]:
         """Which of the sender's open needs (newest first) a follow-up said plainly is about, whether it is about it
-        (rather than the newest by default), and whether it is about none of them but a need of its own (the need
-        detector says so: "另外希望对接医院开展癌症早筛试点"). "上次说的医院数据那个事，有消息了吗？" is about the
-        hospital-data need, not the newest; "进度怎么样了？", about nothing in particular, goes to the newest."""
+        (rather than the newest by default), and whether it is about none of them but a need of its own: the need
+        detector says so ("另外希望对接医院开展癌症早筛试点"), or it is near some party's remit
+        ("员工社保断缴了三个月，补缴怎么办理", from someone with no need it could follow up).
+        "上次说的医院数据那个事，有消息了吗？" is about the hospital-data need, not the newest; "进度怎么样了？", about
+        nothing in particular, goes to the newest."""
         router = self.router()
         if mine:
             alike = router.likeness(text, [n.text for n in mine])
             best = max(range(len(mine)), key=alike.__getitem__)
             if alike[best] >= ABOUT:
                 return mine[best], True, False
-        if router.route(text).is_need:
+        if router.route(text).is_need or router.nearness(*router.featurise(text, router.segmenter.cut(text))) \
+                >= NEAR_REMIT:
             return None, False, True
         return (mine[0] if mine else None), False, False
 
