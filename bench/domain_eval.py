@@ -84,7 +84,7 @@ def main() -> None:
     # Chat written by a writer whose lines are not in the training data (everyday talk in many voices, 40% of it with
     # 需要/希望/想要): how much of it the router calls a need, and how much the bot would register as one.
     from bot.domain.intents import Intent
-    from bot.services.intake import NEAR_REMIT
+    from bot.services.intake import NEAR_REMIT, NEED_FLOOR
     from nlp.intent import shipped_reader
 
     reader = shipped_reader(router.segmenter.cut)
@@ -92,10 +92,13 @@ def main() -> None:
         heldout = [r["text"] for r in csv.DictReader(handle)]
     def registers(text: str) -> bool:
         """Whether the bot registers the text said plainly by an enterprise with no open need (bot.services.intake:
-        read as a need; or as a follow-up that follows nothing but the detector calls a need or is near a remit)."""
+        read as a need and about something parties deal with; or as a follow-up that follows nothing but the detector
+        calls a need or is near a remit)."""
         said = reader.read(text)
         near = router.nearness(*router.featurise(text, router.segmenter.cut(text)))
-        return said is Intent.NEED or (said is Intent.FOLLOWUP and (router.route(text).is_need or near >= NEAR_REMIT))
+        detected = router.route(text).is_need
+        return ((said is Intent.NEED and (detected or near >= NEED_FLOOR))
+                or (said is Intent.FOLLOWUP and (detected or near >= NEAR_REMIT)))
 
     detected = sum(router.route(t).is_need for t in heldout)
     registered = sum(map(registers, heldout))

@@ -156,15 +156,16 @@ class NeedTyper:
 
 def shipped_examples() -> tuple[list[str], list[int]]:
     """The labelled need/chat set in nlp/data: (texts, 1 = need / 0 = chat). Needs: the domain set, the needs
-    written for need types, and the group lines read as needs in intents.csv; chat: chat.csv (everyday and office
-    talk full of 需要/希望/想要, in three voices) and the group lines read as chat."""
+    written for need types, requests to bureaus in everyday voices (needs_everyday.csv) and the group lines read as
+    needs in intents.csv; chat: chat.csv (everyday and office talk full of 需要/希望/想要, in two voices) and the
+    group lines read as chat."""
     data = resources.files("nlp").joinpath("data")
 
     def read(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(io.StringIO(data.joinpath(name).read_text("utf-8"))))
 
     group = read("intents.csv")
-    needs = [r["text"] for name in ("domain_needs.csv", "need_types.csv") for r in read(name)]
+    needs = [r["text"] for name in ("domain_needs.csv", "need_types.csv", "needs_everyday.csv") for r in read(name)]
     needs += [r["text"] for r in group if r["intent"] == "need"]
     chat = [r["text"] for r in read("chat.csv")] + [r["text"] for r in group if r["intent"] == "chat"]
     return needs + chat, [1] * len(needs) + [0] * len(chat)

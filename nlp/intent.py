@@ -110,7 +110,7 @@ def shipped_needs() -> list[str]:
     """The needs written for routing and need types (nlp/data): more of the "need" intent, in the commission's
     words, to train on beside the group lines."""
     data = resources.files("nlp").joinpath("data")
-    return [r["text"] for name in ("domain_needs.csv", "need_types.csv")
+    return [r["text"] for name in ("domain_needs.csv", "need_types.csv", "needs_everyday.csv")
             for r in csv.DictReader(io.StringIO(data.joinpath(name).read_text("utf-8")))]
 
 
@@ -210,7 +210,7 @@ def training_digest() -> str:
     """What the shipped model was fitted on and how: a model whose digest differs is stale."""
     data = resources.files("nlp").joinpath("data")
     digest = hashlib.sha256(f"C={C};features=plain;cues={[n for n, _ in _CUES]}".encode())
-    for name in ("intents.csv", "domain_needs.csv", "need_types.csv", "chat.csv"):
+    for name in ("intents.csv", "domain_needs.csv", "need_types.csv", "needs_everyday.csv", "chat.csv"):
         digest.update(data.joinpath(name).read_bytes())
     return digest.hexdigest()
 

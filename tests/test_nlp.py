@@ -294,3 +294,12 @@ def test_a_loan_or_a_subsidy_does_not_bring_in_the_equity_funds(router: Router) 
     for text in ("我们想申请银行知识产权质押贷款，额度五百万", "我们厂想申请点技改资金，换一批数控机床"):
         assert not [t for t in router.route(text).targets if t.kind == "fund"], text
     assert [t for t in router.route("公司想融个两三千万的A轮").targets if t.kind == "fund"]
+
+
+def test_a_need_must_be_about_something_the_parties_deal_with(router: Router) -> None:
+    from bot.services.intake import Intake
+
+    intake = Intake(None, None, lambda: router)  # type: ignore[arg-type]  # _grounded needs only the router
+    assert not intake._grounded("我想学做蛋糕，需要一个好点的烤箱")  # need words about nothing a party does
+    assert intake._grounded("员工社保断缴了三个月，补缴怎么办理")
+    assert intake._grounded("我们公司做自动驾驶，需要开放一段测试路段")

@@ -80,6 +80,7 @@ _PARTY_SAYS = {Intent.PROMISE: None, Intent.QUESTION: Intent.QUESTION, Intent.NE
 _ADMIN_SAYS = {Intent.QUESTION: Intent.QUESTION, Intent.REFUSAL: Intent.REFUSAL, Intent.PROGRESS: Intent.PROGRESS,
                Intent.FOLLOWUP: Intent.QUESTION}
 _SILENT = frozenset({Intent.ACK, Intent.CHAT})
+NEED_FLOOR = 0.05  # the 2nd percentile of the shipped needs' nearness to a party's profile (nlp/data)
 NEAR_REMIT = 0.12  # nearness to a party's profile at which words that follow nothing are a need (see _about_own)
 ABOUT = 0.2  # likeness (cosine of the TF-IDF features) at which a follow-up is about one of the sender's needs
 SAYS_SOMETHING = 9  # letters/characters: "好的，辛苦周科" (6) is talk, "收到，我们这周去村里看看" (11) says something
@@ -164,7 +165,10 @@ class Intake:
         if not known:  # the bindings are read once, then kept (Work.bindings)
             async with self.work.read() as repos:
                 party = await repos.bound_party(user_id)
-        facts = Facts(said=self.reader.read(text, role=_role(party, sender_is_admin)), to_bot=replied_to_bot,
+        said = self.reader.read(text, role=_role(party, sender_is_admin))
+        if said is Intent.NEED and not self._grounded(text):
+            said = Intent.CHAT  # "退休了想学学书法，不知道从哪下手": need words about nothing a party deals with
+        facts = Facts(said=said, to_bot=replied_to_bot,
                       sender_id=user_id, sender_party=party, sender_is_admin=sender_is_admin,
                       announces=is_announcement(text))
         plain = replied_message is None and topic_id is None
@@ -185,6 +189,13 @@ class Intake:
                 own, about, alone = self._about_own(text, await repos.needs.open_by(chat_id, user_id))
                 facts = replace(facts, own_need=own, about_own=about, stands_alone=alone)
         return decide(text, facts)
+
+    def _grounded(self, text: str) -> bool:
+        """Whether a message read as a need is about something the parties deal with: the need detector says so,
+        or it is at least as near some party's profile as all but 2% of the shipped needs (NEED_FLOOR)."""
+        router = self.router()
+        return router.route(text).is_need or router.nearness(*router.featurise(text, router.segmenter.cut(text))) \
+            >= NEED_FLOOR
 
     def _about_own(self, text: str, mine: list[Need]) -> tuple[Need | None, bool, bool]:
         """Which of the sender's open needs (newest first) a follow-up said plainly is about, whether it is about it
