@@ -7,7 +7,8 @@
   accurate it is then, need-type accuracy of a typer trained on nlp/data/need_types.csv only.
 - Need detection: 5-fold cross-validation over the shipped need/chat set (the detector is trained on
   it, so in-sample figures would flatter it): chat taken for needs (target <= 5%), needs missed.
-- Held-out chat (bench/data/chat_heldout.csv, 300 lines by a writer whose lines are not trained on): how
+- Held-out chat (bench/data/chat_heldout.csv, 286 lines by a writer whose lines are not trained on; 14 that
+  were the same as or close to training lines were dropped): how
   much the router calls a need and how much the bot would register (issue 13: <= 2%).
 - People's words (bench/data/people_messages.csv, 600 citizen and enterprise messages written for
   evaluation, labelled by remit, never trained on): top-1, top-3, what the bot announces.

@@ -55,6 +55,7 @@ SHARED_BY = 3  # a word in this many lab and fund profiles says nothing about an
 MAX_FUNDS = 2
 # what funds do: equity, not a loan or a subsidy
 _EQUITY = re.compile(r"投资|融资|股权|天使|[A-Da-d]\+?轮|种子轮|创投|风投|估值|基金|路演|BP|商业计划书")
+_NOT_EQUITY = re.compile(r"贷款|担保|补贴|奖补|专项资金|科学基金|配套资金|贴息")  # money that is lent or granted
 FALLBACK_LEAD = "ndrc"  # the scenario-lab programme owner triages what nobody else fits
 
 
@@ -113,7 +114,9 @@ class Router:
         self._kinds: dict[str, list[int]] = {kind: [i for i, p in enumerate(self.parties) if p.kind == kind]
                                              for kind in ("department", "district", "lab", "fund")}
 
-        self.examples = [(t, label) for t, label in examples if label in self._index]
+        # Once each: a need corrected to a department and then claimed by it is learned twice, and a twin would
+        # make cross-validation recall its own answer.
+        self.examples = list(dict.fromkeys((t, label) for t, label in examples if label in self._index))
         detection_texts, detection_labels = shipped_examples()
         # One feature space for everything, so a message is featurised once per route(): vocabulary
         # and IDF come from the profiles and the learned examples. (Adding the chat lines to it cost
@@ -343,7 +346,7 @@ class Router:
         examples = self.examples
         if len(examples) < MIN_CALIBRATION or self.supervised is None:
             return PRIOR_EXAMPLES, NOVELTY, CONFIDENT
-        profiles = self._features.matrix(documents, document_tokens) / 2.0
+        profiles = self._profiles
         departments = len(self._department_list)
         # learned, cold, fold counts, recalled (votes, nearest), truth
         held_out: list[tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, float], int]] = []
@@ -358,6 +361,7 @@ class Router:
             model = TextModel(self.segmenter.cut, self._features).fit(
                 [t for t, _ in train], [label for _, label in train], tokens=train_tokens)
             counts = self._counts(train)
+            held_rows = np.fromiter(held, dtype=np.int64)
             for i in held:
                 text, label = examples[i]
                 columns, values = self._features.one(text, tokens[i])
@@ -365,7 +369,7 @@ class Router:
                 cold = softmax(similarity[:departments], COLD_TEMPERATURE)
                 truth = self._department_position.get(self._index[label], -1)
                 likeness = rows[:, columns] @ values if rows is not None else np.zeros(len(examples))
-                likeness[list(held)] = 0.0  # recall only what this fold learned
+                likeness[held_rows] = 0.0  # recall only what this fold learned
                 held_out.append((self._learned(model, columns, values), cold, counts, self._recall(likeness), truth))
         if not held_out:
             return PRIOR_EXAMPLES, NOVELTY, CONFIDENT
@@ -458,7 +462,8 @@ class Router:
                           and self._fits(i, lead, columns)])
         assists += labs[:max(MAX_LABS, sum(i in mentioned for i in labs))]
         funds = by_score([i for i in mentioned if self.parties[i].kind == "fund"])
-        if kind_of_need == "funding" and _EQUITY.search(text):  # equity, not a loan or a subsidy: the funds that fit
+        # equity, not a loan or a subsidy: the funds that fit
+        if kind_of_need == "funding" and _EQUITY.search(text) and not _NOT_EQUITY.search(text):
             # those whose focus the need names first ("新材料" → 松岩), then by similarity
             others = sorted((i for i in kinds["fund"] if i not in funds),
                             key=lambda i: (-len(self.substance(i, columns)), -sim[i]))

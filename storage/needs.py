@@ -76,10 +76,6 @@ class NeedRepo:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def latest_open_by(self, chat_id: int, author_id: int) -> Need | None:
-        return await self._one("chat_id = ? AND author_id = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
-                               (chat_id, author_id))
-
     async def open_by(self, chat_id: int, author_id: int, limit: int = 20) -> list[Need]:
         """The author's open needs in a chat, newest first."""
         return await self._where("chat_id = ? AND author_id = ? AND status = 'open'", (chat_id, author_id, limit),

@@ -320,3 +320,15 @@ async def test_a_question_to_a_bureau_from_someone_with_no_open_need_is_a_need(s
     message = await served.say(STRANGER, "我们需要的材料已经准备好了，明天带过去")  # follows nothing, near nothing
     assert not served.calls_since(message["_calls_from"], "sendMessage")
     assert (await counts(served))["needs"] == 1
+
+
+async def test_an_add_on_said_plainly_by_someone_with_an_open_need_is_not_a_new_need(served: RunningBot) -> None:
+    await post(served)
+    await served.say(ENTERPRISE, "补充一下，路段最好有红绿灯路口")  # near a remit, but there is a need it follows up
+    assert (await counts(served))["needs"] == 1 and "红绿灯路口" in await status(served, 1)
+
+
+async def test_a_liaisons_question_under_a_card_that_reads_as_a_need_stays_a_question(served: RunningBot) -> None:
+    card, _ = await post(served)
+    await served.say(LIAISON, "你们需要多长的路段？需要几个路口？", reply_to=card["message_id"])
+    assert (await counts(served))["needs"] == 1 and (await counts(served))["notes"] == 1

@@ -303,3 +303,16 @@ def test_a_need_must_be_about_something_the_parties_deal_with(router: Router) ->
     assert not intake._grounded("我想学做蛋糕，需要一个好点的烤箱")  # need words about nothing a party does
     assert intake._grounded("员工社保断缴了三个月，补缴怎么办理")
     assert intake._grounded("我们公司做自动驾驶，需要开放一段测试路段")
+
+
+def test_learning_the_same_example_twice_learns_it_once() -> None:
+    from bot.domain.directory import load_directory
+
+    examples = [("新公司怎么给员工交社保和公积金", "hrss"), ("我们的养老陪护机器人想进社区试点", "civil")]
+    router = Router(load_directory(), examples=examples * 2)  # corrected, then claimed: both are examples
+    assert router.examples == examples
+
+
+def test_money_lent_or_granted_brings_no_equity_funds(router: Router) -> None:
+    for text in ("我们需要融资贷款两百万周转", "申请国家自然科学基金的配套资金"):
+        assert not [t for t in router.route(text).targets if t.kind == "fund"], text

@@ -288,3 +288,7 @@ def test_the_reports_lead_line_accounts_for_every_need() -> None:
                   by_type=[])
     line = next(x for x in texts.report(data, {}, "本群", "all").splitlines() if x.startswith("牵头部门："))
     assert "其他 3 个部门共 6" in line  # 3 + 2 + 1: the figures add up to all 66 needs, not the first eight's 60
+    waiting = Report(since=None, funnel=[("needs", 67)], by_type=[],
+                     by_department=[(p, 11 - k) for k, p in enumerate(ids[:9])] + [("triage", 4), ("sci", 1)])
+    line = next(x for x in texts.report(waiting, {}, "本群", "all").splitlines() if x.startswith("牵头部门："))
+    assert "其他 2 个部门共 4" in line and f"{texts.TRIAGE_LEAD} 4" in line  # the waiting are not a department

@@ -47,6 +47,7 @@ class Facts:
     announces: bool = False  # names a signing or an investment (nlp.outcomes.is_announcement)
     own_need: Need | None = None  # the sender's open need a follow-up said plainly is about (see Intake._about_own)
     about_own: bool = False  # own_need was chosen because the follow-up is like it (not as the newest)
+    grounded: bool = True  # read as a need, it is about something the parties deal with (Intake._grounded)
     stands_alone: bool = False  # a follow-up said plainly that is about none of the sender's needs and reads as one
 
 
@@ -102,7 +103,7 @@ def decide(text: str, facts: Facts) -> Reading:
         if said is Intent.FOLLOWUP and facts.about_own and facts.own_need is not None and not offer:
             # "上次说的医院数据那个事，还需要什么材料" said plainly: about that need, whatever its need words.
             return Reading(Action.NOTE, text=text, need=facts.own_need, kind=Intent.FOLLOWUP)
-        if said is Intent.NEED or (said is Intent.FOLLOWUP and facts.stands_alone):
+        if (said is Intent.NEED and facts.grounded) or (said is Intent.FOLLOWUP and facts.stands_alone):
             # Said plainly, "另外希望对接医院…" is a need of its own: a need is never lost for its wording.
             return Reading(Action.REGISTER, text=text, offer_first=offer)
         if said is Intent.FOLLOWUP and facts.own_need is not None and not offer:
@@ -129,7 +130,7 @@ def decide(text: str, facts: Facts) -> Reading:
         return Reading(Action.NOTE, text=text, need=need, kind=_PARTY_SAYS.get(said, Intent.PROGRESS))
     if facts.sender_is_admin and said in _ADMIN_SAYS:
         return Reading(Action.NOTE, text=text, need=need, kind=_ADMIN_SAYS[said])
-    if said is Intent.NEED:
+    if said is Intent.NEED and facts.grounded:
         return Reading(Action.REGISTER, text=text)  # someone else's own need, said under this one
     return Reading(Action.IGNORE, need=need)
 
@@ -166,9 +167,7 @@ class Intake:
             async with self.work.read() as repos:
                 party = await repos.bound_party(user_id)
         said = self.reader.read(text, role=_role(party, sender_is_admin))
-        if said is Intent.NEED and not self._grounded(text):
-            said = Intent.CHAT  # "退休了想学学书法，不知道从哪下手": need words about nothing a party deals with
-        facts = Facts(said=said, to_bot=replied_to_bot,
+        facts = Facts(said=said, to_bot=replied_to_bot, grounded=said is not Intent.NEED or self._grounded(text),
                       sender_id=user_id, sender_party=party, sender_is_admin=sender_is_admin,
                       announces=is_announcement(text))
         plain = replied_message is None and topic_id is None
@@ -210,9 +209,9 @@ class Intake:
             best = max(range(len(mine)), key=alike.__getitem__)
             if alike[best] >= ABOUT:
                 return mine[best], True, False
-        if router.route(text).is_need or router.nearness(*router.featurise(text, router.segmenter.cut(text))) \
-                >= NEAR_REMIT:
-            return None, False, True
+        if router.route(text).is_need or (not mine and router.nearness(*router.featurise(
+                text, router.segmenter.cut(text))) >= NEAR_REMIT):
+            return None, False, True  # near a remit counts only from someone with no need it could follow up
         return (mine[0] if mine else None), False, False
 
 

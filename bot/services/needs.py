@@ -18,8 +18,8 @@ class Desk:
     promises: list[tuple[Need, Commitment]]  # the party's promises still owed
     authored: list[NeedView]  # open needs the person posted
     latest_notes: dict[int, Note]  # need id → the latest note on it
-    routed_total: int = 0  # how many are open and routed to the party (the list shows the newest)
-    authored_total: int = 0  # how many the person has open (the list shows the newest)
+    routed_total: int  # how many are open and routed to the party (the list shows the newest)
+    authored_total: int  # how many the person has open (the list shows the newest)
 
 
 class Needs:
@@ -50,7 +50,7 @@ class Needs:
                 await unit.learning.open_triage(need.id, list(suggestions), routing.confidence, at)
             await unit.record("need_registered", chat_id=chat_id, need_id=need.id, number=need.number,
                               need_type=need.need_type, confident=routing.confident,
-                              routes=[f"{t.role}:{t.id}" for t in routing.targets])
+                              routes=[f"{r.role}:{r.party_id}" for r in routes])
             view = await self.views.new(unit, need, routes, suggestions)
         return Outcome(view=view, need=need)
 

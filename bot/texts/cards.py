@@ -112,8 +112,9 @@ def resolved(number: int) -> str:
 
 def rerouted(number: int, party: Party, view: NeedView | None = None) -> str:
     """The notice of an admin's correction; with the card when there is none to update."""
-    notice = f"🔀 需求 #{number} 已改由 {escape(party.short_name)} 牵头（已记录为路由纠正），需求卡片已更新。"
-    return notice if view is None else notice.replace("，需求卡片已更新", "") + "\n\n" + need_card(view)
+    if view is None:
+        return f"🔀 需求 #{number} 已改由 {escape(party.short_name)} 牵头（已记录为路由纠正），需求卡片已更新。"
+    return f"🔀 需求 #{number} 已改由 {escape(party.short_name)} 牵头（已记录为路由纠正）。\n\n" + need_card(view)
 
 
 def assigned(number: int, party: Party) -> str:

@@ -69,7 +69,7 @@ def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz
         f"内容：{escape(snippet(need.text, 600))}",
         "<b>分派</b>：",
     ]
-    if not any(r.role == "lead" and r.active for r in detail.routes):
+    if need.status == "open" and not any(r.role == "lead" and r.active for r in detail.routes):
         lines.append("  · 牵头 待指定（等管理员分派）")
     for route in detail.routes:
         state = "" if route.active else "（已转出）"

@@ -30,8 +30,11 @@ def report(data: Report, names: dict[str, str], scope: str, period: str) -> str:
     lines = [f"📊 <b>对接成效报告</b>（{scope}，{PERIOD_NAMES.get(period, period)}）", funnel]
     if data.by_department:
         shown, rest = data.by_department[:8], data.by_department[8:]
+        waiting = sum(n for p, n in rest if p == "triage")  # needs still waiting for a lead are no department
+        departments = [(p, n) for p, n in rest if p != "triage"]
         lines.append("牵头部门：" + "、".join(f"{escape(lead_name(names, p))} {n}" for p, n in shown)
-                     + (f"、其他 {len(rest)} 个部门共 {sum(n for _, n in rest)}" if rest else ""))
+                     + (f"、其他 {len(departments)} 个部门共 {sum(n for _, n in departments)}" if departments else "")
+                     + (f"、{escape(lead_name(names, 'triage'))} {waiting}" if waiting else ""))
     if data.by_type:
         lines.append("需求类型：" + "、".join(f"{NEED_TYPE_NAMES.get(k, k)} {n}" for k, n in data.by_type))
     rated = [r for r in data.records if r.kept_rate is not None or r.median_claim_days is not None]
