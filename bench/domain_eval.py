@@ -85,7 +85,7 @@ def main() -> None:
     # Chat written by a writer whose lines are not in the training data (everyday talk in many voices, 40% of it with
     # 需要/希望/想要): how much of it the router calls a need, and how much the bot would register as one.
     from bot.domain.intents import Intent
-    from bot.services.intake import NEAR_REMIT, NEED_FLOOR
+    from bot.services.intake import NEAR_REMIT
     from nlp.intent import shipped_reader
 
     reader = shipped_reader(router.segmenter.cut)
@@ -96,9 +96,8 @@ def main() -> None:
         read as a need and about something parties deal with; or as a follow-up that follows nothing but the detector
         calls a need or is near a remit)."""
         said = reader.read(text)
-        near = router.nearness(*router.featurise(text, router.segmenter.cut(text)))
-        detected = router.route(text).is_need
-        return ((said is Intent.NEED and (detected or near >= NEED_FLOOR))
+        detected, near = router.signals(text)
+        return ((said is Intent.NEED and router.grounded(text))
                 or (said is Intent.FOLLOWUP and (detected or near >= NEAR_REMIT)))
 
     detected = sum(router.route(t).is_need for t in heldout)

@@ -43,6 +43,7 @@ _CHAT_ONLY = re.compile(
 )
 
 MIN_NEED_CHARS = 6
+FLOOR_PERCENTILE = 2  # NeedDetector.floor: the nearness all but this percent of the shipped needs reach
 
 
 def meaningful_chars(text: str) -> int:
@@ -189,6 +190,7 @@ class NeedDetector:
         self._bias = 0.0
         self._cue_weight = 0.0
         self._near_weight = 0.0
+        self.floor = 0.0
 
     @classmethod
     def default(cls, cut: Callable[[str], list[str]]) -> NeedDetector:
@@ -202,6 +204,8 @@ class NeedDetector:
         # in one product: row by row, thousands of small sparse calls kept a refit's thread on the GIL long
         # enough to delay the event loop by 20-40 ms
         near = self.near(matrix) if self.near is not None else np.zeros(len(texts))
+        # how near a need is at least, but for 2% of the shipped ones (Router.grounded)
+        self.floor = float(np.percentile(near[np.asarray(labels) == 1], FLOOR_PERCENTILE)) if any(labels) else 0.0
         model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
         coef = fit_on_used_columns(model, sp.hstack([matrix, sp.csr_matrix(np.array([cues, near]).T)],
                                                     format="csr"), labels)

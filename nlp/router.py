@@ -26,6 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from bot.domain import Party
+from nlp.blend import NOVELTY, blend, recalled, weighed
 from nlp.detect import NeedDetector, NeedTyper, shipped_examples, shipped_types
 from nlp.features import Features
 from nlp.model import TextModel, softmax
@@ -40,7 +41,6 @@ PRIOR_EXAMPLES = 40  # a department's examples at which its learned and profile-
 PRIORS = (5.0, 10.0, 20.0, 40.0, 80.0, 160.0)  # the candidates cross-validation chooses the prior among
 CONFIDENT = 0.45  # lead probability below which the router abstains, before it has examples to calibrate on
 ANNOUNCED_PRECISION = 0.90  # with examples: the lowest threshold at which announced leads were right this often
-NOVELTY = 1.0  # before calibration: how readily the group's next need goes to a department it has not used (_weighed)
 NOVELTIES = (0.02, 0.1, 0.5, 2.0)  # the candidates cross-validation chooses among
 NEIGHBOUR = 0.3  # likeness at which a learned example is recalled for a message like it (see _recall)
 MIN_CALIBRATION = 40  # examples needed before the threshold is calibrated on them (cross-validated)
@@ -153,7 +153,7 @@ class Router:
                                             for _, label in self.examples], dtype=np.int64)
         self.prior, self.novelty, self.threshold = self._calibrate(corpus_tokens[len(documents):], documents,
                                                      corpus_tokens[:len(documents)])
-        self._evidence = self._weighed(self._counts(self.examples), self.prior, self.novelty)
+        self._evidence = weighed(self._counts(self.examples), self.prior, self.novelty)
         self.detector = NeedDetector(self.segmenter.cut, self._features, self.nearness_of).fit(
             detection_texts, detection_labels)
         self.typer = NeedTyper(self.segmenter.cut, self._features).fit(*shipped_types())
@@ -229,6 +229,22 @@ class Router:
                                                                       strict=True)) / 2.0)
         return alike
 
+    def signals(self, text: str) -> tuple[bool, float]:
+        """Whether the need detector calls the text a need, and how near it is to any party's profile — from one
+        featurisation, as route() computes them."""
+        columns, values = self.featurise(text, self.segmenter.cut(text))
+        scores = self.scores(columns, values)
+        row = self._detector_row
+        near = float(scores[:row].max())
+        return self.detector.decide(text, float(scores[row]), near), near
+
+    def grounded(self, text: str) -> bool:
+        """Whether a text read as a need is about something the parties deal with: the detector calls it a need, or
+        it is at least as near some party's profile as all but 2% of the shipped needs (measured at fit, so it
+        follows the features as the router learns)."""
+        is_need, near = self.signals(text)
+        return is_need or near >= self.detector.floor
+
     def nearness_of(self, matrix: sp.csr_matrix) -> np.ndarray:
         """Per row of a feature matrix, its best similarity to any party's profile (the need detector weighs it)."""
         return np.asarray((matrix @ self._profiles.T).max(axis=1).toarray()).ravel()
@@ -257,11 +273,11 @@ class Router:
     def lead_distribution(self, columns: np.ndarray, values: np.ndarray, similarity: np.ndarray) -> np.ndarray:
         """Probability of each department leading, blending profiles and learned examples."""
         cold = softmax(similarity[:len(self._department_list)], COLD_TEMPERATURE)
-        blended = cold if self.supervised is None else self._blend(self._learned(self.supervised, columns, values),
+        blended = cold if self.supervised is None else blend(self._learned(self.supervised, columns, values),
                                                                    cold, *self._evidence)
         if self._example_rows is None:
             return blended
-        return self._recalled(blended, *self._recall(self._example_rows[:, columns] @ values))
+        return recalled(blended, *self._recall(self._example_rows[:, columns] @ values))
 
     def _recall(self, likeness: np.ndarray) -> tuple[np.ndarray, float]:
         """The departments of the learned examples a message is like (likeness >= NEIGHBOUR), as a distribution
@@ -274,14 +290,6 @@ class Router:
                             minlength=len(self._department_list))
         return votes / votes.sum(), float(likeness[near].max())
 
-    @staticmethod
-    def _recalled(p: np.ndarray, votes: np.ndarray, nearest: float) -> np.ndarray:
-        """``p`` with the recalled examples' departments mixed in as much as the nearest is alike."""
-        if nearest <= 0.0:
-            return p
-        weight = min(1.0, nearest)
-        return (1.0 - weight) * p + weight * votes
-
     def _learned(self, model: TextModel, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
         """The learned model's distribution over the departments (zero for those it has no examples of)."""
         learned = np.zeros(len(self._department_list))
@@ -293,15 +301,6 @@ class Router:
         total = learned.sum()
         return learned / total if total > 0 else learned
 
-    @staticmethod
-    def _blend(learned: np.ndarray, cold: np.ndarray, share: np.ndarray, weight: np.ndarray) -> np.ndarray:
-        """Per department, the learned part weighs by the evidence for it (``share``), and ``weight`` is how
-        likely the group's needs go to it at all (see ``_weighed``)."""
-        if not learned.any():
-            return cold
-        blended = (share * learned + (1.0 - share) * cold) * weight
-        return blended / blended.sum()
-
     def _counts(self, examples: Sequence[tuple[str, str]]) -> np.ndarray:
         """How many of the examples each department has."""
         counts = np.zeros(len(self._department_list))
@@ -311,34 +310,14 @@ class Router:
                 counts[position] += 1
         return counts
 
-    @staticmethod
-    def _weighed(counts: np.ndarray, prior: float, novelty: float = NOVELTY) -> tuple[np.ndarray, np.ndarray]:
-        """(share, weight) per department from its example count.
-
-        share = n / (n + prior): how much its learned score counts against its profile's. weight: departments
-        with examples 1; those without keep their profile's probability scaled by the chance that the group's
-        next need goes to a department it has not routed to yet, over the share of departments still unseen. That
-        chance is a Dirichlet estimate, novelty × unseen / (examples + novelty × departments): early on the unseen
-        keep nearly all their profile mass; after hundreds of examples over a few departments, little. How fast
-        (``novelty``) is chosen by cross-validation with the prior.
-        """
-        share = counts / (counts + prior)
-        seen = counts > 0
-        unseen = float((~seen).sum())
-        weight = np.ones(len(counts))
-        if unseen:
-            chance = novelty * unseen / (counts.sum() + novelty * len(counts))
-            weight[~seen] = min(1.0, chance / (unseen / len(counts)))
-        return share, weight
-
     def _calibrate(self, tokens: list[list[str]], documents: list[str],
                    document_tokens: list[list[str]]) -> tuple[float, float, float]:
         """(prior, novelty, threshold) by cross-validation on the examples learned.
 
         The prior (a department's examples at which its learned and profile-based scores weigh the same) and the
-        novelty (how readily a need goes to a department not used yet; see ``_weighed``) are those of ``PRIORS`` and
-        ``NOVELTIES`` whose blend gave the held-out examples the highest likelihood — a fold that holds out a
-        department's only example measures the novelty; the announce threshold is the lowest lead
+        novelty (how readily a need goes to a department not used yet; see ``nlp.blend.weighed``) are those of
+        ``PRIORS`` and ``NOVELTIES`` whose blend gave the held-out examples the highest likelihood — a fold that
+        holds out a department's only example measures the novelty; the announce threshold is the lowest lead
         probability at which the leads announced were right ``ANNOUNCED_PRECISION`` of the time, so the announced
         share grows as the router learns. Below ``MIN_CALIBRATION`` examples: ``PRIOR_EXAMPLES``, ``NOVELTY`` and
         ``CONFIDENT``.
@@ -378,11 +357,11 @@ class Router:
             """The held-out examples' log-likelihood under this prior, and each one's lead probability and
             whether the lead was right."""
             likelihood, scored = 0.0, []
-            weighed: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # one per fold: its counts are shared
-            for learned, cold, counts, recalled, truth in held_out:
-                if id(counts) not in weighed:
-                    weighed[id(counts)] = self._weighed(counts, prior, novelty)
-                p = self._recalled(self._blend(learned, cold, *weighed[id(counts)]), *recalled)
+            evidence: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # one per fold: its counts are shared
+            for learned, cold, counts, recall, truth in held_out:
+                if id(counts) not in evidence:
+                    evidence[id(counts)] = weighed(counts, prior, novelty)
+                p = recalled(blend(learned, cold, *evidence[id(counts)]), *recall)
                 top = int(p.argmax())
                 likelihood += float(np.log(p[truth] + 1e-9)) if truth >= 0 else 0.0
                 scored.append((float(p[top]), top == truth))
@@ -476,9 +455,6 @@ class Router:
                        targets=tuple(targets), confidence=min(1.0, top_score if named else float(lead_p[top])),
                        confident=confident,
                        suggestions=suggestions)
-
-    def _by_similarity(self, sim: list[float]) -> dict[str, list[int]]:
-        return {kind: sorted(members, key=sim.__getitem__, reverse=True) for kind, members in self._kinds.items()}
 
     def _target(self, index: int, role: str, score: float) -> Target:
         p = self.parties[index]

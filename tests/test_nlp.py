@@ -191,14 +191,16 @@ def test_departments_without_examples_keep_their_profile_while_evidence_is_thin(
 def test_departments_nobody_has_been_routed_to_fade_as_the_evidence_grows() -> None:
     import numpy as np
 
+    from nlp.blend import weighed
+
     # A few examples: the next need may well go to a department not used yet; the unseen keep most of their mass.
     early = np.array([1.0, 1.0, 1.0, 1.0, 0.0, 0.0])
-    share, weight = Router._weighed(early, prior=40.0, novelty=1.0)
+    share, weight = weighed(early, prior=40.0, novelty=1.0)
     assert weight[4] == weight[5] > 0.5 and np.allclose(share[:4], 1 / 41) and weight[0] == 1.0
     # Hundreds of examples over a few departments: the unseen are unlikely, more so the lower the novelty.
     late = np.array([100.0, 80.0, 120.0, 0.0, 0.0, 0.0])
-    _, readily = Router._weighed(late, prior=40.0, novelty=1.0)
-    _, rarely = Router._weighed(late, prior=40.0, novelty=0.1)
+    _, readily = weighed(late, prior=40.0, novelty=1.0)
+    _, rarely = weighed(late, prior=40.0, novelty=0.1)
     assert readily[0] == 1.0 and 0 < rarely[3] < readily[3] < 0.05
 
 
@@ -297,12 +299,10 @@ def test_a_loan_or_a_subsidy_does_not_bring_in_the_equity_funds(router: Router) 
 
 
 def test_a_need_must_be_about_something_the_parties_deal_with(router: Router) -> None:
-    from bot.services.intake import Intake
-
-    intake = Intake(None, None, lambda: router)  # type: ignore[arg-type]  # _grounded needs only the router
-    assert not intake._grounded("我想学做蛋糕，需要一个好点的烤箱")  # need words about nothing a party does
-    assert intake._grounded("员工社保断缴了三个月，补缴怎么办理")
-    assert intake._grounded("我们公司做自动驾驶，需要开放一段测试路段")
+    assert not router.grounded("我想学做蛋糕，需要一个好点的烤箱")  # need words about nothing a party does
+    assert router.grounded("员工社保断缴了三个月，补缴怎么办理")
+    assert router.grounded("我们公司做自动驾驶，需要开放一段测试路段")
+    assert 0.0 < router.detector.floor < 0.1
 
 
 def test_learning_the_same_example_twice_learns_it_once() -> None:

@@ -81,7 +81,6 @@ _PARTY_SAYS = {Intent.PROMISE: None, Intent.QUESTION: Intent.QUESTION, Intent.NE
 _ADMIN_SAYS = {Intent.QUESTION: Intent.QUESTION, Intent.REFUSAL: Intent.REFUSAL, Intent.PROGRESS: Intent.PROGRESS,
                Intent.FOLLOWUP: Intent.QUESTION}
 _SILENT = frozenset({Intent.ACK, Intent.CHAT})
-NEED_FLOOR = 0.05  # the 2nd percentile of the shipped needs' nearness to a party's profile (nlp/data)
 NEAR_REMIT = 0.12  # nearness to a party's profile at which words that follow nothing are a need (see _about_own)
 ABOUT = 0.2  # likeness (cosine of the TF-IDF features) at which a follow-up is about one of the sender's needs
 SAYS_SOMETHING = 9  # letters/characters: "好的，辛苦周科" (6) is talk, "收到，我们这周去村里看看" (11) says something
@@ -190,11 +189,7 @@ class Intake:
         return decide(text, facts)
 
     def _grounded(self, text: str) -> bool:
-        """Whether a message read as a need is about something the parties deal with: the need detector says so,
-        or it is at least as near some party's profile as all but 2% of the shipped needs (NEED_FLOOR)."""
-        router = self.router()
-        return router.route(text).is_need or router.nearness(*router.featurise(text, router.segmenter.cut(text))) \
-            >= NEED_FLOOR
+        return self.router().grounded(text)
 
     def _about_own(self, text: str, mine: list[Need]) -> tuple[Need | None, bool, bool]:
         """Which of the sender's open needs (newest first) a follow-up said plainly is about, whether it is about it
@@ -209,8 +204,8 @@ class Intake:
             best = max(range(len(mine)), key=alike.__getitem__)
             if alike[best] >= ABOUT:
                 return mine[best], True, False
-        if router.route(text).is_need or (not mine and router.nearness(*router.featurise(
-                text, router.segmenter.cut(text))) >= NEAR_REMIT):
+        is_need, near = router.signals(text)
+        if is_need or (not mine and near >= NEAR_REMIT):
             return None, False, True  # near a remit counts only from someone with no need it could follow up
         return (mine[0] if mine else None), False, False
 
