@@ -183,9 +183,10 @@ class Intake:
                 facts = replace(facts, topic_need=await repos.needs.by_topic(chat_id, topic_id))
             if named is not None:
                 facts = replace(facts, named_need=await repos.needs.by_number(chat_id, int(named.group(1))))
-            if facts.said is Intent.FOLLOWUP and plain:
-                own, about, alone = self._about_own(text, await repos.needs.open_by(chat_id, user_id))
-                facts = replace(facts, own_need=own, about_own=about, stands_alone=alone)
+            mine = await repos.needs.open_by(chat_id, user_id) if facts.said is Intent.FOLLOWUP and plain else None
+        if mine is not None:  # compared with the text outside the read: featurising them takes a while
+            own, about, alone = self._about_own(text, mine)
+            facts = replace(facts, own_need=own, about_own=about, stands_alone=alone)
         return decide(text, facts)
 
     def _grounded(self, text: str) -> bool:
