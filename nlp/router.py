@@ -79,6 +79,7 @@ class Routing(NamedTuple):  # also made once per message
     confidence: float = 1.0
     confident: bool = True
     suggestions: tuple[str, ...] = ()  # best departments for the lead, best first
+    nearness: float = 0.0  # the best similarity to any party's profile (the detector weighs it; not in as_json)
 
     @property
     def lead(self) -> Target | None:
@@ -172,6 +173,7 @@ class Router:
         self._head_rows = np.zeros((len(used) + 1, heads.shape[0]))
         self._head_rows[:-1] = heads[:, used].T.toarray()
         self._detector_row = len(self.parties)
+        self._last: Routing | None = None
 
     # --- scores ----------------------------------------------------------------------------
 
@@ -230,13 +232,10 @@ class Router:
         return alike
 
     def signals(self, text: str) -> tuple[bool, float]:
-        """Whether the need detector calls the text a need, and how near it is to any party's profile — from one
-        featurisation, as route() computes them."""
-        columns, values = self.featurise(text, self.segmenter.cut(text))
-        scores = self.scores(columns, values)
-        row = self._detector_row
-        near = float(scores[:row].max())
-        return self.detector.decide(text, float(scores[row]), near), near
+        """Whether the need detector calls the text a need, and how near it is to any party's profile (from route(),
+        whose answer for the last text is kept: registering the need routes it again)."""
+        routing = self.route(text)
+        return routing.is_need, routing.nearness
 
     def grounded(self, text: str) -> bool:
         """Whether a text read as a need is about something the parties deal with: the detector calls it a need, or
@@ -380,9 +379,13 @@ class Router:
     # --- the entry point ---------------------------------------------------------------------
 
     def route(self, text: str) -> Routing:
+        last = self._last
+        if last is not None and last.text == text:  # the intake's grounding and the registration ask the same
+            return last
         tokens = self.segmenter.cut(text)
         columns, values = self.featurise(text, tokens)
-        return self._decide(text, columns, values, self.scores(columns, values))
+        self._last = routing = self._decide(text, columns, values, self.scores(columns, values))
+        return routing
 
     def route_many(self, texts: Sequence[str]) -> list[Routing]:
         """Exactly ``[route(t) for t in texts]`` (a test checks), faster: the messages are featurised together
@@ -398,7 +401,8 @@ class Router:
     def _decide(self, text: str, columns: np.ndarray, values: np.ndarray, scores: np.ndarray) -> Routing:
         """What the bot does with a message, from its features and its head scores (``scores``)."""
         row = self._detector_row
-        is_need = self.detector.decide(text, float(scores[row]), float(scores[:row].max()))
+        near = float(scores[:row].max())
+        is_need = self.detector.decide(text, float(scores[row]), near)
         kind_of_need = self.typer.decide(text, scores[row + 1:], chat=not is_need)
         similarity = scores[:row]
         mentioned = self.mentioned(text)
@@ -454,7 +458,7 @@ class Router:
         return Routing(text=text, is_need=is_need, need_type=kind_of_need,
                        targets=tuple(targets), confidence=min(1.0, top_score if named else float(lead_p[top])),
                        confident=confident,
-                       suggestions=suggestions)
+                       suggestions=suggestions, nearness=near)
 
     def _target(self, index: int, role: str, score: float) -> Target:
         p = self.parties[index]

@@ -316,3 +316,11 @@ def test_learning_the_same_example_twice_learns_it_once() -> None:
 def test_money_lent_or_granted_brings_no_equity_funds(router: Router) -> None:
     for text in ("我们需要融资贷款两百万周转", "申请国家自然科学基金的配套资金"):
         assert not [t for t in router.route(text).targets if t.kind == "fund"], text
+
+
+def test_routing_the_same_text_twice_in_a_row_routes_it_once(router: Router) -> None:
+    text = "我们公司做自动驾驶，需要开放一段测试路段"
+    first = router.route(text)
+    assert router.route(text) is first  # the intake's grounding, then the registration
+    assert router.signals(text) == (first.is_need, first.nearness) and first.nearness > 0
+    assert router.route("另一条需求：希望开放公交数据") is not first
