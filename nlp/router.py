@@ -221,15 +221,16 @@ class Router:
         return said >= MIN_SUBSTANCE or (said == 1 and self._field[lab].get(lead, 0.0) >= FIELD_AGREEMENT)
 
     def likeness(self, text: str, others: Sequence[str]) -> list[float]:
-        """Cosine similarity of a message to each of some texts (the shared TF-IDF features)."""
+        """Cosine similarity of a message to each of some texts (the shared TF-IDF features): the texts featurised
+        together (``Features.many``) and compared in one product."""
+        if not others:
+            return []
         columns, values = self.featurise(text, self.segmenter.cut(text))
-        vector = dict(zip(columns.tolist(), values.tolist(), strict=True))
-        alike = []
-        for other in others:
-            other_columns, other_values = self.featurise(other, self.segmenter.cut(other))
-            alike.append(sum(vector.get(c, 0.0) * v for c, v in zip(other_columns.tolist(), other_values.tolist(),
-                                                                      strict=True)) / 2.0)
-        return alike
+        indptr, other_columns, other_values = self._features.many(others, [self.segmenter.cut(o) for o in others])
+        rows = sp.csr_matrix((other_values, other_columns, indptr), shape=(len(others), self._features.size))
+        vector = np.zeros(self._features.size)
+        vector[columns] = values
+        return (rows @ vector / 2.0).tolist()
 
     def signals(self, text: str) -> tuple[bool, float]:
         """Whether the need detector calls the text a need, and how near it is to any party's profile (from route(),
