@@ -11,6 +11,10 @@ from bot.domain import Need
 from storage import rows
 from storage._util import fetched, to_db_time
 
+# what the desks list and count: a party's open needs (routed to it, actively), a person's open needs
+_OPEN_ROUTED_TO = "status = 'open' AND id IN (SELECT need_id FROM routes WHERE party_id = ? AND active = 1)"
+_OPEN_AUTHORED_BY = "author_id = ? AND status = 'open'"
+
 
 class NeedRepo:
     def __init__(self, conn: aiosqlite.Connection) -> None:
@@ -83,23 +87,21 @@ class NeedRepo:
 
     async def open_routed_to(self, party_id: str, limit: int = 20) -> list[Need]:
         """Open needs routed (actively) to a party, newest first."""
-        return await self._where("status = 'open' AND id IN (SELECT need_id FROM routes WHERE party_id = ?"
-                                 " AND active = 1)", (party_id, limit), " ORDER BY id DESC LIMIT ?")
+        return await self._where(_OPEN_ROUTED_TO, (party_id, limit), " ORDER BY id DESC LIMIT ?")
 
     async def count_open(self, routed_to: str | None = None, authored_by: int | None = None) -> int:
         """How many open needs are routed (actively) to a party, or were posted by a person."""
         args: tuple[object, ...]
         if routed_to is not None:
-            where, args = ("status = 'open' AND id IN (SELECT need_id FROM routes WHERE party_id = ? AND active = 1)",
-                           (routed_to,))
+            where, args = _OPEN_ROUTED_TO, (routed_to,)
         else:
-            where, args = "author_id = ? AND status = 'open'", (authored_by,)
+            where, args = _OPEN_AUTHORED_BY, (authored_by,)
         async with await fetched(self.conn, f"SELECT COUNT(*) FROM needs WHERE {where}", args) as cur:  # noqa: S608
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
     async def open_authored_by(self, user_id: int, limit: int = 20) -> list[Need]:
-        return await self._where("author_id = ? AND status = 'open'", (user_id, limit), " ORDER BY id DESC LIMIT ?")
+        return await self._where(_OPEN_AUTHORED_BY, (user_id, limit), " ORDER BY id DESC LIMIT ?")
 
     async def unclaimed_open(self) -> list[Need]:
         """Open needs that no party has claimed yet."""
