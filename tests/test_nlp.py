@@ -158,6 +158,17 @@ def test_naming_one_bureau_decides_naming_several_asks_which(router: Router) -> 
     assert set(several.suggestions[:2]) == {"transport", "miit"}
 
 
+def test_a_bureau_named_in_passing_does_not_decide(router: Router) -> None:
+    # named as where the writer lives, not as who should act: the admins choose among the remit's suggestions
+    passing = router.route("我们是卫生局家属楼的业主，小区电梯坏了半年没人修，物业不管")
+    assert not passing.confident and "housing" in passing.suggestions[:3]
+    # the same need asking the bureau it names, or naming the bureau its remit puts first, is announced
+    asked = router.route("我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持")
+    assert asked.confident and asked.lead is not None and asked.lead.id == "transport"
+    nearby = router.route("我们公司做自动驾驶，需要开放一段测试路段和路侧单元，交通局附近有没有")
+    assert not nearby.confident
+
+
 def test_the_announce_threshold_is_calibrated_once_there_are_examples() -> None:
     import csv
     import io
