@@ -21,6 +21,8 @@ from bot.services.parties import Parties
 from bot.services.people import People
 from bot.services.records import Records
 from bot.services.routing import Routing
+from bot.services.scorecards import Scorecards
+from bot.services.verdicts import Verdicts
 from bot.services.views import Directory, NeedViews
 from bot.services.work import Access, Work
 from bot.settings import Settings
@@ -45,6 +47,8 @@ class UseCases:
     records: Records
     intake: Intake
     notes: Notes
+    verdicts: Verdicts
+    scorecards: Scorecards
 
     @classmethod
     def build(cls, db: Database, router: Router, settings: Settings, reader: IntentReader | None = None) -> UseCases:
@@ -58,7 +62,8 @@ class UseCases:
                    agreements=Agreements(work, access, learner),
                    records=Records(db, settings.policy(), settings.timezone),
                    intake=Intake(work, reader or shipped_reader(router.segmenter.cut), lambda: learner.router),
-                   notes=Notes(work, learner))
+                   notes=Notes(work, learner), verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
+                   scorecards=Scorecards(work, settings.policy(), settings.limits()))
 
 
 @dataclass

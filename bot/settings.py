@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.domain.duty import DutyLimits
 from bot.domain.schedule import Policy
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
@@ -31,6 +32,24 @@ class SettingsError(Exception):
     """A setting is missing or malformed; the message names it."""
 
 
+# 办结 limits in working days by need type, after the hotline's practice (a consultation 2-5 days, a request 10,
+# a complex matter 15): a policy question is answered within 5, a scenario, funding or partnership takes 15.
+RESOLVE_DAYS: tuple[tuple[str, int], ...] = (("scenario", 15), ("data", 10), ("funding", 15), ("partnership", 15),
+                                             ("policy", 5), ("talent", 10), ("space", 10), ("other", 10))
+
+
+def resolve_days(raw: str) -> tuple[tuple[str, int], ...]:
+    """RESOLVE_WORKING_DAYS: "type:days,…" overriding the defaults for the types it names."""
+    limits = dict(RESOLVE_DAYS)
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        match = re.fullmatch(r"([a-z]+)\s*:\s*(\d{1,3})", part)
+        if not match or match.group(1) not in limits or not 1 <= int(match.group(2)) <= 365:
+            raise SettingsError(f"RESOLVE_WORKING_DAYS is malformed: {part!r} (expected type:days with a type of "
+                                f"{', '.join(limits)} and 1-365 days)")
+        limits[match.group(1)] = int(match.group(2))
+    return tuple(limits.items())
+
+
 @dataclass(frozen=True)
 class Settings:
     bot_token: str = field(repr=False)
@@ -42,7 +61,9 @@ class Settings:
     admin_chat_id: int | None = None  # where escalations and digests go; None: each admin privately
     reminder_hour: int = 9
     quiet_hours: tuple[int, int] = (21, 8)  # local hours [start, end): nothing is sent in between
-    escalate_after_hours: int = 48
+    claim_working_days: int = 1  # 签收: a routed need's lead must claim it within this many working days
+    verdict_days: int = 3  # working days the author has to give a verdict before it is 未评价
+    resolve_working_days: tuple[tuple[str, int], ...] = RESOLVE_DAYS  # 办结 limit per need type
     undated_grace_days: int = 7
     report_weekday: int = 1  # 1 = Monday … 7 = Sunday: when the weekly report goes to the admins
     report_hour: int = 9
@@ -62,7 +83,8 @@ class Settings:
             f"database_path={str(self.database_path)!r}, admin_ids={sorted(self.admin_ids)}, "
             f"timezone={self.timezone.key!r}, log_level={self.log_level!r}, admin_chat_id={self.admin_chat_id}, "
             f"reminder_hour={self.reminder_hour}, quiet_hours={self.quiet_hours}, "
-            f"escalate_after_hours={self.escalate_after_hours}, undated_grace_days={self.undated_grace_days}, "
+            f"claim_working_days={self.claim_working_days}, verdict_days={self.verdict_days}, "
+            f"resolve_working_days={dict(self.resolve_working_days)}, undated_grace_days={self.undated_grace_days}, "
             f"report_weekday={self.report_weekday}, report_hour={self.report_hour}, "
             f"forum_topics={self.forum_topics}, webhook_url={self.webhook_url!r}, webhook_secret='***', "
             f"webhook_listen={self.webhook_listen!r}, webhook_port={self.webhook_port}, "
@@ -74,9 +96,12 @@ class Settings:
 
     def policy(self) -> Policy:
         return Policy(self.timezone, reminder_hour=self.reminder_hour, quiet_start=self.quiet_hours[0],
-                      quiet_end=self.quiet_hours[1], escalate_after=timedelta(hours=self.escalate_after_hours),
+                      quiet_end=self.quiet_hours[1], claim_days=self.claim_working_days,
                       undated_grace=timedelta(days=self.undated_grace_days),
                       weekly_day=self.report_weekday - 1, weekly_hour=self.report_hour)
+
+    def limits(self) -> DutyLimits:
+        return DutyLimits(self.verdict_days, dict(self.resolve_working_days))
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids
@@ -158,7 +183,9 @@ def load_settings(
         admin_chat_id=int(admin_chat) if admin_chat else None,
         reminder_hour=number("REMINDER_HOUR", 9, 0, 23),
         quiet_hours=(int(quiet_match.group(1)), int(quiet_match.group(2))),
-        escalate_after_hours=number("ESCALATE_AFTER_HOURS", 48, 1, 24 * 90),
+        claim_working_days=number("CLAIM_WORKING_DAYS", 1, 1, 30),
+        verdict_days=number("VERDICT_DAYS", 3, 1, 30),
+        resolve_working_days=resolve_days(get("RESOLVE_WORKING_DAYS")),
         undated_grace_days=number("UNDATED_GRACE_DAYS", 7, 0, 365),
         report_weekday=number("REPORT_WEEKDAY", 1, 1, 7),
         report_hour=number("REPORT_HOUR", 9, 0, 23),

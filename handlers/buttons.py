@@ -100,6 +100,16 @@ class Resolve(ButtonData):
 
 
 @dataclasses.dataclass(frozen=True)
+class Judge(ButtonData):
+    """The author's verdict on a resolved need: one answer (解决情况 or 满意度) to one question."""
+
+    prefix = "judge"
+    choices = {"answer": ("solved", "partly", "unsolved", "satisfied", "fair", "unsatisfied")}
+    verdict_id: int
+    answer: str
+
+
+@dataclasses.dataclass(frozen=True)
 class Assign(ButtonData):
     """An admin picks the lead of a need the router was unsure about."""
 

@@ -12,7 +12,7 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain import NeedView, Outcome, Party, Refusal
 from bot.texts.refusals import button_refusal as refusal  # worded for a press, not a command
-from handlers import buttons, replies
+from handlers import buttons, replies, verdicts
 from handlers.common import actor_of, answer, edit, edit_markup, send, send_and_wait, sent_at
 from handlers.keyboards import kept_buttons, lead_buttons, need_buttons, transfer_buttons
 
@@ -121,6 +121,7 @@ async def resolve(update: Update, context: BotContext, button: buttons.Resolve) 
     assert outcome.view is not None  # a success carries them
     await answer(update, texts.TOAST_RESOLVED)
     await replies.refresh_card(context, outcome.view)
+    await verdicts.ask(context, outcome)
 
 
 async def confirm_kept(update: Update, context: BotContext, button: buttons.ConfirmKept) -> None:
@@ -259,4 +260,5 @@ BUTTONS: tuple[tuple[type[buttons.ButtonData], Callable[[Update, BotContext], Aw
     (buttons.RecordOffer, pressing(buttons.RecordOffer, record_offer)),
     (buttons.RecordOfferFor, pressing(buttons.RecordOfferFor, record_offer)),
     (buttons.ConfirmKept, pressing(buttons.ConfirmKept, confirm_kept)),
+    (buttons.Judge, pressing(buttons.Judge, verdicts.judge)),
 )

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.domain import Commitment, Need, NeedView, Party
+from bot.domain.duty import Satisfaction, Solved, Verdict
 from handlers.buttons import (
     Assign,
     ChooseLead,
@@ -15,6 +16,7 @@ from handlers.buttons import (
     Detail,
     HandOver,
     HandOverTo,
+    Judge,
     KeepCard,
     ListPage,
     NeedsPage,
@@ -52,6 +54,18 @@ def need_rows(view: NeedView, numbered: bool = False) -> list[list[InlineKeyboar
         InlineKeyboardButton(label(texts.BUTTON_WITHDRAW), callback_data=Withdraw(need_id).encode()),
     ])
     return rows
+
+
+def verdict_buttons(verdict: Verdict) -> InlineKeyboardMarkup | None:
+    """The questions still unanswered: 解决情况 on one row, 满意度 on the next."""
+    rows = []
+    if verdict.solved is None:
+        rows.append([InlineKeyboardButton(texts.SOLVED_NAMES[s], callback_data=Judge(verdict.id, s.value).encode())
+                     for s in Solved])
+    if verdict.satisfaction is None:
+        rows.append([InlineKeyboardButton(texts.SATISFACTION_NAMES[s],
+                                          callback_data=Judge(verdict.id, s.value).encode()) for s in Satisfaction])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def undo_rows(commitment_id: int) -> tuple[tuple[InlineKeyboardButton, ...], ...]:

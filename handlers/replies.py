@@ -252,9 +252,11 @@ async def list_text(context: BotContext, kind: str, chat_id: int, private: bool,
         return texts.overdue(late, undated, await cases.parties.names(), cases.commitments.local_day(now),
                              context.services.notices.policy.overdue_since(now))
     everywhere = private or kind == "keptall"
-    records = await cases.commitments.kept_rates(None if everywhere else chat_id, context.services.clock(),
-                                                 context.services.notices.policy)
-    return texts.kept_rates(records, await cases.parties.names(), texts.scope(everywhere))
+    scope, now = None if everywhere else chat_id, context.services.clock()
+    records = await cases.commitments.kept_rates(scope, now, context.services.notices.policy)
+    names = await cases.parties.names()
+    return (texts.scorecard_table(await cases.scorecards.units(scope, now), names, texts.scope(everywhere)) + "\n\n"
+            + texts.kept_rates(records, names, texts.scope(everywhere)))
 
 
 async def list_page(context: BotContext, kind: str, chat_id: int, private: bool, now: datetime,

@@ -126,3 +126,15 @@ class NeedRepo:
             "UPDATE needs SET status = 'resolved', resolved_at = ? WHERE id = ? AND status = 'open'",
             (to_db_time(at), need_id))
         return cur.rowcount == 1
+
+    async def reopen(self, need_id: int) -> bool:
+        """重办: a resolved need its author says is not solved is open again."""
+        cur = await self.conn.execute(
+            "UPDATE needs SET status = 'open', resolved_at = NULL WHERE id = ? AND status = 'resolved'", (need_id,))
+        return cur.rowcount == 1
+
+    async def every(self, chat_id: int | None = None) -> list[Need]:
+        """Every need that is one (withdrawn ones are not), in one chat or all."""
+        if chat_id is None:
+            return await self._where("status != 'withdrawn'", (), " ORDER BY id")
+        return await self._where("chat_id = ? AND status != 'withdrawn'", (chat_id,), " ORDER BY id")

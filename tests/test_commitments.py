@@ -80,29 +80,45 @@ async def test_a_promise_is_reminded_then_escalated_daily_until_kept(served: Run
     assert "已报告兑现，待确认" in served.last_text()
 
 
-async def test_an_unclaimed_need_is_escalated_once_after_48_hours(served: RunningBot) -> None:
+async def test_the_lead_is_reminded_before_the_claim_limit_and_the_admins_escalate_when_it_runs_out(
+        served: RunningBot) -> None:
+    # Routed on Friday 10:00: one working day to claim it runs out on Monday 10:00 (the weekend does not count).
     await served.say(ENTERPRISE, NEED, date=FRIDAY_10)
-    served.clock.set_local(2026, 11, 29, 9, 59)
+    served.clock.set_local(2026, 11, 30, 7, 59)
     assert await served.run_notices() == []
-    served.clock.set_local(2026, 11, 29, 10, 0)
+    served.clock.set_local(2026, 11, 30, 8, 0)  # four hours before is in the quiet hours: reminded when they end
+    sent = await served.run_notices()
+    reminder = texts_to(sent, GROUP)
+    assert len(reminder) == 1 and "签收提醒" in reminder[0] and "需求 #1" in reminder[0]
+    assert f'tg://user?id={LIAISON["id"]}' in reminder[0] and "转交" in reminder[0]
+    served.clock.set_local(2026, 11, 30, 9, 59)
+    assert not [c for c in await served.run_notices() if "督办" in c.params["text"]]  # the weekly report only
+    served.clock.set_local(2026, 11, 30, 10, 0)
     sent = await served.run_notices()
     assert texts_to(sent, ADMIN["id"]) and "🚨 督办" in texts_to(sent, ADMIN["id"])[0]
-    assert "需求 #1" in sent[0].params["text"] and "48 小时" in sent[0].params["text"]
+    assert "需求 #1" in sent[0].params["text"] and "签收时限（1 个工作日）" in sent[0].params["text"]
     card = served.card_of(1)
     assert f'href="https://t.me/c/{str(GROUP)[4:]}/{card["message_id"]}"' in sent[0].params["text"]  # to the card
-    assert "交通运输局" in sent[0].params["text"]  # who it was routed to
+    assert "牵头单位 交通运输局 仍未认领" in sent[0].params["text"]
     assert await served.run_notices() == []
 
 
 async def test_a_claimed_need_is_not_escalated_and_nothing_goes_out_at_night(served: RunningBot) -> None:
     await need_with_promise(served)  # claimed
     await served.say(ENTERPRISE, "希望对接医院开展癌症早筛试点，需要脱敏的体检数据",
-                     date=datetime(2026, 11, 27, 22, 30, tzinfo=SHANGHAI))  # need #2, late at night, unclaimed
-    served.clock.set_local(2026, 11, 29, 23, 0)  # #2 is 48 hours old, but it is night
-    assert await served.run_notices() == []
+                     date=datetime(2026, 11, 27, 22, 30, tzinfo=SHANGHAI))  # need #2, late on Friday night
+    # #2's clock starts on Monday 08:00 (the next working morning): its limit is Tuesday 08:00, so its lead is
+    # reminded on Monday evening, before the quiet hours, and the admins hear of it on Tuesday morning.
     served.clock.set_local(2026, 11, 30, 8, 0)
+    assert await served.run_notices() == []  # #1 was claimed: never reminded nor escalated
+    served.clock.set_local(2026, 11, 30, 20, 0)
+    to_group = texts_to(await served.run_notices(), GROUP)  # (the admins get the weekly report too)
+    assert len(to_group) == 1 and "签收提醒" in to_group[0] and "需求 #2" in to_group[0]
+    served.clock.set_local(2026, 11, 30, 23, 0)
+    assert await served.run_notices() == []
+    served.clock.set_local(2026, 12, 1, 8, 0)
     sent = await served.run_notices()
-    assert len(sent) == 1 and "需求 #2" in sent[0].params["text"]  # #1 was claimed: never escalated
+    assert len(sent) == 1 and "🚨 督办" in sent[0].params["text"] and "需求 #2" in sent[0].params["text"]
 
 
 async def test_a_withdrawn_promise_is_not_reminded(served: RunningBot) -> None:
@@ -141,8 +157,10 @@ async def test_a_disputed_report_is_open_again(served: RunningBot) -> None:
 
 async def test_an_admin_that_blocked_the_bot_is_not_retried_forever(served: RunningBot) -> None:
     await served.say(ENTERPRISE, NEED, date=FRIDAY_10)
+    served.clock.set_local(2026, 11, 30, 9, 30)  # the lead's reminder and the weekly report go first
+    await served.run_notices()
     served.api.blocked_chats.add(ADMIN["id"])
-    served.clock.set_local(2026, 11, 29, 10, 0)
+    served.clock.set_local(2026, 11, 30, 10, 0)  # the 签收 limit runs out: the 督办 cannot reach the admin
     mark = len(served.api.calls)
     assert await served.run_notices() == []
     assert [c.status for c in served.calls_since(mark, "sendMessage")] == [403]
@@ -238,7 +256,8 @@ async def test_kept_rate_per_party(served: RunningBot) -> None:
     await served.say(ADMIN, "/kept")
     text = served.last_text()
     assert "承诺兑现情况</b>（本群）" in text
-    row = next(line for line in text.split("\n") if line.endswith("</code> 交通运输局"))
+    promises = text[text.index("承诺兑现情况"):]
+    row = next(line for line in promises.split("\n") if line.endswith("</code> 交通运输局"))
     # 兑现率 承诺 按期 晚兑 逾期 进行 撤回 认领 (认领用时)
     assert row.removeprefix("<code>").split()[:8] == ["50%", "2", "1", "0", "1", "0", "0", "1"], text
 

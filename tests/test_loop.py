@@ -159,8 +159,9 @@ async def test_admin_commands(served: RunningBot) -> None:
     assert "已改由 医保局 牵头" in served.last_text()
     await served.say(ADMIN, "/status 2")
     assert "牵头 医保局" in served.last_text() and "管理员改派" in served.last_text()
-    await served.say(ADMIN, "/resolve 2")
-    assert "#2 已标记为解决" in served.last_text()
+    message = await served.say(ADMIN, "/resolve 2")
+    said = served.replies_since(message["_calls_from"])
+    assert "#2 已标记为解决" in said[0] and any("请您评价办理结果" in t for t in said)  # the author is asked
     await served.say(ADMIN, "/needs")
     assert "#2" not in served.last_text()
     await served.say(ADMIN, "/needs all")
@@ -184,8 +185,8 @@ async def test_non_admin_is_refused_and_nothing_changes(served: RunningBot) -> N
     for command in ("/route 1 公安局", "/needs", "/status 1", "/overdue", f"/bind {STRANGER['id']} transport"):
         await served.say(LIAISON, command)
         assert "仅限管理员" in served.last_text(), command
-    await served.say(LIAISON, "/resolve 1")  # the need's author may, as with the 已解决 button
-    assert "只有提出需求的企业或管理员可以标记解决" in served.last_text()
+    await served.say(MIIT_LIAISON, "/resolve 1")  # the author, the lead's liaison or an admin may (已解决)
+    assert "只有提出需求的企业、牵头单位的联络员或管理员可以标记解决" in served.last_text()
     await served.say(ADMIN, "/status 1")
     status = served.last_text()
     assert "牵头 交通运输局" in status and "办理中" in status and "管理员改派" not in status

@@ -168,13 +168,15 @@ async def test_answers_and_files_wait_behind_the_cards_queued_before_them(api: L
 
 
 async def test_a_notice_that_cannot_reach_telegram_waits_for_the_next_run(served: RunningBot) -> None:
-    await served.say(ENTERPRISE, NEED, date=FRIDAY_10)  # unclaimed: the admins hear of it on Sunday
+    await served.say(ENTERPRISE, NEED, date=FRIDAY_10)  # unclaimed: the admins hear of it on Monday 10:00
     assert served.app is not None
     services = served.app.bot_data.services
     assert services is not None
     services.courier.backoff = 0.01
     served.api.chat(ADMIN["id"], "张处", kind="private")
-    served.clock.set_local(2026, 11, 29, 10, 0)
+    served.clock.set_local(2026, 11, 30, 9, 30)  # the lead's reminder (08:00) and the weekly report (09:00) first
+    assert len(await served.run_notices()) == 2
+    served.clock.set_local(2026, 11, 30, 10, 0)  # the 签收 limit runs out: the 督办, while Telegram is unreachable
     for _ in range(5):  # every attempt of this run
         served.api.fail_next("sendMessage", 502, "Bad Gateway")
     assert await served.run_notices() == []

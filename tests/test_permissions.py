@@ -95,7 +95,7 @@ async def fresh_cell(bot: RunningBot, reported: bool | None = False) -> Cell:
 # number, {c}: the promise's id); the other chat's user types them in OTHER_GROUP, where #n is not theirs.
 COMMANDS: list[tuple[str, set[str]]] = [
     ("/route {n} police", {"admin"}),
-    ("/resolve {n}", {"admin", "author"}),
+    ("/resolve {n}", {"admin", "author", "routed"}),  # routed: the lead's liaison (办结)
     ("/commit {n} 下周五前提供路侧单元接口", {"routed", "other_liaison"}),  # another party steps in (assist)
     ("/done {c}", {"admin", "routed"}),
     ("/cancel {c}", {"admin", "routed"}),
@@ -118,7 +118,7 @@ BUTTONS: list[tuple[str, set[str], bool | None]] = [  # (data, roles that change
     ("decline:{need}", set(), False),  # only opens the 转交 menu
     ("xfer:{need}:police", {"admin", "routed"}, False),  # an admin may hand a need on too
     ("cancel:{need}", set(), False),  # closes the 转交 menu
-    ("solve:{need}", {"admin", "author"}, False),
+    ("solve:{need}", {"admin", "author", "routed"}, False),
     ("kept:{c}:y", {"admin", "author"}, True),
     ("kept:{c}:n", {"admin", "author"}, True),
     ("fulfil:{c}", {"admin", "routed"}, False),

@@ -12,15 +12,16 @@ from bot.domain.calendar import is_working_day, working_day_before
 from bot.domain.schedule import (
     Notice,
     Policy,
+    claim_notices,
     commitment_reminders,
     digest,
     due_now,
-    escalation,
     is_overdue,
     next_digest,
     next_time,
     next_weekly,
     weekly,
+    working_deadline,
 )
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -129,19 +130,29 @@ def test_overdue_is_by_the_local_day() -> None:
 
 # --- escalation and digest --------------------------------------------------------------------
 
-def test_an_unclaimed_need_is_escalated_after_48_hours() -> None:
-    notice = escalation(need(local(2026, 11, 27, 10)), claimed=False, policy=POLICY)
-    assert notice is not None and notice.at == local(2026, 11, 29, 10) and notice.key == "unclaimed:3"
-    assert escalation(need(local(2026, 11, 27, 10)), claimed=True, policy=POLICY) is None
-    assert escalation(need(local(2026, 11, 27, 10), status="resolved"), claimed=False, policy=POLICY) is None
+def test_the_claim_limit_counts_working_days_from_when_the_office_opens() -> None:
+    assert working_deadline(FRIDAY_10, 1, POLICY) == local(2026, 11, 30, 10)  # the weekend does not count
+    assert working_deadline(local(2026, 11, 27, 22, 30), 1, POLICY) == local(2026, 12, 1, 8)  # from Monday 08:00
+    assert working_deadline(local(2026, 11, 28, 15), 1, POLICY) == local(2026, 12, 1, 8)  # routed on a Saturday
+    assert working_deadline(local(2026, 11, 30, 7), 2, POLICY) == local(2026, 12, 2, 8)
+    # 国庆: routed on 30 September 2026 (a Wednesday), the holiday week does not count
+    assert working_deadline(local(2026, 9, 30, 15), 1, POLICY).astimezone(TZ).date() > date(2026, 10, 7)
 
 
-def test_an_escalation_falling_at_night_waits_for_the_morning() -> None:
-    notice = escalation(need(local(2026, 11, 27, 22, 30)), claimed=False, policy=POLICY)
-    assert notice is not None and notice.at == local(2026, 11, 30, 8)
-    custom = escalation(need(local(2026, 11, 27, 10)), claimed=False,
-                        policy=Policy(TZ, escalate_after=timedelta(hours=24)))
-    assert custom is not None and custom.at == local(2026, 11, 28, 10)
+def test_the_lead_is_reminded_before_the_limit_and_the_admins_when_it_runs_out() -> None:
+    notices = {n.kind: n for n in claim_notices(need(FRIDAY_10), FRIDAY_10, term_id=4, first=True, policy=POLICY)}
+    assert notices["unclaimed"].at == local(2026, 11, 30, 10) and notices["unclaimed"].key == "unclaimed:3"
+    assert notices["claim"].at == local(2026, 11, 30, 8) and notices["claim"].key == "claim:4"  # 06:00 is quiet
+    # the limit at 08:00 (routed late on Friday): reminded the evening before, before the quiet hours
+    late = {n.kind: n for n in claim_notices(need(FRIDAY_10), local(2026, 11, 27, 22, 30), 4, True, POLICY)}
+    assert late["claim"].at == local(2026, 11, 30, 20) and late["unclaimed"].at == local(2026, 12, 1, 8)
+    # a later lead has its own clock and its own 督办; a need awaiting its lead gets the 督办 only
+    later = claim_notices(need(FRIDAY_10), local(2026, 12, 1, 14), term_id=9, first=False, policy=POLICY)
+    assert {n.key for n in later} == {"unclaimed:3:9", "claim:9"}
+    assert [n.kind for n in claim_notices(need(FRIDAY_10), FRIDAY_10, None, True, POLICY)] == ["unclaimed"]
+    assert claim_notices(need(FRIDAY_10, status="resolved"), FRIDAY_10, 4, True, POLICY) == []
+    custom = claim_notices(need(FRIDAY_10), FRIDAY_10, None, True, Policy(TZ, claim_days=3))
+    assert custom[0].at == local(2026, 12, 2, 10)
 
 
 def test_the_digest_is_daily_and_keyed_by_the_local_day() -> None:

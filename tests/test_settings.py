@@ -29,14 +29,19 @@ def test_defaults_and_values() -> None:
 
 def test_reminder_settings() -> None:
     s = load_settings({"BOT_TOKEN": TOKEN}, env_file=None)
-    assert (s.admin_chat_id, s.reminder_hour, s.quiet_hours, s.escalate_after_hours, s.undated_grace_days) == \
-        (None, 9, (21, 8), 48, 7)
+    assert (s.admin_chat_id, s.reminder_hour, s.quiet_hours, s.claim_working_days, s.undated_grace_days) == \
+        (None, 9, (21, 8), 1, 7)
+    assert s.verdict_days == 3 and dict(s.resolve_working_days)["policy"] == 5
     s = load_settings({"BOT_TOKEN": TOKEN, "ADMIN_CHAT_ID": "-100123", "REMINDER_HOUR": "10", "QUIET_HOURS": "22-7",
-                       "ESCALATE_AFTER_HOURS": "24", "UNDATED_GRACE_DAYS": "3"}, env_file=None)
+                       "CLAIM_WORKING_DAYS": "2", "UNDATED_GRACE_DAYS": "3", "VERDICT_DAYS": "5",
+                       "RESOLVE_WORKING_DAYS": "policy:3, scenario:20"}, env_file=None)
     policy = s.policy()
     assert s.admin_chat_id == -100123 and policy.reminder_hour == 10
     assert (policy.quiet_start, policy.quiet_end) == (22, 7)
-    assert policy.escalate_after.total_seconds() == 24 * 3600 and policy.undated_grace.days == 3
+    assert policy.claim_days == 2 and policy.undated_grace.days == 3
+    limits = s.limits()
+    assert limits.verdict_days == 5 and limits.resolve_days["policy"] == 3 and limits.resolve_days["scenario"] == 20
+    assert limits.resolve_days["data"] == 10  # the types it does not name keep their defaults
     assert not s.forum_topics
     assert load_settings({"BOT_TOKEN": TOKEN, "FORUM_TOPICS": "true"}, env_file=None).forum_topics
 
@@ -59,7 +64,10 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     ({"BOT_TOKEN": TOKEN, "REMINDER_HOUR": "25"}, "REMINDER_HOUR"),
     ({"BOT_TOKEN": TOKEN, "QUIET_HOURS": "9pm-8am"}, "QUIET_HOURS"),
     ({"BOT_TOKEN": TOKEN, "QUIET_HOURS": "21-24"}, "QUIET_HOURS"),
-    ({"BOT_TOKEN": TOKEN, "ESCALATE_AFTER_HOURS": "0"}, "ESCALATE_AFTER_HOURS"),
+    ({"BOT_TOKEN": TOKEN, "CLAIM_WORKING_DAYS": "0"}, "CLAIM_WORKING_DAYS"),
+    ({"BOT_TOKEN": TOKEN, "VERDICT_DAYS": "x"}, "VERDICT_DAYS"),
+    ({"BOT_TOKEN": TOKEN, "RESOLVE_WORKING_DAYS": "policy:0"}, "RESOLVE_WORKING_DAYS"),
+    ({"BOT_TOKEN": TOKEN, "RESOLVE_WORKING_DAYS": "coffee:3"}, "RESOLVE_WORKING_DAYS"),
     ({"BOT_TOKEN": TOKEN, "UNDATED_GRACE_DAYS": "-1"}, "UNDATED_GRACE_DAYS"),
     ({"BOT_TOKEN": TOKEN, "FORUM_TOPICS": "maybe"}, "FORUM_TOPICS"),
     ({"BOT_TOKEN": TOKEN, "WEBHOOK_URL": "ftp://bot.example.cn/hook"}, "WEBHOOK_URL"),

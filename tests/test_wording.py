@@ -111,7 +111,9 @@ async def test_kept_is_a_table_with_a_heading_and_a_line_per_unit(served: Runnin
     await served.say(ADMIN, "/route 1 工信局")  # miit leads now, no claim or promise of its own
     await served.say(LIAISON, "/done 1", date=datetime(2026, 11, 28, 9, 0, tzinfo=SHANGHAI))
     await served.say(ADMIN, "/kept")
-    lines = served.last_text().split("\n")
+    text = served.last_text()
+    assert text.startswith("<b>单位成绩单（三率）</b>")  # the scorecard first, then the promises' table
+    lines = text[text.index("<b>承诺兑现情况"):].split("\n")
     heading, rows = lines[1], [line for line in lines[2:] if line.startswith("<code>")]
     for column in ("兑现率", "承诺", "按期", "晚兑", "逾期", "进行", "撤回", "认领", "认领用时", "单位"):
         assert column in heading, column

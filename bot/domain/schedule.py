@@ -9,7 +9,9 @@ same whether computed at the moment or after a restart, and tests fix the time.
   was made is not owed (a promise for tomorrow made in the afternoon gets only the morning one).
 - Every day at ``reminder_hour`` the admins get one digest of overdue commitments (dated ones
   past due; undated ones older than the grace), for as long as any is overdue.
-- A need nobody claimed within ``escalate_after`` is escalated to the admins once (督办).
+- 签收: a need's lead must claim it within ``claim_days`` working days of being made lead (the clock starts when
+  the office opens); its liaisons are reminded ``CLAIM_REMINDER_LEAD`` before the limit, and the admins get a
+  督办 when it runs out. A need still awaiting its lead is escalated on the same clock from its posting.
 - Nothing goes out in quiet hours: a notice falling in them waits for their end.
 """
 
@@ -20,9 +22,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.calendar import working_day_before
+from bot.domain.calendar import is_working_day, working_day_before, working_days_after
 from bot.domain.model import Commitment, Need
 
+CLAIM_REMINDER_LEAD = timedelta(hours=4)  # the lead's liaisons are reminded this long before the 签收 limit
 UNDO_WINDOW = timedelta(minutes=10)  # a promise recorded by mistake can be undone from its confirmation this long
 
 
@@ -32,7 +35,7 @@ class Policy:
     reminder_hour: int = 9
     quiet_start: int = 21  # local hour at which quiet hours begin
     quiet_end: int = 8  # local hour at which they end
-    escalate_after: timedelta = timedelta(hours=48)
+    claim_days: int = 1  # 签收 limit in working days
     undated_grace: timedelta = timedelta(days=7)
     weekly_day: int = 0  # the weekly report goes out on this weekday (0 = Monday) ...
     weekly_hour: int = 9  # ... at this local hour
@@ -91,11 +94,46 @@ def commitment_reminders(commitment: Commitment, policy: Policy) -> list[Notice]
     return notices
 
 
-def escalation(need: Need, claimed: bool, policy: Policy) -> Notice | None:
-    if claimed or need.status != "open":
-        return None
-    at = policy.outside_quiet(need.created_at + policy.escalate_after)
-    return Notice(f"unclaimed:{need.id}", "unclaimed", at, need_id=need.id)
+def working_deadline(at: datetime, days: int, policy: Policy) -> datetime:
+    """``days`` working days after ``at``, counted from when the office is open: a need routed at 22:00 or on a
+    Saturday starts its clock at the next working morning (the end of the quiet hours)."""
+    start = policy.outside_quiet(at).astimezone(policy.timezone)
+    day = start.date()
+    if not is_working_day(day):
+        while not is_working_day(day):
+            day += timedelta(days=1)
+        start = datetime.combine(day, time(policy.quiet_end), policy.timezone)
+    end = datetime.combine(working_days_after(start.date(), days), start.time(), policy.timezone)
+    return end.astimezone(UTC)
+
+
+def _office_time_before(deadline: datetime, lead: timedelta, policy: Policy) -> datetime:
+    """``lead`` before ``deadline``; in quiet hours, the morning they end if that is still before the deadline (a
+    10:00 limit is reminded at 08:00), else the evening of the working day before (an 08:00 limit, the evening
+    before it at the hour the quiet hours begin, less one)."""
+    at = deadline - lead
+    if not policy.is_quiet(at):
+        return at
+    morning = policy.outside_quiet(at)
+    if morning < deadline:
+        return morning
+    return policy.at_local(working_day_before(policy.local_day(deadline)), policy.quiet_start) - timedelta(hours=1)
+
+
+def claim_notices(need: Need, since: datetime, term_id: int | None, first: bool, policy: Policy) -> list[Notice]:
+    """The 签收 clock of a need whose lead (made lead at ``since``, its term ``term_id``) has not claimed it: a
+    reminder to the lead's liaisons before the limit, the admins' 督办 when it runs out. A need awaiting its lead
+    (``term_id`` None) gets the 督办 only. The first term's 督办 keeps the key escalations always had."""
+    if need.status != "open":
+        return []
+    deadline = working_deadline(since, policy.claim_days, policy)
+    key = f"unclaimed:{need.id}" if first or term_id is None else f"unclaimed:{need.id}:{term_id}"
+    notices = [Notice(key, "unclaimed", policy.outside_quiet(deadline), need_id=need.id)]
+    if term_id is not None:
+        remind = _office_time_before(deadline, CLAIM_REMINDER_LEAD, policy)
+        if since < remind < deadline:
+            notices.append(Notice(f"claim:{term_id}", "claim", remind, need_id=need.id))
+    return notices
 
 
 def digest(now: datetime, policy: Policy) -> Notice:

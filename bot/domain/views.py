@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from bot.domain.duty import Verdict
 from bot.domain.model import (
     Agreement,
     AgreementOffer,
@@ -115,6 +116,10 @@ class Refusal(StrEnum):
     BAD_PARTY_FIELD = "bad_party_field"
     PARTY_EXISTS = "party_exists"
     UNCHANGED = "unchanged"
+    VERDICT_NOT_FOUND = "verdict_not_found"
+    NOT_VERDICT_AUTHOR = "not_verdict_author"  # only the author the verdict was asked of may give it
+    VERDICT_CLOSED = "verdict_closed"  # past the verdict limit: recorded as 未评价
+    ALREADY_ANSWERED = "already_answered"
 
 
 DUE_REFUSALS = {DueProblem.PAST: Refusal.DATE_PAST, DueProblem.UNREADABLE: Refusal.DATE_UNREADABLE,
@@ -140,6 +145,7 @@ class Outcome:
     previous_due: date | None = None  # /due on a dated promise: its date before
     needs: tuple[Need, ...] = ()  # an offer that fits several needs as well: the sender picks one
     counts: tuple[tuple[str, int], ...] = ()  # rows touched by a directory import or /forget
+    verdicts: tuple[Verdict, ...] = ()  # a need resolved: the questions put to its author(s); one answered
 
     @property
     def ok(self) -> bool:

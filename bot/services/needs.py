@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.domain import Actor, Commitment, Need, NeedDetail, NeedView, Outcome, Refusal, Route, may_resolve
+from bot.domain import Actor, Commitment, Need, NeedDetail, NeedView, Outcome, Refusal, Route, lead_of, may_resolve
+from bot.domain.duty import Verdict
 from bot.domain.intents import Note
 from bot.services.learning import Learner
 from bot.services.views import NeedViews
@@ -45,6 +46,9 @@ class Needs:
             routes = [Route(need.id, t.id, t.role, t.score, "router") for t in routing.targets
                       if (routing.confident or t.role != "lead") and not (t.role == "assist" and t.id == own)]
             await unit.routes.add_many(routes, at)
+            lead = next((r for r in routes if r.role == "lead"), None)
+            if lead is not None:
+                await unit.lead_terms.start(need.id, lead.party_id, at)
             suggestions = () if routing.confident else tuple(routing.suggestions)
             if not routing.confident:
                 await unit.learning.open_triage(need.id, list(suggestions), routing.confidence, at)
@@ -105,12 +109,18 @@ class Needs:
                               tuple(await repos.agreements.of_need(need.id)),
                               tuple(await repos.notes.of_need(need.id)))
 
-    async def _closing(self, unit: Unit, need_id: int, actor: Actor, not_allowed: Refusal) -> Need | Outcome:
-        """The need its author or an admin may close (resolve or withdraw), or why not."""
+    async def _closing(self, unit: Unit, need_id: int, actor: Actor, not_allowed: Refusal,
+                       lead_may: bool = False) -> Need | Outcome:
+        """The need its author or an admin may close (resolve or withdraw) — and, to resolve it (办结), a liaison of
+        its lead — or why not."""
         need = await unit.needs.get(need_id)
         if need is None:
             return Outcome(Refusal.NEED_NOT_FOUND)
-        if not may_resolve(actor.user_id, need, self.access.admits(actor, need.chat_id)):
+        leads = False
+        if lead_may:
+            lead = lead_of(await unit.routes.of_need(need.id))
+            leads = lead is not None and lead.party_id == await unit.bound_party(actor.user_id)
+        if not (leads or may_resolve(actor.user_id, need, self.access.admits(actor, need.chat_id))):
             return Outcome(not_allowed, need=need)
         if need.status == "withdrawn":
             return Outcome(Refusal.NEED_WITHDRAWN, need=need)
@@ -123,13 +133,20 @@ class Needs:
         return Outcome(view=await self.views.one(unit, closed), need=closed)
 
     async def resolve(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
+        """已解决 / 办结 by the author, the lead's liaison or an admin: the author is asked for a verdict (解决情况
+        and 满意度) on the lead's work."""
         async with self.work.unit(update_id, at, actor) as unit:
-            need = await self._closing(unit, need_id, actor, Refusal.NOT_AUTHOR)
+            need = await self._closing(unit, need_id, actor, Refusal.NOT_AUTHOR, lead_may=True)
             if isinstance(need, Outcome):
                 return need
             if not await unit.needs.resolve(need.id, at):
                 return Outcome(Refusal.ALREADY_RESOLVED, need=need)
-            return await self._closed(unit, need, "resolved")
+            verdicts: tuple[Verdict, ...] = ()
+            if need.author_id is not None:
+                lead = lead_of(await unit.routes.of_need(need.id))
+                verdicts = (await unit.verdicts.ask(need.id, need.author_id, lead.party_id if lead else None, at),)
+            closed = await self._closed(unit, need, "resolved")
+            return replace(closed, verdicts=verdicts)
 
     async def withdraw(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
         """Not a need after all (不是需求): its author or an admin takes it out of the funnel, the lists, the

@@ -16,20 +16,21 @@ from bot.domain import Commitment, Need
 from bot.domain.schedule import (
     Notice,
     Policy,
+    claim_notices,
     commitment_reminders,
     digest,
     due_now,
-    escalation,
     is_overdue,
     next_digest,
     next_time,
     next_weekly,
     weekly,
+    working_deadline,
 )
 from bot.services import reports
 from storage.commitments import CommitmentRepo
 from storage.db import Database
-from storage.needs import NeedRepo
+from storage.duty import LeadTermRepo
 from storage.notices import NoticeRepo
 from storage.parties import PartyRepo
 from storage.people import PeopleRepo
@@ -62,14 +63,20 @@ class Notices:
         return (self.admin_chat_id,) if self.admin_chat_id is not None else tuple(sorted(self.admin_ids))
 
     async def _state(self, now: datetime) -> tuple[list[Notice], set[str], list[tuple[Need, Commitment]],
-                                                   dict[int, Need]]:
+                                                   dict[int, tuple[Need, str | None, datetime]]]:
         async with self.db.read() as conn:
             # A resolved need's open promises are moot: no reminders, no digest lines.
             owed = [(need, c) for need, c in await CommitmentRepo(conn).pending() if need.status == "open"]
-            unclaimed = {n.id: n for n in await NeedRepo(conn).unclaimed_open()}
+            awaiting = await LeadTermRepo(conn).awaiting_claim()
             sent = await NoticeRepo(conn).sent_keys()
         candidates = [n for _, c in owed for n in commitment_reminders(c, self.policy)]
-        candidates += [e for need in unclaimed.values() if (e := escalation(need, False, self.policy))]
+        # need id → (need, the lead that has not claimed it, its 签收 limit)
+        unclaimed: dict[int, tuple[Need, str | None, datetime]] = {}
+        for need, term, first in awaiting:
+            since = term.started_at if term is not None else need.created_at
+            unclaimed[need.id] = (need, term.party_id if term else None,
+                                  working_deadline(since, self.policy.claim_days, self.policy))
+            candidates += claim_notices(need, since, term.id if term else None, first, self.policy)
         overdue = [(need, c) for need, c in owed if is_overdue(c, now, self.policy)]
         if overdue:
             candidates.append(digest(now, self.policy))
@@ -94,7 +101,9 @@ class Notices:
             # What the notices name, read set-wise: their commitments and needs, the liaisons, the routes.
             promised = await commitments.with_needs([n.commitment_id for n in notices if n.commitment_id is not None])
             liaisons = await people.persons(sorted({c.user_id for c, _ in promised.values()}))
-            routed_to = await routes.of_needs(n.need_id for n in notices if n.kind == "unclaimed" and n.need_id)
+            routed_to = await routes.of_needs(n.need_id for n in notices if n.kind in ("unclaimed", "claim")
+                                              and n.need_id)
+            lead_liaisons = await people.liaisons_of(sorted({lead for _, lead, _ in unclaimed.values() if lead}))
             outgoing = []
             for notice in notices:
                 if notice.kind in ("before", "morning") and notice.commitment_id is not None:
@@ -114,11 +123,19 @@ class Notices:
                                              texts.reminder(notice.kind, commitment, need, liaison, today),
                                              commitment.message_id, thread_id=need.topic_id))
                 elif notice.kind == "unclaimed" and notice.need_id in unclaimed:
-                    need = unclaimed[notice.need_id]
+                    need, lead, _ = unclaimed[notice.need_id]
                     routed = [names.get(r.party_id, r.party_id) for r in routed_to.get(need.id, []) if r.active]
-                    hours = int(self.policy.escalate_after.total_seconds() // 3600)
                     outgoing.append(Outgoing(notice, self.admin_chats, texts.escalation(
-                        need, titles.get(need.chat_id, str(need.chat_id)), hours, routed)))
+                        need, titles.get(need.chat_id, str(need.chat_id)), self.policy.claim_days,
+                        names.get(lead, lead) if lead else None, routed)))
+                elif notice.kind == "claim" and notice.need_id in unclaimed:
+                    need, lead, deadline = unclaimed[notice.need_id]
+                    if lead is None:
+                        continue
+                    mentions = [texts.mention_label(p.user_id, p.display_name) for p in lead_liaisons.get(lead, ())]
+                    outgoing.append(Outgoing(notice, (need.chat_id,), texts.claim_reminder(
+                        need, names.get(lead, lead), mentions, deadline.astimezone(self.policy.timezone), today),
+                        need.bot_message_id or need.message_id, thread_id=need.topic_id))
                 elif notice.kind == "digest":
                     items = [(need, c, names.get(c.party_id, c.party_id), titles.get(need.chat_id, str(need.chat_id)))
                              for need, c in overdue]

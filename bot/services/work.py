@@ -22,6 +22,7 @@ from storage.agreements import AgreementRepo
 from storage.audit import AuditRepo
 from storage.commitments import CommitmentRepo
 from storage.db import Database
+from storage.duty import LeadTermRepo, VerdictRepo
 from storage.learning import LearningRepo
 from storage.needs import NeedRepo
 from storage.notes import NoteRepo
@@ -97,6 +98,14 @@ class Repos:
     def notes(self) -> NoteRepo:
         return NoteRepo(self.conn)
 
+    @cached_property
+    def lead_terms(self) -> LeadTermRepo:
+        return LeadTermRepo(self.conn)
+
+    @cached_property
+    def verdicts(self) -> VerdictRepo:
+        return VerdictRepo(self.conn)
+
     async def bound_party(self, user_id: int) -> str | None:
         """The party this person is bound to (a liaison's department, a lab member's lab), if any. Read once and
         kept (every group message asks it); a unit that binds or forgets anyone drops what was kept."""
@@ -141,14 +150,20 @@ class Unit(Repos):
                                 **detail)
 
     async def change_lead(self, need: Need, to_party: str, change: LeadChange, *, routes: list[Route],
-                          handing_over: Route | None = None) -> Route | None:
+                          handing_over: Route | None = None, reason: str | None = None) -> Route | None:
         """Make ``to_party`` lead ``need`` (or take over ``handing_over``'s role): the old route is deactivated,
-        the change stored as a correction for the router and audited, the triage settled. Returns the route
-        that was replaced."""
+        the change stored as a correction for the router and audited, the triage settled; for the lead, the old
+        lead's term ends (a 退单 with ``reason`` when the lead hands it over itself) and the new one's starts.
+        Returns the route that was replaced."""
         replaced = handing_over if handing_over is not None else lead_of(routes)
         role = replaced.role if replaced is not None else "lead"
         if replaced is not None:
             await self.routes.deactivate(need.id, replaced.party_id)
+        if role == "lead":
+            own_hand_over = change is LeadChange.HAND_OVER and handing_over is not None
+            await self.lead_terms.end(need.id, self.at, "handover" if own_hand_over else "reroute",
+                                      reason if own_hand_over else None)
+            await self.lead_terms.start(need.id, to_party, self.at)
         await self.routes.add(need.id, to_party, role, 1.0 if change.source == "admin" else 0.0, change.source,
                               self.at)
         from_party = replaced.party_id if replaced else None

@@ -17,6 +17,7 @@ from bot.texts.names import (
     SOURCE_NAMES,
     STATUS_NAMES,
 )
+from bot.texts.verdicts import SATISFACTION_NAMES, SOLVED_NAMES
 from nlp.outcomes import format_amount
 
 __all__ = ["EXPORT_SHEETS", "EXPORT_HEADERS", "EXPORT_VALUES", "DETAIL_NAMES", "BACKUP_PRIVATE_ONLY", "SEND_FAILED",
@@ -52,10 +53,12 @@ DETAIL_NAMES = {
     "added": "新增", "updated": "更新", "unchanged": "未变",
     "note_kind": "记录类别", "note_id": "记录编号", "text": "原话", "from_date": "原到期日", "to_date": "新到期日",
     "claim_undone": "同时撤销认领", "route_undone": "同时撤销协同",
+    "round": "评价轮次", "answer": "评价", "lead": "牵头单位",
 }
-_PARTY_KEYS = frozenset({"party_id", "from_party", "to_party"})
+_PARTY_KEYS = frozenset({"party_id", "from_party", "to_party", "lead"})
 _DETAIL_WORDS = {
     "by": {"commitment": "作出承诺时一并认领"},
+    "answer": {**{str(k): v for k, v in SOLVED_NAMES.items()}, **{str(k): v for k, v in SATISFACTION_NAMES.items()}},
     "detail": {**KIND_NAMES, "name": "名称", "aliases": "别名", "profile": "简介", "keywords": "关键词"},
     "need_type": NEED_TYPE_NAMES, "agreement_kind": AGREEMENT_KIND_NAMES,
     "note_kind": {str(k): v for k, v in NOTE_KINDS_NAMES.items()},

@@ -3,14 +3,14 @@ the admins' daily list of overdue promises."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from html import escape
 
 from bot.domain import Commitment, Need
 from bot.texts.format import day, fit, need_link, snippet
 from bot.texts.names import NOBODY
 
-__all__ = ["reminder", "escalation", "digest"]
+__all__ = ["reminder", "escalation", "claim_reminder", "digest"]
 
 
 def reminder(kind: str, commitment: Commitment, need: Need, liaison: str, today: date) -> str:
@@ -21,10 +21,27 @@ def reminder(kind: str, commitment: Commitment, need: Need, liaison: str, today:
             f"兑现后请发送 /done {commitment.id}；如需改期请发送 /due {commitment.id} 新日期。")
 
 
-def escalation(need: Need, chat_title: str, hours: int, routed: list[str]) -> str:
+def escalation(need: Need, chat_title: str, days: int, lead: str | None, routed: list[str]) -> str:
+    """The admins' 督办 when the 签收 limit runs out: the lead has not claimed the need (or it still awaits one)."""
     names = "、".join(escape(n) for n in routed) or NOBODY
-    return (f"🚨 督办：{escape(chat_title)} 的{need_link(need)} 发布已超过 {hours} 小时，仍无单位认领。\n"
-            f"需求：{escape(snippet(need.text, 80))}\n已分派：{names}\n请协调牵头部门认领，或用 /route 改派。")
+    if lead is None:
+        head = (f"🚨 督办：{escape(chat_title)} 的{need_link(need)} 发布已超过 {days} 个工作日，"
+                "仍未确定牵头单位、无人认领。")
+        ask = "请用 /triage 分派牵头单位。"
+    else:
+        head = (f"🚨 督办：{escape(chat_title)} 的{need_link(need)} 已超过签收时限（{days} 个工作日），"
+                f"牵头单位 {escape(lead)} 仍未认领。")
+        ask = "请督促牵头单位签收，或用 /route 改派。"
+    return f"{head}\n需求：{escape(snippet(need.text, 80))}\n已分派：{names}\n{ask}"
+
+
+def claim_reminder(need: Need, lead: str, liaisons: list[str], deadline: datetime, today: date) -> str:
+    """The lead's liaisons, before the 签收 limit runs out."""
+    when = ("今天" if deadline.date() == today else "明天" if deadline.date() == today + timedelta(days=1)
+            else day(deadline.date())) + f" {deadline:%H:%M}"
+    who = " ".join(liaisons) or escape(lead)
+    return (f"⏰ 签收提醒 {who}：{need_link(need)} 由 {escape(lead)} 牵头，请在{when}前认领（签收时限）；"
+            f"如不属于本单位职责，请点需求卡片上的「转交」并说明理由。\n需求：{escape(snippet(need.text, 60))}")
 
 
 def digest(items: list[tuple[Need, Commitment, str, str]], today: date) -> str:

@@ -30,7 +30,7 @@ NOT_ROUTED = ("只有被分派单位的联络员可以这样操作。还没有�
 NOT_BOUND = "您还没有绑定单位，承诺需要由部门联络员作出。请发送 /join 单位名称 申请绑定。"
 ALREADY_CLAIMED = "您的单位已经认领过这条需求。"
 NEED_RESOLVED = "这条需求已经解决。"
-NOT_AUTHOR = "只有提出需求的企业或管理员可以标记解决。"
+NOT_AUTHOR = "只有提出需求的企业、牵头单位的联络员或管理员可以标记解决。"
 ALREADY_RESOLVED = "这条需求此前已标记为解决。"
 # When the outcome carries the promise, its actual state is said instead (commitment_settled).
 ALREADY_DONE = "这条承诺的状态已经变化，请用 /status 查看。"
@@ -92,6 +92,10 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.BAD_PARTY_FIELD: PARTY_REFUSALS["bad_party_field"],
     Refusal.PARTY_EXISTS: PARTY_REFUSALS["party_exists"],
     Refusal.UNCHANGED: PARTY_REFUSALS["unchanged"],
+    Refusal.VERDICT_NOT_FOUND: "这份评价已不存在。",
+    Refusal.NOT_VERDICT_AUTHOR: "只有提出这条需求的企业可以评价。",
+    Refusal.VERDICT_CLOSED: "评价期限已过，这次办理记为「未评价」。",
+    Refusal.ALREADY_ANSWERED: "这一项您已经评价过了。",
 }
 
 

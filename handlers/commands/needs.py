@@ -7,7 +7,7 @@ from telegram import Update
 from bot import texts
 from bot.context import BotContext
 from bot.texts.refusals import refusal
-from handlers import replies
+from handlers import replies, verdicts
 from handlers.common import (
     actor_of,
     args_text,
@@ -98,6 +98,7 @@ async def resolve(update: Update, context: BotContext) -> None:
     assert outcome.view is not None  # a success carries them
     await reply(update, texts.resolved(number))
     await replies.refresh_card(context, outcome.view)
+    await verdicts.ask(context, outcome)
 
 
 async def triage(update: Update, context: BotContext) -> None:

@@ -1,0 +1,49 @@
+"""The 三率 scorecard as a table (/kept, /report, the weekly report) and its definitions, one sentence each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from bot.domain.duty import UnitScore
+from bot.texts.format import cells, pad, percent
+
+__all__ = ["scorecard_table", "SCORECARD_DEFINITIONS", "SCORECARD_COLUMNS"]
+
+# (heading, what a unit's scorecard shows in it); the unit's name follows, outside the fixed width.
+SCORECARD_COLUMNS: tuple[tuple[str, Callable[[UnitScore], str]], ...] = (
+    ("排名", lambda s: str(s.rank) if s.rank is not None else "—"),
+    ("响应率", lambda s: percent(s.response_rate)),
+    ("解决率", lambda s: percent(s.solve_rate)),
+    ("满意率", lambda s: percent(s.satisfaction_rate)),
+    ("按期率", lambda s: percent(s.kept_rate)),
+    ("重办", lambda s: str(s.redo)),
+    ("退单", lambda s: str(s.handovers)),
+    ("不当退单", lambda s: str(s.improper)),
+    ("未评价", lambda s: str(s.unrated)),
+)
+
+SCORECARD_DEFINITIONS = (
+    "响应率 = 签收时限内认领的需求 ÷ 作为牵头单位收到且时限已到（或已认领）的需求；"
+    "解决率 = 企业评价「已解决」（「部分解决」计一半）÷ 已评价的需求；"
+    "满意率 = 「满意」+「基本满意」÷ 已评价满意度的需求；"
+    "按期率 = 按期兑现的承诺 ÷ 结果已知的承诺；"
+    "未评价的不计入解决率和满意率；排名按三率的平均。"
+)
+
+
+def scorecard_table(scores: list[UnitScore], names: dict[str, str], scope: str) -> str:
+    """A heading line, one line per unit (its figures in fixed-width columns, then its name), the definitions."""
+    if not scores:
+        return f"{scope}还没有可以计分的记录（需求分派、评价或承诺）。"
+    rows = [[show(s) for _, show in SCORECARD_COLUMNS] for s in scores]
+    widths = [max(cells(heading), *(cells(row[i]) for row in rows)) for i, (heading, _) in enumerate(SCORECARD_COLUMNS)]
+
+    def line(values: list[str]) -> str:
+        return "<code>" + " ".join(pad(v, w) for v, w in zip(values, widths, strict=True)) + "</code>"
+
+    lines = [f"<b>单位成绩单（三率）</b>（{scope}）", line([h for h, _ in SCORECARD_COLUMNS]) + " <b>单位</b>"]
+    lines.extend(line(row) + f" {escape(names.get(s.party_id, s.party_id))}"
+                 for s, row in zip(scores, rows, strict=True))
+    lines.append(SCORECARD_DEFINITIONS)
+    return "\n".join(lines)
