@@ -13,7 +13,7 @@ few or none. Deterministic: fixed seeds, ties broken by position.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -67,9 +67,10 @@ def min_size(count: int) -> int:
 
 
 def find_themes(needs: Sequence[tuple[str, str | None]], cut: Callable[[str], list[str]],
-                most: int = MAX_THEMES, seed: int = SEED) -> list[Theme]:
-    """The themes of ``needs`` — (text, lead party id or None) — largest first, at most ``most``; ``seed`` only
-    for measuring how much the result owes to it."""
+                unnamed: Collection[str] = (), most: int = MAX_THEMES, seed: int = SEED) -> list[Theme]:
+    """The themes of ``needs`` — (text, lead party id or None) — largest first, at most ``most``. ``unnamed``:
+    words that help find a theme but never name one (the parties' names: the report shows the departments
+    beside it). ``seed`` only for measuring how much the result owes to it."""
     if len(needs) < MIN_NEEDS:
         return []
     words = [theme_terms(cut(text)) for text, _ in needs]
@@ -88,7 +89,8 @@ def find_themes(needs: Sequence[tuple[str, str | None]], cut: Callable[[str], li
     if labels is None:
         return []
     vocabulary = vectorizer.get_feature_names_out()
-    naming = np.array([not term.startswith(_CHAR) for term in vocabulary])
+    unnamed = {word.lower() for word in unnamed}
+    naming = np.array([not term.startswith(_CHAR) and term not in unnamed for term in vocabulary])
     has, words_of = (matrix[:, naming] > 0).toarray(), vocabulary[naming]
     labels = _merged(labels, has[present])
     floor = min_size(len(needs))

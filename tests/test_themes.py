@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 
 from nlp.segment import Segmenter
 from nlp.themes import GENERIC_WORDS, find_themes, theme_terms
+from tests.conftest import ADMIN, ENTERPRISE, GROUP, SHANGHAI, RunningBot
 
 ROADS = [
     ("我们做自动驾驶，需要开放一段测试道路", "transport"),
@@ -60,6 +63,16 @@ def test_a_need_without_a_lead_is_counted_as_such(segmenter: Segmenter) -> None:
     assert hospital.departments == ((None, 4),)
 
 
+def test_party_names_find_themes_but_never_name_them(segmenter: Segmenter) -> None:
+    needs = [(text + "，请交通局支持", lead) for text, lead in ROADS] + [(text + "，请卫健委支持", lead)
+                                                                      for text, lead in HOSPITALS]
+    named = {word for theme in find_themes(needs, segmenter.cut) for word in theme.words}
+    assert {"交通局", "卫健委"} & named
+    unnamed = find_themes(needs, segmenter.cut, unnamed=["交通局", "卫健委"])
+    assert [t.members for t in unnamed] == [(0, 1, 2, 3), (4, 5, 6, 7)]
+    assert not {"交通局", "卫健委"} & {word for theme in unnamed for word in theme.words}
+
+
 @pytest.mark.parametrize("needs", [
     pytest.param(ROADS[:3], id="three needs"),
     pytest.param([], id="none"),
@@ -84,3 +97,48 @@ def test_names_leave_out_the_words_every_need_says(segmenter: Segmenter) -> None
     needs = [(f"我们公司希望政府支持协调，{text}", lead) for text, lead in ROADS + HOSPITALS]
     for theme in find_themes(needs, segmenter.cut):
         assert not set(theme.words) & GENERIC_WORDS
+
+
+MONTH = [
+    "我们公司做自动驾驶，需要开放一段测试道路，希望交通局支持",
+    "我们的自动驾驶小巴需要一段测试道路做载人测试，请交通局帮忙",
+    "自动驾驶卡车想上公共道路做测试，需要交警和交通局支持",
+    "我们做医疗AI，需要医院开放脱敏的影像数据，希望卫健委支持",
+    "想和三甲医院合作，需要医院的临床数据做研究，请卫健委协调",
+    "心电算法需要几家医院的临床数据做验证，希望卫健委牵线",
+]
+
+
+async def test_report_month_names_the_months_themes(served: RunningBot) -> None:
+    # Forty days ago: outside the month, in no theme.
+    await served.say(ENTERPRISE, "我们做自动驾驶，需要开放测试道路，希望交通局支持",
+                     date=datetime(2026, 10, 20, 10, 0, tzinfo=SHANGHAI))
+    for day, text in enumerate(MONTH, 20):
+        await served.say(ENTERPRISE, text, date=datetime(2026, 11, day, 10, 0, tzinfo=SHANGHAI))
+    assert served.card_of(7)  # every one of them registered as a need
+    served.clock.set_local(2026, 11, 30, 10, 0)
+
+    mark = (await served.say(ADMIN, "/report month", chat_id=GROUP))["_calls_from"]
+    summary = next(t for t in served.replies_since(mark) if "对接成效报告" in t)
+    assert "需求 6 →" in summary, summary
+    section = summary[summary.index("🔥 本月热点"):]
+    lines = section.split("\n")
+    roads = next(line for line in lines if "自动驾驶" in line or "道路" in line)
+    assert "（3 条）" in roads and "交通运输局 3" in roads, section
+    names = re.findall(r"<b>(.*?)</b>", section)
+    assert len(names) == 2 and not any("交通局" in name or "卫健委" in name for name in names), section
+    hospitals = next(line for line in lines if "医院" in line)
+    assert "（3 条）" in hospitals and "卫健委 3" in hospitals, section
+    examples = [line for line in lines if line.strip().startswith("例：")]
+    assert len(examples) == 2 and all(any(text[:10] in line for text in MONTH) for line in examples), section
+
+    mark = (await served.say(ADMIN, "/report week", chat_id=GROUP))["_calls_from"]
+    assert not any("本月热点" in t for t in served.replies_since(mark))
+
+
+async def test_a_quiet_month_says_it_has_no_theme(served: RunningBot) -> None:
+    await served.say(ENTERPRISE, MONTH[0], date=datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI))
+    served.clock.set_local(2026, 11, 30, 10, 0)
+    mark = (await served.say(ADMIN, "/report month"))["_calls_from"]
+    summary = next(t for t in served.replies_since(mark) if "对接成效报告" in t)
+    assert "本月热点：需求较少或较分散，暂无集中的主题" in summary
