@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
+from bot.domain.directory import load_directory  # noqa: E402
 from bot.domain.themes import Theme  # noqa: E402
 from nlp.segment import Segmenter  # noqa: E402
 from nlp.themes import SEED, find_themes  # noqa: E402
@@ -39,11 +40,12 @@ def main() -> None:
         rows = list(csv.DictReader(f))
     segmenter = Segmenter()
     needs = [(row["text"], row["lead"] or None) for row in rows]
+    unnamed = {name for party in load_directory() for name in (party.name, *party.aliases)}  # as the bot does
     truth = [row["theme"] if not row["theme"].startswith("misc_") else f"misc:{i}" for i, row in enumerate(rows)]
     labelled = len({row["theme"] for row in rows if not row["theme"].startswith("misc_")})
-    find_themes(needs[:20], segmenter.cut)  # warm: scikit-learn's first fit loads its thread pools
+    find_themes(needs[:20], segmenter.cut, unnamed)  # warm: scikit-learn's first fit loads its thread pools
     started = time.perf_counter()
-    themes = find_themes(needs, segmenter.cut)
+    themes = find_themes(needs, segmenter.cut, unnamed)
     took = time.perf_counter() - started
     for theme in themes:
         label, hits = Counter(rows[i]["theme"] for i in theme.members).most_common(1)[0]
@@ -52,10 +54,11 @@ def main() -> None:
     print(f"needs {len(rows)}: themes found {len(themes)} vs labelled {labelled}, left out {left_out}, "
           f"adjusted Rand index {score:.3f}, {took * 1000:.0f} ms (seed {SEED})")
     started = time.perf_counter()
-    find_themes(needs * 3, segmenter.cut)
+    find_themes(needs * 3, segmenter.cut, unnamed)
     print(f"{len(needs) * 3} needs (each three times): {(time.perf_counter() - started) * 1000:.0f} ms")
     if args.seeds:
-        runs = [find_themes(needs, segmenter.cut, seed=seed) for seed in range(SEED + 1, SEED + 1 + args.seeds)]
+        seeds = range(SEED + 1, SEED + 1 + args.seeds)
+        runs = [find_themes(needs, segmenter.cut, unnamed, seed=seed) for seed in seeds]
         scores = sorted(agreement(truth, run)[0] for run in runs)
         counts = sorted(len(run) for run in runs)
         print(f"over {args.seeds} other seeds: adjusted Rand index {scores[0]:.3f}–{scores[-1]:.3f} "
