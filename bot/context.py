@@ -60,7 +60,7 @@ class UseCases:
                    needs=Needs(work, access, views, learner), routing=Routing(work, access, views, parties, learner),
                    commitments=Commitments(work, access, settings.timezone),
                    agreements=Agreements(work, access, learner),
-                   records=Records(db, settings.policy(), settings.timezone),
+                   records=Records(db, settings.policy(), settings.timezone, router.segmenter.cut),
                    intake=Intake(work, reader or shipped_reader(router.segmenter.cut), lambda: learner.router),
                    notes=Notes(work, learner), verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
                    scorecards=Scorecards(work, settings.policy(), settings.limits()))

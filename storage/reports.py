@@ -1,4 +1,5 @@
-"""What /report counts: needs with their lead and progress, and agreements, in one chat or all."""
+"""What /report counts: needs with their lead, progress and text (for the month's themes), and agreements, in one
+chat or all."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from storage._util import fetched, to_db_time
 
 _NEEDS = """
 SELECT n.id, n.need_type, n.status, n.created_at,
+       n.text,
        (SELECT r.party_id FROM routes r WHERE r.need_id = n.id AND r.role = 'lead' AND r.active = 1) AS lead,
        EXISTS (SELECT 1 FROM claims c WHERE c.need_id = n.id) AS claimed,
        EXISTS (SELECT 1 FROM commitments m WHERE m.need_id = n.id AND m.status != 'cancelled') AS committed,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.domain.metrics import PartyRecord
+from bot.domain.themes import Theme
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 
@@ -20,3 +21,4 @@ class Report:
     agreements: int = 0
     amount_yuan: int = 0
     agreements_by_kind: list[tuple[str, int]] = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)  # 本月热点: only in a month's report, largest first

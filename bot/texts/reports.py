@@ -5,13 +5,14 @@ from __future__ import annotations
 from html import escape
 
 from bot.domain.reports import Report
-from bot.texts.format import duration, fit, percent
+from bot.domain.themes import Theme
+from bot.texts.format import duration, fit, percent, snippet
 from bot.texts.names import AGREEMENT_KIND_NAMES, NEED_TYPE_NAMES, lead_name
 from nlp.outcomes import format_amount
 
 __all__ = ["PERIOD_NAMES", "FUNNEL_NAMES", "WEEKLY_HEAD", "CHART_FUNNEL", "CHART_BY_LEAD", "CHART_BY_TYPE",
            "CHART_KEPT_RATE", "CHART_CLAIM_TIME", "report", "weekly_report", "report_title",
-           "chart_agreements"]
+           "chart_agreements", "HOT_THEMES_HEAD", "hot_themes"]
 
 PERIOD_NAMES = {"week": "近7天", "month": "近30天", "all": "全部"}
 FUNNEL_NAMES = {"needs": "需求", "claimed": "已认领", "committed": "已承诺", "kept": "已兑现", "resolved": "已解决"}
@@ -45,6 +46,8 @@ def report(data: Report, names: dict[str, str], scope: str, period: str) -> str:
     kinds = "、".join(f"{AGREEMENT_KIND_NAMES.get(k, k)} {n}" for k, n in data.agreements_by_kind)
     lines.append(f"成果：{data.agreements} 项" + (f"（{kinds}）" if kinds else "")
                  + (f"，金额合计 {format_amount(data.amount_yuan)}" if data.amount_yuan else ""))
+    if period == "month":
+        lines += hot_themes(data.themes, names)
     return fit(lines, "…")
 
 
@@ -60,3 +63,24 @@ def report_title(scope: str, period: str) -> str:
 def chart_agreements(amount_yuan: int) -> str:
     """The agreements panel's heading, with their total amount when there is one."""
     return f"对接成果（合计 {format_amount(amount_yuan)}）" if amount_yuan else "对接成果"
+
+
+HOT_THEMES_HEAD = "🔥 本月热点"
+HOT_THEMES_SHOWN = 5
+THEME_DEPARTMENTS_SHOWN = 3
+THEME_EXAMPLE = 40  # characters of a theme's example need
+
+
+def hot_themes(themes: list[Theme], names: dict[str, str]) -> list[str]:
+    """A month's report's 本月热点: each theme's name, needs, lead departments (short names) and one example."""
+    if not themes:
+        return [f"{HOT_THEMES_HEAD}：需求较少或较分散，暂无集中的主题"]
+    lines = [HOT_THEMES_HEAD]
+    for number, theme in enumerate(themes[:HOT_THEMES_SHOWN], 1):
+        shown, rest = theme.departments[:THEME_DEPARTMENTS_SHOWN], theme.departments[THEME_DEPARTMENTS_SHOWN:]
+        departments = "、".join(f"{escape(lead_name(names, party or 'triage'))} {n}" for party, n in shown)
+        if rest:
+            departments += f"、其他 {sum(n for _, n in rest)}"
+        lines.append(f"{number}. <b>{escape('·'.join(theme.words))}</b>（{theme.count} 条）— {departments}")
+        lines.append(f"   例：{escape(snippet(theme.example, THEME_EXAMPLE))}")
+    return lines
