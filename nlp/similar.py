@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Callable, Sequence
 from importlib import resources
-from typing import NamedTuple
+from typing import NamedTuple, TextIO, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -114,6 +115,9 @@ class Similarity:
         return [w for w in self.cut(normalised) if w not in STOPWORDS]
 
     def prepare(self, texts: Sequence[str]) -> Prepared:
+        if not texts:
+            width = len(self.words.vocabulary_) + len(self.chars.vocabulary_)
+            return Prepared(sp.csr_matrix((0, width)), [], [])
         normalised = [normalise(t) for t in texts]
         terms = [self._word_terms(t) for t in normalised]
         w = self.words.transform(terms)
@@ -129,7 +133,7 @@ class Similarity:
         return (cosine + there + back) / 3
 
     def _best(self, new: Prepared, i: int, earlier: Prepared, cosines: np.ndarray) -> Match:
-        if not len(cosines):
+        if not len(cosines) or not new.words[i]:  # nothing before it, or nothing to compare (a blank line)
             return Match(None, 0.0)
         nearest = np.argsort(-cosines, kind="stable")[:CANDIDATES]
         scored = [(self.pair_score(new, i, earlier, int(j), float(cosines[j])), -int(j)) for j in nearest]
@@ -137,15 +141,47 @@ class Similarity:
         return Match(-minus_j if score >= self.threshold else None, round(score, 4))
 
     def best(self, text: str, earlier: Prepared) -> Match:
-        """The earlier need ``text`` says the same as (its score at least the threshold), else index None."""
+        """The earlier need ``text`` says the same as (its score at least the threshold), else similar_to None."""
         new = self.prepare([text])
         cosines = (earlier.matrix @ new.matrix.T).toarray().ravel() if len(earlier) else np.zeros(0)
         return self._best(new, 0, earlier, cosines)
 
+    def extend(self, earlier: Prepared, texts: Sequence[str]) -> tuple[list[Match], Prepared]:
+        """Each of ``texts`` against ``earlier`` and the texts before it; positions count ``earlier`` first.
+        Returns the matches and everything prepared so far (``earlier`` then ``texts``)."""
+        new = self.prepare(texts)
+        joined = Prepared(sp.vstack([earlier.matrix, new.matrix], format="csr"), earlier.words + new.words,
+                          earlier.texts + new.texts)
+        products = (new.matrix @ joined.matrix.T).toarray()
+        offset = len(earlier)
+        return [self._best(new, i, joined, products[i, :offset + i]) for i in range(len(new))], joined
+
     def stream(self, texts: Sequence[str]) -> list[Match]:
-        """Each text against the texts before it (the CLI and the bench)."""
-        if not texts:
-            return []
-        prepared = self.prepare(texts)
-        products = (prepared.matrix @ prepared.matrix.T).toarray()
-        return [self._best(prepared, i, prepared, products[i, :i]) for i in range(len(texts))]
+        """Each text against the texts before it (the bench)."""
+        return self.extend(self.prepare([]), texts)[0]
+
+
+def similar_stream(similarity: Similarity, source: TextIO, sink: TextIO) -> None:
+    """``python -m nlp similar``: one JSON line per input line, ``{"text", "similar_to", "score"}``, where
+    ``similar_to`` is the 0-based number of the earlier input line this one says the same as, or null. Every line
+    answers (a blank one with null, and it is never matched), so the numbers are the input's line numbers.
+    Whatever has arrived is read at once and compared as one batch, then written and flushed."""
+    read = cast(io.BufferedIOBase, source.buffer).read1
+    encoding, errors = source.encoding, source.errors or "strict"
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    seen = similarity.prepare([])
+    pending = b""  # the start of a line whose end has not arrived yet
+    while True:
+        chunk = read(1 << 16)
+        data = pending + chunk
+        end = data.rfind(b"\n") + 1 if chunk else len(data)  # at the end of input: the rest, if any
+        pending = data[end:]
+        if end:
+            text = data[:end].decode(encoding, errors)
+            texts = [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")]
+            matches, seen = similarity.extend(seen, texts)
+            sink.write("".join(encode({"text": t, "similar_to": m.similar_to, "score": m.score}) + "\n"
+                               for t, m in zip(texts, matches, strict=True)))
+            sink.flush()
+        if not chunk:
+            return
