@@ -10,7 +10,9 @@ The IDF comes from the needs shipped in nlp/data (their text only), so the words
 data, the action asked for (融资 / 保险补偿, 试点 / 认证) — weighs much. The coverage is what keeps near-misses
 apart: a need about the same product or place that asks for something else brings words of its own the other
 never covers, while a reworded need, even a terse one typed on a phone, is mostly covered by its longer twin.
-Chinese numbers before a measure word are written as digits first (两台 / 2台, 一万例 / 1万例).
+Chinese numbers before a measure word are written as digits first (两台 / 2台, 一万例 / 1万例). Last, two needs
+that each say what they ask for (``ASKS``: a subsidy, financing, a trial, data, a licence, space…) and share none of
+it lose a fifth of their score: the same robot on a trial run and asking for a subsidy are two needs.
 
 ``THRESHOLD`` is calibrated on the tuning half of bench/data/duplicates.csv (``python bench/duplicates.py``).
 Cost per new need: one vectorisation, one sparse product with the earlier needs' matrix, and the coverage of the
@@ -42,6 +44,21 @@ WORD_SHARE = 0.5  # the words block's share of the cosine (the characters have t
 _NOT_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
 _NUMBER = re.compile(r"[零一二两三四五六七八九十百]+(?=[千万个台所名例张座条家位平人米年月周天辆栋间套项])")
 _BACKGROUND = ("domain_needs.csv", "need_types.csv", "needs_everyday.csv")
+# What a need asks for, by the words that say it. Two needs that each say what they ask for, and share none of it,
+# are about the same thing but not the same need (试运行 / 补贴): their score is multiplied by ASK_PENALTY.
+ASKS: dict[str, tuple[str, ...]] = {
+    "subsidy": ("补贴", "补助", "奖励", "资助", "补偿", "贴息", "免租", "减免"),
+    "finance": ("融资", "投资", "跟投", "贷款", "授信", "基金", "天使轮", "a轮"),
+    "trial": ("试点", "试用", "试运行", "试跑", "试装", "测试", "示范"),
+    "data": ("数据", "接口"),
+    "licence": ("认证", "认定", "备案", "许可", "审批", "资质", "执照", "牌照", "证书", "环评", "退税", "报销"),
+    "space": ("场地", "厂房", "办公", "孵化器", "仓库", "场所"),
+    "talent": ("人才", "招聘", "博士后", "实习生", "培训"),
+    "procurement": ("采购", "目录"),
+    "partner": ("伙伴", "联合", "合作"),
+    "exhibition": ("参展", "展位", "展会"),
+}
+ASK_PENALTY = 0.8
 
 
 class Match(NamedTuple):
@@ -54,6 +71,7 @@ class Prepared(NamedTuple):
     matrix: sp.csr_matrix
     words: list[dict[str, float]]  # word -> IDF, per need
     texts: list[str]  # normalised, lower-cased
+    asks: list[frozenset[str]]  # what each need asks for (ASKS)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -74,6 +92,10 @@ def normalise(text: str) -> str:
         value = chinese_number(match.group())
         return match.group() if value is None else str(value)
     return _NUMBER.sub(digits, text).lower()
+
+
+def asks_of(normalised: str) -> frozenset[str]:
+    return frozenset(ask for ask, words in ASKS.items() if any(word in normalised for word in words))
 
 
 def char_grams(text: str) -> list[str]:
@@ -117,7 +139,7 @@ class Similarity:
     def prepare(self, texts: Sequence[str]) -> Prepared:
         if not texts:
             width = len(self.words.vocabulary_) + len(self.chars.vocabulary_)
-            return Prepared(sp.csr_matrix((0, width)), [], [])
+            return Prepared(sp.csr_matrix((0, width)), [], [], [])
         normalised = [normalise(t) for t in texts]
         terms = [self._word_terms(t) for t in normalised]
         w = self.words.transform(terms)
@@ -125,12 +147,14 @@ class Similarity:
         matrix = sp.hstack([w * np.sqrt(WORD_SHARE), c * np.sqrt(1 - WORD_SHARE)], format="csr")
         idf, unknown = self._idf, self._unknown_idf
         words = [{word: idf.get(word, unknown) for word in need} for need in terms]
-        return Prepared(matrix, words, normalised)
+        return Prepared(matrix, words, normalised, [asks_of(t) for t in normalised])
 
     def pair_score(self, new: Prepared, i: int, earlier: Prepared, j: int, cosine: float) -> float:
         there = _cover(new.words[i], earlier.words[j], earlier.texts[j])
         back = _cover(earlier.words[j], new.words[i], new.texts[i])
-        return (cosine + there + back) / 3
+        score = (cosine + there + back) / 3
+        asks, other_asks = new.asks[i], earlier.asks[j]
+        return score * ASK_PENALTY if asks and other_asks and not asks & other_asks else score
 
     def _best(self, new: Prepared, i: int, earlier: Prepared, cosines: np.ndarray) -> Match:
         if not len(cosines) or not new.words[i]:  # nothing before it, or nothing to compare (a blank line)
@@ -151,7 +175,7 @@ class Similarity:
         Returns the matches and everything prepared so far (``earlier`` then ``texts``)."""
         new = self.prepare(texts)
         joined = Prepared(sp.vstack([earlier.matrix, new.matrix], format="csr"), earlier.words + new.words,
-                          earlier.texts + new.texts)
+                          earlier.texts + new.texts, earlier.asks + new.asks)
         products = (new.matrix @ joined.matrix.T).toarray()
         offset = len(earlier)
         return [self._best(new, i, joined, products[i, :offset + i]) for i in range(len(new))], joined
