@@ -1,4 +1,5 @@
-"""`python -m nlp route [--directory PATH]`: one message per line on stdin, one JSON per line out."""
+"""`python -m nlp route [--directory PATH]`: one message per line on stdin, one JSON per line out.
+`python -m nlp similar`: one need per line on stdin; per line, the earlier line it duplicates (nlp.similar)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,15 @@ def _run(argv: list[str] | None) -> int:
     train.add_argument("--data", required=True, help="CSV with columns text,label")
     train.add_argument("--database", help="the bot's database (default: $DATABASE_PATH or data/matchbot.sqlite3)")
     commands.add_parser("intents", help="refit the intent reader on nlp/data and ship it (nlp/data/intent_model.npz)")
+    commands.add_parser("similar", help="needs read from stdin, one per line: the earlier line each one duplicates")
     args = parser.parse_args(argv)
+
+    if args.command == "similar":
+        from nlp.segment import Segmenter
+        from nlp.similar import Similarity, similar_stream
+
+        similar_stream(Similarity(Segmenter().cut), sys.stdin, sys.stdout)
+        return 0
 
     if args.command == "intents":
         from pathlib import Path
