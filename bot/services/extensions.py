@@ -4,37 +4,13 @@ stays in the history (and the export) with both dates, the reason, who asked and
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, tzinfo
 
 from bot import texts
 from bot.domain import Actor, Commitment, DueReading, Need, Outcome, Refusal
 from bot.domain.extensions import extension_date_refusal, may_ask_extension
 from bot.services.work import Access, Repos, Work
-from nlp.dates import read_due
-
-# What is left of the date's words once the date itself is taken out: "12月25日前" → "前".
-_DATE_TAIL = re.compile(r"^\s*(之前|以前|以内|之内|前|内|止)?[\s，,。.;；:：、]*")
-_DATE_HEAD = re.compile(r"[\s，,。.;；:：、]*(延期|推迟|延后|改)?(至|到)?\s*$")
-
-
-def read_new_date(text: str, local_now: datetime) -> tuple[DueReading, str]:
-    """The new date and the reason in "12月25日前 需等市里会签": the first word when it names a date, else the
-    date found anywhere in the words; the reason is what follows the date (or, if nothing does, what precedes)."""
-    text = text.strip()
-    first, _, rest = text.partition(" ")
-    if rest.strip():
-        reading = read_due(first, local_now)
-        if reading.named:
-            return reading, rest.strip()
-    reading = read_due(text, local_now)
-    if not reading.named or reading.phrase not in text:
-        return reading, ""
-    start = text.index(reading.phrase)
-    after = _DATE_TAIL.sub("", text[start + len(reading.phrase):], count=1).strip()
-    before = _DATE_HEAD.sub("", text[:start]).strip()
-    return reading, after or before
-
+from nlp.dates import read_date_and_reason
 
 class Extensions:
     def __init__(self, work: Work, access: Access, timezone: tzinfo) -> None:
@@ -70,7 +46,7 @@ class Extensions:
     async def ask(self, commitment_id: int, actor: Actor, chat_id: int, text: str, sent_at: datetime,
                   message_id: int | None, update_id: int | None) -> Outcome:
         """/extend N 日期 理由 (or the reply to the bot's question): the request, waiting for the admins."""
-        reading, reason = read_new_date(text, sent_at.astimezone(self.timezone))
+        reading, reason = read_date_and_reason(text, sent_at.astimezone(self.timezone))
         async with self.work.unit(update_id, sent_at, actor) as unit:
             found = await self._promise(unit, commitment_id, chat_id)
             if isinstance(found, Outcome):
