@@ -157,7 +157,8 @@ async def test_a_day_in_the_group(wire_served: RunningBot) -> None:
     assert "2026-12-14 → 2026-12-20" in day.answers(asked)[0]["text"]
     request = [c for c in bot.api.sent("sendMessage", ADMIN["id"]) if "延期申请" in str(c.params.get("text"))][-1]
     mark = await bot.press(ADMIN, request.result["message_id"], "extdo:1:y", chat_id=ADMIN["id"])  # type: ignore[index]
-    assert any("由 2026-12-14 改为 2026-12-20" in str(c.params.get("text")) for c in bot.calls_since(mark, "sendMessage"))
+    told = [str(c.params.get("text")) for c in bot.calls_since(mark, "sendMessage")]
+    assert any("由 2026-12-14 改为 2026-12-20" in text for text in told), told
     await day.say(ENTERPRISE, "好的，谢谢交通局！")
     await day.say(AGRI, "名单已经发您邮箱了，请查收", reply_to=day.card(2))
     await day.say(FARMER, "收到，我们这周去村里看看", reply_to=day.card(2))

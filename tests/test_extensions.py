@@ -5,14 +5,17 @@ approval (and its reminders with it); the history and the export keep every requ
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
 from bot import texts
+from bot.domain import Commitment, Refusal
+from bot.domain.extensions import may_ask_extension
 from bot.sandbox.localapi import Call
+from nlp.dates import read_date_and_reason
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, MIIT_LIAISON, SHANGHAI, STRANGER, RunningBot
 
 NEED = "我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持"
@@ -216,3 +219,36 @@ async def test_the_export_keeps_every_request_and_counts_them_per_promise(served
     assert row["批准延期次数"] == 1 and row["到期日"] == "2026-12-18"
     events = [str(r) for r in list(book["记录"].values)[1:]]
     assert sum("批准延期" in e and "2026-12-18" in e for e in events) == 1
+
+
+@pytest.mark.parametrize(("words", "day", "reason"), [
+    ("12月25日前 需等市里会签", "2026-12-25", "需等市里会签"),
+    ("两周内 路侧单元到货推迟", "2026-12-15", "路侧单元到货推迟"),
+    ("延期到12月25日，需等市里会签", "2026-12-25", "需等市里会签"),
+    ("需等市里会签，延期到12月25日", "2026-12-25", "需等市里会签"),
+    ("12月25日前", "2026-12-25", ""),
+    ("尽快 需等市里会签", None, ""),
+])
+def test_the_new_date_and_the_reason_are_read_apart(words: str, day: str | None, reason: str) -> None:
+    reading, said = read_date_and_reason(words, DEC_1)
+    assert (reading.day.isoformat() if reading.day else None, said) == (day, reason)
+
+
+def _promise(status: str = "open", due: date | None = date(2026, 12, 11)) -> Commitment:
+    return Commitment(1, 1, "transport", LIAISON["id"], "两周内开放测试路段", due, status, FRIDAY_10)
+
+
+@pytest.mark.parametrize(("commitment", "party", "today", "pending", "refused"), [
+    (_promise(), "transport", date(2026, 12, 11), False, None),  # on the due date itself: not passed yet
+    (_promise(), "transport", date(2026, 12, 12), False, Refusal.EXTENSION_OVERDUE),
+    (_promise(), "miit", date(2026, 12, 1), False, Refusal.NOT_EXTENDER),
+    (_promise(), None, date(2026, 12, 1), False, Refusal.NOT_EXTENDER),
+    (_promise("done"), "transport", date(2026, 12, 1), False, Refusal.ALREADY_SETTLED),
+    (_promise("cancelled"), "transport", date(2026, 12, 1), False, Refusal.ALREADY_SETTLED),
+    (_promise("reported"), "transport", date(2026, 12, 1), False, Refusal.ALREADY_SETTLED),
+    (_promise(due=None), "transport", date(2026, 12, 1), False, Refusal.EXTENSION_UNDATED),
+    (_promise(), "transport", date(2026, 12, 1), True, Refusal.EXTENSION_PENDING),
+])
+def test_who_may_ask_and_when(commitment: Commitment, party: str | None, today: date, pending: bool,
+                              refused: Refusal | None) -> None:
+    assert may_ask_extension(commitment, party, today, pending) is refused

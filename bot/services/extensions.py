@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 
 from bot import texts
-from bot.domain import Actor, Commitment, DueReading, Need, Outcome, Refusal
+from bot.domain import Actor, Commitment, Need, Outcome, Refusal
 from bot.domain.extensions import extension_date_refusal, may_ask_extension
 from bot.services.work import Access, Repos, Work
 from nlp.dates import read_date_and_reason
+
 
 class Extensions:
     def __init__(self, work: Work, access: Access, timezone: tzinfo) -> None:
