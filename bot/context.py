@@ -12,6 +12,7 @@ from bot.delivery.chat_admins import ChatAdmins
 from bot.delivery.courier import Courier
 from bot.services.agreements import Agreements
 from bot.services.commitments import Commitments
+from bot.services.extensions import Extensions
 from bot.services.intake import Intake
 from bot.services.learning import Learner
 from bot.services.needs import Needs
@@ -49,6 +50,7 @@ class UseCases:
     notes: Notes
     verdicts: Verdicts
     scorecards: Scorecards
+    extensions: Extensions
 
     @classmethod
     def build(cls, db: Database, router: Router, settings: Settings, reader: IntentReader | None = None) -> UseCases:
@@ -62,7 +64,8 @@ class UseCases:
                    agreements=Agreements(work, access, learner),
                    records=Records(db, settings.policy(), settings.timezone, router.segmenter.cut),
                    intake=Intake(work, reader or shipped_reader(router.segmenter.cut), lambda: learner.router),
-                   notes=Notes(work, learner), verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
+                   notes=Notes(work, learner), extensions=Extensions(work, access, settings.timezone),
+                   verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
                    scorecards=Scorecards(work, settings.policy(), settings.limits()))
 
 

@@ -206,3 +206,20 @@ class ListPage(ButtonData):
     choices = {"kind": LIST_KINDS}
     page: int
     kind: str
+
+
+@dataclasses.dataclass(frozen=True)
+class AskExtension(ButtonData):
+    """申请延期 on a promise's reminder: its party's liaison is asked for the new date and the reason."""
+
+    prefix = "extask"
+    commitment_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class DecideExtension(ButtonData):
+    """批准延期 / 驳回 under a 延期 request the admins got."""
+
+    prefix = "extdo"
+    extension_id: int
+    approve: bool

@@ -18,6 +18,7 @@ from telegram.ext import Application
 from bot.context import BotContext
 from bot.delivery.courier import Parcel, Status
 from bot.services.notices import Outgoing
+from handlers.extensions import ask_buttons
 
 log = logging.getLogger(__name__)
 JOB_NAME = "notices"
@@ -40,7 +41,11 @@ async def deliver(application: Application) -> int:
         if not outgoing.chat_ids:
             await notices.record(outgoing.notice, now, "superseded")
             return False
-        posted = [courier.post(Parcel.message(chat_id, outgoing.text, reply_to=outgoing.reply_to,
+        notice = outgoing.notice
+        # A promise's reminder carries 申请延期 for its liaison.
+        markup = ask_buttons(notice.commitment_id) if notice.kind in ("before", "morning") \
+            and notice.commitment_id is not None else None
+        posted = [courier.post(Parcel.message(chat_id, outgoing.text, markup, reply_to=outgoing.reply_to,
                                              thread_id=outgoing.thread_id)) for chat_id in outgoing.chat_ids]
         charts = []
         if outgoing.photo is not None:  # the weekly chart, in each chat right behind its text

@@ -9,7 +9,7 @@ from telegram import Update
 from bot import texts
 from bot.context import BotContext
 from bot.services.intake import Action
-from handlers import replies
+from handlers import extensions, replies
 from handlers.common import actor_of, reply
 
 
@@ -23,6 +23,8 @@ async def group_text(update: Update, context: BotContext) -> None:
         replied = None  # in a forum topic every message "replies" to the topic's first message
     to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
     replied_bot_message = replied.message_id if to_bot and replied is not None else None
+    if replied_bot_message is not None and await extensions.answered_question(update, context, replied_bot_message):
+        return  # the new date and reason the bot asked for after 申请延期
     admin = context.cases.access.admits(actor_of(user, context), message.chat_id)
     reading = await context.cases.intake.read(message.chat_id, user.id, message.text,
                                               replied.message_id if replied is not None else None, to_bot,

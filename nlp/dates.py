@@ -441,3 +441,26 @@ def read_due(text: str, sent_at: datetime) -> DueReading:
 def parse_due(text: str, sent_at: datetime) -> date | None:
     """The due date ``text`` names, when it is one a promise may have (not past, not beyond the horizon)."""
     return read_due(text, sent_at).usable
+
+
+# What is left of the date's words once the date itself is taken out: "12月25日前" → "前".
+_DATE_TAIL = re.compile(r"^\s*(之前|以前|以内|之内|前|内|止)?[\s，,。.;；:：、]*")
+_DATE_HEAD = re.compile(r"[\s，,。.;；:：、]*(延期|推迟|延后|改)?(至|到)?\s*$")
+
+
+def read_date_and_reason(text: str, local_now: datetime) -> tuple[DueReading, str]:
+    """延期: the new date and the reason in "12月25日前 需等市里会签": the first word when it names a date, else the
+    date found anywhere in the words; the reason is what follows the date (or, if nothing does, what precedes)."""
+    text = text.strip()
+    words = text.split(maxsplit=1)
+    if len(words) == 2:
+        reading = read_due(words[0], local_now)
+        if reading.named:
+            return reading, words[1].strip()
+    reading = read_due(text, local_now)
+    if not reading.named or reading.phrase not in text:
+        return reading, ""
+    start = text.index(reading.phrase)
+    after = _DATE_TAIL.sub("", text[start + len(reading.phrase):], count=1).strip()
+    before = _DATE_HEAD.sub("", text[:start]).strip()
+    return reading, after or before

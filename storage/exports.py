@@ -18,7 +18,9 @@ TABLES: dict[str, tuple[str, list[str]]] = {
         ["n.chat_id = ?"]),
     "commitments": (
         "SELECT m.id, n.chat_id, n.number, m.party_id, p.name AS party_name, m.user_id, m.text, m.due_date,"
-        " m.status, m.created_at, m.reported_at, m.done_at, m.cancelled_at FROM commitments m"
+        " m.status, m.created_at, m.reported_at, m.done_at, m.cancelled_at,"
+        " (SELECT COUNT(*) FROM extension_requests x WHERE x.commitment_id = m.id AND x.status = 'approved')"
+        " AS extensions FROM commitments m"
         " JOIN needs n ON n.id = m.need_id LEFT JOIN parties p ON p.id = m.party_id",
         ["n.chat_id = ?"]),
     "agreements": (
@@ -29,6 +31,13 @@ TABLES: dict[str, tuple[str, list[str]]] = {
         "SELECT o.id, n.chat_id, n.number, o.kind AS note_kind, o.author_id, u.display_name AS author_name,"
         " o.party_id, p.name AS party_name, o.text, o.created_at FROM notes o JOIN needs n ON n.id = o.need_id"
         " LEFT JOIN users u ON u.user_id = o.author_id LEFT JOIN parties p ON p.id = o.party_id",
+        ["n.chat_id = ?"]),
+    # 延期: every request on a promise, with both dates, why, who asked and decided, and when.
+    "extensions": (
+        "SELECT x.id, n.chat_id, n.number, x.commitment_id, m.party_id, p.name AS party_name, x.requested_by,"
+        " x.requested_at, x.from_date, x.to_date, x.reason, x.status, x.decided_by, x.decided_at"
+        " FROM extension_requests x JOIN commitments m ON m.id = x.commitment_id JOIN needs n ON n.id = m.need_id"
+        " LEFT JOIN parties p ON p.id = m.party_id",
         ["n.chat_id = ?"]),
     "events": (
         "SELECT e.id, e.at, e.actor_id, e.chat_id, e.need_id, e.kind, e.detail FROM events e",

@@ -140,6 +140,10 @@ class PeopleRepo:
             "commitments": ("UPDATE commitments SET user_id = 0,"
                             " reported_by = CASE WHEN reported_by = ?1 THEN 0 ELSE reported_by END"
                             " WHERE user_id = ?1 OR reported_by = ?1", (user_id,)),
+            "extension_requests": ("UPDATE extension_requests"
+                                   " SET requested_by = CASE WHEN requested_by = ?1 THEN 0 ELSE requested_by END,"
+                                   " decided_by = CASE WHEN decided_by = ?1 THEN NULL ELSE decided_by END"
+                                   " WHERE requested_by = ?1 OR decided_by = ?1", (user_id,)),
             "agreements": ("UPDATE agreements SET actor_id = NULL WHERE actor_id = ?", (user_id,)),
             "agreement_offers": ("UPDATE agreement_offers SET user_id = 0 WHERE user_id = ?", (user_id,)),
             "events": ("UPDATE events SET actor_id = NULL WHERE actor_id = ?", (user_id,)),

@@ -325,8 +325,8 @@ async def test_a_promise_is_dated_only_in_its_own_group_and_every_event_names_it
     await served.settle()
     await served.say(LIAISON, "/due 1 12月15日前", chat_id=OTHER_GROUP)
     assert "本群没有这个编号的承诺" in served.last_text()
-    await served.say(LIAISON, "/due 1 12月15日前")
-    assert "到期日由 2026-12-11 改为 2026-12-15" in served.last_text()  # dated: an explicit change
+    await served.say(ADMIN, "/due 1 12月15日前")
+    assert "到期日由 2026-12-11 改为 2026-12-15" in served.last_text()  # dated: an admin's explicit change
     services = served.app.bot_data.services  # type: ignore[union-attr]
     async with services.db.read() as conn:
         async with conn.execute("SELECT kind FROM events WHERE need_id IS NOT NULL AND chat_id IS NULL") as cur:
@@ -337,7 +337,7 @@ async def test_a_promise_whose_date_changed_is_reminded_of_the_new_date(served: 
     await need_with_promise(served)  # due Friday 11 December
     served.clock.set_local(2026, 12, 10, 9, 0)
     assert len(await served.run_notices()) == 1  # the day before the first date
-    await served.say(LIAISON, "/due 1 12月18日前", date=datetime(2026, 12, 10, 10, 0, tzinfo=SHANGHAI))
+    await served.say(ADMIN, "/due 1 12月18日前", date=datetime(2026, 12, 10, 10, 0, tzinfo=SHANGHAI))
     assert "由 2026-12-11 改为 2026-12-18" in served.last_text()
     served.clock.set_local(2026, 12, 11, 9, 30)
     assert await served.run_notices() == []  # the old date's morning reminder is not owed any more

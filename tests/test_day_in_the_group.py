@@ -150,11 +150,15 @@ async def test_a_day_in_the_group(wire_served: RunningBot) -> None:
     assert "这项成果已记录（#1）" in bot.last_text()  # one deal, one agreement
     await day.say(ADMIN, "恭喜陈总！")
 
-    # Progress, a follow-up asking for it, a changed date.
+    # Progress, a follow-up asking for it, a date moved by 延期: asked by the liaison, approved by the admin.
     await day.say(ENTERPRISE, "#1 进度怎么样了？")
     await day.say(LIAISON, "测试路段的安全评估昨天完成了，正在走审批", reply_to=day.card(1))
-    changed = await day.say(LIAISON, "/due 1 12月20日前")
-    assert "由 2026-12-14 改为 2026-12-20" in day.answers(changed)[0]["text"]
+    asked = await day.say(LIAISON, "/extend 1 12月20日前 审批还要走市里会签")
+    assert "2026-12-14 → 2026-12-20" in day.answers(asked)[0]["text"]
+    request = [c for c in bot.api.sent("sendMessage", ADMIN["id"]) if "延期申请" in str(c.params.get("text"))][-1]
+    mark = await bot.press(ADMIN, request.result["message_id"], "extdo:1:y", chat_id=ADMIN["id"])  # type: ignore[index]
+    told = [str(c.params.get("text")) for c in bot.calls_since(mark, "sendMessage")]
+    assert any("由 2026-12-14 改为 2026-12-20" in text for text in told), told
     await day.say(ENTERPRISE, "好的，谢谢交通局！")
     await day.say(AGRI, "名单已经发您邮箱了，请查收", reply_to=day.card(2))
     await day.say(FARMER, "收到，我们这周去村里看看", reply_to=day.card(2))

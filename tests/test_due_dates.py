@@ -126,14 +126,17 @@ async def test_due_today_or_tomorrow_says_so(served: RunningBot) -> None:
 async def test_changing_a_dated_promise_is_explicit_and_kept_in_status_and_export(served: RunningBot) -> None:
     answers = await promise_under_card(served, "两周内开放测试路段")  # due Sunday 13 December
     assert "到期日：2026-12-13" in answers[0]
+    # A liaison asks for 延期 (tests/test_extensions.py); an admin may correct the date.
     await served.say(LIAISON, "/due 1 12月20日前", date=SUNDAY)
+    assert "修改到期日须在到期前申请延期" in served.last_text()
+    await served.say(ADMIN, "/due 1 12月20日前", date=SUNDAY)
     assert "📅 承诺 1（需求 #1）到期日由 2026-12-13 改为 2026-12-20。" == served.last_text()
-    await served.say(LIAISON, "/due 1 12月25日前", date=SUNDAY)
+    await served.say(ADMIN, "/due 1 12月25日前", date=SUNDAY)
     assert "到期日由 2026-12-20 改为 2026-12-25" in served.last_text()
-    await served.say(LIAISON, "/due 1 12月25日", date=SUNDAY)
+    await served.say(ADMIN, "/due 1 12月25日", date=SUNDAY)
     assert "已是 2026-12-25，未作改动" in served.last_text()
     # A date that cannot be kept changes nothing, and says what stays.
-    await served.say(LIAISON, "/due 1 11月1日前", date=SUNDAY)
+    await served.say(ADMIN, "/due 1 11月1日前", date=SUNDAY)
     assert "已过" in served.last_text() and "到期日未改动（仍为 2026-12-25）" in served.last_text()
 
     text = await status(served)

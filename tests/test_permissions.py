@@ -99,7 +99,8 @@ COMMANDS: list[tuple[str, set[str]]] = [
     ("/commit {n} 下周五前提供路侧单元接口", {"routed", "other_liaison"}),  # another party steps in (assist)
     ("/done {c}", {"admin", "routed"}),
     ("/cancel {c}", {"admin", "routed"}),
-    ("/due {c} 下周五", {"admin", "routed"}),
+    ("/due {c} 下周五", {"admin"}),  # the promise is dated: its liaison asks for 延期 instead
+    ("/extend {c} 一个月内 路侧单元到货推迟", {"routed"}),  # a request (the date moves when an admin approves)
     ("/agreement {n} 与青岛场景基金签约，融资500万元", {"admin", "author", "routed", "other_liaison"}),
     ("/bind 3777 police", {"admin"}),
     ("/party add perm_lab_{k} lab 权限测试实验室{k}", {"admin"}),

@@ -251,3 +251,24 @@ def may_confirm(user_id: int, need: Need, is_admin: bool) -> bool:
 
 def lead_of(routes: tuple[Route, ...] | list[Route]) -> Route | None:
     return next((r for r in active_routes(routes) if r.role == "lead"), None)
+
+
+@dataclass(frozen=True)
+class Extension:
+    """A liaison's request to move a dated promise's due date (延期), and the admins' decision on it."""
+
+    id: int
+    commitment_id: int
+    requested_by: int
+    requested_at: datetime
+    from_date: date  # the due date when it was asked
+    to_date: date  # the due date asked for
+    reason: str
+    status: str  # pending | approved | refused
+    decided_by: int | None = None
+    decided_at: datetime | None = None
+    message_id: int | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == "pending"

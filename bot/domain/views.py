@@ -13,6 +13,7 @@ from bot.domain.model import (
     Commitment,
     DueProblem,
     DueReading,
+    Extension,
     JoinRequest,
     Need,
     Party,
@@ -120,6 +121,16 @@ class Refusal(StrEnum):
     NOT_VERDICT_AUTHOR = "not_verdict_author"  # only the author the verdict was asked of may give it
     VERDICT_CLOSED = "verdict_closed"  # past the verdict limit: recorded as 未评价
     ALREADY_ANSWERED = "already_answered"
+    # 延期 (bot.domain.extensions)
+    NOT_EXTENDER = "not_extender"  # only a liaison of the promise's party may ask to move its date
+    EXTENSION_UNDATED = "extension_undated"  # an undated promise gets its date with /due, not an extension
+    EXTENSION_OVERDUE = "extension_overdue"  # asked after the due date passed: a matter for the admins
+    EXTENSION_PENDING = "extension_pending"  # one request at a time waits for the admins
+    EXTENSION_NO_DATE = "extension_no_date"  # the words name no new date
+    EXTENSION_NOT_LATER = "extension_not_later"  # the new date is not after the current one
+    EXTENSION_NO_REASON = "extension_no_reason"
+    EXTENSION_NOT_FOUND = "extension_not_found"
+    DUE_NEEDS_EXTENSION = "due_needs_extension"  # /due on a dated promise by a liaison: ask for 延期 instead
 
 
 DUE_REFUSALS = {DueProblem.PAST: Refusal.DATE_PAST, DueProblem.UNREADABLE: Refusal.DATE_UNREADABLE,
@@ -146,6 +157,7 @@ class Outcome:
     needs: tuple[Need, ...] = ()  # an offer that fits several needs as well: the sender picks one
     counts: tuple[tuple[str, int], ...] = ()  # rows touched by a directory import or /forget
     verdicts: tuple[Verdict, ...] = ()  # a need resolved: the questions put to its author(s); one answered
+    extension: Extension | None = None  # 延期: the request asked or decided
 
     @property
     def ok(self) -> bool:

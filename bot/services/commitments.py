@@ -98,9 +98,10 @@ class Commitments:
     async def set_due(self, commitment_id: int, actor: Actor, chat_id: int, text: str, sent_at: datetime,
                       update_id: int | None) -> Outcome:
         """/due N date (or a reply to the bot's question): the date of a promise made in this chat. On an undated
-        promise it sets the date ("due_set"); on a dated one it is an explicit change, audited with both dates
-        ("due_changed") — the outcome's ``previous_due`` is the date before. A date that cannot be a due date is
-        refused and nothing changes; a promise kept or withdrawn keeps the date it was judged by."""
+        promise it sets the date ("due_set"); a dated one is changed only by an admin's correction, audited with
+        both dates ("due_changed") — the outcome's ``previous_due`` is the date before; a liaison asks for 延期.
+        A date that cannot be a due date is refused and nothing changes; a promise kept or withdrawn keeps the
+        date it was judged by."""
         reading = read_due(text, sent_at.astimezone(self.timezone))
         async with self.work.unit(update_id, sent_at, actor) as unit:
             found = await self._owned(unit, commitment_id, chat_id, actor)
@@ -109,6 +110,9 @@ class Commitments:
             commitment, need = found
             if commitment.settled:
                 return Outcome(Refusal.ALREADY_SETTLED, commitment=commitment, need=need)
+            if commitment.due_date is not None and not self.access.admits(actor, need.chat_id):
+                # A dated promise moves only by an approved 延期 (bot.services.extensions); admins may correct it.
+                return Outcome(Refusal.DUE_NEEDS_EXTENSION, commitment=commitment, need=need)
             if reading.problem is not None:
                 return Outcome(DUE_REFUSALS[reading.problem], commitment=commitment, need=need, due=reading)
             due, before = reading.usable, commitment.due_date

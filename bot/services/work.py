@@ -23,6 +23,7 @@ from storage.audit import AuditRepo
 from storage.commitments import CommitmentRepo
 from storage.db import Database
 from storage.duty import LeadTermRepo, VerdictRepo
+from storage.extensions import ExtensionRepo
 from storage.learning import LearningRepo
 from storage.needs import NeedRepo
 from storage.notes import NoteRepo
@@ -73,6 +74,10 @@ class Repos:
     @cached_property
     def commitments(self) -> CommitmentRepo:
         return CommitmentRepo(self.conn)
+
+    @cached_property
+    def extensions(self) -> ExtensionRepo:
+        return ExtensionRepo(self.conn)
 
     @cached_property
     def people(self) -> PeopleRepo:

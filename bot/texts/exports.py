@@ -24,7 +24,7 @@ __all__ = ["EXPORT_SHEETS", "EXPORT_HEADERS", "EXPORT_VALUES", "DETAIL_NAMES", "
            "export_caption", "export_value", "event_detail", "backup_caption", "backup_too_big"]
 
 EXPORT_SHEETS = {"needs": "需求", "routes": "分派", "commitments": "承诺", "agreements": "成果", "notes": "对话",
-                 "events": "记录"}
+                 "extensions": "延期", "events": "记录"}
 EXPORT_HEADERS = {
     "id": "编号", "chat_id": "群ID", "chat_title": "群名称", "number": "需求号", "author_id": "提出人ID",
     "author_name": "提出人", "text": "内容", "need_type": "类型", "status": "状态", "created_at": "时间",
@@ -32,7 +32,9 @@ EXPORT_HEADERS = {
     "source": "来源", "active": "有效", "user_id": "联络员ID", "due_date": "到期日", "reported_at": "报告兑现时间",
     "done_at": "确认兑现时间", "cancelled_at": "撤回时间", "kind": "类别", "amount_yuan": "金额（元）",
     "parties": "涉及单位", "actor_id": "操作人ID", "at": "时间", "need_id": "需求内部ID", "detail": "详情",
-    "note_kind": "类别",
+    "note_kind": "类别", "extensions": "批准延期次数", "commitment_id": "承诺编号", "requested_by": "申请人ID",
+    "requested_at": "申请时间", "from_date": "原到期日", "to_date": "申请到期日", "reason": "理由",
+    "decided_by": "审批人ID", "decided_at": "审批时间",
 }
 # The export's coded columns in words, by (table, column); a code without a name is shown as it is.
 EXPORT_VALUES: dict[tuple[str, str], dict[str, str]] = {
@@ -42,6 +44,7 @@ EXPORT_VALUES: dict[tuple[str, str], dict[str, str]] = {
     ("agreements", "kind"): AGREEMENT_KIND_NAMES,
     ("events", "kind"): EVENT_NAMES,
     ("notes", "note_kind"): {str(k): v for k, v in NOTE_KINDS_NAMES.items()},
+    ("extensions", "status"): {"pending": "待审批", "approved": "已批准", "refused": "已驳回"},
 }
 YES, NO = "是", "否"
 # The audit log's details, key by key (bot.services records them as keyword arguments).
@@ -52,7 +55,7 @@ DETAIL_NAMES = {
     "detail": "内容", "title": "群名称", "rows": "涉及记录", "user_id": "用户ID", "request_id": "申请编号",
     "added": "新增", "updated": "更新", "unchanged": "未变",
     "note_kind": "记录类别", "note_id": "记录编号", "text": "原话", "from_date": "原到期日", "to_date": "新到期日",
-    "claim_undone": "同时撤销认领", "route_undone": "同时撤销协同",
+    "claim_undone": "同时撤销认领", "route_undone": "同时撤销协同", "extension_id": "延期申请编号", "reason": "理由",
     "round": "评价轮次", "answer": "评价", "lead": "牵头单位",
 }
 _PARTY_KEYS = frozenset({"party_id", "from_party", "to_party", "lead"})

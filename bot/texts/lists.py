@@ -107,7 +107,7 @@ def event_dates(event: Event) -> str:
     detail, promise = event.detail, event.detail.get("commitment_id")
     if event.kind == "noted" and detail.get("note_kind") in NOTE_KINDS_NAMES:
         return f"（{NOTE_KINDS_NAMES[detail['note_kind']]}）"
-    if event.kind == "due_changed":
+    if event.kind in ("due_changed", "extension_requested", "extension_approved", "extension_refused"):
         return f"（承诺 {promise}：{detail.get('from_date')} → {detail.get('to_date')}）"
     if event.kind in ("due_set", "committed") and promise is not None:
         due = detail.get("due_date")

@@ -18,7 +18,8 @@ def reminder(kind: str, commitment: Commitment, need: Need, liaison: str, today:
                                               else f"{day(commitment.due_date)}")
     return (f"⏰ 提醒 {liaison}：承诺 {commitment.id}（{need_link(need)}）{when}到期"
             f"（{day(commitment.due_date)}）：{escape(snippet(commitment.text, 60))}\n"
-            f"兑现后请发送 /done {commitment.id}；如需改期请发送 /due {commitment.id} 新日期。")
+            f"兑现后请发送 /done {commitment.id}；如需延期，请在到期前点「申请延期」"
+            f"或发送 /extend {commitment.id} 新日期 理由，由管理员审批。")
 
 
 def escalation(need: Need, chat_title: str, days: int, lead: str | None, routed: list[str]) -> str:

@@ -7,6 +7,7 @@ from bot.texts.cards import already_led, already_recorded
 from bot.texts.commands import AGREEMENT_USAGE, EMPTY_COMMIT, EMPTY_NEED
 from bot.texts.commitments import DATE_EXAMPLES, commitment_settled, due_label, due_problem, no_date_found
 from bot.texts.directory import PARTY_REFUSALS, party_ambiguous
+from bot.texts.extensions import EXTENSION_REFUSALS, extension_refusal
 from bot.texts.names import STATUS_NAMES
 
 __all__ = [
@@ -96,6 +97,7 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.NOT_VERDICT_AUTHOR: "只有提出这条需求的企业可以评价。",
     Refusal.VERDICT_CLOSED: "评价期限已过，这次办理记为「未评价」。",
     Refusal.ALREADY_ANSWERED: "这一项您已经评价过了。",
+    **EXTENSION_REFUSALS,
 }
 
 
@@ -104,7 +106,7 @@ def refused_date(commitment: Commitment, due: DueReading) -> str:
     again = (f"请重新告诉我承诺日期：回复本消息（{DATE_EXAMPLES}），或发送 /due {commitment.id} 日期。"
              if commitment.due_date is None else
              f"承诺 {commitment.id} 的到期日未改动（仍为 {due_label(commitment.due_date)}）；"
-             f"如需修改，请发送 /due {commitment.id} 新日期。")
+             f"如需延期，请在到期前发送 /extend {commitment.id} 新日期 理由。")
     return f"⚠️ {due_problem(due)}。{again}"
 
 
@@ -124,6 +126,8 @@ def refusal(outcome: Outcome) -> str:
     if reason in (Refusal.DATE_PAST, Refusal.DATE_UNREADABLE, Refusal.DATE_TOO_FAR) and outcome.due is not None \
             and outcome.commitment is not None:
         return refused_date(outcome.commitment, outcome.due)
+    if (worded := extension_refusal(outcome)) is not None:
+        return worded
     if reason is None:
         raise ValueError("refusal() of an outcome that was not refused")
     return REFUSALS[reason]
