@@ -59,7 +59,8 @@ class UseCases:
         views = NeedViews(directory)
         parties = Parties(work, access, directory, learner)
         return cls(work=work, access=access, learner=learner, parties=parties, people=People(work, access, parties),
-                   needs=Needs(work, access, views, learner), routing=Routing(work, access, views, parties, learner),
+                   needs=Needs(work, access, views, learner),
+                   routing=Routing(work, access, views, parties, learner, settings.policy()),
                    commitments=Commitments(work, access, settings.timezone),
                    agreements=Agreements(work, access, learner),
                    records=Records(db, settings.policy(), settings.timezone, router.segmenter.cut),

@@ -86,6 +86,25 @@ class HandOverTo(ButtonData):
 
 
 @dataclasses.dataclass(frozen=True)
+class HandOverWhy(ButtonData):
+    """The reason for a 转交 (退单 when the lead hands over): the hand-over happens on this press."""
+
+    prefix = "why"
+    choices = {"reason": ("duty", "lead", "info", "other")}
+    need_id: int
+    party_id: str
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Overrule(ButtonData):
+    """驳回 under a 退单 the admins were told of: the need goes back to the unit that handed it over."""
+
+    prefix = "overrule"
+    term_id: int
+
+
+@dataclasses.dataclass(frozen=True)
 class KeepCard(ButtonData):
     """取消 under the hand-over choices: the card's own buttons come back."""
 

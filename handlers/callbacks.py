@@ -12,7 +12,7 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain import NeedView, Outcome, Party, Refusal
 from bot.texts.refusals import button_refusal as refusal  # worded for a press, not a command
-from handlers import buttons, replies, verdicts
+from handlers import buttons, handovers, replies, verdicts
 from handlers.common import actor_of, answer, edit, edit_markup, send, send_and_wait, sent_at
 from handlers.keyboards import kept_buttons, lead_buttons, need_buttons, transfer_buttons
 
@@ -93,6 +93,9 @@ async def hand_over(update: Update, context: BotContext, button: buttons.HandOve
 async def hand_over_to(update: Update, context: BotContext, button: buttons.HandOverTo) -> None:
     outcome = await context.cases.routing.hand_over(button.need_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
                                                     button.party_id, sent_at(update), update.update_id)
+    if outcome.refusal is Refusal.REASON_REQUIRED:  # a routed liaison: why, before anything changes
+        await handovers.ask_reason(update, context, outcome, button)
+        return
     await _announce(update, context, outcome, texts.TOAST_DECLINED,
                     lambda view, party: texts.declined(view.need.number, outcome.previous, party))
 
@@ -248,6 +251,8 @@ BUTTONS: tuple[tuple[type[buttons.ButtonData], Callable[[Update, BotContext], Aw
     (buttons.Claim, pressing(buttons.Claim, claim)),
     (buttons.HandOver, pressing(buttons.HandOver, hand_over)),
     (buttons.HandOverTo, pressing(buttons.HandOverTo, hand_over_to)),
+    (buttons.HandOverWhy, pressing(buttons.HandOverWhy, handovers.hand_over_why)),
+    (buttons.Overrule, pressing(buttons.Overrule, handovers.overrule)),
     (buttons.KeepCard, pressing(buttons.KeepCard, keep_card)),
     (buttons.Resolve, pressing(buttons.Resolve, resolve)),
     (buttons.Assign, pressing(buttons.Assign, assign)),

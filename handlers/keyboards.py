@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.domain import Commitment, Need, NeedView, Party
-from bot.domain.duty import Satisfaction, Solved, Verdict
+from bot.domain.duty import HandOverReason, Satisfaction, Solved, Verdict
 from handlers.buttons import (
     Assign,
     ChooseLead,
@@ -16,10 +16,12 @@ from handlers.buttons import (
     Detail,
     HandOver,
     HandOverTo,
+    HandOverWhy,
     Judge,
     KeepCard,
     ListPage,
     NeedsPage,
+    Overrule,
     RecordOffer,
     RecordOfferFor,
     ReportKept,
@@ -74,9 +76,10 @@ def undo_rows(commitment_id: int) -> tuple[tuple[InlineKeyboardButton, ...], ...
 
 
 def redirect_buttons(need_id: int, party: Party) -> InlineKeyboardMarkup:
-    """One tap to hand a need over to the party a refusal named."""
+    """One tap to hand a need over to the party a refusal named (the refusal said why: not ours)."""
+    data = HandOverWhy(need_id, party.id, HandOverReason.NOT_OUR_DUTY.value).encode()
     return InlineKeyboardMarkup([[InlineKeyboardButton(texts.BUTTON_HAND_OVER_TO.format(name=party.short_name),
-                                                       callback_data=HandOverTo(need_id, party.id).encode())]])
+                                                       callback_data=data)]])
 
 
 def triage_buttons(views: list[NeedView]) -> InlineKeyboardMarkup | None:
@@ -91,6 +94,21 @@ def lead_buttons(need_id: int, options: tuple[Party, ...]) -> InlineKeyboardMark
                                   callback_data=Assign(need_id, p.id).encode())] for p in options]
     rows.append([InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data=KeepCard(need_id).encode())])
     return InlineKeyboardMarkup(rows)
+
+
+def reason_buttons(need_id: int, party_id: str) -> InlineKeyboardMarkup:
+    """The 转交 reasons, two a row, and 取消."""
+    reasons = [InlineKeyboardButton(texts.HAND_OVER_REASON_NAMES[r], callback_data=HandOverWhy(need_id, party_id,
+                                                                                               r.value).encode())
+               for r in HandOverReason]
+    rows = [reasons[i:i + 2] for i in range(0, len(reasons), 2)]
+    rows.append([InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data=KeepCard(need_id).encode())])
+    return InlineKeyboardMarkup(rows)
+
+
+def ruling_buttons(term_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.BUTTON_OVERRULE,
+                                                       callback_data=Overrule(term_id).encode())]])
 
 
 def transfer_buttons(need_id: int, options: tuple[Party, ...]) -> InlineKeyboardMarkup:

@@ -91,9 +91,9 @@ async def test_a_refusal_naming_another_bureau_offers_a_one_tap_hand_over(served
     message = await served.say(LIAISON, "这个归大数据局管，建议找他们", reply_to=card["message_id"])
     sent = served.calls_since(message["_calls_from"], "sendMessage")[0]
     offer = sent.params
-    assert "大数据局" in offer["text"] and buttons(offer) == [f"xfer:{need_id}:bigdata"]
+    assert "大数据局" in offer["text"] and buttons(offer) == [f"why:{need_id}:bigdata:duty"]
     assert (await counts(served))["commitments"] == 0
-    mark = await served.press(LIAISON, sent.result["message_id"], f"xfer:{need_id}:bigdata")
+    mark = await served.press(LIAISON, sent.result["message_id"], f"why:{need_id}:bigdata:duty")
     assert "牵头部门：大数据局" in served.calls_since(mark, "editMessageText")[0].params["text"]
     assert "答复（不能办理或建议转交）：这个归大数据局管" in await status(served)
     # A plain refusal names nobody: noted, nothing said.

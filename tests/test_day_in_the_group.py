@@ -120,7 +120,7 @@ async def test_a_day_in_the_group(wire_served: RunningBot) -> None:
     refusal = await day.say(LIAISON, "这个归大数据局管，建议找他们", reply_to=day.card(5))
     offer = day.answers(refusal)[0]
     assert "大数据局" in offer["text"]
-    await day.press(LIAISON, offer["message_id"], "xfer:5:bigdata")
+    await day.press(LIAISON, offer["message_id"], "why:5:bigdata:duty")
 
     # A promise made under the wrong card is undone at once from its confirmation.
     wrong = await day.say(LIAISON, "三天内把路侧单元接口文档发给您", reply_to=day.card(2))

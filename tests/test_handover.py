@@ -50,8 +50,63 @@ async def test_hand_over_offers_the_assisting_parties_first_and_never_the_lead(s
     options = buttons(served.calls_since(mark, "editMessageReplyMarkup")[0].params)
     assert options[0] == f"xfer:{need_id}:finreg" and f"xfer:{need_id}:finance" not in options
     mark = await served.press(FINANCE_LIAISON, card["message_id"], f"xfer:{need_id}:finreg")
-    assert any("转交给 金融局" in t for t in served.replies_since(mark))
+    reasons = buttons(served.calls_since(mark, "editMessageReplyMarkup")[0].params)  # why, before anything changes
+    assert reasons[:4] == [f"why:{need_id}:finreg:{r}" for r in ("duty", "lead", "info", "other")], reasons
+    assert "牵头部门：财政局" in served.card_of(1)["text"]
+    mark = await served.press(FINANCE_LIAISON, card["message_id"], f"why:{need_id}:finreg:lead")
+    assert any("转交给 金融局（理由：需其他单位牵头）" in t for t in served.replies_since(mark))
     assert "牵头部门：金融局" in served.calls_since(mark, "editMessageText")[0].params["text"]
+
+
+async def test_a_leads_handover_is_shown_to_the_admins_who_may_overrule_it(served: RunningBot) -> None:
+    await bind(served, FINANCE_LIAISON, "finance")
+    card, need_id = await post(served, FUNDING_NEED)
+    mark = await served.press(FINANCE_LIAISON, card["message_id"], f"why:{need_id}:finreg:duty")
+    to_admin = [c.params for c in served.calls_since(mark, "sendMessage") if c.params["chat_id"] == ADMIN["id"]]
+    assert len(to_admin) == 1 and "退单" in to_admin[0]["text"] and "理由：不属于本单位职责" in to_admin[0]["text"]
+    overrule = buttons(to_admin[0])[0]
+    assert overrule.startswith("overrule:")
+    ruling = next(m for (chat, _), m in served.api.messages.items() if chat == ADMIN["id"] and "退单" in m["text"])
+    mark = await served.press(FINANCE_LIAISON, ruling["message_id"], overrule, chat_id=ADMIN["id"])
+    assert answer_of(served, mark).get("show_alert")  # only admins rule
+    mark = await served.press(ADMIN, ruling["message_id"], overrule, chat_id=ADMIN["id"])
+    said = served.replies_since(mark)
+    assert any("驳回" in t and "退回 财政局 牵头" in t and f'tg://user?id={FINANCE_LIAISON["id"]}' in t
+               for t in said), said  # the unit that handed it over is told
+    assert "牵头部门：财政局" in served.card_of(1)["text"]
+    assert any("已由" in t and "驳回" in t for t in said)  # the admins' copy says who ruled
+    mark = await served.press(ADMIN, ruling["message_id"], overrule, chat_id=ADMIN["id"])
+    assert "已经驳回过" in answer_of(served, mark)["text"]
+    await served.say(ADMIN, "/kept")
+    line = next(row for row in served.last_text().splitlines() if row.endswith("财政局") and "%" not in row
+                and "<code>" in row)
+    cells = line.replace("<code>", "").replace("</code>", "").split()
+    assert cells[6:8] == ["1", "1"], cells  # one 退单, improper
+    # an assisting party handing its part over is not a 退单: the admins are not asked to rule
+    await bind(served, FINREG_LIAISON, "finreg")
+    card2, need2 = await post(served, FUNDING_NEED + "（二期）")
+    mark = await served.press(FINREG_LIAISON, card2["message_id"], f"why:{need2}:hrss:duty")
+    assert any("由 金融局 转交给 人社局" in t for t in served.replies_since(mark)), served.replies_since(mark)
+    assert not [c for c in served.calls_since(mark, "sendMessage") if c.params["chat_id"] == ADMIN["id"]]
+
+
+async def test_a_handover_cannot_be_overruled_after_a_working_day_or_once_it_moved_on(served: RunningBot) -> None:
+    from datetime import datetime, timedelta
+
+    from bot.domain import Actor
+    cases = served.app.bot_data.services.cases  # type: ignore[union-attr]
+    await bind(served, FINANCE_LIAISON, "finance")
+    await bind(served, FINREG_LIAISON, "finreg")
+    card, need_id = await post(served, FUNDING_NEED)
+    mark = await served.press(FINANCE_LIAISON, card["message_id"], f"why:{need_id}:finreg:duty")
+    term_id = int(buttons(next(c.params for c in served.calls_since(mark, "sendMessage")
+                               if c.params["chat_id"] == ADMIN["id"]))[0].split(":")[1])
+    admin = Actor(ADMIN["id"], "张处")
+    late = await cases.routing.overrule(term_id, admin, datetime.now().astimezone() + timedelta(days=10), None)
+    assert late.refusal is not None and late.refusal.value == "ruling_closed"
+    await served.press(FINREG_LIAISON, card["message_id"], f"why:{need_id}:hrss:lead")  # 金融局 hands it on
+    moved = await cases.routing.overrule(term_id, admin, datetime.now().astimezone(), None)
+    assert moved.refusal is not None and moved.refusal.value == "ruling_stale"
 
 
 async def test_a_suggested_party_claims_an_unassigned_need_and_leads_it(served: RunningBot) -> None:

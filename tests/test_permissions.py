@@ -117,7 +117,8 @@ READ_ONLY_OPEN = ["/parties", "/help", "/start"]
 BUTTONS: list[tuple[str, set[str], bool | None]] = [  # (data, roles that change something, promise reported)
     ("claim:{need}", {"routed"}, None),  # None: no promise yet (a promise claims the need)
     ("decline:{need}", set(), False),  # only opens the 转交 menu
-    ("xfer:{need}:police", {"admin", "routed"}, False),  # an admin may hand a need on too
+    ("xfer:{need}:police", {"admin"}, False),  # an admin may hand a need on too; a liaison is asked why first
+    ("why:{need}:police:duty", {"admin", "routed"}, False),  # the liaison's 转交 with its reason (退单)
     ("cancel:{need}", set(), False),  # closes the 转交 menu
     ("solve:{need}", {"admin", "author", "routed"}, False),
     ("kept:{c}:y", {"admin", "author"}, True),

@@ -171,8 +171,11 @@ async def test_an_edited_card_is_shown_whole_with_its_new_buttons_and_the_old_nu
     assert f"✎ 已编辑 [消息 {card_id.group(1)}]: 📌 已登记需求 #1" in choices and "内容：" in choices, choices
     options = re.findall(r"\((\d+)\)(\S+)", choices.rsplit("\n", 2)[-2])
     target = next((number, name) for number, name in options if name != "取消")
-    handed = await say(sandbox, f"/press {target[0]}")
-    assert f"转交给 {target[1]}" in handed and f"牵头部门：{target[1]}" in handed, handed
+    reasons = await say(sandbox, f"/press {target[0]}")  # then why (the hand-over happens on that press)
+    why = re.search(r"\((\d+)\)不属于本单位职责", reasons)
+    assert why is not None and "请选择理由" in reasons, reasons
+    handed = await say(sandbox, f"/press {why.group(1)}")
+    assert f"转交给 {target[1]}（理由：不属于本单位职责）" in handed and f"牵头部门：{target[1]}" in handed, handed
 
 
 async def test_an_edit_says_buttons_were_removed_only_when_there_were_some_and_private_chats_name_the_person(

@@ -117,6 +117,16 @@ class Verdict:
         return self.solved is not None and self.satisfaction is not None
 
 
+RULING_DAYS = 1  # admins may overrule a 退单 (驳回) within this many working days of it
+
+
+def ruling_closes(term: LeadTerm, policy: Policy) -> datetime | None:
+    """Until when the admins may overrule this 退单 (None: it is not one)."""
+    if not term.handed_over or term.ended_at is None:
+        return None
+    return working_deadline(term.ended_at, RULING_DAYS, policy)
+
+
 def verdict_closes(verdict: Verdict, limits: DutyLimits, policy: Policy) -> datetime:
     """When an unanswered verdict becomes 未评价."""
     return working_deadline(verdict.asked_at, limits.verdict_days, policy)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from bot.domain.duty import Verdict
+from bot.domain.duty import LeadTerm, Verdict
 from bot.domain.model import (
     Agreement,
     AgreementOffer,
@@ -56,6 +56,7 @@ class LeadChange(StrEnum):
     REROUTE = "rerouted"  # /route by an admin
     ASSIGN = "assigned"  # an admin picks the lead the router was unsure of
     CLAIM = "took_lead"  # a liaison of a party the router suggested claims a need awaiting its lead
+    OVERRULE = "handover_overruled"  # 驳回: the admins ruled a 退单 improper, the need goes back to that unit
 
     @property
     def source(self) -> str:
@@ -117,6 +118,11 @@ class Refusal(StrEnum):
     BAD_PARTY_FIELD = "bad_party_field"
     PARTY_EXISTS = "party_exists"
     UNCHANGED = "unchanged"
+    REASON_REQUIRED = "reason_required"  # a liaison's 转交 says why (退单 reasons)
+    HANDOVER_NOT_FOUND = "handover_not_found"
+    ALREADY_RULED = "already_ruled"
+    RULING_CLOSED = "ruling_closed"  # 驳回 only within RULING_DAYS working days of the 退单
+    RULING_STALE = "ruling_stale"  # the need has moved on since the 退单 (handed on, re-routed)
     VERDICT_NOT_FOUND = "verdict_not_found"
     NOT_VERDICT_AUTHOR = "not_verdict_author"  # only the author the verdict was asked of may give it
     VERDICT_CLOSED = "verdict_closed"  # past the verdict limit: recorded as 未评价
@@ -156,6 +162,7 @@ class Outcome:
     previous_due: date | None = None  # /due on a dated promise: its date before
     needs: tuple[Need, ...] = ()  # an offer that fits several needs as well: the sender picks one
     counts: tuple[tuple[str, int], ...] = ()  # rows touched by a directory import or /forget
+    term: LeadTerm | None = None  # a 退单: the lead term it ended (what 驳回 overrules)
     verdicts: tuple[Verdict, ...] = ()  # a need resolved: the questions put to its author(s); one answered
     extension: Extension | None = None  # 延期: the request asked or decided
 

@@ -19,6 +19,8 @@ from bot.domain import (
     lead_of,
     may_claim,
 )
+from bot.domain.duty import HandOverReason, ruling_closes
+from bot.domain.schedule import Policy
 from bot.services.learning import Learner
 from bot.services.parties import Parties
 from bot.services.views import NeedViews
@@ -30,8 +32,10 @@ MIN_SUGGESTED_CHOICES = 3
 
 
 class Routing:
-    def __init__(self, work: Work, access: Access, views: NeedViews, parties: Parties, learner: Learner) -> None:
+    def __init__(self, work: Work, access: Access, views: NeedViews, parties: Parties, learner: Learner,
+                 policy: Policy) -> None:
         self.work, self.access, self.views, self.parties, self.learner = work, access, views, parties, learner
+        self.policy = policy
 
     async def claim(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
         """认领 by a liaison of a party the need is routed to — or, while the need awaits its lead, of a party
@@ -97,8 +101,10 @@ class Routing:
         return on_need + suggested
 
     async def hand_over(self, need_id: int, actor: Actor, to_party_id: str, at: datetime,
-                        update_id: int | None) -> Outcome:
-        """转交: the liaison's party (or, for an admin without one, the lead) hands its role over."""
+                        update_id: int | None, reason: HandOverReason | None = None) -> Outcome:
+        """转交: the liaison's party (or, for an admin without one, the lead) hands its role over. A routed party
+        says why (``reason``; REASON_REQUIRED without one): its lead handing over is a 退单, which the admins may
+        overrule (the outcome's ``term``)."""
         target = await self.parties.get(to_party_id)
         if target is None:
             return Outcome(Refusal.PARTY_UNKNOWN)
@@ -117,12 +123,45 @@ class Routing:
                 lead = lead_of(routes)
                 if lead is not None and lead.party_id == target.id:
                     return Outcome(Refusal.SAME_PARTY, need=need, party=target)
-            replaced = await unit.change_lead(need, target.id, LeadChange.HAND_OVER, routes=routes,
-                                              handing_over=declining)
+            if declining is not None and reason is None:
+                return Outcome(Refusal.REASON_REQUIRED, need=need, party=target)
+            replaced, ended = await unit.change_lead(need, target.id, LeadChange.HAND_OVER, routes=routes,
+                                                     handing_over=declining,
+                                                     reason=str(reason) if reason is not None else None)
             view = await self.views.one(unit, need)
         self.learner.schedule()
         previous = await self.parties.get(replaced.party_id) if replaced else None
-        return Outcome(view=view, need=need, party=target, previous=previous)
+        return Outcome(view=view, need=need, party=target, previous=previous,
+                       term=ended if ended is not None and ended.handed_over else None)
+
+    async def overrule(self, term_id: int, admin: Actor, at: datetime, update_id: int | None) -> Outcome:
+        """驳回: the admins rule a 退单 improper within RULING_DAYS working days; the need goes back to the unit
+        that handed it over (its scorecard counts an improper 退单), as long as it has not moved on since."""
+        async with self.work.unit(update_id, at, admin) as unit:
+            term = await unit.lead_terms.get(term_id)
+            if term is None or not term.handed_over:
+                return Outcome(Refusal.HANDOVER_NOT_FOUND)
+            need = await unit.needs.get(term.need_id)
+            if need is None:
+                return Outcome(Refusal.NEED_NOT_FOUND)
+            if not self.access.admits(admin, need.chat_id):
+                return Outcome(Refusal.NOT_ADMIN, need=need)
+            if term.overruled:
+                return Outcome(Refusal.ALREADY_RULED, need=need)
+            if need.status != "open":
+                return Outcome(Refusal.NEED_RESOLVED, need=need)
+            closes = ruling_closes(term, self.policy)
+            if closes is None or at > closes:
+                return Outcome(Refusal.RULING_CLOSED, need=need)
+            later = [t for t in await unit.lead_terms.of_need(need.id) if t.id > term.id]
+            if len(later) != 1 or later[0].ended_at is not None:
+                return Outcome(Refusal.RULING_STALE, need=need)
+            await unit.lead_terms.overrule(term.id, admin.user_id, at)
+            await unit.change_lead(need, term.party_id, LeadChange.OVERRULE, routes=await unit.routes.of_need(need.id))
+            view = await self.views.one(unit, need)
+        self.learner.schedule()
+        return Outcome(view=view, need=need, party=await self.parties.get(term.party_id),
+                       previous=await self.parties.get(later[0].party_id), term=term)
 
     async def reroute(self, chat_id: int, number: int, party_query: str, admin: Actor, at: datetime,
                       update_id: int | None) -> Outcome:

@@ -18,6 +18,7 @@ from functools import cached_property
 import aiosqlite
 
 from bot.domain import Actor, LeadChange, Need, Person, Refusal, Route, lead_of
+from bot.domain.duty import LeadTerm
 from storage.agreements import AgreementRepo
 from storage.audit import AuditRepo
 from storage.commitments import CommitmentRepo
@@ -155,19 +156,21 @@ class Unit(Repos):
                                 **detail)
 
     async def change_lead(self, need: Need, to_party: str, change: LeadChange, *, routes: list[Route],
-                          handing_over: Route | None = None, reason: str | None = None) -> Route | None:
+                          handing_over: Route | None = None,
+                          reason: str | None = None) -> tuple[Route | None, LeadTerm | None]:
         """Make ``to_party`` lead ``need`` (or take over ``handing_over``'s role): the old route is deactivated,
         the change stored as a correction for the router and audited, the triage settled; for the lead, the old
         lead's term ends (a 退单 with ``reason`` when the lead hands it over itself) and the new one's starts.
-        Returns the route that was replaced."""
+        Returns the route that was replaced and the lead term that ended."""
         replaced = handing_over if handing_over is not None else lead_of(routes)
         role = replaced.role if replaced is not None else "lead"
         if replaced is not None:
             await self.routes.deactivate(need.id, replaced.party_id)
+        ended = None
         if role == "lead":
             own_hand_over = change is LeadChange.HAND_OVER and handing_over is not None
-            await self.lead_terms.end(need.id, self.at, "handover" if own_hand_over else "reroute",
-                                      reason if own_hand_over else None)
+            ended = await self.lead_terms.end(need.id, self.at, "handover" if own_hand_over else "reroute",
+                                              reason if own_hand_over else None)
             await self.lead_terms.start(need.id, to_party, self.at)
         await self.routes.add(need.id, to_party, role, 1.0 if change.source == "admin" else 0.0, change.source,
                               self.at)
@@ -177,8 +180,8 @@ class Unit(Repos):
         if role == "lead":
             await self.learning.settle_triage(need.id, self.actor_id or 0, self.at)
         await self.record(change.value, chat_id=need.chat_id, need_id=need.id, from_party=from_party,
-                          to_party=to_party)
-        return replaced
+                          to_party=to_party, **({"reason": reason} if reason else {}))
+        return replaced, ended
 
 
 class Work:

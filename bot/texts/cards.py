@@ -121,9 +121,10 @@ def assigned(number: int, party: Party) -> str:
     return f"📌 管理员已指定 {escape(party.short_name)} 牵头需求 #{number}。"
 
 
-def declined(number: int, from_party: Party | None, to_party: Party) -> str:
+def declined(number: int, from_party: Party | None, to_party: Party, reason: str | None = None) -> str:
     source = escape(from_party.short_name) if from_party else "管理员"
-    return f"↪️ 需求 #{number} 已由 {source} 转交给 {escape(to_party.short_name)}。"
+    why = f"（理由：{escape(reason)}）" if reason else ""
+    return f"↪️ 需求 #{number} 已由 {source} 转交给 {escape(to_party.short_name)}{why}。"
 
 
 def decline_prompt(number: int) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.texts.conversation import NOTE_KINDS_NAMES
+from bot.texts.handovers import HAND_OVER_REASON_NAMES
 from bot.texts.names import (
     AGREEMENT_KIND_NAMES,
     COMMITMENT_STATUS_NAMES,
@@ -61,6 +62,7 @@ DETAIL_NAMES = {
 _PARTY_KEYS = frozenset({"party_id", "from_party", "to_party", "lead"})
 _DETAIL_WORDS = {
     "by": {"commitment": "作出承诺时一并认领"},
+    "reason": {str(k): v for k, v in HAND_OVER_REASON_NAMES.items()},  # a 退单's (a 延期's reason is free text)
     "answer": {**{str(k): v for k, v in SOLVED_NAMES.items()}, **{str(k): v for k, v in SATISFACTION_NAMES.items()}},
     "detail": {**KIND_NAMES, "name": "名称", "aliases": "别名", "profile": "简介", "keywords": "关键词"},
     "need_type": NEED_TYPE_NAMES, "agreement_kind": AGREEMENT_KIND_NAMES,

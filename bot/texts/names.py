@@ -29,7 +29,7 @@ EVENT_NAMES = {
     "join_approved": "批准绑定申请", "join_denied": "拒绝绑定申请",
     "took_lead": "认领牵头（建议单位）",
     "noted": "记入对话", "withdrawn": "撤销需求（不是需求）", "commitment_undone": "撤销记错的承诺",
-    "verdict": "企业评价", "reopened": "重办（企业评价未解决）",
+    "handover_overruled": "驳回退单", "verdict": "企业评价", "reopened": "重办（企业评价未解决）",
     "extension_requested": "申请延期", "extension_approved": "批准延期", "extension_refused": "驳回延期申请",
 }
 # The kinds nlp.outcomes.agreement_kind tells apart (nlp.outcomes.KINDS).
