@@ -67,6 +67,20 @@ class LeadTermRepo:
                                  args) as cur:
             return [_term(r) for r in await cur.fetchall()]
 
+    async def open_led(self) -> list[tuple[Need, str, datetime]]:
+        """Open needs with a lead: (need, the lead, when its 办结 clock started — the first lead's start, or the
+        last 未解决 verdict that reopened it, whichever is later)."""
+        async with await fetched(self.conn,
+            f"SELECT {rows.NEED_AS_N}, t.party_id AS lead,"  # noqa: S608
+            " (SELECT MIN(started_at) FROM lead_terms f WHERE f.need_id = n.id) AS first_started,"
+            " (SELECT MAX(answered_at) FROM verdicts v WHERE v.need_id = n.id AND v.solved = 'unsolved') AS reopened"
+            " FROM needs n JOIN lead_terms t ON t.need_id = n.id AND t.ended_at IS NULL"
+            " WHERE n.status = 'open' ORDER BY n.id") as cur:
+            found = await cur.fetchall()
+        return [(rows.need(r, "n_"), r["lead"], max(t for t in (from_db_time(r["first_started"]),
+                                                                  from_db_time(r["reopened"])) if t is not None))
+                for r in found]
+
     async def awaiting_claim(self) -> list[tuple[Need, LeadTerm | None, bool]]:
         """Open needs whose lead has not claimed them — (need, its open term, whether that is the need's first
         term) — and open needs still awaiting a lead that nobody claimed (term None)."""

@@ -168,3 +168,27 @@ def test_a_verdict_still_within_its_limit_is_neither_given_nor_unrated() -> None
     assert scores == [] or scores[0].unrated == 0
     later = scorecard(needs, [], {}, verdicts, [], at(2, 12) + timedelta(days=10), POLICY, LIMITS)
     assert later[0].unrated == 1 and later[0].rank is None
+
+
+async def test_the_lead_is_reminded_before_the_resolution_limit_and_the_admins_when_it_passes(
+        served: RunningBot) -> None:
+    friday = datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)
+    await served.say(ENTERPRISE, NEED, date=friday)  # a scenario need: 15 working days to 办结
+    card = served.card_of(1)
+    await served.press(LIAISON, card["message_id"], buttons_of(card)["认领"])
+
+    def said(calls: list[Any], words: str) -> list[str]:
+        return [str(c.params["text"]) for c in calls if words in str(c.params["text"])]
+
+    served.clock.set_local(2026, 12, 17, 8, 59)  # 15 working days from Friday 27 November: Friday 18 December
+    assert not said(await served.run_notices(), "办结")
+    served.clock.set_local(2026, 12, 17, 9, 0)  # the working day before, at the reminder hour
+    reminder = said(await served.run_notices(), "办结提醒")
+    assert len(reminder) == 1 and f'tg://user?id={LIAISON["id"]}' in reminder[0] and "15 个工作日" in reminder[0]
+    served.clock.set_local(2026, 12, 18, 9, 59)
+    assert not said(await served.run_notices(), "办结时限")
+    served.clock.set_local(2026, 12, 18, 10, 0)
+    late = await served.run_notices()
+    assert [int(c.params["chat_id"]) for c in late if "超过办结时限" in str(c.params["text"])] == [ADMIN["id"]]
+    assert "牵头单位 交通运输局 仍未办结" in said(late, "超过办结时限")[0]
+    assert not said(await served.run_notices(), "办结")  # once

@@ -91,8 +91,8 @@ async def test_asked_from_the_reminder_and_approved_the_date_and_its_reminders_m
     # Reminders follow the new date: none on the old date's morning, one the day before the new date.
     served.clock.set_local(2026, 12, 11, 9, 30)
     assert await served.run_notices() == []
-    served.clock.set_local(2026, 12, 17, 9, 0)
-    [again] = await served.run_notices()
+    served.clock.set_local(2026, 12, 17, 9, 0)  # (the need's own 办结 limit falls on the 18th too: not this one)
+    [again] = [c for c in await served.run_notices() if "办结提醒" not in c.params["text"]]
     assert "明天到期" in again.params["text"] and "2026-12-18" in again.params["text"]
 
     # A second press of 批准 (another admin's copy, say) changes nothing.

@@ -20,6 +20,7 @@ from bot.domain.schedule import (
     next_digest,
     next_time,
     next_weekly,
+    resolve_notices,
     weekly,
     working_deadline,
 )
@@ -153,6 +154,20 @@ def test_the_lead_is_reminded_before_the_limit_and_the_admins_when_it_runs_out()
     assert claim_notices(need(FRIDAY_10, status="resolved"), FRIDAY_10, 4, True, POLICY) == []
     custom = claim_notices(need(FRIDAY_10), FRIDAY_10, None, True, Policy(TZ, claim_days=3))
     assert custom[0].at == local(2026, 12, 2, 10)
+
+
+def test_the_resolution_limit_is_reminded_the_working_day_before_and_escalated_when_it_passes() -> None:
+    notices = {n.kind: n for n in resolve_notices(need(FRIDAY_10), FRIDAY_10, 5, POLICY)}
+    assert notices["resolve_late"].at == local(2026, 12, 4, 10)  # five working days after Friday 27 November
+    assert notices["resolve_before"].at == local(2026, 12, 3, 9)
+    assert notices["resolve_late"].key == "resolve-late:3@2026-12-04"
+    # reopened (重办) on Thursday 3 December 15:00: a new limit, reminded afresh under a new key
+    again = {n.kind: n for n in resolve_notices(need(FRIDAY_10), local(2026, 12, 3, 15), 5, POLICY)}
+    assert again["resolve_late"].at == local(2026, 12, 10, 15) and again["resolve_late"].key.endswith("2026-12-10")
+    assert resolve_notices(need(FRIDAY_10, status="resolved"), FRIDAY_10, 5, POLICY) == []
+    # a one-day limit set on Friday afternoon: the working day before is Friday itself, before the start: none
+    short = resolve_notices(need(FRIDAY_10), local(2026, 11, 27, 15), 1, POLICY)
+    assert [n.kind for n in short] == ["resolve_late"]
 
 
 def test_the_digest_is_daily_and_keyed_by_the_local_day() -> None:

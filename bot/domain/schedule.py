@@ -164,6 +164,23 @@ def next_weekly(now: datetime, policy: Policy) -> Notice:
     return this_week if this_week.at > now else weekly(now + timedelta(days=7), policy)
 
 
+def resolve_notices(need: Need, since: datetime, days: int, policy: Policy) -> list[Notice]:
+    """The 办结 clock of an open need led since ``since`` (or reopened then: 重办 restarts it): a reminder to the
+    lead's liaisons at ``reminder_hour`` on the working day before the limit, the admins' 督办 when it passes.
+    Keyed by the limit's date, so a reopened need's new limit is reminded afresh."""
+    if need.status != "open":
+        return []
+    deadline = working_deadline(since, days, policy)
+    stamp = policy.local_day(deadline).isoformat()
+    notices = [Notice(f"resolve-late:{need.id}@{stamp}", "resolve_late", policy.outside_quiet(deadline),
+                      need_id=need.id)]
+    before = policy.outside_quiet(policy.at_local(working_day_before(policy.local_day(deadline)),
+                                                  policy.reminder_hour))
+    if since < before < deadline:
+        notices.append(Notice(f"resolve-before:{need.id}@{stamp}", "resolve_before", before, need_id=need.id))
+    return notices
+
+
 def due_now(candidates: Iterable[Notice], sent: set[str], now: datetime) -> list[Notice]:
     """Notices whose time has come and that have not gone out, oldest first."""
     return sorted((n for n in candidates if n.at <= now and n.key not in sent), key=lambda n: (n.at, n.key))

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from bot import texts
 from bot.domain import Commitment, Need
+from bot.domain.duty import DutyLimits
 from bot.domain.schedule import (
     Notice,
     Policy,
@@ -24,6 +25,7 @@ from bot.domain.schedule import (
     next_digest,
     next_time,
     next_weekly,
+    resolve_notices,
     weekly,
     working_deadline,
 )
@@ -36,6 +38,7 @@ from storage.parties import PartyRepo
 from storage.people import PeopleRepo
 from storage.routes import RouteRepo
 
+DEFAULT_RESOLVE_DAYS = 10  # a need type without its own 办结 limit
 MAX_WAIT = timedelta(minutes=5)  # the job looks again at least this often
 WEEKLY_LATE_LIMIT = timedelta(days=1)
 
@@ -51,8 +54,10 @@ class Outgoing:
 
 
 class Notices:
-    def __init__(self, db: Database, policy: Policy, admin_ids: frozenset[int], admin_chat_id: int | None) -> None:
+    def __init__(self, db: Database, policy: Policy, admin_ids: frozenset[int], admin_chat_id: int | None,
+                 limits: DutyLimits | None = None) -> None:
         self.db = db
+        self.limits = limits or DutyLimits()
         self.policy = policy
         self.admin_ids = admin_ids
         self.admin_chat_id = admin_chat_id
@@ -63,11 +68,13 @@ class Notices:
         return (self.admin_chat_id,) if self.admin_chat_id is not None else tuple(sorted(self.admin_ids))
 
     async def _state(self, now: datetime) -> tuple[list[Notice], set[str], list[tuple[Need, Commitment]],
-                                                   dict[int, tuple[Need, str | None, datetime]]]:
+                                                   dict[int, tuple[Need, str | None, datetime]],
+                                                   dict[int, tuple[Need, str, datetime, int]]]:
         async with self.db.read() as conn:
             # A resolved need's open promises are moot: no reminders, no digest lines.
             owed = [(need, c) for need, c in await CommitmentRepo(conn).pending() if need.status == "open"]
             awaiting = await LeadTermRepo(conn).awaiting_claim()
+            led = await LeadTermRepo(conn).open_led()
             sent = await NoticeRepo(conn).sent_keys()
         candidates = [n for _, c in owed for n in commitment_reminders(c, self.policy)]
         # need id → (need, the lead that has not claimed it, its 签收 limit)
@@ -77,19 +84,25 @@ class Notices:
             unclaimed[need.id] = (need, term.party_id if term else None,
                                   working_deadline(since, self.policy.claim_days, self.policy))
             candidates += claim_notices(need, since, term.id if term else None, first, self.policy)
+        # need id → (need, its lead, its 办结 limit, the limit in working days)
+        open_led: dict[int, tuple[Need, str, datetime, int]] = {}
+        for need, lead, since in led:
+            days = self.limits.resolve_days.get(need.need_type, DEFAULT_RESOLVE_DAYS)
+            open_led[need.id] = (need, lead, working_deadline(since, days, self.policy), days)
+            candidates += resolve_notices(need, since, days, self.policy)
         overdue = [(need, c) for need, c in owed if is_overdue(c, now, self.policy)]
         if overdue:
             candidates.append(digest(now, self.policy))
         this_week = weekly(now, self.policy)
         if now - this_week.at < WEEKLY_LATE_LIMIT:  # a report days late is old news: skip it
             candidates.append(this_week)
-        return candidates, sent, overdue, unclaimed
+        return candidates, sent, overdue, unclaimed, open_led
 
     async def due(self, now: datetime) -> list[Outgoing]:
         """What should go out now (nothing in quiet hours), oldest first."""
         if self.policy.is_quiet(now):
             return []
-        candidates, sent, overdue, unclaimed = await self._state(now)
+        candidates, sent, overdue, unclaimed, open_led = await self._state(now)
         notices = due_now(candidates, sent, now)
         if not notices:
             return []
@@ -103,7 +116,8 @@ class Notices:
             liaisons = await people.persons(sorted({c.user_id for c, _ in promised.values()}))
             routed_to = await routes.of_needs(n.need_id for n in notices if n.kind in ("unclaimed", "claim")
                                               and n.need_id)
-            lead_liaisons = await people.liaisons_of(sorted({lead for _, lead, _ in unclaimed.values() if lead}))
+            leads = {lead for _, lead, _ in unclaimed.values() if lead} | {lead for _, lead, _, _ in open_led.values()}
+            lead_liaisons = await people.liaisons_of(sorted(leads))
             outgoing = []
             for notice in notices:
                 if notice.kind in ("before", "morning") and notice.commitment_id is not None:
@@ -136,6 +150,17 @@ class Notices:
                     outgoing.append(Outgoing(notice, (need.chat_id,), texts.claim_reminder(
                         need, names.get(lead, lead), mentions, deadline.astimezone(self.policy.timezone), today),
                         need.bot_message_id or need.message_id, thread_id=need.topic_id))
+                elif notice.kind in ("resolve_before", "resolve_late") and notice.need_id in open_led:
+                    need, lead, deadline, days = open_led[notice.need_id]
+                    local = deadline.astimezone(self.policy.timezone)
+                    if notice.kind == "resolve_late":
+                        outgoing.append(Outgoing(notice, self.admin_chats, texts.resolve_escalation(
+                            need, titles.get(need.chat_id, str(need.chat_id)), names.get(lead, lead), days, local)))
+                        continue
+                    mentions = [texts.mention_label(p.user_id, p.display_name) for p in lead_liaisons.get(lead, ())]
+                    outgoing.append(Outgoing(notice, (need.chat_id,), texts.resolve_reminder(
+                        need, names.get(lead, lead), mentions, days, local, today),
+                        need.bot_message_id or need.message_id, thread_id=need.topic_id))
                 elif notice.kind == "digest":
                     items = [(need, c, names.get(c.party_id, c.party_id), titles.get(need.chat_id, str(need.chat_id)))
                              for need, c in overdue]
@@ -160,7 +185,7 @@ class Notices:
 
     async def next_run(self, now: datetime) -> datetime:
         """When to look again: the next notice's time, the next digest, or MAX_WAIT from now."""
-        candidates, sent, _, _ = await self._state(now)
+        candidates, sent, _, _, _ = await self._state(now)
         times = [t for t in (next_time(candidates, sent, now), next_digest(now, self.policy).at,
                              next_weekly(now, self.policy).at) if t is not None]
         when = min([*times, now + MAX_WAIT])

@@ -8,9 +8,9 @@ from html import escape
 
 from bot.domain import Commitment, Need
 from bot.texts.format import day, fit, need_link, snippet
-from bot.texts.names import NOBODY
+from bot.texts.names import NEED_TYPE_NAMES, NOBODY
 
-__all__ = ["reminder", "escalation", "claim_reminder", "digest"]
+__all__ = ["reminder", "escalation", "claim_reminder", "resolve_reminder", "resolve_escalation", "digest"]
 
 
 def reminder(kind: str, commitment: Commitment, need: Need, liaison: str, today: date) -> str:
@@ -34,6 +34,23 @@ def escalation(need: Need, chat_title: str, days: int, lead: str | None, routed:
                 f"牵头单位 {escape(lead)} 仍未认领。")
         ask = "请督促牵头单位签收，或用 /route 改派。"
     return f"{head}\n需求：{escape(snippet(need.text, 80))}\n已分派：{names}\n{ask}"
+
+
+def resolve_reminder(need: Need, lead: str, liaisons: list[str], days: int, deadline: datetime, today: date) -> str:
+    """The lead's liaisons, the working day before the 办结 limit."""
+    when = ("今天" if deadline.date() == today else "明天" if deadline.date() == today + timedelta(days=1)
+            else day(deadline.date())) + f" {deadline:%H:%M}"
+    who = " ".join(liaisons) or escape(lead)
+    return (f"⏰ 办结提醒 {who}：{need_link(need)}（{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}，办结时限 "
+            f"{days} 个工作日）将于{when}到期，请抓紧办理；办结后点需求卡片上的「已解决」，由提出企业评价。\n"
+            f"需求：{escape(snippet(need.text, 60))}")
+
+
+def resolve_escalation(need: Need, chat_title: str, lead: str, days: int, deadline: datetime) -> str:
+    """The admins' 督办 when the 办结 limit has passed and the need is still open."""
+    return (f"🚨 督办：{escape(chat_title)} 的{need_link(need)} 已超过办结时限（{days} 个工作日，"
+            f"{deadline:%m月%d日 %H:%M}），牵头单位 {escape(lead)} 仍未办结。\n需求：{escape(snippet(need.text, 80))}\n"
+            f"请督促办理，或了解是否需要延期、改派。")
 
 
 def claim_reminder(need: Need, lead: str, liaisons: list[str], deadline: datetime, today: date) -> str:
