@@ -12,7 +12,7 @@ from bot.domain import Need, NeedView, Outcome
 from bot.domain.duty import Satisfaction, Solved, Verdict
 from bot.texts.refusals import button_refusal as refusal
 from handlers import buttons, replies
-from handlers.common import actor_of, answer, edit, send, sent_at
+from handlers.common import actor_of, answer, edit, edit_markup, send, sent_at
 from handlers.keyboards import verdict_buttons
 
 
@@ -30,6 +30,8 @@ async def ask(context: BotContext, outcome: Outcome) -> None:
         return
     need: Need = view.need
     for verdict in outcome.verdicts:
+        for message_id in await context.cases.verdicts.earlier_questions(verdict):  # reopened, resolved again
+            await edit_markup(context, need.chat_id, message_id, None)
         async def remember(message_id: int, verdict_id: int = verdict.id) -> None:
             await context.cases.verdicts.attach_message(verdict_id, message_id)
 

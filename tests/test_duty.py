@@ -71,6 +71,9 @@ async def test_the_lead_resolves_the_author_judges_and_not_solved_reopens_the_ne
 
     await served.say(LIAISON, "/resolve 1")  # resolved again: round 2
     second = verdict_message(served, 2)
+    assert not buttons_of(served.api.messages[(GROUP, question["message_id"])])  # round 1's buttons are gone
+    mark = await served.press(ENTERPRISE, question["message_id"], choices["满意"])  # and a stale press is refused
+    assert "最新的评价消息" in alert_after(served, mark)
     await served.press(ENTERPRISE, second["message_id"], buttons_of(second)["已解决"])
     await served.press(ENTERPRISE, second["message_id"], buttons_of(served.api.messages[(GROUP, second["message_id"])])
                        ["满意"])

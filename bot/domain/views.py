@@ -126,6 +126,7 @@ class Refusal(StrEnum):
     VERDICT_NOT_FOUND = "verdict_not_found"
     NOT_VERDICT_AUTHOR = "not_verdict_author"  # only the author the verdict was asked of may give it
     VERDICT_CLOSED = "verdict_closed"  # past the verdict limit: recorded as 未评价
+    VERDICT_SUPERSEDED = "verdict_superseded"  # the need was reopened and resolved again: a newer question waits
     ALREADY_ANSWERED = "already_answered"
     # 延期 (bot.domain.extensions)
     NOT_EXTENDER = "not_extender"  # only a liaison of the promise's party may ask to move its date

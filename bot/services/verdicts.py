@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain import Actor, Outcome, Refusal
-from bot.domain.duty import DutyLimits, Satisfaction, Solved, may_answer_verdict, verdict_closes
+from bot.domain.duty import DutyLimits, Satisfaction, Solved, Verdict, may_answer_verdict, verdict_closes
 from bot.domain.schedule import Policy
 from bot.services.views import NeedViews
 from bot.services.work import Work
@@ -20,6 +20,14 @@ class Verdicts:
         """Remember the question's message, so later presses and the record point at it."""
         async with self.work.write() as repos:
             await repos.verdicts.set_message(verdict_id, message_id)
+
+    async def earlier_questions(self, verdict: Verdict) -> list[int]:
+        """The messages of this author's earlier rounds on the need that still had questions open (their buttons
+        are taken away when a new round is asked)."""
+        async with self.work.read() as repos:
+            return [v.message_id for v in await repos.verdicts.of_need(verdict.need_id)
+                    if v.author_id == verdict.author_id and v.round < verdict.round and not v.complete
+                    and v.message_id is not None]
 
     async def answer(self, verdict_id: int, actor: Actor, answer: Solved | Satisfaction, at: datetime,
                      update_id: int | None) -> Outcome:
@@ -38,6 +46,9 @@ class Verdicts:
                 return Outcome(Refusal.NEED_WITHDRAWN, need=need)
             if at >= verdict_closes(verdict, self.limits, self.policy):
                 return Outcome(Refusal.VERDICT_CLOSED, need=need, verdicts=(verdict,))
+            if any(v.round > verdict.round and v.author_id == verdict.author_id
+                   for v in await unit.verdicts.of_need(need.id)):
+                return Outcome(Refusal.VERDICT_SUPERSEDED, need=need, verdicts=(verdict,))
             solved = answer if isinstance(answer, Solved) else None
             satisfaction = answer if isinstance(answer, Satisfaction) else None
             if not await unit.verdicts.answer(verdict.id, at, solved, satisfaction):

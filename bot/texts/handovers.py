@@ -36,7 +36,7 @@ def handover_for_ruling(need: Need, chat_title: str, from_party: Party, to_party
 def overruled(need: Need, back_to: Party, from_party: Party | None, liaisons: list[str]) -> str:
     who = " ".join(liaisons) or escape(back_to.short_name)
     by = f"，{escape(from_party.short_name)} 不再牵头" if from_party else ""
-    return (f"⚖️ 管理员驳回了 {escape(back_to.short_name)} 对{need_link(need)}的退单：需求退回 "
+    return (f"⚖️ 管理员驳回了 {escape(back_to.short_name)} 对{need_link(need)} 的退单：需求退回 "
             f"{escape(back_to.short_name)} 牵头办理{by}。请 {who} 认领并办理。")
 
 

@@ -102,6 +102,7 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.NOT_VERDICT_AUTHOR: "只有提出这条需求的企业可以评价。",
     Refusal.VERDICT_CLOSED: "评价期限已过，这次办理记为「未评价」。",
     Refusal.ALREADY_ANSWERED: "这一项您已经评价过了。",
+    Refusal.VERDICT_SUPERSEDED: "这条需求已重新办结，请在最新的评价消息中作答。",
     **EXTENSION_REFUSALS,
 }
 
