@@ -7,6 +7,7 @@ from bot.texts.cards import already_led, already_recorded
 from bot.texts.commands import AGREEMENT_USAGE, EMPTY_COMMIT, EMPTY_NEED
 from bot.texts.commitments import DATE_EXAMPLES, commitment_settled, due_label, due_problem, no_date_found
 from bot.texts.directory import PARTY_REFUSALS, party_ambiguous
+from bot.texts.duplicates import DUPLICATE_REFUSALS
 from bot.texts.extensions import EXTENSION_REFUSALS, extension_refusal
 from bot.texts.names import STATUS_NAMES
 
@@ -98,6 +99,7 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.VERDICT_CLOSED: "评价期限已过，这次办理记为「未评价」。",
     Refusal.ALREADY_ANSWERED: "这一项您已经评价过了。",
     **EXTENSION_REFUSALS,
+    **DUPLICATE_REFUSALS,
 }
 
 
