@@ -88,6 +88,17 @@ async def test_different_needs_are_not_hinted(served: RunningBot) -> None:
     assert "可能与" not in card["text"] and not any(k.startswith("附议") for k in buttons_of(card))
 
 
+async def test_only_open_needs_are_candidates(served: RunningBot) -> None:
+    await served.say(ENTERPRISE, OTHER)
+    await served.say(FIRM, FIRST)
+    await served.say(ADMIN, "/resolve 1")  # #1 leaves the candidates: the next need is compared with #2 alone
+    await served.say(STRANGER, SAME)
+    assert "可能与 #2 相同" in served.card_of(3)["text"], served.card_of(3)["text"]
+    await served.say(ADMIN, "/resolve 2")
+    await served.say(LIAISON, "/need " + FIRST)  # the very words of #2, resolved: #3 is the one still open
+    assert "可能与 #3 相同" in served.card_of(4)["text"], served.card_of(4)["text"]
+
+
 async def test_an_admins_need_is_compared_with_every_group(served: RunningBot) -> None:
     await served.api.member_change(OTHER_GROUP, ADMIN, "left", "member")  # a second served group
     await served.settle()

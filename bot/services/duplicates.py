@@ -39,6 +39,7 @@ class Finder:
         self._lock = asyncio.Lock()
         self._similarity: Similarity | None = None
         self._rows: dict[int, Prepared] = {}  # need id → its text made ready (texts of needs never change)
+        self._stacked: tuple[list[int], Prepared] | None = None  # the last candidates, stacked into one matrix
 
     async def similarity(self) -> Similarity:
         segmenter = self.router().segmenter
@@ -47,7 +48,7 @@ class Finder:
             if fitted is None:
                 fitted = _FITTED[segmenter] = await asyncio.to_thread(Similarity, segmenter.cut)
             if fitted is not self._similarity:
-                self._similarity, self._rows = fitted, {}
+                self._similarity, self._rows, self._stacked = fitted, {}, None
             return fitted
 
     async def similar(self, chat_id: int, text: str, everywhere: bool) -> tuple[int, float] | None:
@@ -67,11 +68,24 @@ class Finder:
         if len(self._rows) > 2 * len(candidates) + 64:  # closed needs are no candidates any more
             wanted = {i for i, _ in candidates}
             self._rows = {i: p for i, p in self._rows.items() if i in wanted}
-        rows = [self._rows[i] for i, _ in candidates]
-        earlier = Prepared(sp.vstack([r.matrix for r in rows], format="csr"), [r.words[0] for r in rows],
-                           [r.texts[0] for r in rows], [r.asks[0] for r in rows])
-        match = similarity.best(text, earlier)
+        match = similarity.best(text, self._stack([i for i, _ in candidates]))
         return None if match.similar_to is None else (candidates[match.similar_to][0], match.score)
+
+    def _stack(self, ids: list[int]) -> Prepared:
+        """The candidates as one Prepared: the last one again, or extended by the needs registered since (the
+        usual case: one more), or stacked afresh when a candidate left (resolved, merged, withdrawn)."""
+        last, stacked = self._stacked if self._stacked is not None else ([], None)
+        if stacked is not None and ids == last:
+            return stacked
+        base, new = (stacked, ids[len(last):]) if stacked is not None and ids[:len(last)] == last else (None, ids)
+        rows = [self._rows[i] for i in new]
+        parts = ([base.matrix] if base is not None else []) + [r.matrix for r in rows]
+        joined = Prepared(sp.vstack(parts, format="csr"),
+                          (base.words if base is not None else []) + [r.words[0] for r in rows],
+                          (base.texts if base is not None else []) + [r.texts[0] for r in rows],
+                          (base.asks if base is not None else []) + [r.asks[0] for r in rows])
+        self._stacked = (ids, joined)
+        return joined
 
 
 class Duplicates:

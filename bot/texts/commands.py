@@ -92,7 +92,7 @@ COMMANDS = (
             menu="逾期和未定日期的承诺", menus=_IN_GROUP),
     Command("merge", Who.ADMIN_GROUP, "/merge 编号 编号", "把重复的需求合并到另一条（提出人成为附议方），可撤销",
             menu="合并重复需求", menus=_IN_GROUP),
-    Command("unmerge", Who.ADMIN_GROUP, "/unmerge 编号", "撤销合并，需求重新独立办理（管理员或该需求的提出人）",
+    Command("unmerge", Who.AUTHOR | Who.ADMIN_GROUP, "/unmerge 编号", "撤销合并，需求重新独立办理（管理员或该需求的提出人）",
             menu="撤销合并", menus=_IN_GROUP),
     Command("triage", Who.ADMIN_GROUP, "/triage", "待确认牵头部门的需求（机器人拿不准的）",
             menu="待确认牵头部门的需求", menus=_IN_GROUP),
