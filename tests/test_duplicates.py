@@ -4,7 +4,10 @@ both authors are asked for the verdict when the need is resolved."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
+
+from openpyxl import load_workbook
 
 from bot import texts
 from bot.domain import Refusal
@@ -62,6 +65,16 @@ async def test_a_duplicate_is_hinted_and_seconded(served: RunningBot) -> None:
     await served.say(ADMIN, "/needs")
     listed = served.last_text()
     assert "#1" in listed and "#2" not in listed, listed  # a merged need leaves the list as a withdrawn one
+
+    await served.say(ADMIN, "/export")  # the merged need stays in the export, explained
+    document = [c for c in served.api.calls if c.method == "sendDocument"][-1]
+    book = load_workbook(io.BytesIO(document.params["document"]["data"]))
+    sheet = list(book["需求"].values)
+    needs = {row["需求号"]: row for row in (dict(zip(sheet[0], r, strict=True)) for r in sheet[1:])}
+    assert (needs[1]["状态"], needs[1]["附议企业"], needs[1]["合并到需求号"]) == ("办理中", "王总", None)
+    assert (needs[2]["状态"], needs[2]["附议企业"], needs[2]["合并到需求号"]) == ("已合并（附议）", None, 1)
+    events = [str(r) for r in list(book["记录"].values)[1:]]
+    assert any("附议（并入另一需求）" in e and "并入需求号" in e for e in events), events
 
 
 async def test_not_the_same_removes_the_hint_for_good(served: RunningBot) -> None:
