@@ -76,6 +76,13 @@ async def test_a_duplicate_is_hinted_and_seconded(served: RunningBot) -> None:
     events = [str(r) for r in list(book["记录"].values)[1:]]
     assert any("附议（并入另一需求）" in e and "并入需求号" in e for e in events), events
 
+    await served.say(FIRM, "/unmerge 2")  # its author takes it back: a need of its own, never hinted again
+    assert "需求 #2 不再并入 #1" in served.last_text()
+    assert await hint_status(served, 2) == "rejected"
+    again = served.card_of(2)
+    assert "可能与" not in again["text"] and "附议 #1" not in buttons_of(again) and "认领" in buttons_of(again)
+    assert "附议" not in served.card_of(1)["text"]
+
 
 async def test_not_the_same_removes_the_hint_for_good(served: RunningBot) -> None:
     card = await hinted(served)

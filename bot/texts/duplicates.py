@@ -7,7 +7,7 @@ from html import escape
 
 from bot.domain import Need, Person, Refusal
 from bot.domain.duplicates import DuplicateHint
-from bot.texts.format import mention, snippet
+from bot.texts.format import mention
 
 __all__ = ["BUTTON_SECOND", "BUTTON_NOT_SAME", "BUTTON_UNMERGE", "TOAST_SECONDED", "TOAST_NOT_SAME",
            "TOAST_UNMERGED", "MERGE_USAGE", "UNMERGE_USAGE", "DUPLICATE_REFUSALS", "hint_line", "seconds_line",
@@ -42,9 +42,8 @@ def _number(need: Need, here: int) -> str:
 
 def hint_line(hint: DuplicateHint, chat_id: int) -> str:
     """On the new need's card while its author has not answered."""
-    earlier = hint.similar_to
-    return (f"🔁 可能与{_number(earlier, chat_id)} 相同（“{escape(snippet(earlier.text, 40))}”）："
-            f"提出人可点「附议」并入该需求，或点「{BUTTON_NOT_SAME}」。")
+    return (f"🔁 可能与{_number(hint.similar_to, chat_id)} 相同：提出人可点「附议」并入该需求，"
+            f"或点「{BUTTON_NOT_SAME}」。")
 
 
 def seconds_line(co_requesters: Sequence[Person]) -> str:
