@@ -232,6 +232,9 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
                 application.bot.when_fetched(queue.journal_batch)  # a polled batch is journalled in one statement
             if clock is not None:
                 queue.clock = clock
+        finder = application.bot_data.services.cases.needs.finder
+        if finder is not None:  # the duplicate finder, fitted off the event loop (once per process), before the freeze
+            await finder.similarity()
         tune_gc()
         services = application.bot_data.services
         await menus.install(application.bot, settings.admin_ids, await services.cases.people.served_chats())
