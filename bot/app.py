@@ -39,7 +39,7 @@ from bot.domain.directory import load_directory
 from bot.services.learning import build_router
 from bot.services.notices import Notices
 from bot.settings import Settings
-from handlers import callbacks, commands, conversation, extensions, gate, jobs, members, messages, replies
+from handlers import callbacks, commands, conversation, duplicates, extensions, gate, jobs, members, messages, replies
 from handlers.common import ignoring_repeats
 from handlers.errors import on_error
 from nlp.intent import shipped_reader
@@ -135,6 +135,7 @@ COMMAND_CALLBACKS: dict[str, CommandCallback] = {
     "agreement": commands.agreement, "kept": commands.kept, "export": commands.export,
     "report": commands.report, "party": commands.party, "directory": commands.directory,
     "backup": commands.backup, "forget": commands.forget, "extend": extensions.extend,
+    "merge": duplicates.merge, "unmerge": duplicates.unmerge,
 }
 
 
@@ -162,7 +163,8 @@ def register_handlers(application: Application) -> None:
     application.add_handler(ChatMemberHandler(ignoring_repeats(members.my_membership),
                                               ChatMemberHandler.MY_CHAT_MEMBER))
     # One handler per kind of button, matched by its typed data; anything else is a stale button.
-    for kind, on_press in (*callbacks.BUTTONS, *conversation.BUTTONS, *extensions.BUTTONS):
+    for kind, on_press in (*callbacks.BUTTONS, *conversation.BUTTONS, *extensions.BUTTONS,
+                             *duplicates.BUTTONS):
         application.add_handler(CallbackQueryHandler(ignoring_repeats(on_press), pattern=kind.matches))
     application.add_handler(CallbackQueryHandler(callbacks.stale))
     # A file sent with the caption "/directory import" (commands in captions are not CommandHandler's).
@@ -230,6 +232,9 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
                 application.bot.when_fetched(queue.journal_batch)  # a polled batch is journalled in one statement
             if clock is not None:
                 queue.clock = clock
+        finder = application.bot_data.services.cases.needs.finder
+        if finder is not None:  # the duplicate finder, fitted off the event loop (once per process), before the freeze
+            await finder.similarity()
         tune_gc()
         services = application.bot_data.services
         await menus.install(application.bot, settings.admin_ids, await services.cases.people.served_chats())

@@ -12,6 +12,7 @@ from bot.delivery.chat_admins import ChatAdmins
 from bot.delivery.courier import Courier
 from bot.services.agreements import Agreements
 from bot.services.commitments import Commitments
+from bot.services.duplicates import Duplicates, Finder
 from bot.services.extensions import Extensions
 from bot.services.intake import Intake
 from bot.services.learning import Learner
@@ -51,6 +52,7 @@ class UseCases:
     verdicts: Verdicts
     scorecards: Scorecards
     extensions: Extensions
+    duplicates: Duplicates
 
     @classmethod
     def build(cls, db: Database, router: Router, settings: Settings, reader: IntentReader | None = None) -> UseCases:
@@ -59,7 +61,7 @@ class UseCases:
         views = NeedViews(directory)
         parties = Parties(work, access, directory, learner)
         return cls(work=work, access=access, learner=learner, parties=parties, people=People(work, access, parties),
-                   needs=Needs(work, access, views, learner),
+                   needs=Needs(work, access, views, learner, Finder(work, lambda: learner.router)),
                    routing=Routing(work, access, views, parties, learner, settings.policy()),
                    commitments=Commitments(work, access, settings.timezone),
                    agreements=Agreements(work, access, learner),
@@ -67,7 +69,8 @@ class UseCases:
                    intake=Intake(work, reader or shipped_reader(router.segmenter.cut), lambda: learner.router),
                    notes=Notes(work, learner), extensions=Extensions(work, access, settings.timezone),
                    verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
-                   scorecards=Scorecards(work, settings.policy(), settings.limits()))
+                   scorecards=Scorecards(work, settings.policy(), settings.limits()),
+                   duplicates=Duplicates(work, access, views))
 
 
 @dataclass

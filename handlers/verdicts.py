@@ -18,7 +18,11 @@ from handlers.keyboards import verdict_buttons
 
 def _question(context: BotContext, view: NeedView, verdict: Verdict) -> str:
     need = view.need
-    author = texts.mention_label(verdict.author_id, need.author_name if verdict.author_id == need.author_id else None)
+    # The need's author, or a co-requester (附议) by the name their own need was posted under.
+    names = {p.user_id: p.display_name for p in view.co_requesters}
+    if need.author_id is not None:
+        names[need.author_id] = need.author_name
+    author = texts.mention_label(verdict.author_id, names.get(verdict.author_id))
     lead = view.lead.party.short_name if view.lead else None
     return texts.verdict_question(need, verdict, author, lead, context.services.settings.verdict_days)
 

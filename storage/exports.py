@@ -10,7 +10,12 @@ import aiosqlite
 TABLES: dict[str, tuple[str, list[str]]] = {
     "needs": (
         "SELECT n.id, n.chat_id, c.title AS chat_title, n.number, n.author_id, n.author_name, n.text, n.need_type,"
-        " n.status, n.created_at, n.resolved_at FROM needs n LEFT JOIN chats c ON c.chat_id = n.chat_id",
+        " CASE WHEN n.merged_into IS NULL THEN n.status ELSE 'merged' END AS status, n.created_at, n.resolved_at,"
+        # 附议: the need a merged one joined, and the authors who seconded this one (their needs merged into it)
+        " (SELECT m.number FROM needs m WHERE m.id = n.merged_into) AS merged_into,"
+        " (SELECT group_concat(DISTINCT s.author_name) FROM needs s WHERE s.merged_into = n.id"
+        "  AND s.author_id IS NOT n.author_id AND s.author_name != '') AS co_requesters"
+        " FROM needs n LEFT JOIN chats c ON c.chat_id = n.chat_id",
         ["n.chat_id = ?"]),
     "routes": (
         "SELECT n.chat_id, n.number, r.party_id, p.name AS party_name, r.role, r.score, r.source, r.active,"

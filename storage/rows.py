@@ -8,7 +8,7 @@ from bot.domain import Claim, Commitment, Need, Route
 from storage._util import from_db_date, from_db_time
 
 NEED_COLUMNS = ("id", "chat_id", "number", "author_id", "author_name", "text", "need_type", "status", "created_at",
-                "message_id", "bot_message_id", "resolved_at", "topic_id")
+                "message_id", "bot_message_id", "resolved_at", "topic_id", "merged_into")
 # The need's columns under an n_ prefix, to be read beside another table's in one query.
 NEED_AS_N = ", ".join(f"n.{c} AS n_{c}" for c in NEED_COLUMNS)
 
@@ -28,6 +28,7 @@ def need(row: sqlite3.Row, prefix: str = "") -> Need:
         bot_message_id=row[f"{prefix}bot_message_id"],
         resolved_at=from_db_time(row[f"{prefix}resolved_at"]),
         topic_id=row[f"{prefix}topic_id"],
+        merged_into=row[f"{prefix}merged_into"],
     )
 
 

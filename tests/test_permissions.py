@@ -124,6 +124,9 @@ BUTTONS: list[tuple[str, set[str], bool | None]] = [  # (data, roles that change
     ("kept:{c}:y", {"admin", "author"}, True),
     ("kept:{c}:n", {"admin", "author"}, True),
     ("fulfil:{c}", {"admin", "routed"}, False),
+    # a fresh need says the same as the one before it: the hint's buttons are its author's alone
+    ("second:{need}", {"author"}, None),
+    ("notsame:{need}", {"author"}, None),
 ]
 READ_ONLY_BUTTONS = ["detail:{n}", "npage:1:o", "lpage:1:overdue", "lpage:1:kept"]
 
@@ -206,6 +209,29 @@ async def test_every_button_against_every_role(world: RunningBot) -> None:
             alerts = [c for c in world.calls_since(cell.mark, "answerCallbackQuery") if c.params.get("show_alert")]
             if before != await fingerprint(world) or bool(alerts) == (role == "admin"):
                 wrong[(template, role)] = True
+    assert not wrong, repr(wrong)
+
+
+async def test_a_merge_is_an_admins_and_its_undo_an_admins_or_the_authors(world: RunningBot) -> None:
+    """/merge N M changes something for an admin only; /unmerge N and 撤销合并 for an admin or #N's author."""
+    wrong = {}
+    for role in ROLES:
+        into, cell = await fresh_cell(world, reported=None), await fresh_cell(world, reported=None)
+        before = await fingerprint(world)
+        await act(world, role, cell, f"/merge {cell.number} {into.number}")
+        if (before != await fingerprint(world)) != (role == "admin"):
+            wrong[("/merge", role)] = True
+    for undo in ("/unmerge {n}", "unmerge:{need}"):
+        for role in ROLES:
+            into, cell = await fresh_cell(world, reported=None), await fresh_cell(world, reported=None)
+            await world.say(ADMIN, f"/merge {cell.number} {into.number}")
+            before = await fingerprint(world)
+            if undo.startswith("/"):
+                await act(world, role, cell, _format(undo, cell))
+            else:
+                await press(world, role, cell, _format(undo, cell))
+            if (before != await fingerprint(world)) != (role in ("admin", "author")):
+                wrong[(undo, role)] = True
     assert not wrong, repr(wrong)
 
 

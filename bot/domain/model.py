@@ -181,6 +181,11 @@ class Need:
     bot_message_id: int | None = None
     resolved_at: datetime | None = None
     topic_id: int | None = None  # its own forum topic (forum-topic mode)
+    merged_into: int | None = None  # merged (附议, /merge) into this need: withdrawn as a need of its own
+
+    @property
+    def merged(self) -> bool:
+        return self.status == "withdrawn" and self.merged_into is not None
 
 
 @dataclass(frozen=True)
@@ -211,6 +216,8 @@ class NeedDetail:
     events: tuple[Event, ...]
     agreements: tuple[Agreement, ...] = ()
     notes: tuple[Note, ...] = ()  # what was said about it: follow-ups, questions, refusals, progress
+    co_requesters: tuple[Person, ...] = ()  # the authors who seconded it (附议: their needs merged into it)
+    merged_into: Need | None = None  # the need it was merged into
 
 
 # --- rules -------------------------------------------------------------------------------

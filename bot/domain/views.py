@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from bot.domain.duplicates import DuplicateHint
 from bot.domain.duty import LeadTerm, Verdict
 from bot.domain.model import (
     Agreement,
@@ -39,6 +40,9 @@ class NeedView:
     routed: tuple[RoutedParty, ...]
     triage: tuple[Party, ...] = ()  # the router was unsure: an admin picks the lead from these
     former: tuple[RoutedParty, ...] = ()  # parties no longer routed (handed over, re-routed) that claimed or promised
+    hint: DuplicateHint | None = None  # it may say the same as an open need (shown while open)
+    co_requesters: tuple[Person, ...] = ()  # the authors who seconded it (附议)
+    merged_into: Need | None = None  # the need it was merged into
 
     @property
     def lead(self) -> RoutedParty | None:
@@ -138,6 +142,15 @@ class Refusal(StrEnum):
     EXTENSION_NO_REASON = "extension_no_reason"
     EXTENSION_NOT_FOUND = "extension_not_found"
     DUE_NEEDS_EXTENSION = "due_needs_extension"  # /due on a dated promise by a liaison: ask for 延期 instead
+    # Duplicates and 附议 (bot.services.duplicates)
+    NOT_HINT_AUTHOR = "not_hint_author"  # only the new need's author answers "可能与 #12 相同"
+    HINT_GONE = "hint_gone"  # the hint was answered already (or there is none)
+    MERGE_SAME = "merge_same"  # a need is not merged into itself
+    MERGE_INTO_MERGED = "merge_into_merged"  # the need to merge into was itself merged into another
+    MERGE_HAS_RECORDS = "merge_has_records"  # promises or agreements on it: they would vanish with it
+    MERGE_HAS_SECONDS = "merge_has_seconds"  # other needs were merged into it: undo those first
+    MERGE_OTHER_CHAT = "merge_other_chat"  # /merge joins needs of one group
+    NOT_MERGED = "not_merged"  # /unmerge of a need that was not merged
 
 
 DUE_REFUSALS = {DueProblem.PAST: Refusal.DATE_PAST, DueProblem.UNREADABLE: Refusal.DATE_UNREADABLE,
@@ -166,6 +179,7 @@ class Outcome:
     term: LeadTerm | None = None  # a 退单: the lead term it ended (what 驳回 overrules)
     verdicts: tuple[Verdict, ...] = ()  # a need resolved: the questions put to its author(s); one answered
     extension: Extension | None = None  # 延期: the request asked or decided
+    into: Need | None = None  # 附议 / /merge / /unmerge: the need it was (or had been) merged into
 
     @property
     def ok(self) -> bool:

@@ -6,8 +6,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.domain import Actor, Commitment, Need, NeedDetail, NeedView, Outcome, Refusal, Route, lead_of, may_resolve
+from bot.domain.duplicates import co_requester_ids
 from bot.domain.duty import Verdict
 from bot.domain.intents import Note
+from bot.services.duplicates import Duplicates, Finder
 from bot.services.learning import Learner
 from bot.services.views import NeedViews
 from bot.services.work import Access, Unit, Work
@@ -24,8 +26,10 @@ class Desk:
 
 
 class Needs:
-    def __init__(self, work: Work, access: Access, views: NeedViews, learner: Learner) -> None:
+    def __init__(self, work: Work, access: Access, views: NeedViews, learner: Learner,
+                 finder: Finder | None = None) -> None:
         self.work, self.access, self.views, self.learner = work, access, views, learner
+        self.finder = finder  # duplicates: the open need a new one says the same as (None: not looked for)
 
     async def register(self, chat_id: int, author: Actor, text: str, message_id: int | None, at: datetime,
                        update_id: int | None) -> Outcome:
@@ -34,6 +38,9 @@ class Needs:
         if not text:
             return Outcome(Refusal.EMPTY_NEED)
         routing = self.learner.router.route(text)
+        # An admin's need may repeat one of any group; anyone else's, one of their own group.
+        similar = None if self.finder is None else \
+            await self.finder.similar(chat_id, text, everywhere=self.access.is_admin(author.user_id))
         async with self.work.unit(update_id, at, author) as unit:
             await unit.remember(author.person)
             need = await unit.needs.add(chat_id=chat_id, author_id=author.user_id, author_name=author.display_name,
@@ -56,6 +63,7 @@ class Needs:
                               need_type=need.need_type, confident=routing.confident,
                               routes=[f"{r.role}:{r.party_id}" for r in routes])
             view = await self.views.new(unit, need, routes, suggestions)
+            view = replace(view, hint=await Duplicates.hint(unit, need, similar))
         return Outcome(view=view, need=need)
 
     async def attach_card(self, need_id: int, bot_message_id: int) -> None:
@@ -102,12 +110,13 @@ class Needs:
             need = await repos.needs.by_number(chat_id, number)
             if need is None:
                 return None
+            view = await self.views.one(repos, need)  # with its co-requesters and the need it was merged into
             return NeedDetail(need, tuple(await repos.routes.of_need(need.id)),
                               tuple(await repos.claims.of_need(need.id)),
                               tuple(await repos.commitments.of_need(need.id)),
                               tuple(await repos.audit.for_need(need.id)),
                               tuple(await repos.agreements.of_need(need.id)),
-                              tuple(await repos.notes.of_need(need.id)))
+                              tuple(await repos.notes.of_need(need.id)), view.co_requesters, view.merged_into)
 
     async def _closing(self, unit: Unit, need_id: int, actor: Actor, not_allowed: Refusal,
                        lead_may: bool = False) -> Need | Outcome:
@@ -133,18 +142,21 @@ class Needs:
         return Outcome(view=await self.views.one(unit, closed), need=closed)
 
     async def resolve(self, need_id: int, actor: Actor, at: datetime, update_id: int | None) -> Outcome:
-        """已解决 / 办结 by the author, the lead's liaison or an admin: the author is asked for a verdict (解决情况
-        and 满意度) on the lead's work."""
+        """已解决 / 办结 by the author, the lead's liaison or an admin: the author (and each co-requester) is asked for
+        a verdict (解决情况 and 满意度) on the lead's work."""
         async with self.work.unit(update_id, at, actor) as unit:
             need = await self._closing(unit, need_id, actor, Refusal.NOT_AUTHOR, lead_may=True)
             if isinstance(need, Outcome):
                 return need
             if not await unit.needs.resolve(need.id, at):
                 return Outcome(Refusal.ALREADY_RESOLVED, need=need)
-            verdicts: tuple[Verdict, ...] = ()
-            if need.author_id is not None:
-                lead = lead_of(await unit.routes.of_need(need.id))
-                verdicts = (await unit.verdicts.ask(need.id, need.author_id, lead.party_id if lead else None, at),)
+            # Its author and each co-requester (附议) are asked, one question each.
+            authors = [need.author_id] if need.author_id is not None else []
+            authors += co_requester_ids(need, (await unit.duplicates.merged_into([need.id])).get(need.id, []))
+            lead = lead_of(await unit.routes.of_need(need.id)) if authors else None
+            lead_party = lead.party_id if lead else None
+            verdicts: tuple[Verdict, ...] = tuple([await unit.verdicts.ask(need.id, author_id, lead_party, at)
+                                                   for author_id in authors])
             closed = await self._closed(unit, need, "resolved")
             return replace(closed, verdicts=verdicts)
 

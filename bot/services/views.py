@@ -4,8 +4,10 @@ kind of row for any number of needs, not a handful per need."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from bot.domain import Need, NeedView, Party, Route, RoutedParty, active_routes
+from bot.domain import Need, NeedView, Party, Person, Route, RoutedParty, active_routes
+from bot.domain.duplicates import co_requester_ids
 from bot.services.work import Repos
 
 
@@ -67,4 +69,20 @@ class NeedViews:
                            if not r.active and (r.party_id in claimed or made.get(r.party_id)))
             suggested = tuple(parties[s] for s in triage.get(need.id, []) if s in parties)
             views.append(NeedView(need, routed, suggested, former))
-        return views
+        return await self._duplicates(repos, views)
+
+    @staticmethod
+    async def _duplicates(repos: Repos, views: list[NeedView]) -> list[NeedView]:
+        """Each need's duplicate hint, the authors who seconded it (附议) and the need it was merged into."""
+        ids = [v.need.id for v in views]
+        hints = await repos.duplicates.hints_of(ids)
+        merged = await repos.duplicates.merged_into(ids)
+        targets = await repos.needs.get_many(v.need.merged_into for v in views if v.need.merged_into is not None)
+        done = []
+        for view in views:
+            need, joined = view.need, merged.get(view.need.id, [])
+            names = {n.author_id: n.author_name for n in joined}
+            done.append(replace(view, hint=hints.get(need.id),
+                                co_requesters=tuple(Person(i, names[i]) for i in co_requester_ids(need, joined)),
+                                merged_into=targets.get(need.merged_into) if need.merged_into else None))
+        return done

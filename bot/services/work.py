@@ -23,6 +23,7 @@ from storage.agreements import AgreementRepo
 from storage.audit import AuditRepo
 from storage.commitments import CommitmentRepo
 from storage.db import Database
+from storage.duplicates import DuplicateRepo
 from storage.duty import LeadTermRepo, VerdictRepo
 from storage.extensions import ExtensionRepo
 from storage.learning import LearningRepo
@@ -111,6 +112,10 @@ class Repos:
     @cached_property
     def verdicts(self) -> VerdictRepo:
         return VerdictRepo(self.conn)
+
+    @cached_property
+    def duplicates(self) -> DuplicateRepo:
+        return DuplicateRepo(self.conn)
 
     async def bound_party(self, user_id: int) -> str | None:
         """The party this person is bound to (a liaison's department, a lab member's lab), if any. Read once and

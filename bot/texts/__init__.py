@@ -11,6 +11,7 @@ from bot.texts.commands import *  # noqa: F403
 from bot.texts.commitments import *  # noqa: F403
 from bot.texts.conversation import *  # noqa: F403
 from bot.texts.directory import *  # noqa: F403
+from bot.texts.duplicates import *  # noqa: F403
 from bot.texts.exports import *  # noqa: F403
 from bot.texts.extensions import *  # noqa: F403
 from bot.texts.format import *  # noqa: F403

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from html import escape
 
 from bot.domain import Agreement, Need, NeedView, Party, Person, RoutedParty
+from bot.texts.duplicates import hint_line, merged_line, seconds_line
 from bot.texts.format import mention, snippet
 from bot.texts.names import AGREEMENT_KIND_NAMES, NEED_TYPE_NAMES, STATUS_NAMES
 from nlp.outcomes import format_amount
@@ -69,12 +70,18 @@ def need_card(view: NeedView, hint: bool = True) -> str:
         lines.append("协同单位：")
         lines.extend(f"  · {party_line(r.party, r.liaisons, r.claimed_by, r.promises)}" for r in assists)
     lines.extend(former_lines(view))
+    if view.co_requesters:
+        lines.append(seconds_line(view.co_requesters))
     if need.status == "resolved":
         lines.append("状态：✅ 已解决")
+    elif need.merged and view.merged_into is not None:
+        lines.append(merged_line(view.merged_into, need.chat_id))
     elif need.status == "withdrawn":
         lines.append(f"状态：{STATUS_NAMES['withdrawn']}，不计入统计")
     elif hint:
         lines.append(f"联络员可点「认领」，或直接回复本消息作出承诺（如“{promise_example(need.need_type)}”）。")
+    if need.status == "open" and view.hint is not None and view.hint.open:
+        lines.append(hint_line(view.hint, need.chat_id))
     return "\n".join(lines)
 
 

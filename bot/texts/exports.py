@@ -35,7 +35,7 @@ EXPORT_HEADERS = {
     "parties": "涉及单位", "actor_id": "操作人ID", "at": "时间", "need_id": "需求内部ID", "detail": "详情",
     "note_kind": "类别", "extensions": "批准延期次数", "commitment_id": "承诺编号", "requested_by": "申请人ID",
     "requested_at": "申请时间", "from_date": "原到期日", "to_date": "申请到期日", "reason": "理由",
-    "decided_by": "审批人ID", "decided_at": "审批时间",
+    "decided_by": "审批人ID", "decided_at": "审批时间", "merged_into": "合并到需求号", "co_requesters": "附议企业",
 }
 # The export's coded columns in words, by (table, column); a code without a name is shown as it is.
 EXPORT_VALUES: dict[tuple[str, str], dict[str, str]] = {
@@ -58,6 +58,7 @@ DETAIL_NAMES = {
     "note_kind": "记录类别", "note_id": "记录编号", "text": "原话", "from_date": "原到期日", "to_date": "新到期日",
     "claim_undone": "同时撤销认领", "route_undone": "同时撤销协同", "extension_id": "延期申请编号", "reason": "理由",
     "round": "评价轮次", "answer": "评价", "lead": "牵头单位",
+    "into_need": "并入需求号", "from_need": "来自需求号", "score": "相似度",
 }
 _PARTY_KEYS = frozenset({"party_id", "from_party", "to_party", "lead"})
 _DETAIL_WORDS = {

@@ -13,6 +13,7 @@ from bot.texts.cards import claim_state, former_lines
 from bot.texts.commands import START_TEXT
 from bot.texts.commitments import due_and_state
 from bot.texts.conversation import NOTE_KINDS_NAMES
+from bot.texts.duplicates import co_requesters_line, merged_status
 from bot.texts.format import cells, day, duration, fit, local_time, pad, percent, snippet
 from bot.texts.names import (
     AGREEMENT_KIND_NAMES,
@@ -62,10 +63,12 @@ def who_claimed(view: NeedView) -> str:
 
 def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz: tzinfo, today: date) -> str:
     need = detail.need
+    state = merged_status(detail.merged_into, need.chat_id) if detail.merged_into is not None else \
+        STATUS_NAMES.get(need.status, need.status)
     lines = [
-        f"<b>需求 #{need.number}</b>（{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}，"
-        f"{STATUS_NAMES.get(need.status, need.status)}）",
+        f"<b>需求 #{need.number}</b>（{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}，{state}）",
         f"提出人：{escape(need.author_name)}，{local_time(need.created_at, tz)}",
+        *([co_requesters_line(detail.co_requesters)] if detail.co_requesters else []),
         f"内容：{escape(snippet(need.text, 600))}",
         "<b>分派</b>：",
     ]

@@ -14,7 +14,8 @@ NEED_TYPE_NAMES = {
 KIND_NAMES = {"department": "市直部门", "district": "区市", "lab": "实验室", "fund": "基金",
               "bank": "银行", "enterprise": "企业", "think_tank": "智库"}
 ROLE_NAMES = {"lead": "牵头", "assist": "协同"}
-STATUS_NAMES = {"open": "办理中", "resolved": "已解决", "withdrawn": "已撤销（不是需求）"}
+STATUS_NAMES = {"open": "办理中", "resolved": "已解决", "withdrawn": "已撤销（不是需求）",
+                "merged": "已合并（附议）"}  # merged: withdrawn into another need (the export says which)
 COMMITMENT_STATUS_NAMES = {"open": "进行中", "reported": "已报告兑现，待确认", "done": "已兑现", "cancelled": "已撤回"}
 SOURCE_NAMES = {"router": "机器人分派", "decline": "转交", "admin": "管理员指定"}  # who put a party on a need
 EVENT_NAMES = {
@@ -31,6 +32,9 @@ EVENT_NAMES = {
     "noted": "记入对话", "withdrawn": "撤销需求（不是需求）", "commitment_undone": "撤销记错的承诺",
     "handover_overruled": "驳回退单", "verdict": "企业评价", "reopened": "重办（企业评价未解决）",
     "extension_requested": "申请延期", "extension_approved": "批准延期", "extension_refused": "驳回延期申请",
+    "duplicate_hinted": "提示可能重复", "duplicate_rejected": "确认不是同一件事", "seconded": "附议（并入另一需求）",
+    "merged": "管理员合并需求", "unmerged": "撤销合并", "co_requester_added": "新增附议方",
+    "co_requester_removed": "附议方撤出",
 }
 # The kinds nlp.outcomes.agreement_kind tells apart (nlp.outcomes.KINDS).
 AGREEMENT_KIND_NAMES = {"financing": "融资", "cooperation": "合作", "scenario": "场景开放", "other": "其他"}

@@ -7,6 +7,7 @@ from bot.texts.cards import already_led, already_recorded
 from bot.texts.commands import AGREEMENT_USAGE, EMPTY_COMMIT, EMPTY_NEED
 from bot.texts.commitments import DATE_EXAMPLES, commitment_settled, due_label, due_problem, no_date_found
 from bot.texts.directory import PARTY_REFUSALS, party_ambiguous
+from bot.texts.duplicates import DUPLICATE_REFUSALS
 from bot.texts.extensions import EXTENSION_REFUSALS, extension_refusal
 from bot.texts.names import STATUS_NAMES
 
@@ -104,6 +105,7 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.ALREADY_ANSWERED: "这一项您已经评价过了。",
     Refusal.VERDICT_SUPERSEDED: "这条需求已重新办结，请在最新的评价消息中作答。",
     **EXTENSION_REFUSALS,
+    **DUPLICATE_REFUSALS,
 }
 
 
