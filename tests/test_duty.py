@@ -195,3 +195,12 @@ async def test_the_lead_is_reminded_before_the_resolution_limit_and_the_admins_w
     assert [int(c.params["chat_id"]) for c in late if "超过办结时限" in str(c.params["text"])] == [ADMIN["id"]]
     assert "牵头单位 交通运输局 仍未办结" in said(late, "超过办结时限")[0]
     assert not said(await served.run_notices(), "办结")  # once
+
+
+async def test_a_need_claimed_after_its_claim_limit_shows_in_the_response_rate(served: RunningBot) -> None:
+    await served.say(ENTERPRISE, NEED, date=datetime(2026, 1, 5, 10, 0, tzinfo=SHANGHAI))  # limit: 6 January 10:00
+    await served.press(LIAISON, served.card_of(1)["message_id"], buttons_of(served.card_of(1))["认领"])  # now: late
+    await served.say(ADMIN, "/kept")
+    line = next(row for row in served.last_text().splitlines() if row.endswith("交通运输局") and "%" in row)
+    cells = line.replace("<code>", "").replace("</code>", "").split()
+    assert cells[1] == "0%", cells  # one need led and judged, claimed late
