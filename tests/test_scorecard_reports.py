@@ -3,14 +3,20 @@ and the export's 成绩单, 评价 and 牵头记录 sheets — on a small fixed 
 
 from __future__ import annotations
 
+import io
 import time
+import zipfile
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from openpyxl import load_workbook
 
 from bot import texts
 from bot.domain.duty import UnitScore
 from bot.domain.reports import Report
 from bot.services.reports import chart_figure, scorecard_panel
+from storage.duty import LeadTermRepo
+from storage.needs import NeedRepo
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, SHANGHAI, RunningBot
 
 NEED = "我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持"
@@ -122,3 +128,139 @@ async def test_the_weekly_report_has_the_three_rates(served: RunningBot) -> None
     text = str(weekly[0].params["text"])
     assert "三率成绩单" in text and row_of(text, "交通运输局") == ["1", "100%", "—", "—", "—", "交通运输局"], text
     assert served.calls_since(mark, "sendPhoto")
+
+
+# --- the export's 成绩单, 评价 and 牵头记录 -----------------------------------------------------------------------
+
+async def exported(bot: RunningBot, kind: str = "xlsx") -> tuple[str, bytes]:
+    mark = (await bot.say(ADMIN, f"/export {kind}"))["_calls_from"]
+    document = bot.calls_since(mark, "sendDocument")[-1]
+    return str(document.params["caption"]), document.params["document"]["data"]
+
+
+def sheet(book: Any, title: str) -> list[dict[str, Any]]:
+    rows = list(book[title].values)
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+async def duty_history(bot: RunningBot) -> datetime:
+    """Laid out around now (the presses' time), the clock just after:
+    #1 (50 days ago): transport claims it by a promise within the hour and resolves it the next day; its author
+       never answers (未评价).
+    #2 (2 h ago): claimed within the hour, resolved now; the author answers 未解决 and 不满意 (重办), it is
+       resolved again and answered 部分解决 and 基本满意.
+    #3 (3 h ago): an admin reroutes it to 工信局 an hour later (管理员改派); 工信局's 签收 limit is still running.
+    #4 (5 h ago): transport hands it to 教育局 (退单, 不属于本单位职责), an admin overrules it (驳回) — written
+       to the lead terms directly: the 退单 buttons are another part of issue 14.
+    #5 (1 h ago): claimed, resolved; the question is still open (待评价)."""
+    now = wall_clock()
+    long_ago = now - timedelta(days=50)
+    await bot.say(ENTERPRISE, need_text(1), date=long_ago)
+    await bot.say(LIAISON, "/commit 1 两周内开放测试路段", date=long_ago + timedelta(hours=1))
+    await bot.say(LIAISON, "/resolve 1", date=long_ago + timedelta(days=1))
+    await bot.say(ENTERPRISE, need_text(2), date=now - timedelta(hours=2))
+    await bot.say(LIAISON, "/commit 2 下周给方案", date=now - timedelta(hours=1))
+    await bot.say(LIAISON, "/resolve 2", date=now)
+    await answer(bot, 1, "未解决", "不满意", number=2)
+    await bot.say(LIAISON, "/resolve 2", date=now)
+    await answer(bot, 2, "部分解决", "基本满意", number=2)
+    await bot.say(ENTERPRISE, need_text(3), date=now - timedelta(hours=3))
+    await bot.say(ADMIN, "/route 3 工信局", date=now - timedelta(hours=2))
+    await bot.say(ENTERPRISE, need_text(4), date=now - timedelta(hours=5))
+    services = bot.app.bot_data.services  # type: ignore[union-attr]
+    async with services.db.transaction() as conn:
+        terms = LeadTermRepo(conn)
+        (need_4,) = [n for n in await NeedRepo(conn).every(GROUP) if n.number == 4]
+        ended = await terms.end(need_4.id, now - timedelta(hours=4), "handover", "duty")
+        await terms.start(need_4.id, "edu", now - timedelta(hours=4))
+        assert ended is not None and await terms.overrule(ended.id, ADMIN["id"], now - timedelta(hours=3))
+    await bot.say(ENTERPRISE, need_text(5), date=now - timedelta(hours=1))
+    await bot.say(LIAISON, "/commit 5 三天内对接", date=now - timedelta(minutes=50))
+    await bot.say(LIAISON, "/resolve 5", date=now - timedelta(minutes=30))
+    bot.clock.now = now + timedelta(minutes=1)
+    return now
+
+
+def local(at: datetime) -> str:
+    return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+async def test_the_export_has_the_scorecard_the_verdicts_and_the_lead_terms(served: RunningBot) -> None:
+    now = await duty_history(served)
+    caption, data = await exported(served)
+    assert "成绩单 3 条" in caption and "评价 4 条" in caption and "牵头记录 7 条" in caption, caption
+    book = load_workbook(io.BytesIO(data))
+    assert list(book.sheetnames)[-3:] == ["成绩单", "评价", "牵头记录"]
+
+    units = {row["单位"]: row for row in sheet(book, "成绩单")}
+    assert list(units) == ["交通运输局", "教育局", "工信局"]  # ranked first, then the units without a rate yet
+    transport = units["交通运输局"]
+    # 响应率: #1, #2, #5 claimed within the hour; #3 rerouted in time (not its to claim); #4's 退单 overruled and
+    # its limit still running
+    assert (transport["排名"], transport["应签收（牵头且时限已到或已认领）"], transport["时限内签收"],
+            transport["待签收（时限未到）"], transport["响应率（%）"]) == (1, 3, 3, 1, 100.0)
+    # 解决率 and 满意率 from #2's latest verdict (部分解决, 基本满意); #1 未评价, #5 still waiting: in neither
+    points = transport["解决得分（已解决1、部分解决0.5）"]
+    assert (transport["已评价解决情况"], points, transport["解决率（%）"]) == (1, 0.5, 50.0)
+    assert (transport["已评价满意度"], transport["满意或基本满意"], transport["满意率（%）"]) == (1, 1, 100.0)
+    assert (transport["未评价"], transport["重办"], transport["退单"], transport["不当退单（被驳回）"]) == (1, 1, 1, 1)
+    assert transport["三率平均（%）"] == round((1 + 0.5 + 1) / 3 * 100, 2)
+    assert units["工信局"]["排名"] is None and units["工信局"]["待签收（时限未到）"] == 1
+    assert units["教育局"]["排名"] is None and units["教育局"]["待签收（时限未到）"] == 1
+
+    verdicts = sheet(book, "评价")
+    assert [(v["需求号"], v["轮次"], v["解决情况"], v["满意度"], v["状态"]) for v in verdicts] == [
+        (1, 1, None, None, "未评价"),
+        (2, 1, "未解决", "不满意", "已评价"),
+        (2, 2, "部分解决", "基本满意", "已评价"),
+        (5, 1, None, None, "待评价"),
+    ]
+    assert all(v["提出人ID"] == ENTERPRISE["id"] and v["提出人"] == "李总" for v in verdicts)
+    assert all(v["牵头单位（当时）"] == "交通运输局" and v["群名称"] for v in verdicts)
+    assert verdicts[0]["询问时间"] == local(now - timedelta(days=49)) and verdicts[0]["评价时间"] is None
+    assert verdicts[1]["询问时间"] == local(now) and verdicts[1]["评价时间"] is not None
+
+    terms = sheet(book, "牵头记录")
+    assert [(t["需求号"], t["单位"], t["结束方式"], t["退单理由"], t["裁定"]) for t in terms] == [
+        (1, "交通运输局", None, None, None),
+        (2, "交通运输局", None, None, None),
+        (3, "交通运输局", "管理员改派", None, None),
+        (3, "工信局", None, None, None),
+        (4, "交通运输局", "退单", "不属于本单位职责", "驳回（不当退单）"),
+        (4, "教育局", None, None, None),
+        (5, "交通运输局", None, None, None),
+    ]
+    overruled = terms[4]
+    assert (overruled["开始时间"], overruled["结束时间"], overruled["裁定人ID"], overruled["裁定时间"]) == (
+        local(now - timedelta(hours=5)), local(now - timedelta(hours=4)), ADMIN["id"], local(now - timedelta(hours=3)))
+    assert terms[2]["结束时间"] == local(now - timedelta(hours=2))
+
+
+def recomputed(count: Any, of: Any) -> float | None:
+    return round(count / of * 100, 2) if of else None
+
+
+async def test_every_figure_of_a_scorecard_row_recomputes_from_its_counts(served: RunningBot) -> None:
+    await duty_history(served)
+    _, data = await exported(served)
+    rows = sheet(load_workbook(io.BytesIO(data)), "成绩单")
+    assert rows and any(row["解决率（%）"] is not None for row in rows)
+    for row in rows:
+        response = recomputed(row["时限内签收"], row["应签收（牵头且时限已到或已认领）"])
+        solve = recomputed(row["解决得分（已解决1、部分解决0.5）"], row["已评价解决情况"])
+        satisfaction = recomputed(row["满意或基本满意"], row["已评价满意度"])
+        assert (row["响应率（%）"], row["解决率（%）"], row["满意率（%）"]) == (response, solve, satisfaction), row
+        assert row["按期率（%）"] == recomputed(row["按期兑现的承诺"], row["结果已知的承诺"]), row
+        rates = [r for r in (response, solve, satisfaction) if r is not None]
+        assert row["三率平均（%）"] == (round(sum(rates) / len(rates), 2) if rates else None), row
+        assert (row["排名"] is None) == (not rates), row
+
+
+async def test_the_csv_export_has_the_duty_tables_too(served: RunningBot) -> None:
+    await duty_history(served)
+    caption, data = await exported(served, "csv")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        scorecard = archive.read("scorecard.csv").decode("utf-8-sig").splitlines()
+    assert {"scorecard.csv", "verdicts.csv", "lead_terms.csv"} <= names
+    assert scorecard[0].startswith("排名,单位ID,单位,响应率（%）") and len(scorecard) == 4

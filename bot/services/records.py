@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.reports import Report
 from bot.domain.schedule import Policy
 from bot.domain.themes import Theme
-from bot.services import exports, reports
+from bot.services import exports, reports, scoresheets
 from bot.services.scorecards import Scorecards
 from nlp.themes import find_themes
 from storage.db import Database
@@ -51,8 +51,10 @@ class Records:
         return await asyncio.to_thread(reports.chart_png, report, names, title)
 
     async def export(self, chat_id: int | None, kind: str, now: datetime) -> tuple[str, bytes, dict[str, int]]:
-        """(file name, content, rows per table): XLSX or a zip of CSV files, times local."""
-        return await exports.export(self.db, chat_id, self.timezone, kind, self.local_day(now))
+        """(file name, content, rows per table): XLSX or a zip of CSV files, times local; with the duty sheets
+        (成绩单, 评价, 牵头记录)."""
+        duty = await scoresheets.duty_tables(self.scorecards, chat_id, now, self.timezone)
+        return await exports.export(self.db, chat_id, self.timezone, kind, self.local_day(now), duty)
 
     async def backup(self, folder: Path, now: datetime) -> Path:
         """A consistent online copy of the whole database in ``folder``."""
