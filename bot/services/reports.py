@@ -146,8 +146,8 @@ def _draw_rates(ax: Axes, panel: RatesPanel, font: FontProperties) -> None:
         xs = [x + (k - (len(panel.series) - 1) / 2) * width for x in range(len(panel.labels))]
         ax.bar(xs, [v or 0.0 for v in values], width, label=name, color=color)
         for x, value in zip(xs, values, strict=True):
-            ax.text(x, value or 0.0, "—" if value is None else f"{value:.0f}%", ha="center", va="bottom",
-                    fontproperties=font)
+            ax.text(x, value or 0.0, texts.percent(None if value is None else value / 100), ha="center",
+                    va="bottom", fontproperties=font)
     ax.set_xticks(list(range(len(labels))), labels, fontproperties=font)
     ax.set_xlim(-0.6, max(len(labels), 4) - 0.4)  # a lone unit's bars are not drawn a panel wide
     ax.set_ylim(0, 135)  # room above 100 % for the bars' labels and the legend
