@@ -15,8 +15,6 @@ from bot import texts
 from bot.domain.duty import UnitScore
 from bot.domain.reports import Report
 from bot.services.reports import chart_figure, scorecard_panel
-from storage.duty import LeadTermRepo
-from storage.needs import NeedRepo
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, SHANGHAI, RunningBot
 
 NEED = "我们公司做自动驾驶，需要开放一段测试路段和路侧单元，希望交通局支持"
@@ -150,8 +148,8 @@ async def duty_history(bot: RunningBot) -> datetime:
     #2 (2 h ago): claimed within the hour, resolved now; the author answers 未解决 and 不满意 (重办), it is
        resolved again and answered 部分解决 and 基本满意.
     #3 (3 h ago): an admin reroutes it to 工信局 an hour later (管理员改派); 工信局's 签收 limit is still running.
-    #4 (5 h ago): transport hands it to 教育局 (退单, 不属于本单位职责), an admin overrules it (驳回) — written
-       to the lead terms directly: the 退单 buttons are another part of issue 14.
+    #4 (5 h ago): transport hands it to 教育局 now (退单, 不属于本单位职责); an admin overrules it (驳回): it is
+       transport's again, its 签收 limit still running.
     #5 (1 h ago): claimed, resolved; the question is still open (待评价)."""
     now = wall_clock()
     long_ago = now - timedelta(days=50)
@@ -167,13 +165,12 @@ async def duty_history(bot: RunningBot) -> datetime:
     await bot.say(ENTERPRISE, need_text(3), date=now - timedelta(hours=3))
     await bot.say(ADMIN, "/route 3 工信局", date=now - timedelta(hours=2))
     await bot.say(ENTERPRISE, need_text(4), date=now - timedelta(hours=5))
-    services = bot.app.bot_data.services  # type: ignore[union-attr]
-    async with services.db.transaction() as conn:
-        terms = LeadTermRepo(conn)
-        (need_4,) = [n for n in await NeedRepo(conn).every(GROUP) if n.number == 4]
-        ended = await terms.end(need_4.id, now - timedelta(hours=4), "handover", "duty")
-        await terms.start(need_4.id, "edu", now - timedelta(hours=4))
-        assert ended is not None and await terms.overrule(ended.id, ADMIN["id"], now - timedelta(hours=3))
+    card = bot.card_of(4)
+    need_id = next(d for d in buttons_of(card).values() if d.startswith("claim:")).split(":")[1]
+    mark = await bot.press(LIAISON, card["message_id"], f"why:{need_id}:edu:duty")
+    to_admin = next(c.params for c in bot.calls_since(mark, "sendMessage") if c.params["chat_id"] == ADMIN["id"])
+    ruling = next(m for (chat, _), m in bot.api.messages.items() if chat == ADMIN["id"] and "退单" in m["text"])
+    await bot.press(ADMIN, ruling["message_id"], next(iter(buttons_of(to_admin).values())), chat_id=ADMIN["id"])
     await bot.say(ENTERPRISE, need_text(5), date=now - timedelta(hours=1))
     await bot.say(LIAISON, "/commit 5 三天内对接", date=now - timedelta(minutes=50))
     await bot.say(LIAISON, "/resolve 5", date=now - timedelta(minutes=30))
@@ -188,12 +185,13 @@ def local(at: datetime) -> str:
 async def test_the_export_has_the_scorecard_the_verdicts_and_the_lead_terms(served: RunningBot) -> None:
     now = await duty_history(served)
     caption, data = await exported(served)
-    assert "成绩单 3 条" in caption and "评价 4 条" in caption and "牵头记录 7 条" in caption, caption
+    assert "成绩单 2 条" in caption and "评价 4 条" in caption and "牵头记录 8 条" in caption, caption
     book = load_workbook(io.BytesIO(data))
     assert list(book.sheetnames)[-3:] == ["成绩单", "评价", "牵头记录"]
 
     units = {row["单位"]: row for row in sheet(book, "成绩单")}
-    assert list(units) == ["交通运输局", "教育局", "工信局"]  # ranked first, then the units without a rate yet
+    # ranked first, then the units without a rate yet; 教育局 led #4 for a moment, overruled: nothing to score
+    assert list(units) == ["交通运输局", "工信局"]
     transport = units["交通运输局"]
     # 响应率: #1, #2, #5 claimed within the hour; #3 rerouted in time (not its to claim); #4's 退单 overruled and
     # its limit still running
@@ -206,7 +204,6 @@ async def test_the_export_has_the_scorecard_the_verdicts_and_the_lead_terms(serv
     assert (transport["未评价"], transport["重办"], transport["退单"], transport["不当退单（被驳回）"]) == (1, 1, 1, 1)
     assert transport["三率平均（%）"] == round((1 + 0.5 + 1) / 3 * 100, 2)
     assert units["工信局"]["排名"] is None and units["工信局"]["待签收（时限未到）"] == 1
-    assert units["教育局"]["排名"] is None and units["教育局"]["待签收（时限未到）"] == 1
 
     verdicts = sheet(book, "评价")
     assert [(v["需求号"], v["轮次"], v["解决情况"], v["满意度"], v["状态"]) for v in verdicts] == [
@@ -227,12 +224,15 @@ async def test_the_export_has_the_scorecard_the_verdicts_and_the_lead_terms(serv
         (3, "交通运输局", "管理员改派", None, None),
         (3, "工信局", None, None, None),
         (4, "交通运输局", "退单", "不属于本单位职责", "驳回（不当退单）"),
-        (4, "教育局", None, None, None),
+        (4, "教育局", "驳回，退回原单位", None, None),
+        (4, "交通运输局", None, None, None),
         (5, "交通运输局", None, None, None),
     ]
-    overruled = terms[4]
-    assert (overruled["开始时间"], overruled["结束时间"], overruled["裁定人ID"], overruled["裁定时间"]) == (
-        local(now - timedelta(hours=5)), local(now - timedelta(hours=4)), ADMIN["id"], local(now - timedelta(hours=3)))
+    overruled, returned = terms[4], terms[5]
+    assert (overruled["开始时间"], overruled["裁定人ID"]) == (local(now - timedelta(hours=5)), ADMIN["id"])
+    later = local(wall_clock())  # the presses' time: between now and now
+    assert local(now) <= overruled["结束时间"] <= overruled["裁定时间"] <= later
+    assert returned["开始时间"] == overruled["结束时间"] and returned["结束时间"] == overruled["裁定时间"]
     assert terms[2]["结束时间"] == local(now - timedelta(hours=2))
 
 
@@ -263,4 +263,4 @@ async def test_the_csv_export_has_the_duty_tables_too(served: RunningBot) -> Non
         names = set(archive.namelist())
         scorecard = archive.read("scorecard.csv").decode("utf-8-sig").splitlines()
     assert {"scorecard.csv", "verdicts.csv", "lead_terms.csv"} <= names
-    assert scorecard[0].startswith("排名,单位ID,单位,响应率（%）") and len(scorecard) == 4
+    assert scorecard[0].startswith("排名,单位ID,单位,响应率（%）") and len(scorecard) == 3  # a header, two units

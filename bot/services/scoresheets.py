@@ -36,9 +36,12 @@ class _Sheets:
     """What the rows name, read once: needs, groups, authors, units, and the clock for a verdict's state."""
 
     def __init__(self, scorecards: Scorecards, needs: dict[int, Need], titles: dict[int, str],
-                 authors: dict[int, str], names: dict[str, str], zone: ZoneInfo, now: datetime) -> None:
+                 authors: dict[int, str], names: dict[str, str], zone: ZoneInfo, now: datetime,
+                 terms: list[LeadTerm]) -> None:
         self.scorecards, self.needs, self.titles, self.authors = scorecards, needs, titles, authors
         self.names, self.zone, self.now = names, zone, now
+        # A 驳回 ends the spell of the unit the need was handed to, at the ruling's time.
+        self.rulings = {(t.need_id, t.ruled_at) for t in terms if t.overruled}
 
     def time(self, at: datetime | None) -> str | None:
         return at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M") if at is not None else None
@@ -63,9 +66,11 @@ class _Sheets:
     def term(self, term: LeadTerm) -> list[Any]:
         need = self.needs[term.need_id]
         reason = texts.HANDOVER_REASON_WORDS.get(term.reason, term.reason) if term.reason else None
+        ruled = term.ended_by == "reroute" and (term.need_id, term.ended_at) in self.rulings
+        ending = "overruled" if ruled else term.ended_by
         return [term.id, self.group(need), need.number, term.party_id, self.party(term.party_id),
                 self.time(term.started_at), self.time(term.ended_at),
-                texts.LEAD_TERM_ENDINGS.get(term.ended_by, term.ended_by) if term.ended_by else None, reason,
+                texts.LEAD_TERM_ENDINGS.get(ending, ending) if ending else None, reason,
                 texts.RULING_WORDS.get(term.ruling, term.ruling) if term.ruling else None, term.ruled_by,
                 self.time(term.ruled_at)]
 
@@ -83,7 +88,7 @@ async def duty_tables(scorecards: Scorecards, chat_id: int | None, now: datetime
         names = {p.id: p.short_name for p in await repos.parties.all(enabled_only=False)}
     authors = {n.author_id: n.author_name for n in needs.values() if n.author_id is not None and n.author_name}
     authors.update({user_id: p.display_name for user_id, p in persons.items() if p.display_name})
-    sheets = _Sheets(scorecards, needs, titles, authors, names, zone, now)
+    sheets = _Sheets(scorecards, needs, titles, authors, names, zone, now, terms)
 
     def by_need(need_id: int, *rest: int) -> tuple[int, ...]:
         need = needs[need_id]

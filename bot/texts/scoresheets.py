@@ -3,6 +3,8 @@ verdict a row) and 牵头记录 (a lead term a row). Built by bot.services.score
 
 from __future__ import annotations
 
+from bot.texts.handovers import HAND_OVER_REASON_NAMES
+
 __all__ = ["SCORECARD_SHEET_HEADERS", "VERDICT_SHEET_HEADERS", "LEAD_TERM_SHEET_HEADERS", "VERDICT_STATES",
            "LEAD_TERM_ENDINGS", "HANDOVER_REASON_WORDS", "RULING_WORDS"]
 
@@ -24,7 +26,8 @@ LEAD_TERM_SHEET_HEADERS = ["编号", "群名称", "需求号", "单位ID", "单�
                            "裁定", "裁定人ID", "裁定时间"]
 
 VERDICT_STATES = {"given": "已评价", "waiting": "待评价", "unrated": "未评价"}
-LEAD_TERM_ENDINGS = {"reroute": "管理员改派", "handover": "退单"}
+# How a spell ended: an admin's /route, the unit's own 转交 (退单), or the admins' 驳回 of the 退单 before it
+LEAD_TERM_ENDINGS = {"reroute": "管理员改派", "handover": "退单", "overruled": "驳回，退回原单位"}
 # 退单's reasons as stored (bot.domain.duty.HandOverReason); a reason in the liaison's own words is shown as it is.
-HANDOVER_REASON_WORDS = {"duty": "不属于本单位职责", "lead": "需其他单位牵头", "info": "信息不全", "other": "其他"}
+HANDOVER_REASON_WORDS = {str(reason): name for reason, name in HAND_OVER_REASON_NAMES.items()}
 RULING_WORDS = {"overruled": "驳回（不当退单）"}
