@@ -215,10 +215,11 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
             await db.close()
             raise
         limiter = application.bot.rate_limiter
+        cases = UseCases.build(db, router, settings, reader)
         application.bot_data.services = Services(
-            settings=settings, db=db,
-            cases=UseCases.build(db, router, settings, reader),
-            notices=Notices(db, settings.policy(), settings.admin_ids, settings.admin_chat_id, settings.limits()),
+            settings=settings, db=db, cases=cases,
+            notices=Notices(db, settings.policy(), settings.admin_ids, settings.admin_chat_id, settings.limits(),
+                            scorecards=cases.scorecards),
             courier=Courier(application.bot, texts.combined_header,
                             pressure=limiter.pressure if isinstance(limiter, FloodGate) else None,
                             hold=settings.flood_group[1] / 40),  # 1.5 s of Telegram's minute

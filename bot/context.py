@@ -59,18 +59,18 @@ class UseCases:
         """``reader``: the intent reader (fitted on the shipped lines once per process when not given)."""
         work, access, learner, directory = Work(db), Access(settings.admin_ids), Learner(db, router), Directory()
         views = NeedViews(directory)
+        scorecards = Scorecards(work, settings.policy(), settings.limits())
         parties = Parties(work, access, directory, learner)
         return cls(work=work, access=access, learner=learner, parties=parties, people=People(work, access, parties),
                    needs=Needs(work, access, views, learner, Finder(work, lambda: learner.router)),
                    routing=Routing(work, access, views, parties, learner, settings.policy()),
                    commitments=Commitments(work, access, settings.timezone),
                    agreements=Agreements(work, access, learner),
-                   records=Records(db, settings.policy(), settings.timezone, router.segmenter.cut),
+                   records=Records(db, settings.policy(), settings.timezone, router.segmenter.cut, scorecards),
                    intake=Intake(work, reader or shipped_reader(router.segmenter.cut), lambda: learner.router),
                    notes=Notes(work, learner), extensions=Extensions(work, access, settings.timezone),
                    verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
-                   scorecards=Scorecards(work, settings.policy(), settings.limits()),
-                   duplicates=Duplicates(work, access, views))
+                   scorecards=scorecards, duplicates=Duplicates(work, access, views))
 
 
 @dataclass

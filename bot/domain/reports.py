@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.domain.duty import UnitScore
 from bot.domain.metrics import PartyRecord
 from bot.domain.themes import Theme
 
@@ -22,3 +23,4 @@ class Report:
     amount_yuan: int = 0
     agreements_by_kind: list[tuple[str, int]] = field(default_factory=list)
     themes: list[Theme] = field(default_factory=list)  # 本月热点: only in a month's report, largest first
+    scores: list[UnitScore] = field(default_factory=list)  # the 三率 scorecard of the period, ranked

@@ -98,10 +98,12 @@ def to_csv_zip(tables: dict[str, tuple[list[str], list[list[Any]]]]) -> bytes:
     return buffer.getvalue()
 
 
-async def export(db: Database, chat_id: int | None, zone: ZoneInfo, kind: str,
-                 today: str) -> tuple[str, bytes, dict[str, int]]:
-    """(file name, content, rows per table) for kind "xlsx" or "csv"."""
-    tables = await collect(db, chat_id, zone)
+async def export(db: Database, chat_id: int | None, zone: ZoneInfo, kind: str, today: str,
+                 extra: dict[str, tuple[list[str], list[list[Any]]]] | None = None,
+                 ) -> tuple[str, bytes, dict[str, int]]:
+    """(file name, content, rows per table) for kind "xlsx" or "csv"; ``extra``: tables made elsewhere (the duty
+    sheets), after the stored ones."""
+    tables = await collect(db, chat_id, zone) | (extra or {})
     counts = {name: len(rows) for name, (_, rows) in tables.items()}
     if kind == "csv":
         return f"matchmaking-{today}.zip", to_csv_zip(tables), counts

@@ -8,7 +8,7 @@ also across restarts: one that fell due while the bot was down goes out on the n
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot import texts
@@ -30,6 +30,7 @@ from bot.domain.schedule import (
     working_deadline,
 )
 from bot.services import reports
+from bot.services.scorecards import Scorecards
 from storage.commitments import CommitmentRepo
 from storage.db import Database
 from storage.duty import LeadTermRepo
@@ -55,9 +56,11 @@ class Outgoing:
 
 class Notices:
     def __init__(self, db: Database, policy: Policy, admin_ids: frozenset[int], admin_chat_id: int | None,
-                 limits: DutyLimits | None = None) -> None:
+                 limits: DutyLimits | None = None, *, scorecards: Scorecards) -> None:
+        """``scorecards``: the week's 三率 in the weekly report."""
         self.db = db
         self.limits = limits or DutyLimits()
+        self.scorecards = scorecards
         self.policy = policy
         self.admin_ids = admin_ids
         self.admin_chat_id = admin_chat_id
@@ -172,6 +175,7 @@ class Notices:
 
     async def _weekly(self, notice: Notice, now: datetime) -> Outgoing:
         data = await reports.gather(self.db, None, "week", now, self.policy)
+        data = replace(data, scores=await self.scorecards.units(None, now, data.since))
         async with self.db.read() as conn:
             names = {p.id: p.short_name for p in await PartyRepo(conn).all()}
         text = texts.weekly_report(data, names, texts.SCOPE_EVERYWHERE)

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from bot.domain.reports import Report
 from bot.domain.schedule import Policy
 from bot.domain.themes import Theme
-from bot.services import exports, reports
+from bot.services import exports, reports, scoresheets
+from bot.services.scorecards import Scorecards
 from nlp.themes import find_themes
 from storage.db import Database
 from storage.parties import PartyRepo
@@ -21,14 +22,17 @@ from storage.reports import need_rows
 
 
 class Records:
-    def __init__(self, db: Database, policy: Policy, timezone: ZoneInfo, cut: Callable[[str], list[str]]) -> None:
-        """``cut``: the router's segmenter, for the month's themes."""
+    def __init__(self, db: Database, policy: Policy, timezone: ZoneInfo, cut: Callable[[str], list[str]],
+                 scorecards: Scorecards) -> None:
+        """``cut``: the router's segmenter, for the month's themes; ``scorecards``: the 三率 in reports and exports."""
         self.db, self.policy, self.timezone, self.cut = db, policy, timezone, cut
+        self.scorecards = scorecards
 
     async def report(self, chat_id: int | None, period: str, now: datetime) -> Report:
         """What the matchmaking achieved in a period, in one chat or all (chat_id None); a month's report also
-        names the month's themes (本月热点)."""
+        names the month's themes (本月热点). Every report carries the period's 三率 scorecard."""
         report = await reports.gather(self.db, chat_id, period, now, self.policy)
+        report = replace(report, scores=await self.scorecards.units(chat_id, now, report.since))
         if period == "month" and report.since is not None:
             report = replace(report, themes=await self.themes(chat_id, report.since))
         return report
@@ -47,8 +51,10 @@ class Records:
         return await asyncio.to_thread(reports.chart_png, report, names, title)
 
     async def export(self, chat_id: int | None, kind: str, now: datetime) -> tuple[str, bytes, dict[str, int]]:
-        """(file name, content, rows per table): XLSX or a zip of CSV files, times local."""
-        return await exports.export(self.db, chat_id, self.timezone, kind, self.local_day(now))
+        """(file name, content, rows per table): XLSX or a zip of CSV files, times local; with the duty sheets
+        (成绩单, 评价, 牵头记录)."""
+        duty = await scoresheets.duty_tables(self.scorecards, chat_id, now, self.timezone)
+        return await exports.export(self.db, chat_id, self.timezone, kind, self.local_day(now), duty)
 
     async def backup(self, folder: Path, now: datetime) -> Path:
         """A consistent online copy of the whole database in ``folder``."""

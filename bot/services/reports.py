@@ -25,6 +25,8 @@ from storage.reports import agreement_rows, need_rows
 from storage.routes import ClaimRepo
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
 CHART_SIZE = (12.0, 12.0)  # inches
@@ -109,17 +111,66 @@ def chart_panels(report: Report, names: dict[str, str]) -> list[Panel]:
     ]
 
 
-def chart_png(report: Report, names: dict[str, str], title: str) -> bytes:
-    """The report's panels drawn as one PNG, two panels a row."""
+@dataclass(frozen=True)
+class RatesPanel:
+    """The 三率 panel: for each unit (ranked, best first) its 响应率, 解决率 and 满意率 in %, a bar each; None where
+    the unit has no figure for a rate (drawn as "—")."""
+
+    heading: str
+    labels: list[str]
+    series: list[tuple[str, list[float | None]]]  # (the rate's name, a value per unit)
+
+
+SCORECARD_SHOWN = 8  # units on the 三率 panel: the top of the ranking
+
+
+def scorecard_panel(report: Report, names: dict[str, str], shown: int = SCORECARD_SHOWN) -> RatesPanel:
+    """The chart's 三率 panel: the ranked units of the report's scorecard (the first ``shown``)."""
+    ranked = sorted((s for s in report.scores if s.rank is not None), key=lambda s: s.rank or 0)[:shown]
+
+    def percent(rate: float | None) -> float | None:
+        return None if rate is None else rate * 100
+
+    return RatesPanel(texts.CHART_SCORECARD, [names.get(s.party_id, s.party_id) for s in ranked], [
+        (texts.RATE_NAMES[0], [percent(s.response_rate) for s in ranked]),
+        (texts.RATE_NAMES[1], [percent(s.solve_rate) for s in ranked]),
+        (texts.RATE_NAMES[2], [percent(s.satisfaction_rate) for s in ranked]),
+    ])
+
+
+def _draw_rates(ax: Axes, panel: RatesPanel, font: FontProperties) -> None:
+    """Grouped bars: a group per unit, a bar per rate, each labelled with its percentage."""
+    labels = panel.labels or [texts.NOBODY]
+    width = 0.8 / len(panel.series)
+    for k, ((name, values), color) in enumerate(zip(panel.series, RATE_COLORS, strict=True)):
+        xs = [x + (k - (len(panel.series) - 1) / 2) * width for x in range(len(panel.labels))]
+        ax.bar(xs, [v or 0.0 for v in values], width, label=name, color=color)
+        for x, value in zip(xs, values, strict=True):
+            ax.text(x, value or 0.0, texts.percent(None if value is None else value / 100), ha="center",
+                    va="bottom", fontproperties=font)
+    ax.set_xticks(list(range(len(labels))), labels, fontproperties=font)
+    ax.set_xlim(-0.6, max(len(labels), 4) - 0.4)  # a lone unit's bars are not drawn a panel wide
+    ax.set_ylim(0, 135)  # room above 100 % for the bars' labels and the legend
+    ax.set_yticks([at for at, _ in PERCENT_TICKS], [label for _, label in PERCENT_TICKS])
+    ax.set_title(panel.heading, fontproperties=font, fontsize=14)
+    ax.legend(prop=font, loc="upper right", ncol=len(panel.series))
+
+
+RATE_COLORS = ["#2b6cb0", "#2f855a", "#b7791f"]
+
+
+def chart_figure(report: Report, names: dict[str, str], title: str) -> Figure:
+    """The report's panels, two a row, and the 三率 panel across the bottom."""
     font = _font()
     from matplotlib.figure import Figure  # here, not at import: matplotlib costs the bot's start-up 0.3 s
     from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=CHART_SIZE, dpi=CHART_DPI)
     figure.suptitle(title, fontproperties=font, fontsize=18)
-    axes = figure.subplots(3, 2)
+    grid = figure.add_gridspec(4, 2)
+    axes = [figure.add_subplot(grid[row, column]) for row in range(3) for column in range(2)]
     colors = ["#2b6cb0", "#2f855a", "#b7791f", "#c53030", "#6b46c1", "#2c7a7b"]
-    for ax, panel, color in zip(axes.flat, chart_panels(report, names), colors, strict=True):
+    for ax, panel, color in zip(axes, chart_panels(report, names), colors, strict=True):
         labels = panel.labels or [texts.NOBODY]
         values = panel.values or [0.0]
         positions = range(len(labels))
@@ -134,7 +185,13 @@ def chart_png(report: Report, names: dict[str, str], title: str) -> bytes:
             ax.set_xticks([at for at, _ in panel.ticks], [label for _, label in panel.ticks])
         else:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts and hours: no 0.5 ticks
+    _draw_rates(figure.add_subplot(grid[3, :]), scorecard_panel(report, names), font)
     figure.tight_layout(rect=(0, 0, 1, 0.96))
+    return figure
+
+
+def chart_png(report: Report, names: dict[str, str], title: str) -> bytes:
+    """The report's chart as one PNG."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    chart_figure(report, names, title).savefig(buffer, format="png")
     return buffer.getvalue()

@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.domain.duty import DutyLimits, UnitScore, scorecard
 from bot.domain.metrics import kept_rates
 from bot.domain.schedule import Policy
-from bot.services.work import Work
+from bot.services.work import Repos, Work
 
 
 class Scorecards:
@@ -19,11 +19,16 @@ class Scorecards:
         """Ranked scorecards over one chat (or all), for what began since ``since`` (a unit made lead, a verdict
         asked, a promise made), or for everything."""
         async with self.work.read() as repos:
-            needs = {n.id: n for n in await repos.needs.every(chat_id)}
-            terms = await repos.lead_terms.all(chat_id)
-            claim_times = await repos.claims.with_need_times(chat_id)
-            verdicts = await repos.verdicts.all(chat_id)
-            commitments = await repos.commitments.all(chat_id)
+            return await self.units_in(repos, chat_id, now, since)
+
+    async def units_in(self, repos: Repos, chat_id: int | None, now: datetime,
+                       since: datetime | None = None) -> list[UnitScore]:
+        """:meth:`units`, read over ``repos`` (so that the export's sheets are one snapshot)."""
+        needs = {n.id: n for n in await repos.needs.every(chat_id)}
+        terms = await repos.lead_terms.all(chat_id)
+        claim_times = await repos.claims.with_need_times(chat_id)
+        verdicts = await repos.verdicts.all(chat_id)
+        commitments = await repos.commitments.all(chat_id)
         claims = {(c.need_id, c.party_id): c.claimed_at for c, _ in claim_times}
         if since is not None:
             terms = [t for t in terms if t.started_at >= since]

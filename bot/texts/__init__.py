@@ -23,5 +23,6 @@ from bot.texts.refusals import *  # noqa: F403
 from bot.texts.reports import *  # noqa: F403
 from bot.texts.sandbox import *  # noqa: F403
 from bot.texts.scorecards import *  # noqa: F403
+from bot.texts.scoresheets import *  # noqa: F403
 from bot.texts.startup import *  # noqa: F403
 from bot.texts.verdicts import *  # noqa: F403

@@ -8,11 +8,12 @@ from bot.domain.reports import Report
 from bot.domain.themes import Theme
 from bot.texts.format import duration, fit, percent, snippet
 from bot.texts.names import AGREEMENT_KIND_NAMES, NEED_TYPE_NAMES, lead_name
+from bot.texts.scorecards import scorecard_brief
 from nlp.outcomes import format_amount
 
 __all__ = ["PERIOD_NAMES", "FUNNEL_NAMES", "WEEKLY_HEAD", "CHART_FUNNEL", "CHART_BY_LEAD", "CHART_BY_TYPE",
            "CHART_KEPT_RATE", "CHART_CLAIM_TIME", "report", "weekly_report", "report_title",
-           "chart_agreements", "HOT_THEMES_HEAD", "hot_themes"]
+           "chart_agreements", "HOT_THEMES_HEAD", "hot_themes", "CHART_SCORECARD", "RATE_NAMES"]
 
 PERIOD_NAMES = {"week": "近7天", "month": "近30天", "all": "全部"}
 FUNNEL_NAMES = {"needs": "需求", "claimed": "已认领", "committed": "已承诺", "kept": "已兑现", "resolved": "已解决"}
@@ -24,6 +25,8 @@ CHART_BY_LEAD = "各牵头部门需求数"
 CHART_BY_TYPE = "需求类型"
 CHART_KEPT_RATE = "按期兑现率（%）"
 CHART_CLAIM_TIME = "认领中位用时（小时）"
+CHART_SCORECARD = "各单位三率（%，按排名，未评价不计入）"
+RATE_NAMES = ("响应率", "解决率", "满意率")
 
 
 def report(data: Report, names: dict[str, str], scope: str, period: str) -> str:
@@ -46,6 +49,7 @@ def report(data: Report, names: dict[str, str], scope: str, period: str) -> str:
     kinds = "、".join(f"{AGREEMENT_KIND_NAMES.get(k, k)} {n}" for k, n in data.agreements_by_kind)
     lines.append(f"成果：{data.agreements} 项" + (f"（{kinds}）" if kinds else "")
                  + (f"，金额合计 {format_amount(data.amount_yuan)}" if data.amount_yuan else ""))
+    lines += scorecard_brief(data.scores, names)
     if period == "month":
         lines += hot_themes(data.themes, names)
     return fit(lines, "…")

@@ -8,7 +8,8 @@ from html import escape
 from bot.domain.duty import UnitScore
 from bot.texts.format import cells, pad, percent
 
-__all__ = ["scorecard_table", "SCORECARD_DEFINITIONS", "SCORECARD_COLUMNS"]
+__all__ = ["scorecard_table", "SCORECARD_DEFINITIONS", "SCORECARD_COLUMNS", "scorecard_brief", "SCORECARD_BRIEF_HEAD",
+           "SCORECARD_BRIEF_DEFINITIONS", "SCORECARD_BRIEF_SHOWN"]
 
 # (heading, what a unit's scorecard shows in it); the unit's name follows, outside the fixed width.
 SCORECARD_COLUMNS: tuple[tuple[str, Callable[[UnitScore], str]], ...] = (
@@ -47,3 +48,42 @@ def scorecard_table(scores: list[UnitScore], names: dict[str, str], scope: str) 
                  for s, row in zip(scores, rows, strict=True))
     lines.append(SCORECARD_DEFINITIONS)
     return "\n".join(lines)
+
+
+# The reports' shorter table (a phone's width): the top units' rank and four rates, the counts that stand out, and
+# the definitions in one line.
+SCORECARD_BRIEF_HEAD = "🏅 <b>三率成绩单</b>"
+SCORECARD_BRIEF_SHOWN = 8
+SCORECARD_BRIEF_COLUMNS = SCORECARD_COLUMNS[:5]  # 排名 响应率 解决率 满意率 按期率
+SCORECARD_BRIEF_DEFINITIONS = ("响应率＝时限内签收÷应签收；解决率＝已解决（部分解决计半）÷已评价；"
+                               "满意率＝满意与基本满意÷已评价；未评价不计入；排名按三率平均。")
+
+
+def scorecard_brief(scores: list[UnitScore], names: dict[str, str], shown: int = SCORECARD_BRIEF_SHOWN) -> list[str]:
+    """The report's 三率 lines: the first ``shown`` units of the ranking, each unit's 重办, 不当退单 and 未评价 when
+    there are any, and the definitions."""
+    if not scores:
+        return [f"{SCORECARD_BRIEF_HEAD}：本期还没有可以计分的记录（需求分派、评价或承诺）"]
+    top = scores[:shown]
+    rows = [[show(s) for _, show in SCORECARD_BRIEF_COLUMNS] for s in top]
+    widths = [max(cells(heading), *(cells(row[i]) for row in rows))
+              for i, (heading, _) in enumerate(SCORECARD_BRIEF_COLUMNS)]
+
+    def line(values: list[str]) -> str:
+        return "<code>" + " ".join(pad(v, w) for v, w in zip(values, widths, strict=True)) + "</code>"
+
+    def name(score: UnitScore) -> str:
+        return escape(names.get(score.party_id, score.party_id))
+
+    lines = [SCORECARD_BRIEF_HEAD, line([h for h, _ in SCORECARD_BRIEF_COLUMNS]) + " <b>单位</b>"]
+    lines.extend(line(row) + f" {name(s)}" for s, row in zip(top, rows, strict=True))
+    if len(scores) > shown:
+        lines.append(f"（另有 {len(scores) - shown} 个单位，见 /kept 或导出的「成绩单」）")
+    counts = [(label, [(name(s), n) for s in scores if (n := count(s))])
+              for label, count in (("重办", lambda s: s.redo), ("不当退单", lambda s: s.improper),
+                                   ("未评价", lambda s: s.unrated))]
+    noted = [f"{label}：" + "、".join(f"{unit} {n}" for unit, n in units) for label, units in counts if units]
+    if noted:
+        lines.append("；".join(noted))
+    lines.append(SCORECARD_BRIEF_DEFINITIONS)
+    return lines
