@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, tzinfo
 from html import escape
+from typing import TypeVar
 
 from bot.domain import Need, Person
 
 __all__ = ["MAX_MESSAGE", "SNIPPET", "snippet", "mention", "mention_label", "day", "local_time", "need_link",
-           "pages_of", "page_head", "fit", "duration", "percent", "cells", "pad"]
+           "pages_of", "page_head", "fit", "duration", "percent", "cells", "pad", "unit_table"]
+
+T = TypeVar("T")
 
 MAX_MESSAGE = 4096
 SNIPPET = 60
@@ -100,3 +104,17 @@ def cells(text: str) -> int:
 def pad(text: str, width: int) -> str:
     """Right-aligned in ``width`` monospace cells."""
     return " " * max(0, width - cells(text)) + text
+
+
+def unit_table(title: str, columns: Sequence[tuple[str, Callable[[T], str]]], records: Sequence[T],
+               name: Callable[[T], str]) -> list[str]:
+    """A table for a phone: the title, a heading line, then one line per record — its figures right-aligned in
+    fixed-width columns (<code>), then its name outside them (a unit's name is long and of any width)."""
+    rows = [[show(r) for _, show in columns] for r in records]
+    widths = [max(cells(heading), *(cells(row[i]) for row in rows)) for i, (heading, _) in enumerate(columns)]
+
+    def line(values: list[str]) -> str:
+        return "<code>" + " ".join(pad(v, w) for v, w in zip(values, widths, strict=True)) + "</code>"
+
+    return [title, line([h for h, _ in columns]) + " <b>单位</b>",
+            *(line(row) + f" {escape(name(r))}" for r, row in zip(records, rows, strict=True))]

@@ -14,7 +14,7 @@ from bot.texts.commands import START_TEXT
 from bot.texts.commitments import due_and_state
 from bot.texts.conversation import NOTE_KINDS_NAMES
 from bot.texts.duplicates import co_requesters_line, merged_status
-from bot.texts.format import cells, day, duration, fit, local_time, pad, percent, snippet
+from bot.texts.format import day, duration, fit, local_time, percent, snippet, unit_table
 from bot.texts.names import (
     AGREEMENT_KIND_NAMES,
     EVENT_NAMES,
@@ -157,15 +157,8 @@ def kept_rates(records: list[PartyRecord], names: dict[str, str], scope: str) ->
     """A table: a heading line, then one line per unit — its figures in fixed-width columns, then its name."""
     if not records:
         return f"{scope}还没有承诺或认领记录。"
-    rows = [[show(r) for _, show in _KEPT_COLUMNS] for r in records]
-    widths = [max(cells(heading), *(cells(row[i]) for row in rows)) for i, (heading, _) in enumerate(_KEPT_COLUMNS)]
-
-    def line(values: list[str]) -> str:
-        return "<code>" + " ".join(pad(v, w) for v, w in zip(values, widths, strict=True)) + "</code>"
-
-    lines = [f"<b>承诺兑现情况</b>（{scope}）", line([h for h, _ in _KEPT_COLUMNS]) + " <b>单位</b>"]
-    lines.extend(line(row) + f" {escape(names.get(r.party_id, r.party_id))}"
-                 for r, row in zip(records, rows, strict=True))
+    lines = unit_table(f"<b>承诺兑现情况</b>（{scope}）", _KEPT_COLUMNS, records,
+                       lambda r: names.get(r.party_id, r.party_id))
     lines.append("兑现率 = 按期 ÷（按期 + 晚兑 + 逾期）。按期：到期日当天或之前兑现；晚兑：过了到期日才兑现；"
                  "逾期：过了到期日仍未兑现（未定日期的承诺超过宽限期也计入）；进行：尚未到期；"
                  "认领用时：从登记需求到认领的中位用时。")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from html import escape
 
 from bot.domain.duty import UnitScore
-from bot.texts.format import cells, pad, percent
+from bot.texts.format import percent, unit_table
 
 __all__ = ["scorecard_table", "SCORECARD_DEFINITIONS", "SCORECARD_COLUMNS", "scorecard_brief", "SCORECARD_BRIEF_HEAD",
            "SCORECARD_BRIEF_DEFINITIONS", "SCORECARD_BRIEF_SHOWN"]
@@ -37,15 +37,8 @@ def scorecard_table(scores: list[UnitScore], names: dict[str, str], scope: str) 
     """A heading line, one line per unit (its figures in fixed-width columns, then its name), the definitions."""
     if not scores:
         return f"{scope}还没有可以计分的记录（需求分派、评价或承诺）。"
-    rows = [[show(s) for _, show in SCORECARD_COLUMNS] for s in scores]
-    widths = [max(cells(heading), *(cells(row[i]) for row in rows)) for i, (heading, _) in enumerate(SCORECARD_COLUMNS)]
-
-    def line(values: list[str]) -> str:
-        return "<code>" + " ".join(pad(v, w) for v, w in zip(values, widths, strict=True)) + "</code>"
-
-    lines = [f"<b>单位成绩单（三率）</b>（{scope}）", line([h for h, _ in SCORECARD_COLUMNS]) + " <b>单位</b>"]
-    lines.extend(line(row) + f" {escape(names.get(s.party_id, s.party_id))}"
-                 for s, row in zip(scores, rows, strict=True))
+    lines = unit_table(f"<b>单位成绩单（三率）</b>（{scope}）", SCORECARD_COLUMNS, scores,
+                       lambda s: names.get(s.party_id, s.party_id))
     lines.append(SCORECARD_DEFINITIONS)
     return "\n".join(lines)
 
@@ -64,19 +57,11 @@ def scorecard_brief(scores: list[UnitScore], names: dict[str, str], shown: int =
     there are any, and the definitions."""
     if not scores:
         return [f"{SCORECARD_BRIEF_HEAD}：本期还没有可以计分的记录（需求分派、评价或承诺）"]
-    top = scores[:shown]
-    rows = [[show(s) for _, show in SCORECARD_BRIEF_COLUMNS] for s in top]
-    widths = [max(cells(heading), *(cells(row[i]) for row in rows))
-              for i, (heading, _) in enumerate(SCORECARD_BRIEF_COLUMNS)]
-
-    def line(values: list[str]) -> str:
-        return "<code>" + " ".join(pad(v, w) for v, w in zip(values, widths, strict=True)) + "</code>"
-
     def name(score: UnitScore) -> str:
         return escape(names.get(score.party_id, score.party_id))
 
-    lines = [SCORECARD_BRIEF_HEAD, line([h for h, _ in SCORECARD_BRIEF_COLUMNS]) + " <b>单位</b>"]
-    lines.extend(line(row) + f" {name(s)}" for s, row in zip(top, rows, strict=True))
+    lines = unit_table(SCORECARD_BRIEF_HEAD, SCORECARD_BRIEF_COLUMNS, scores[:shown],
+                       lambda s: names.get(s.party_id, s.party_id))
     if len(scores) > shown:
         lines.append(f"（另有 {len(scores) - shown} 个单位，见 /kept 或导出的「成绩单」）")
     counts = [(label, [(name(s), n) for s in scores if (n := count(s))])
