@@ -16,7 +16,8 @@ SELECT n.id, n.need_type, n.status, n.created_at,
        (SELECT r.party_id FROM routes r WHERE r.need_id = n.id AND r.role = 'lead' AND r.active = 1) AS lead,
        EXISTS (SELECT 1 FROM claims c WHERE c.need_id = n.id) AS claimed,
        EXISTS (SELECT 1 FROM commitments m WHERE m.need_id = n.id AND m.status != 'cancelled') AS committed,
-       EXISTS (SELECT 1 FROM commitments m WHERE m.need_id = n.id AND m.status = 'done') AS kept
+       EXISTS (SELECT 1 FROM commitments m WHERE m.need_id = n.id AND m.status = 'done') AS kept,
+       (SELECT COUNT(*) FROM needs s WHERE s.merged_into = n.id) AS seconded
 FROM needs n WHERE n.status != 'withdrawn' AND n.created_at >= ?
 """
 

@@ -24,3 +24,4 @@ class Report:
     agreements_by_kind: list[tuple[str, int]] = field(default_factory=list)
     themes: list[Theme] = field(default_factory=list)  # 本月热点: only in a month's report, largest first
     scores: list[UnitScore] = field(default_factory=list)  # the 三率 scorecard of the period, ranked
+    seconded: tuple[int, int] = (0, 0)  # 附议: (needs merged into the period's needs, how many needs they joined)

@@ -52,7 +52,8 @@ async def gather(db: Database, chat_id: int | None, period: str, now: datetime, 
         by_type=Counter(n["need_type"] for n in needs).most_common(),
         records=[r for r in kept_rates(commitments, claims, now, policy)],
         agreements=len(agreements), amount_yuan=sum(a["amount_yuan"] or 0 for a in agreements),
-        agreements_by_kind=Counter(a["kind"] for a in agreements).most_common())
+        agreements_by_kind=Counter(a["kind"] for a in agreements).most_common(),
+        seconded=(sum(n["seconded"] for n in needs), sum(n["seconded"] > 0 for n in needs)))
 
 
 def _font() -> FontProperties:

@@ -46,6 +46,9 @@ def report(data: Report, names: dict[str, str], scope: str, period: str) -> str:
         speed = duration(r.median_claim_days) if r.median_claim_days is not None else "—"
         lines.append(f"  · {escape(names.get(r.party_id, r.party_id))}：按期兑现率 {percent(r.kept_rate)}，"
                      f"认领中位用时 {speed}")
+    seconds, joined = data.seconded
+    if seconds:
+        lines.append(f"附议：{seconds} 家企业附议了 {joined} 条需求（合并的需求不重复计入上面的数字）")
     kinds = "、".join(f"{AGREEMENT_KIND_NAMES.get(k, k)} {n}" for k, n in data.agreements_by_kind)
     lines.append(f"成果：{data.agreements} 项" + (f"（{kinds}）" if kinds else "")
                  + (f"，金额合计 {format_amount(data.amount_yuan)}" if data.amount_yuan else ""))
