@@ -2,6 +2,9 @@
 
     python bench/duplicates.py [--sweep] [--errors]
 
+Also, when present, bench/data/duplicates_fresh.csv: needs another writer wrote afterwards, blind to the method and
+to this set (voices unlike its own), measured whole and never tuned on.
+
 bench/data/duplicates.csv holds needs in varied voices (columns text,group,kind,topic): ``dup`` lines share a
 group id with their rewordings (2-4 each), ``near`` lines are near-misses written against a group of their topic
 (same department or same product, a different need), ``single`` lines stand alone. The set is split by topic (a
@@ -29,6 +32,7 @@ from nlp.segment import Segmenter  # noqa: E402
 from nlp.similar import Match, Similarity  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "duplicates.csv"
+FRESH = Path(__file__).parent / "data" / "duplicates_fresh.csv"
 SEED = 14
 
 
@@ -97,7 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(lines)} needs, {len({x.group for x in lines if x.kind == 'dup'})} duplicate groups, "
           f"{sum(x.kind == 'near' for x in lines)} near-misses; similarity fitted in "
           f"{time.perf_counter() - started:.2f} s; threshold {similarity.threshold:.2f}")
-    for name, half in (("tuning", tuning), ("held-out", held_out)):
+    halves = [("tuning", tuning), ("held-out", held_out)]
+    if FRESH.exists():
+        fresh = load(FRESH)
+        random.Random(SEED + 3).shuffle(fresh)
+        halves.append(("fresh", fresh))
+    for name, half in halves:
         started = time.perf_counter()
         matches = best_matches(similarity, half)
         per_line = (time.perf_counter() - started) / len(half) * 1000

@@ -86,3 +86,22 @@ def test_one_need_against_the_open_ones_agrees_with_the_stream(similarity: Simil
     streamed = similarity.stream(texts)
     assert [similarity.best(text, similarity.prepare(texts[:i])) for i, text in enumerate(texts)] == streamed
     assert [m.similar_to for m in streamed] == [None, None, None, None, None, 2, 1]
+
+
+def test_the_fast_vectors_are_scikit_learns() -> None:
+    """prepare() vectorises without scikit-learn's per-call checks (it is on the registration path); the vectors
+    are the ones TfidfVectorizer makes."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from nlp.segment import Segmenter
+    from nlp.similar import WORD_SHARE, Similarity, char_grams, normalise
+
+    similarity = Similarity(Segmenter().cut)
+    texts = ["我们需要在崂山区开放5公里测试道路，两台车", "希望对接医院获取脱敏的肺部CT影像数据", "", "！！",
+             "abc 测试 测试 测试"]
+    normalised = [normalise(t) for t in texts]
+    words = similarity.words.transform([similarity._word_terms(t) for t in normalised])
+    chars = similarity.chars.transform([char_grams(t) for t in normalised])
+    reference = sp.hstack([words * np.sqrt(WORD_SHARE), chars * np.sqrt(1 - WORD_SHARE)], format="csr")
+    assert abs(similarity.prepare(texts).matrix - reference).max() < 1e-12

@@ -38,8 +38,10 @@ class Finder:
         self.work, self.router = work, router
         self._lock = asyncio.Lock()
         self._similarity: Similarity | None = None
-        self._rows: dict[int, Prepared] = {}  # need id → its text made ready (texts of needs never change)
-        self._stacked: tuple[list[int], Prepared] | None = None  # the last candidates, stacked into one matrix
+        self._rows: dict[str, Prepared] = {}  # a need's text → made ready (a new need's is kept for when it is a
+        # candidate itself)
+        # per chat (None: every chat), the last candidates stacked into one matrix: groups' needs arrive interleaved
+        self._stacked: dict[int | None, tuple[list[int], Prepared]] = {}
 
     async def similarity(self) -> Similarity:
         segmenter = self.router().segmenter
@@ -48,43 +50,49 @@ class Finder:
             if fitted is None:
                 fitted = _FITTED[segmenter] = await asyncio.to_thread(Similarity, segmenter.cut)
             if fitted is not self._similarity:
-                self._similarity, self._rows, self._stacked = fitted, {}, None
+                self._similarity, self._rows, self._stacked = fitted, {}, {}
             return fitted
 
     async def similar(self, chat_id: int, text: str, everywhere: bool) -> tuple[int, float] | None:
         """(the earlier open need's id, the score) when ``text`` says the same as one — of this chat, or of every
         chat (``everywhere``: an admin's need) — else None."""
+        scope = None if everywhere else chat_id
         async with self.work.read() as repos:
-            candidates = await repos.duplicates.candidates(None if everywhere else chat_id)
+            candidates = await repos.duplicates.candidates(scope)
+        similarity = await self.similarity()
+        new = self._rows.get(text) or similarity.prepare([text])
+        self._rows[text] = new  # kept: the next need of the chat compares with it
         if not candidates:
             return None
-        similarity = await self.similarity()
-        missing = [(i, t) for i, t in candidates if i not in self._rows]
+        missing = [t for _, t in candidates if t not in self._rows]
         if missing:
-            ready = similarity.prepare([t for _, t in missing]) if len(missing) <= INLINE else \
-                await asyncio.to_thread(similarity.prepare, [t for _, t in missing])
-            for k, (need_id, _) in enumerate(missing):
-                self._rows[need_id] = Prepared(ready.matrix[k], [ready.words[k]], [ready.texts[k]], [ready.asks[k]])
-        if len(self._rows) > 2 * len(candidates) + 64:  # closed needs are no candidates any more
-            wanted = {i for i, _ in candidates}
-            self._rows = {i: p for i, p in self._rows.items() if i in wanted}
-        match = similarity.best(text, self._stack([i for i, _ in candidates]))
+            ready = similarity.prepare(missing) if len(missing) <= INLINE else \
+                await asyncio.to_thread(similarity.prepare, missing)
+            for k, missing_text in enumerate(missing):
+                self._rows[missing_text] = Prepared(ready.matrix[k], [ready.words[k]], [ready.texts[k]],
+                                                    [ready.asks[k]])
+        if len(self._rows) > 2 * len(candidates) + 256:  # closed needs are no candidates any more
+            wanted = {t for _, t in candidates} | {text}
+            self._rows = {t: p for t, p in self._rows.items() if t in wanted}
+        match = similarity.match(new, self._stack(scope, candidates))
         return None if match.similar_to is None else (candidates[match.similar_to][0], match.score)
 
-    def _stack(self, ids: list[int]) -> Prepared:
-        """The candidates as one Prepared: the last one again, or extended by the needs registered since (the
-        usual case: one more), or stacked afresh when a candidate left (resolved, merged, withdrawn)."""
-        last, stacked = self._stacked if self._stacked is not None else ([], None)
+    def _stack(self, scope: int | None, candidates: list[tuple[int, str]]) -> Prepared:
+        """The candidates as one Prepared: the chat's last one again, or extended by the needs registered since
+        (the usual case: one more), or stacked afresh when a candidate left (resolved, merged, withdrawn)."""
+        ids = [i for i, _ in candidates]
+        last, stacked = self._stacked.get(scope, ([], None))
         if stacked is not None and ids == last:
             return stacked
-        base, new = (stacked, ids[len(last):]) if stacked is not None and ids[:len(last)] == last else (None, ids)
-        rows = [self._rows[i] for i in new]
+        start = len(last) if stacked is not None and ids[:len(last)] == last else 0
+        base = stacked if start else None
+        rows = [self._rows[t] for _, t in candidates[start:]]
         parts = ([base.matrix] if base is not None else []) + [r.matrix for r in rows]
         joined = Prepared(sp.vstack(parts, format="csr"),
                           (base.words if base is not None else []) + [r.words[0] for r in rows],
                           (base.texts if base is not None else []) + [r.texts[0] for r in rows],
                           (base.asks if base is not None else []) + [r.asks[0] for r in rows])
-        self._stacked = (ids, joined)
+        self._stacked[scope] = (ids, joined)
         return joined
 
 
