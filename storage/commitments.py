@@ -56,8 +56,11 @@ class CommitmentRepo:
             return [rows.commitment(r) for r in await cur.fetchall()]
 
     async def all(self, chat_id: int | None = None) -> list[Commitment]:
-        """Every promise on a need that was not withdrawn (a withdrawn need's promises count nowhere)."""
-        sql = "SELECT c.* FROM commitments c JOIN needs n ON n.id = c.need_id WHERE n.status != 'withdrawn'"
+        """Every promise on a need that was not withdrawn (a withdrawn need's promises count nowhere), except those
+        still owed when their need was resolved: moot, they are neither kept nor overdue (a need reopened makes
+        them owed again)."""
+        sql = ("SELECT c.* FROM commitments c JOIN needs n ON n.id = c.need_id WHERE n.status != 'withdrawn'"
+               " AND NOT (n.status = 'resolved' AND c.status IN ('open', 'reported'))")
         args: list[object] = []
         if chat_id is not None:
             sql, args = sql + " AND n.chat_id = ?", [chat_id]
@@ -72,18 +75,18 @@ class CommitmentRepo:
             where, args = where + " AND n.chat_id = ?", [*args, chat_id]
         if party_id is not None:
             where, args = where + " AND c.party_id = ?", [*args, party_id]
-        found = await self._with_need(" WHERE c.status IN ('open', 'reported') AND n.status != 'withdrawn'" + where
+        found = await self._with_need(" WHERE c.status IN ('open', 'reported') AND n.status = 'open'" + where
                                       + " ORDER BY c.id", tuple(args))
         return [(n, c) for c, n in found]
 
     async def overdue(self, chat_id: int, today: date) -> list[tuple[Need, Commitment]]:
-        found = await self._with_need(" WHERE n.chat_id = ? AND c.status = 'open' AND n.status != 'withdrawn'"
+        found = await self._with_need(" WHERE n.chat_id = ? AND c.status = 'open' AND n.status = 'open'"
                                       " AND c.due_date IS NOT NULL"
                                       " AND c.due_date < ? ORDER BY c.due_date, c.id", (chat_id, today.isoformat()))
         return [(n, c) for c, n in found]
 
     async def undated_open(self, chat_id: int) -> list[tuple[Need, Commitment]]:
-        found = await self._with_need(" WHERE n.chat_id = ? AND c.status = 'open' AND n.status != 'withdrawn'"
+        found = await self._with_need(" WHERE n.chat_id = ? AND c.status = 'open' AND n.status = 'open'"
                                       " AND c.due_date IS NULL"
                                       " ORDER BY c.id", (chat_id,))
         return [(n, c) for c, n in found]

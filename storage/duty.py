@@ -18,7 +18,7 @@ _SCOPE = " AND need_id IN (SELECT id FROM needs WHERE chat_id = ?)"
 def _term(row: sqlite3.Row) -> LeadTerm:
     return LeadTerm(row["id"], row["need_id"], row["party_id"], from_db_time(row["started_at"]),  # type: ignore[arg-type]
                     from_db_time(row["ended_at"]), row["ended_by"], row["reason"], row["ruling"], row["ruled_by"],
-                    from_db_time(row["ruled_at"]))
+                    from_db_time(row["ruled_at"]), row["prior_role"])
 
 
 def _verdict(row: sqlite3.Row) -> Verdict:
@@ -33,9 +33,10 @@ class LeadTermRepo:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
-    async def start(self, need_id: int, party_id: str, at: datetime) -> None:
-        await self.conn.execute("INSERT INTO lead_terms (need_id, party_id, started_at) VALUES (?, ?, ?)",
-                                (need_id, party_id, to_db_time(at)))
+    async def start(self, need_id: int, party_id: str, at: datetime, prior_role: str | None = None) -> None:
+        await self.conn.execute(
+            "INSERT INTO lead_terms (need_id, party_id, started_at, prior_role) VALUES (?, ?, ?, ?)",
+            (need_id, party_id, to_db_time(at), prior_role))
 
     async def end(self, need_id: int, at: datetime, ended_by: str, reason: str | None = None) -> LeadTerm | None:
         """End the need's open term (if any); the ended term."""

@@ -65,6 +65,9 @@ async def test_a_duplicate_is_hinted_and_seconded(served: RunningBot) -> None:
     await served.say(ADMIN, "/needs")
     listed = served.last_text()
     assert "#1" in listed and "#2" not in listed, listed  # a merged need leaves the list as a withdrawn one
+    await served.say(ADMIN, "/needs all")
+    every = next(line for line in served.last_text().splitlines() if line.startswith("#2"))
+    assert every.endswith("已合并到 #1（附议）") and "撤销" not in every and "牵头" not in every, every
     asked = await served.say(ADMIN, "/report")
     report = next(t for t in served.replies_since(asked["_calls_from"]) if "对接成效报告" in t)
     assert "附议：1 家企业附议了 1 条需求" in report and "需求 1 →" in report, report  # counted once

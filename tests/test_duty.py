@@ -160,7 +160,8 @@ def test_every_figure_of_the_scorecard_by_hand() -> None:
     # edu: #3 claimed the next morning, within one working day of being made lead; #4 was rerouted away from it
     # at 14:00 before its limit (not counted); #5 resolved before the limit; its verdict unanswered: 未评价
     assert (edu.led, edu.responded, edu.unrated, edu.solve_rate) == (1, 1, 1, None)
-    assert edu.rank == 1 and transport.rank == 2  # edu: mean of (100%) vs transport: mean of (33%, 75%, 100%)
+    # ranked once an enterprise has judged the work: transport is; edu (a claim in time, no verdict) is not yet
+    assert transport.rank == 1 and edu.rank is None
     assert abs(transport.composite - (1 / 3 + 0.75 + 1.0) / 3) < 1e-9  # type: ignore[operator]
 
 
@@ -204,3 +205,25 @@ async def test_a_need_claimed_after_its_claim_limit_shows_in_the_response_rate(s
     line = next(row for row in served.last_text().splitlines() if row.endswith("交通运输局") and "%" in row)
     cells = line.replace("<code>", "").replace("</code>", "").split()
     assert cells[1] == "0%", cells  # one need led and judged, claimed late
+
+
+def test_each_question_keeps_its_latest_answer() -> None:
+    # round 1: 未解决 + 不满意; round 2 answered in part (部分解决 only): round 1's 不满意 still counts
+    needs = {1: need(1, "resolved", at(9, 10))}
+    verdicts = [Verdict(1, 1, 1, 3001, "transport", at(6, 10), Solved.UNSOLVED, Satisfaction.UNSATISFIED, at(6, 11)),
+                Verdict(2, 1, 2, 3001, "transport", at(9, 10), Solved.PARTLY, None, at(9, 11))]
+    [transport] = scorecard(needs, [], {}, verdicts, [], at(10, 10), POLICY, LIMITS)
+    assert (transport.solve_rate, transport.satisfaction_rate, transport.redo) == (0.5, 0.0, 1)
+
+
+async def test_a_promise_still_owed_when_its_need_is_resolved_counts_nowhere(served: RunningBot) -> None:
+    await claimed_need(served)
+    await served.say(LIAISON, "/commit 1 12月11日前开放测试路段", date=datetime(2026, 11, 27, 10, tzinfo=SHANGHAI))
+    await served.say(ENTERPRISE, "/resolve 1")  # settled before the promise was kept
+    served.clock.set_local(2026, 12, 15, 10, 0)  # the promise's date has passed
+    await served.say(ADMIN, "/kept")
+    promises = served.last_text()[served.last_text().index("承诺兑现情况"):]
+    row = next(line for line in promises.splitlines() if line.endswith(" 交通运输局"))
+    assert row.removeprefix("<code>").split()[:6] == ["—", "0", "0", "0", "0", "0"], row  # not overdue: moot
+    await served.say(ADMIN, "/overdue")
+    assert "承诺 1" not in served.last_text()

@@ -73,7 +73,10 @@ async def test_a_leads_handover_is_shown_to_the_admins_who_may_overrule_it(serve
     said = served.replies_since(mark)
     assert any("驳回" in t and "退回 财政局 牵头" in t and f'tg://user?id={FINANCE_LIAISON["id"]}' in t
                for t in said), said  # the unit that handed it over is told
-    assert "牵头部门：财政局" in served.card_of(1)["text"]
+    card_now = served.card_of(1)["text"]
+    assert "牵头部门：财政局" in card_now
+    assisting = card_now[card_now.index("协同单位"):].split("\n联络员")[0]
+    assert "金融局" in assisting and "曾牵头" not in card_now, card_now  # it assisted before the 退单: again now
     assert any("已由" in t and "驳回" in t for t in said)  # the admins' copy says who ruled
     mark = await served.press(ADMIN, ruling["message_id"], overrule, chat_id=ADMIN["id"])
     assert "已经驳回过" in answer_of(served, mark)["text"]

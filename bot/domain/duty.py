@@ -11,7 +11,8 @@ Pure: records in, figures out; ``now`` and the policy are passed in. The definit
 - **满意率** — of the satisfaction answers given, the share 满意 or 基本满意.
 - A verdict not given within the verdict limit is **未评价** and left out of both.
 - **重办** — verdicts 未解决 (each reopened the need). **不当退单** — 退单 an admin overruled (驳回).
-- **排名** — by the mean of the 三率 a unit has figures for, then its on-time promise rate.
+- **排名** — by the mean of the 三率 a unit has figures for, then its on-time promise rate; a unit no enterprise
+  has judged yet (no 解决率 nor 满意率) is listed unranked.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class LeadTerm:
     ruling: str | None = None  # overruled: the admins ruled the 退单 improper (驳回)
     ruled_by: int | None = None
     ruled_at: datetime | None = None
+    prior_role: str | None = None  # its role on the need before it led it ("assist"): given back if overruled
 
     @property
     def handed_over(self) -> bool:
@@ -180,6 +182,12 @@ class UnitScore:
         return sum(rates) / len(rates) if rates else None
 
     @property
+    def rankable(self) -> bool:
+        """Ranked once an enterprise has judged its work: a unit with only a response rate (a claim or two) is not
+        put above one the enterprises have judged."""
+        return self.solve_rate is not None or self.satisfaction_rate is not None
+
+    @property
     def empty(self) -> bool:
         return not (self.led or self.awaiting_claim or self.solved_given or self.satisfaction_given
                     or self.unrated or self.redo or self.handovers or self.kept_judged)
@@ -223,7 +231,9 @@ def scorecard(needs: Mapping[int, Need], terms: Iterable[LeadTerm], claims: Mapp
         else:
             score.awaiting_claim += 1
 
-    latest: dict[tuple[int, int], Verdict] = {}
+    # each question's latest answer per author and need: a round 2 answered in part keeps round 1's other answer
+    solved: dict[tuple[int, int], Verdict] = {}
+    satisfied: dict[tuple[int, int], Verdict] = {}
     for verdict in sorted(verdicts, key=lambda v: (v.round, v.id)):
         need = needs.get(verdict.need_id)
         if need is None or need.status == "withdrawn" or verdict.lead_party is None:
@@ -231,27 +241,30 @@ def scorecard(needs: Mapping[int, Need], terms: Iterable[LeadTerm], claims: Mapp
         score = of(verdict.lead_party)
         if verdict.solved is Solved.UNSOLVED:
             score.redo += 1
-        if verdict.given:
-            latest[(verdict.need_id, verdict.author_id)] = verdict
-        elif now >= verdict_closes(verdict, limits, policy):
-            score.unrated += 1
-    for verdict in latest.values():
-        score = of(verdict.lead_party)  # type: ignore[arg-type]
+        key = (verdict.need_id, verdict.author_id)
         if verdict.solved is not None:
-            score.solved_given += 1
-            score.solved_points += verdict.solved.points
+            solved[key] = verdict
         if verdict.satisfaction is not None:
-            score.satisfaction_given += 1
-            score.content += verdict.satisfaction.content
+            satisfied[key] = verdict
+        if not verdict.given and now >= verdict_closes(verdict, limits, policy):
+            score.unrated += 1
+    for verdict in solved.values():
+        score = of(verdict.lead_party)  # type: ignore[arg-type]
+        score.solved_given += 1
+        score.solved_points += verdict.solved.points  # type: ignore[union-attr]
+    for verdict in satisfied.values():
+        score = of(verdict.lead_party)  # type: ignore[arg-type]
+        score.satisfaction_given += 1
+        score.content += verdict.satisfaction.content  # type: ignore[union-attr]
 
     for record in records:
         score = of(record.party_id)
         score.kept_on_time = record.on_time
         score.kept_judged = record.on_time + record.late + record.overdue
 
-    ranked = sorted((s for s in scores.values() if s.composite is not None),
+    ranked = sorted((s for s in scores.values() if s.rankable),
                     key=lambda s: (-(s.composite or 0.0), -(s.kept_rate or 0.0), s.party_id))
     for place, score in enumerate(ranked, start=1):
         score.rank = place
-    unranked = sorted((s for s in scores.values() if s.composite is None and not s.empty), key=lambda s: s.party_id)
+    unranked = sorted((s for s in scores.values() if not s.rankable and not s.empty), key=lambda s: s.party_id)
     return ranked + unranked

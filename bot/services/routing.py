@@ -158,6 +158,8 @@ class Routing:
                 return Outcome(Refusal.RULING_STALE, need=need)
             await unit.lead_terms.overrule(term.id, admin.user_id, at)
             await unit.change_lead(need, term.party_id, LeadChange.OVERRULE, routes=await unit.routes.of_need(need.id))
+            if later[0].prior_role == "assist":  # it assisted before the 退单 made it lead: it assists again
+                await unit.routes.add(need.id, later[0].party_id, "assist", 0.0, "admin", at)
             view = await self.views.one(unit, need)
         self.learner.schedule()
         return Outcome(view=view, need=need, party=await self.parties.get(term.party_id),

@@ -176,7 +176,8 @@ class Unit(Repos):
             own_hand_over = change is LeadChange.HAND_OVER and handing_over is not None
             ended = await self.lead_terms.end(need.id, self.at, "handover" if own_hand_over else "reroute",
                                               reason if own_hand_over else None)
-            await self.lead_terms.start(need.id, to_party, self.at)
+            prior = next((r.role for r in routes if r.party_id == to_party and r.active), None)
+            await self.lead_terms.start(need.id, to_party, self.at, prior)
         await self.routes.add(need.id, to_party, role, 1.0 if change.source == "admin" else 0.0, change.source,
                               self.at)
         from_party = replaced.party_id if replaced else None

@@ -30,6 +30,8 @@ __all__ = ["need_state", "need_list", "status", "overdue", "kept_rates", "partie
 
 def need_state(view: NeedView) -> str:
     """Where a need stands: 已解决, 已认领 (a routed party took it up), or 待认领."""
+    if view.need.merged and view.merged_into is not None:
+        return merged_status(view.merged_into, view.need.chat_id)
     if view.need.status != "open":
         return STATUS_NAMES.get(view.need.status, view.need.status)
     return "已认领" if any(r.claimed_by for r in view.routed) else "待认领"
@@ -43,9 +45,13 @@ def need_list(views: list[NeedView], open_only: bool, total: int, page: int = 1,
     lines = [f"<b>{title}</b>（共 {total} 条{where}）"]
     for view in views:
         need = view.need
+        head = (f"#{need.number} [{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}] "
+                f"{escape(snippet(need.text, 40))} — ")
+        if need.merged and view.merged_into is not None:  # no lead of its own: it is part of the other need
+            lines.append(head + merged_status(view.merged_into, need.chat_id))
+            continue
         state = f"；{STATUS_NAMES.get(need.status, need.status)}" if need.status != "open" else ""
-        lines.append(f"#{need.number} [{NEED_TYPE_NAMES.get(need.need_type, need.need_type)}] "
-                     f"{escape(snippet(need.text, 40))} — {who_claimed(view)}{state}")
+        lines.append(head + f"{who_claimed(view)}{state}")
     return fit(lines, "…其余需求请用 /status 编号 查看")
 
 

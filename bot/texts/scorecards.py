@@ -29,7 +29,7 @@ SCORECARD_DEFINITIONS = (
     "解决率 = 企业评价「已解决」（「部分解决」计一半）÷ 已评价的需求；"
     "满意率 = 「满意」+「基本满意」÷ 已评价满意度的需求；"
     "按期率 = 按期兑现的承诺 ÷ 结果已知的承诺；"
-    "未评价的不计入解决率和满意率；排名按三率的平均。"
+    "未评价的不计入解决率和满意率；排名按响应率、解决率、满意率的平均，尚无企业评价的单位暂不排名（—）。"
 )
 
 
@@ -49,7 +49,7 @@ SCORECARD_BRIEF_HEAD = "🏅 <b>三率成绩单</b>"
 SCORECARD_BRIEF_SHOWN = 8
 SCORECARD_BRIEF_COLUMNS = SCORECARD_COLUMNS[:5]  # 排名 响应率 解决率 满意率 按期率
 SCORECARD_BRIEF_DEFINITIONS = ("响应率＝时限内签收÷应签收；解决率＝已解决（部分解决计半）÷已评价；"
-                               "满意率＝满意与基本满意÷已评价；未评价不计入；排名按三率平均。")
+                               "满意率＝满意与基本满意÷已评价；未评价不计入；排名按三率平均，尚无企业评价的不排名。")
 
 
 def scorecard_brief(scores: list[UnitScore], names: dict[str, str], shown: int = SCORECARD_BRIEF_SHOWN) -> list[str]:

@@ -13,7 +13,8 @@ CREATE TABLE lead_terms (
     reason      TEXT,                        -- a 退单's reason
     ruling      TEXT CHECK (ruling IN ('overruled')),  -- 驳回: the 退单 was improper, the need went back
     ruled_by    INTEGER,
-    ruled_at    TEXT
+    ruled_at    TEXT,
+    prior_role  TEXT                         -- the party's role on the need before it led it (assist), if any
 );
 CREATE INDEX lead_terms_need ON lead_terms(need_id);
 CREATE INDEX lead_terms_party ON lead_terms(party_id);
