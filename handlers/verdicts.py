@@ -9,7 +9,7 @@ from bot import texts
 from bot.context import BotContext
 from bot.delivery.courier import Parcel
 from bot.domain import Need, NeedView, Outcome
-from bot.domain.duty import Satisfaction, Solved, Verdict
+from bot.domain.duty import Satisfaction, Solved, Verdict, verdict_closes
 from bot.texts.refusals import button_refusal as refusal
 from handlers import buttons, replies
 from handlers.common import actor_of, answer, edit, edit_markup, send, sent_at
@@ -24,7 +24,9 @@ def _question(context: BotContext, view: NeedView, verdict: Verdict) -> str:
         names[need.author_id] = need.author_name
     author = texts.mention_label(verdict.author_id, names.get(verdict.author_id))
     lead = view.lead.party.short_name if view.lead else None
-    return texts.verdict_question(need, verdict, author, lead, context.services.settings.verdict_days)
+    services = context.services
+    closes = verdict_closes(verdict, services.settings.limits(), services.notices.policy)
+    return texts.verdict_question(need, verdict, author, lead, closes.astimezone(services.settings.timezone))
 
 
 async def ask(context: BotContext, outcome: Outcome) -> None:

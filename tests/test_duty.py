@@ -24,7 +24,7 @@ def buttons_of(message: dict[str, Any]) -> dict[str, str]:
 
 def verdict_message(bot: RunningBot, round_: int = 1) -> dict[str, Any]:
     found = [m for (chat, _), m in sorted(bot.api.messages.items(), key=lambda kv: kv[0][1])
-             if chat == GROUP and "请您评价办理结果" in m.get("text", "")]
+             if chat == GROUP and "1. 解决情况" in m.get("text", "")]
     assert len(found) >= round_, [m.get("text") for m in found]
     return found[round_ - 1]
 
@@ -66,6 +66,7 @@ async def test_the_lead_resolves_the_author_judges_and_not_solved_reopens_the_ne
     assert "认领" in buttons_of(served.card_of(1))  # open again: the card's buttons are back
     await served.say(ADMIN, "/status 1")
     assert "办理中" in served.last_text()
+    assert "企业评价（第 1 轮：未解决）" in served.last_text() and "重办" in served.last_text()  # what was said
     mark = await served.press(ENTERPRISE, question["message_id"], choices["已解决"])  # one answer per question
     assert "已经评价过" in alert_after(served, mark)
 

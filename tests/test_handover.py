@@ -80,6 +80,10 @@ async def test_a_leads_handover_is_shown_to_the_admins_who_may_overrule_it(serve
     assert any("已由" in t and "驳回" in t for t in said)  # the admins' copy says who ruled
     mark = await served.press(ADMIN, ruling["message_id"], overrule, chat_id=ADMIN["id"])
     assert "已经驳回过" in answer_of(served, mark)["text"]
+    await served.say(ADMIN, "/status 1")
+    history = served.last_text()
+    assert "转交（财政局 → 金融局，理由：不属于本单位职责）" in history, history
+    assert "驳回退单（金融局 → 财政局）" in history, history
     await served.say(ADMIN, "/kept")
     line = next(row for row in served.last_text().splitlines() if row.endswith("财政局") and "%" not in row
                 and "<code>" in row)

@@ -38,7 +38,7 @@ def need_text(number: int) -> str:
 async def answer(bot: RunningBot, round_: int, *choices: str, number: int) -> None:
     """The author answers round ``round_`` of the question on need #number."""
     asked = [m for (chat, _), m in sorted(bot.api.messages.items(), key=lambda kv: kv[0][1])
-             if chat == GROUP and "请您评价办理结果" in m.get("text", "") and f"#{number}" in m.get("text", "")]
+             if chat == GROUP and "1. 解决情况" in m.get("text", "") and f"#{number}" in m.get("text", "")]
     question = asked[round_ - 1]
     for choice in choices:
         await bot.press(ENTERPRISE, question["message_id"],

@@ -96,7 +96,8 @@ def extension_decided(extension: Extension, commitment: Commitment, need: Need, 
         author = mention_label(need.author_id, need.author_name) if need.author_id else "需求方"
         return (f"✅ 管理员已批准承诺 {commitment.id}（需求 #{need.number}）延期：到期日由 "
                 f"{extension.from_date.isoformat()} 改为 {extension.to_date.isoformat()}。\n"
-                f"理由：{escape(snippet(extension.reason, 80))}\n{liaison} {author} 请知悉。")
+                f"理由：{escape(snippet(extension.reason, 80))}\n"
+                f"{'、'.join(p for p in (liaison, author) if p)} 请知悉。")
     return (f"❌ {liaison}：承诺 {commitment.id}（需求 #{need.number}）的延期申请（改为 "
             f"{extension.to_date.isoformat()}）未获批准，到期日仍为 {extension.from_date.isoformat()}。")
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, tzinfo
 from html import escape
 
 from bot.domain import Commitment, Event, Need, NeedDetail, NeedView, Party
+from bot.domain.duty import HandOverReason
 from bot.domain.intents import Note
 from bot.domain.metrics import PartyRecord
 from bot.texts.cards import claim_state, former_lines
@@ -15,6 +16,7 @@ from bot.texts.commitments import due_and_state
 from bot.texts.conversation import NOTE_KINDS_NAMES
 from bot.texts.duplicates import co_requesters_line, merged_status
 from bot.texts.format import day, duration, fit, local_time, percent, snippet, unit_table
+from bot.texts.handovers import HAND_OVER_REASON_NAMES
 from bot.texts.names import (
     AGREEMENT_KIND_NAMES,
     EVENT_NAMES,
@@ -23,6 +25,7 @@ from bot.texts.names import (
     ROLE_NAMES,
     STATUS_NAMES,
 )
+from bot.texts.verdicts import SATISFACTION_NAMES, SOLVED_NAMES
 from nlp.outcomes import format_amount
 
 __all__ = ["need_state", "need_list", "status", "overdue", "kept_rates", "parties", "triage_list", "desk", "admin_desk"]
@@ -104,16 +107,35 @@ def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz
                          f"{NOTE_KINDS_NAMES[note.kind]}：{escape(snippet(note.text, 80))}")
     lines.append("<b>记录</b>：")
     for event in detail.events:
-        who = people.get(event.actor_id, str(event.actor_id)) if event.actor_id else "系统"
+        who = "系统" if not event.actor_id or event.kind in _BOT_EVENTS else people.get(event.actor_id,
+                                                                                        str(event.actor_id))
         lines.append(f"  {local_time(event.at, tz)} {escape(who)} {EVENT_NAMES.get(event.kind, event.kind)}"
-                     f"{event_dates(event)}")
+                     f"{event_dates(event, names)}")
     return fit(lines, "…（记录过长，已截断）")
 
 
-def event_dates(event: Event) -> str:
-    """The dates a promise's events carry, for the history: "（承诺 3，到期 2026-12-11）",
-    "（承诺 3：2026-12-11 → 2026-12-20）"."""
+_BOT_EVENTS = frozenset({"duplicate_hinted"})  # the bot's own doing, though written in the unit of a person's act
+_LEAD_EVENTS = frozenset({"declined", "rerouted", "assigned", "took_lead", "handover_overruled"})
+
+
+def event_dates(event: Event, names: dict[str, str] | None = None) -> str:
+    """What an event carries, for the history: a promise's dates ("（承诺 3，到期 2026-12-11）",
+    "（承诺 3：2026-12-11 → 2026-12-20）"), a change of lead ("（交通运输局 → 金融局，理由：不属于本单位职责）"),
+    a verdict's answer ("（第 2 轮：已解决）")."""
     detail, promise = event.detail, event.detail.get("commitment_id")
+    names = names or {}
+    if event.kind in _LEAD_EVENTS and detail.get("to_party"):
+        source = detail.get("from_party")
+        moved = (f"{names.get(source, source)} → " if source else "→ ") + names.get(detail["to_party"],
+                                                                                 detail["to_party"])
+        reason = detail.get("reason")
+        why = f"，理由：{HAND_OVER_REASON_NAMES.get(HandOverReason(reason), reason)}" \
+            if reason in set(HandOverReason) else (f"，理由：{reason}" if reason else "")
+        return f"（{escape(moved)}{escape(why)}）"
+    if event.kind == "verdict" and detail.get("answer"):
+        answer = detail["answer"]
+        said = SOLVED_NAMES.get(answer) or SATISFACTION_NAMES.get(answer) or answer  # type: ignore[call-overload]
+        return f"（第 {detail.get('round', 1)} 轮：{said}）"
     if event.kind == "noted" and detail.get("note_kind") in NOTE_KINDS_NAMES:
         return f"（{NOTE_KINDS_NAMES[detail['note_kind']]}）"
     if event.kind in ("due_changed", "extension_requested", "extension_approved", "extension_refused"):

@@ -50,7 +50,7 @@ def resolve_escalation(need: Need, chat_title: str, lead: str, days: int, deadli
     """The admins' 督办 when the 办结 limit has passed and the need is still open."""
     return (f"🚨 督办：{escape(chat_title)} 的{need_link(need)} 已超过办结时限（{days} 个工作日，"
             f"{deadline:%m月%d日 %H:%M}），牵头单位 {escape(lead)} 仍未办结。\n需求：{escape(snippet(need.text, 80))}\n"
-            f"请督促办理，或了解是否需要延期、改派。")
+            f"请督促牵头单位办理，或用 /route 改派。")
 
 
 def claim_reminder(need: Need, lead: str, liaisons: list[str], deadline: datetime, today: date) -> str:

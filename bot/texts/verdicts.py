@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from bot.domain import Need
@@ -16,20 +17,23 @@ SATISFACTION_NAMES = {Satisfaction.SATISFIED: "满意", Satisfaction.FAIR: "基�
 UNRATED = "未评价"
 
 
-def verdict_question(need: Need, verdict: Verdict, author: str, lead: str | None, days: int) -> str:
-    """The question put to the author (and, edited in place, what they answered so far)."""
+def verdict_question(need: Need, verdict: Verdict, author: str, lead: str | None, closes: datetime) -> str:
+    """The question put to the author (and, edited in place, what they answered so far); ``closes``: local time
+    until which it may be answered."""
     by = f"（牵头单位：{escape(lead)}）" if lead else ""
-    lines = [f"📝 {author}，{need_link(need)} 已标记办结{by}。请您评价办理结果：",
-             f"需求：{escape(snippet(need.text, 60))}"]
+    head = (f"📝 {author}，{need_link(need)} 经您评价「未解决」，已重新打开（重办）{by}。"
+            if verdict.solved is Solved.UNSOLVED
+            else f"📝 {author}，{need_link(need)} 已标记办结{by}。请您评价办理结果：")
+    lines = [head, f"需求：{escape(snippet(need.text, 60))}"]
     solved = SOLVED_NAMES[verdict.solved] if verdict.solved else "请选择"
     satisfied = SATISFACTION_NAMES[verdict.satisfaction] if verdict.satisfaction else "请选择"
     lines += [f"1. 解决情况：{solved}", f"2. 满意度：{satisfied}"]
     if verdict.complete:
         lines.append("感谢您的评价，已记入各单位成绩单。")
     elif verdict.solved is Solved.UNSOLVED:
-        lines.append("需求已重新打开（重办），牵头单位将继续办理。")
+        lines.append("牵头单位将继续办理；办结后会再请您评价。也欢迎先评价这次的满意度。")
     if not verdict.complete:
-        lines.append(f"仅提出需求的企业可评价，{days} 个工作日内未评价记为「{UNRATED}」。")
+        lines.append(f"仅提出需求的企业可评价，请于 {closes:%m月%d日 %H:%M} 前点选；逾期不计入评价。")
     return "\n".join(lines)
 
 
