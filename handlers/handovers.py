@@ -7,11 +7,12 @@ from telegram import Update
 
 from bot import texts
 from bot.context import BotContext
+from bot.delivery.courier import Parcel
 from bot.domain import Outcome
 from bot.domain.duty import HandOverReason, ruling_closes
 from bot.texts.refusals import button_refusal as refusal
 from handlers import buttons, replies
-from handlers.common import actor_of, answer, edit, edit_markup, send, sent_at
+from handlers.common import actor_of, answer, edit, edit_markup, reply, send, sent_at
 from handlers.keyboards import reason_buttons, ruling_buttons
 
 
@@ -27,20 +28,66 @@ async def ask_reason(update: Update, context: BotContext, outcome: Outcome, butt
 
 async def hand_over_why(update: Update, context: BotContext, button: buttons.HandOverWhy) -> None:
     reason = HandOverReason(button.reason)
+    if reason is HandOverReason.OTHER:  # in the liaison's own words: asked for, then handed over on the reply
+        await _ask_own_words(update, context, button)
+        return
     outcome = await context.cases.routing.hand_over(button.need_id, actor_of(update.effective_user, context),  # type: ignore[arg-type]
                                                     button.party_id, sent_at(update), update.update_id, reason)
     if not outcome.ok:
         await answer(update, refusal(outcome), alert=True)
         return
+    await answer(update, texts.TOAST_DECLINED)
+    message = update.effective_message
+    if message is not None and outcome.need is not None and message.message_id != outcome.need.bot_message_id:
+        await edit_markup(context, message.chat_id, message.message_id, None)  # pressed under a note: its buttons go
+    await _handed_over(update, context, outcome, texts.HAND_OVER_REASON_NAMES[reason])
+
+
+async def _ask_own_words(update: Update, context: BotContext, button: buttons.HandOverWhy) -> None:
+    message, user = update.effective_message, update.effective_user
+    view = await context.cases.needs.view(button.need_id)
+    party = await context.cases.parties.get(button.party_id)
+    if message is None or user is None or view is None or party is None:
+        await answer(update, texts.BUTTON_STALE)
+        return
+    await answer(update, texts.TOAST_REASON_ASKED)
+    await replies.refresh_card(context, view)  # the card's own buttons come back meanwhile
+    chat_id, need = message.chat_id, view.need
+
+    async def asked(message_id: int) -> None:  # a reply to this message from the liaison gives the reason
+        await context.cases.routing.ask_reason(chat_id, message_id, need.id, party.id, user.id)
+
+    context.services.courier.post(Parcel.message(
+        chat_id, texts.reason_question(need.number, party, texts.mention_label(user.id, user.full_name)),
+        reply_to=need.bot_message_id, thread_id=need.topic_id, on_sent=asked))
+
+
+async def answered_reason(update: Update, context: BotContext, replied_message_id: int) -> bool:
+    """A reply to the bot's "why hand it over?" question from the liaison who asked to: the 转交, with these words
+    as its reason. False when it was no such question (or someone else replied)."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or not message.text:
+        return False
+    asked = await context.cases.routing.reason_asked(message.chat_id, replied_message_id)
+    if asked is None or asked[2] != user.id:
+        return False
+    need_id, party_id, _ = asked
+    words = message.text.strip()[:200]
+    outcome = await context.cases.routing.hand_over(need_id, actor_of(user, context), party_id, sent_at(update),
+                                                    update.update_id, words)
+    if not outcome.ok:
+        await reply(update, texts.refusal(outcome))
+        return True
+    await _handed_over(update, context, outcome, words)
+    return True
+
+
+async def _handed_over(update: Update, context: BotContext, outcome: Outcome, reason: str) -> None:
+    """A 转交 done: the card, the group told, and — a lead's 退单 — the admins asked to rule."""
     assert outcome.view is not None and outcome.party is not None  # a success carries them
     need = outcome.view.need
-    await answer(update, texts.TOAST_DECLINED)
     await replies.refresh_card(context, outcome.view)
-    message = update.effective_message
-    if message is not None and message.message_id != need.bot_message_id:  # pressed under a note: its buttons go
-        await edit_markup(context, message.chat_id, message.message_id, None)
-    await send(context, need.chat_id, texts.declined(need.number, outcome.previous, outcome.party,
-                                                     texts.HAND_OVER_REASON_NAMES[reason]),
+    await send(context, need.chat_id, texts.declined(need.number, outcome.previous, outcome.party, reason),
                reply_to=need.bot_message_id, thread_id=need.topic_id)
     term, previous = outcome.term, outcome.previous
     if term is None or previous is None:

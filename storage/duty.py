@@ -82,6 +82,17 @@ class LeadTermRepo:
                                                                   from_db_time(r["reopened"])) if t is not None))
                 for r in found]
 
+    async def add_prompt(self, chat_id: int, message_id: int, need_id: int, party_id: str, user_id: int) -> None:
+        await self.conn.execute("INSERT OR REPLACE INTO handover_prompts (chat_id, message_id, need_id, party_id,"
+                                " user_id) VALUES (?, ?, ?, ?, ?)", (chat_id, message_id, need_id, party_id, user_id))
+
+    async def prompted(self, chat_id: int, message_id: int) -> tuple[int, str, int] | None:
+        """(need id, to whom, who asked) when this bot message asked for a 转交's reason."""
+        async with await fetched(self.conn, "SELECT need_id, party_id, user_id FROM handover_prompts"
+                                 " WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)) as cur:
+            row = await cur.fetchone()
+        return (row["need_id"], row["party_id"], row["user_id"]) if row else None
+
     async def awaiting_claim(self) -> list[tuple[Need, LeadTerm | None, bool]]:
         """Open needs whose lead has not claimed them — (need, its open term, whether that is the need's first
         term) — and open needs still awaiting a lead that nobody claimed (term None)."""

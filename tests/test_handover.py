@@ -186,3 +186,23 @@ async def test_needs_and_the_card_show_who_claimed_and_promised_including_the_pr
     await served.press(FINREG_LIAISON, card["message_id"], f"claim:{need_id}")
     await served.say(ADMIN, "/needs")
     assert "牵头：金融局（已认领）；曾牵头：财政局（已认领，承诺1项）" in served.last_text()
+
+
+async def test_another_reason_is_given_in_the_liaisons_own_words(served: RunningBot) -> None:
+    await bind(served, FINANCE_LIAISON, "finance")
+    card, need_id = await post(served, FUNDING_NEED)
+    mark = await served.press(FINANCE_LIAISON, card["message_id"], f"why:{need_id}:finreg:other")
+    asked = [c for c in served.calls_since(mark, "sendMessage") if "说明把需求 #1 转交给 金融局 的理由" in
+             c.params["text"]]
+    assert len(asked) == 1 and "牵头部门：财政局" in served.card_of(1)["text"]  # nothing handed over yet
+    question = asked[0].result["message_id"]
+    await served.say(ENTERPRISE, "我也补充一下，贷款金额大概500万", reply_to=question)  # not theirs to answer
+    assert "牵头部门：财政局" in served.card_of(1)["text"]
+    message = await served.say(FINANCE_LIAISON, "贷款贴息政策由金融局牵头组织银行对接，我局只负责资金拨付",
+                               reply_to=question)
+    said = served.replies_since(message["_calls_from"])
+    assert any("转交给 金融局（理由：贷款贴息政策由金融局牵头" in t for t in said), said
+    assert "牵头部门：金融局" in served.card_of(1)["text"]
+    to_admin = [c.params["text"] for c in served.calls_since(message["_calls_from"], "sendMessage")
+                if c.params["chat_id"] == ADMIN["id"]]
+    assert to_admin and "理由：贷款贴息政策由金融局牵头" in to_admin[0]

@@ -101,10 +101,10 @@ class Routing:
         return on_need + suggested
 
     async def hand_over(self, need_id: int, actor: Actor, to_party_id: str, at: datetime,
-                        update_id: int | None, reason: HandOverReason | None = None) -> Outcome:
+                        update_id: int | None, reason: HandOverReason | str | None = None) -> Outcome:
         """转交: the liaison's party (or, for an admin without one, the lead) hands its role over. A routed party
         says why (``reason``; REASON_REQUIRED without one): its lead handing over is a 退单, which the admins may
-        overrule (the outcome's ``term``)."""
+        overrule (the outcome's ``term``). ``reason``: one of HandOverReason, or the liaison's own words."""
         target = await self.parties.get(to_party_id)
         if target is None:
             return Outcome(Refusal.PARTY_UNKNOWN)
@@ -133,6 +133,15 @@ class Routing:
         previous = await self.parties.get(replaced.party_id) if replaced else None
         return Outcome(view=view, need=need, party=target, previous=previous,
                        term=ended if ended is not None and ended.handed_over else None)
+
+    async def ask_reason(self, chat_id: int, message_id: int, need_id: int, party_id: str, user_id: int) -> None:
+        """转交 for 其他原因: a reply to this bot message from ``user_id`` gives the reason (and hands it over)."""
+        async with self.work.write() as repos:
+            await repos.lead_terms.add_prompt(chat_id, message_id, need_id, party_id, user_id)
+
+    async def reason_asked(self, chat_id: int, message_id: int) -> tuple[int, str, int] | None:
+        async with self.work.read() as repos:
+            return await repos.lead_terms.prompted(chat_id, message_id)
 
     async def overrule(self, term_id: int, admin: Actor, at: datetime, update_id: int | None) -> Outcome:
         """驳回: the admins rule a 退单 improper within RULING_DAYS working days; the need goes back to the unit

@@ -9,14 +9,21 @@ from bot.domain import Need, Party
 from bot.domain.duty import HandOverReason
 from bot.texts.format import need_link
 
-__all__ = ["HAND_OVER_REASON_NAMES", "BUTTON_OVERRULE", "TOAST_OVERRULED", "reason_prompt", "handover_for_ruling",
+__all__ = ["HAND_OVER_REASON_NAMES", "BUTTON_OVERRULE", "TOAST_OVERRULED", "TOAST_REASON_ASKED", "reason_prompt",
+           "reason_question", "handover_for_ruling",
            "overruled", "ruled"]
 
 HAND_OVER_REASON_NAMES = {HandOverReason.NOT_OUR_DUTY: "不属于本单位职责",
                           HandOverReason.OTHER_SHOULD_LEAD: "需其他单位牵头",
                           HandOverReason.INCOMPLETE: "信息不全", HandOverReason.OTHER: "其他原因"}
 BUTTON_OVERRULE = "驳回退单（退回原单位）"
+TOAST_REASON_ASKED = "请回复机器人的提问，说明理由"
 TOAST_OVERRULED = "已驳回退单"
+
+
+def reason_question(number: int, to_party: Party, liaison: str) -> str:
+    return (f"✍️ {liaison}：请直接回复本消息，说明把需求 #{number} 转交给 {escape(to_party.short_name)} 的理由"
+            f"（回复后即转交；不转交则不必回复）。")
 
 
 def reason_prompt(number: int, to_party: Party) -> str:

@@ -17,6 +17,15 @@ CREATE TABLE lead_terms (
     prior_role  TEXT                         -- the party's role on the need before it led it (assist), if any
 );
 CREATE INDEX lead_terms_need ON lead_terms(need_id);
+-- 转交 for 其他原因: the bot asks the liaison to reply with the reason; a reply to this message hands the need over.
+CREATE TABLE handover_prompts (
+    chat_id     INTEGER NOT NULL,
+    message_id  INTEGER NOT NULL,
+    need_id     INTEGER NOT NULL REFERENCES needs(id),
+    party_id    TEXT NOT NULL REFERENCES parties(id),   -- whom it is to be handed over to
+    user_id     INTEGER NOT NULL,                       -- who chose it: only their reply counts
+    PRIMARY KEY (chat_id, message_id)
+);
 CREATE INDEX lead_terms_party ON lead_terms(party_id);
 -- Needs led before this migration: an open term from the time their lead route was written.
 INSERT INTO lead_terms (need_id, party_id, started_at)
