@@ -45,6 +45,10 @@ async def hand_over_why(update: Update, context: BotContext, button: buttons.Han
 
 async def _ask_own_words(update: Update, context: BotContext, button: buttons.HandOverWhy) -> None:
     message, user = update.effective_message, update.effective_user
+    allowed = await context.cases.routing.hand_over_options(button.need_id, actor_of(user, context))  # type: ignore[arg-type]
+    if not allowed.ok:  # only who may hand the need over is asked why
+        await answer(update, refusal(allowed), alert=True)
+        return
     view = await context.cases.needs.view(button.need_id)
     party = await context.cases.parties.get(button.party_id)
     if message is None or user is None or view is None or party is None:
@@ -72,13 +76,14 @@ async def answered_reason(update: Update, context: BotContext, replied_message_i
     if asked is None or asked[2] != user.id:
         return False
     need_id, party_id, _ = asked
-    words = message.text.strip()[:200]
     outcome = await context.cases.routing.hand_over(need_id, actor_of(user, context), party_id, sent_at(update),
-                                                    update.update_id, words)
+                                                    update.update_id, message.text,
+                                                    prompt=(message.chat_id, replied_message_id))
     if not outcome.ok:
         await reply(update, texts.refusal(outcome))
         return True
-    await _handed_over(update, context, outcome, words)
+    term = outcome.term
+    await _handed_over(update, context, outcome, term.reason if term is not None and term.reason else message.text)
     return True
 
 

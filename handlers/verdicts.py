@@ -62,7 +62,8 @@ async def judge(update: Update, context: BotContext, button: buttons.Judge) -> N
         await edit(context, message.chat_id, message.message_id, _question(context, view, verdict),
                    verdict_buttons(verdict))
     need = view.need
-    if given is Solved.UNSOLVED and need.status == "open":  # 重办: the card's buttons come back, the lead is told
+    if verdict.reopened_at is not None and given is Solved.UNSOLVED:  # this answer reopened it (重办): the card's
+        # buttons come back, the lead is told (not again for a co-requester's 未解决 after it)
         await replies.refresh_card(context, view)
         lead = view.lead
         mentions = [texts.mention_label(p.user_id, p.display_name) for p in lead.liaisons] if lead else []

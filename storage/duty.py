@@ -26,7 +26,7 @@ def _verdict(row: sqlite3.Row) -> Verdict:
                    from_db_time(row["asked_at"]),  # type: ignore[arg-type]
                    Solved(row["solved"]) if row["solved"] else None,
                    Satisfaction(row["satisfaction"]) if row["satisfaction"] else None,
-                   from_db_time(row["answered_at"]), row["message_id"])
+                   from_db_time(row["answered_at"]), row["message_id"], from_db_time(row["reopened_at"]))
 
 
 class LeadTermRepo:
@@ -74,7 +74,7 @@ class LeadTermRepo:
         async with await fetched(self.conn,
             f"SELECT {rows.NEED_AS_N}, t.party_id AS lead,"  # noqa: S608
             " (SELECT MIN(started_at) FROM lead_terms f WHERE f.need_id = n.id) AS first_started,"
-            " (SELECT MAX(answered_at) FROM verdicts v WHERE v.need_id = n.id AND v.solved = 'unsolved') AS reopened"
+            " (SELECT MAX(reopened_at) FROM verdicts v WHERE v.need_id = n.id) AS reopened"
             " FROM needs n JOIN lead_terms t ON t.need_id = n.id AND t.ended_at IS NULL"
             " WHERE n.status = 'open' ORDER BY n.id") as cur:
             found = await cur.fetchall()
@@ -85,6 +85,10 @@ class LeadTermRepo:
     async def add_prompt(self, chat_id: int, message_id: int, need_id: int, party_id: str, user_id: int) -> None:
         await self.conn.execute("INSERT OR REPLACE INTO handover_prompts (chat_id, message_id, need_id, party_id,"
                                 " user_id) VALUES (?, ?, ?, ?, ?)", (chat_id, message_id, need_id, party_id, user_id))
+
+    async def drop_prompt(self, chat_id: int, message_id: int) -> None:
+        await self.conn.execute("DELETE FROM handover_prompts WHERE chat_id = ? AND message_id = ?",
+                                (chat_id, message_id))
 
     async def prompted(self, chat_id: int, message_id: int) -> tuple[int, str, int] | None:
         """(need id, to whom, who asked) when this bot message asked for a 转交's reason."""
@@ -130,9 +134,13 @@ class VerdictRepo:
         """Record one answer, once: a question already answered keeps its first answer."""
         column, value = ("solved", solved) if solved is not None else ("satisfaction", satisfaction)
         cur = await self.conn.execute(
-            f"UPDATE verdicts SET {column} = ?, answered_at = ? WHERE id = ? AND {column} IS NULL",  # noqa: S608
+            f"UPDATE verdicts SET {column} = ?, answered_at = COALESCE(answered_at, ?) WHERE id = ?"  # noqa: S608
+            f" AND {column} IS NULL",
             (str(value), to_db_time(at), verdict_id))
         return cur.rowcount == 1
+
+    async def reopened(self, verdict_id: int, at: datetime) -> None:
+        await self.conn.execute("UPDATE verdicts SET reopened_at = ? WHERE id = ?", (to_db_time(at), verdict_id))
 
     async def set_message(self, verdict_id: int, message_id: int) -> None:
         await self.conn.execute("UPDATE verdicts SET message_id = ? WHERE id = ?", (message_id, verdict_id))

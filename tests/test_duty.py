@@ -136,7 +136,8 @@ def test_every_figure_of_the_scorecard_by_hand() -> None:
     ]
     claims = {(1, "transport"): at(2, 16), (2, "transport"): at(4, 9), (3, "edu"): at(3, 9)}
     verdicts = [
-        Verdict(1, 1, 1, 3001, "transport", at(6, 10), Solved.UNSOLVED, Satisfaction.UNSATISFIED, at(6, 11)),
+        Verdict(1, 1, 1, 3001, "transport", at(6, 10), Solved.UNSOLVED, Satisfaction.UNSATISFIED, at(6, 11),
+                reopened_at=at(6, 11)),
         Verdict(2, 1, 2, 3001, "transport", at(9, 10), Solved.SOLVED, Satisfaction.SATISFIED, at(9, 11)),
         Verdict(3, 2, 1, 3001, "transport", at(6, 10), Solved.PARTLY, Satisfaction.FAIR, at(6, 12)),
         Verdict(4, 5, 1, 3001, "edu", at(2, 12)),  # never answered: 未评价 once three working days have passed
@@ -211,7 +212,8 @@ async def test_a_need_claimed_after_its_claim_limit_shows_in_the_response_rate(s
 def test_each_question_keeps_its_latest_answer() -> None:
     # round 1: 未解决 + 不满意; round 2 answered in part (部分解决 only): round 1's 不满意 still counts
     needs = {1: need(1, "resolved", at(9, 10))}
-    verdicts = [Verdict(1, 1, 1, 3001, "transport", at(6, 10), Solved.UNSOLVED, Satisfaction.UNSATISFIED, at(6, 11)),
+    verdicts = [Verdict(1, 1, 1, 3001, "transport", at(6, 10), Solved.UNSOLVED, Satisfaction.UNSATISFIED, at(6, 11),
+                        reopened_at=at(6, 11)),
                 Verdict(2, 1, 2, 3001, "transport", at(9, 10), Solved.PARTLY, None, at(9, 11))]
     [transport] = scorecard(needs, [], {}, verdicts, [], at(10, 10), POLICY, LIMITS)
     assert (transport.solve_rate, transport.satisfaction_rate, transport.redo) == (0.5, 0.0, 1)
@@ -228,3 +230,37 @@ async def test_a_promise_still_owed_when_its_need_is_resolved_counts_nowhere(ser
     assert row.removeprefix("<code>").split()[:6] == ["—", "0", "0", "0", "0", "0"], row  # not overdue: moot
     await served.say(ADMIN, "/overdue")
     assert "承诺 1" not in served.last_text()
+
+
+def test_a_unit_given_a_need_back_is_judged_on_the_spell_that_counts() -> None:
+    # edu led #1 for an hour (an admin took it away in time), transport for a week, then edu again: it claimed
+    # two hours into its second spell — in time
+    needs = {1: need(1)}
+    terms = [LeadTerm(1, 1, "edu", at(2, 10), at(2, 11), "reroute"),
+             LeadTerm(2, 1, "transport", at(2, 11), at(9, 10), "reroute"),
+             LeadTerm(3, 1, "edu", at(9, 10))]
+    scores = {s.party_id: s for s in scorecard(needs, terms, {(1, "edu"): at(9, 12)}, [], [], at(20, 10), POLICY,
+                                               LIMITS)}
+    assert (scores["edu"].led, scores["edu"].responded) == (1, 1)
+    assert (scores["transport"].led, scores["transport"].responded) == (1, 0)  # a week, never claimed: late
+
+
+def test_a_question_taken_back_after_a_reopening_is_not_unrated() -> None:
+    # the author's 未解决 reopened #1; the co-requester (3002) never answered round 1, but answered round 2
+    needs = {1: need(1, "resolved", at(9, 10))}
+    verdicts = [Verdict(1, 1, 1, 3001, "edu", at(6, 10), Solved.UNSOLVED, None, at(6, 11), reopened_at=at(6, 11)),
+                Verdict(2, 1, 1, 3002, "edu", at(6, 10)),
+                Verdict(3, 1, 2, 3001, "edu", at(9, 10), Solved.SOLVED, Satisfaction.SATISFIED, at(9, 11)),
+                Verdict(4, 1, 2, 3002, "edu", at(9, 10), Solved.SOLVED, Satisfaction.FAIR, at(9, 12)),
+                Verdict(5, 1, 1, 3003, "edu", at(6, 10), Solved.UNSOLVED, None, at(6, 12))]  # after the reopening
+    [edu] = scorecard(needs, [], {}, verdicts, [], at(30, 10), POLICY, LIMITS)
+    assert edu.unrated == 0 and edu.redo == 1  # one reopening, one 重办
+
+
+async def test_reminders_overtaken_while_the_bot_was_down_are_not_sent_late(served: RunningBot) -> None:
+    friday = datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)
+    await served.say(ENTERPRISE, NEED, date=friday)  # 签收 by Monday 10:00, reminded at 08:00
+    served.clock.set_local(2026, 11, 30, 11, 0)  # the bot comes back after both
+    sent = [str(c.params["text"]) for c in await served.run_notices()]
+    assert not [t for t in sent if "签收提醒" in t], sent  # "please claim before 10:00" at 11:00 helps nobody
+    assert [t for t in sent if "督办" in t]

@@ -191,6 +191,8 @@ async def test_needs_and_the_card_show_who_claimed_and_promised_including_the_pr
 async def test_another_reason_is_given_in_the_liaisons_own_words(served: RunningBot) -> None:
     await bind(served, FINANCE_LIAISON, "finance")
     card, need_id = await post(served, FUNDING_NEED)
+    mark = await served.press(ENTERPRISE, card["message_id"], f"why:{need_id}:finreg:other")  # not theirs to hand
+    assert answer_of(served, mark).get("show_alert") and not served.calls_since(mark, "sendMessage")
     mark = await served.press(FINANCE_LIAISON, card["message_id"], f"why:{need_id}:finreg:other")
     asked = [c for c in served.calls_since(mark, "sendMessage") if "说明把需求 #1 转交给 金融局 的理由" in
              c.params["text"]]
@@ -206,3 +208,5 @@ async def test_another_reason_is_given_in_the_liaisons_own_words(served: Running
     to_admin = [c.params["text"] for c in served.calls_since(message["_calls_from"], "sendMessage")
                 if c.params["chat_id"] == ADMIN["id"]]
     assert to_admin and "理由：贷款贴息政策由金融局牵头" in to_admin[0]
+    message = await served.say(FINANCE_LIAISON, "补充：请金融局尽快联系", reply_to=question)  # used up: a note now
+    assert not any("转交给" in t for t in served.replies_since(message["_calls_from"]))

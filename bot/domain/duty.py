@@ -4,13 +4,16 @@
 Pure: records in, figures out; ``now`` and the policy are passed in. The definitions (also in the README):
 
 - **响应率** — of the needs a unit was made lead of whose 签收 limit has run out (or that it claimed), the share
-  it claimed within the limit. A need taken from it by an admin, handed over by it (退单 not overruled) or
-  resolved before the limit ran out does not count either way; an overruled 退单 counts as the unit's.
+  it claimed within the limit. A spell as lead that an admin ended, or the unit ended by a 退单 not overruled,
+  before its limit and before a claim, does not count; the unit is judged on its first spell that does (a need
+  given back to it later starts a new limit); a need resolved before the limit ran out counts neither way; an
+  overruled 退单 counts as the unit's.
 - **解决率** — of the verdicts its needs' authors gave (the latest one per author and need), 已解决 counts 1 and
   部分解决 ½.
 - **满意率** — of the satisfaction answers given, the share 满意 or 基本满意.
 - A verdict not given within the verdict limit is **未评价** and left out of both.
-- **重办** — verdicts 未解决 (each reopened the need). **不当退单** — 退单 an admin overruled (驳回).
+- **重办** — verdicts 未解决 that reopened the need (a second 未解决 on a need already reopened is not another).
+  **不当退单** — 退单 an admin overruled (驳回).
 - **排名** — by the mean of the 三率 a unit has figures for, then its on-time promise rate; a unit no enterprise
   has judged yet (no 解决率 nor 满意率) is listed unranked.
 """
@@ -107,8 +110,9 @@ class Verdict:
     asked_at: datetime
     solved: Solved | None = None
     satisfaction: Satisfaction | None = None
-    answered_at: datetime | None = None
+    answered_at: datetime | None = None  # its first answer
     message_id: int | None = None
+    reopened_at: datetime | None = None  # its 未解决 reopened the need (重办) then
 
     @property
     def given(self) -> bool:
@@ -214,16 +218,22 @@ def scorecard(needs: Mapping[int, Need], terms: Iterable[LeadTerm], claims: Mapp
             of(term.party_id).improper += term.overruled
     for (need_id, party_id), spells in by_pair.items():
         score = of(party_id)
-        deadline = working_deadline(spells[0].started_at, policy.claim_days, policy)
         claimed = claims.get((need_id, party_id))
         need = needs[need_id]
+        # judged on its first spell that was not excused: one taken away by an admin, or handed over (not
+        # overruled), before its limit and before the unit claimed it, is not its to answer for
+        for spell in spells:
+            deadline = working_deadline(spell.started_at, policy.claim_days, policy)
+            ended = spell.ended_at
+            if not (ended is not None and ended <= deadline and not spell.overruled
+                    and (claimed is None or claimed > ended)):
+                break
+        else:
+            continue
         if claimed is not None:
             score.led += 1
             score.responded += claimed <= deadline
             continue
-        last = spells[-1]
-        if last.ended_at is not None and last.ended_at <= deadline and not last.overruled:
-            continue  # taken away or handed over in time: not its to claim
         if need.status == "resolved" and need.resolved_at is not None and need.resolved_at <= deadline:
             continue  # settled before anyone had to claim it
         if now >= deadline:
@@ -234,19 +244,23 @@ def scorecard(needs: Mapping[int, Need], terms: Iterable[LeadTerm], claims: Mapp
     # each question's latest answer per author and need: a round 2 answered in part keeps round 1's other answer
     solved: dict[tuple[int, int], Verdict] = {}
     satisfied: dict[tuple[int, int], Verdict] = {}
+    last_round: dict[tuple[int, int], int] = {}
+    for verdict in verdicts:
+        key = (verdict.need_id, verdict.author_id)
+        last_round[key] = max(last_round.get(key, 0), verdict.round)
     for verdict in sorted(verdicts, key=lambda v: (v.round, v.id)):
         need = needs.get(verdict.need_id)
         if need is None or need.status == "withdrawn" or verdict.lead_party is None:
             continue
         score = of(verdict.lead_party)
-        if verdict.solved is Solved.UNSOLVED:
-            score.redo += 1
+        score.redo += verdict.reopened_at is not None  # a 未解决 that reopened the need (not a second one after it)
         key = (verdict.need_id, verdict.author_id)
         if verdict.solved is not None:
             solved[key] = verdict
         if verdict.satisfaction is not None:
             satisfied[key] = verdict
-        if not verdict.given and now >= verdict_closes(verdict, limits, policy):
+        superseded = verdict.round < last_round[key]  # asked again after a 重办: its question was taken back
+        if not verdict.given and not superseded and now >= verdict_closes(verdict, limits, policy):
             score.unrated += 1
     for verdict in solved.values():
         score = of(verdict.lead_party)  # type: ignore[arg-type]

@@ -41,7 +41,7 @@ class Finder:
         self._rows: dict[str, Prepared] = {}  # a need's text → made ready (a new need's is kept for when it is a
         # candidate itself)
         # per chat (None: every chat), the last candidates stacked into one matrix: groups' needs arrive interleaved
-        self._stacked: dict[int | None, tuple[list[int], Prepared]] = {}
+        self._stacked: dict[int | None, tuple[list[int], list[str], Prepared]] = {}  # (ids, their texts, stack)
 
     async def similarity(self) -> Similarity:
         segmenter = self.router().segmenter
@@ -65,34 +65,41 @@ class Finder:
         if not candidates:
             return None
         missing = [t for _, t in candidates if t not in self._rows]
+        if len(missing) > INLINE:  # many (after a restart): in a worker thread
+            self._keep(missing, await asyncio.to_thread(similarity.prepare, missing))
+        # No await from here on: another chat's call may have dropped rows while this one waited; they are made
+        # again here, before anything reads them.
+        missing = [t for _, t in candidates if t not in self._rows]
         if missing:
-            ready = similarity.prepare(missing) if len(missing) <= INLINE else \
-                await asyncio.to_thread(similarity.prepare, missing)
-            for k, missing_text in enumerate(missing):
-                self._rows[missing_text] = Prepared(ready.matrix[k], [ready.words[k]], [ready.texts[k]],
-                                                    [ready.asks[k]])
-        if len(self._rows) > 2 * len(candidates) + 256:  # closed needs are no candidates any more
-            wanted = {t for _, t in candidates} | {text}
+            self._keep(missing, similarity.prepare(missing))
+        rows = {t: self._rows[t] for _, t in candidates}
+        if len(self._rows) > 2 * sum(len(ids) for ids, _, _ in self._stacked.values()) + 256:
+            # closed needs are no candidates any more: keep what some chat's stack or this call uses
+            wanted = {t for _, texts, _ in self._stacked.values() for t in texts} | set(rows) | {text}
             self._rows = {t: p for t, p in self._rows.items() if t in wanted}
-        match = similarity.match(new, self._stack(scope, candidates))
+        match = similarity.match(new, self._stack(scope, candidates, rows))
         return None if match.similar_to is None else (candidates[match.similar_to][0], match.score)
 
-    def _stack(self, scope: int | None, candidates: list[tuple[int, str]]) -> Prepared:
+    def _keep(self, texts: list[str], ready: Prepared) -> None:
+        for k, text in enumerate(texts):
+            self._rows[text] = Prepared(ready.matrix[k], [ready.words[k]], [ready.texts[k]], [ready.asks[k]])
+
+    def _stack(self, scope: int | None, candidates: list[tuple[int, str]], rows_of: dict[str, Prepared]) -> Prepared:
         """The candidates as one Prepared: the chat's last one again, or extended by the needs registered since
         (the usual case: one more), or stacked afresh when a candidate left (resolved, merged, withdrawn)."""
         ids = [i for i, _ in candidates]
-        last, stacked = self._stacked.get(scope, ([], None))
+        last, _, stacked = self._stacked.get(scope, ([], [], None))
         if stacked is not None and ids == last:
             return stacked
         start = len(last) if stacked is not None and ids[:len(last)] == last else 0
         base = stacked if start else None
-        rows = [self._rows[t] for _, t in candidates[start:]]
+        rows = [rows_of[t] for _, t in candidates[start:]]
         parts = ([base.matrix] if base is not None else []) + [r.matrix for r in rows]
         joined = Prepared(sp.vstack(parts, format="csr"),
                           (base.words if base is not None else []) + [r.words[0] for r in rows],
                           (base.texts if base is not None else []) + [r.texts[0] for r in rows],
                           (base.asks if base is not None else []) + [r.asks[0] for r in rows])
-        self._stacked[scope] = (ids, joined)
+        self._stacked[scope] = (ids, [t for _, t in candidates], joined)
         return joined
 
 

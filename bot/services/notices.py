@@ -149,6 +149,9 @@ class Notices:
                     need, lead, deadline = unclaimed[notice.need_id]
                     if lead is None:
                         continue
+                    if deadline <= now:  # overtaken while the bot was down: the 督办 says it; recorded, not sent
+                        outgoing.append(Outgoing(notice, (), ""))
+                        continue
                     mentions = [texts.mention_label(p.user_id, p.display_name) for p in lead_liaisons.get(lead, ())]
                     outgoing.append(Outgoing(notice, (need.chat_id,), texts.claim_reminder(
                         need, names.get(lead, lead), mentions, deadline.astimezone(self.policy.timezone), today),
@@ -156,6 +159,9 @@ class Notices:
                 elif notice.kind in ("resolve_before", "resolve_late") and notice.need_id in open_led:
                     need, lead, deadline, days = open_led[notice.need_id]
                     local = deadline.astimezone(self.policy.timezone)
+                    if notice.kind == "resolve_before" and deadline <= now:  # overtaken while the bot was down:
+                        outgoing.append(Outgoing(notice, (), ""))  # the 督办 says it now; recorded, not sent
+                        continue
                     if notice.kind == "resolve_late":
                         outgoing.append(Outgoing(notice, self.admin_chats, texts.resolve_escalation(
                             need, titles.get(need.chat_id, str(need.chat_id)), names.get(lead, lead), days, local)))

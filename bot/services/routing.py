@@ -26,6 +26,7 @@ from bot.services.parties import Parties
 from bot.services.views import NeedViews
 from bot.services.work import Access, Repos, Work
 
+REASON_LENGTH = 200  # a 退单's reason in the liaison's own words, at most
 MAX_CHOICES = 8  # 转交 choices in all: the parties on the need, then the router's suggestions
 MAX_ON_NEED_CHOICES = 5
 MIN_SUGGESTED_CHOICES = 3
@@ -101,10 +102,14 @@ class Routing:
         return on_need + suggested
 
     async def hand_over(self, need_id: int, actor: Actor, to_party_id: str, at: datetime,
-                        update_id: int | None, reason: HandOverReason | str | None = None) -> Outcome:
+                        update_id: int | None, reason: HandOverReason | str | None = None,
+                        prompt: tuple[int, int] | None = None) -> Outcome:
         """转交: the liaison's party (or, for an admin without one, the lead) hands its role over. A routed party
         says why (``reason``; REASON_REQUIRED without one): its lead handing over is a 退单, which the admins may
-        overrule (the outcome's ``term``). ``reason``: one of HandOverReason, or the liaison's own words."""
+        overrule (the outcome's ``term``). ``reason``: one of HandOverReason, or the liaison's own words (cut to
+        REASON_LENGTH) in reply to the bot's question ``prompt`` (chat, message), which is used up."""
+        if reason is not None and not isinstance(reason, HandOverReason):
+            reason = reason.strip()[:REASON_LENGTH]
         target = await self.parties.get(to_party_id)
         if target is None:
             return Outcome(Refusal.PARTY_UNKNOWN)
@@ -125,6 +130,8 @@ class Routing:
                     return Outcome(Refusal.SAME_PARTY, need=need, party=target)
             if declining is not None and reason is None:
                 return Outcome(Refusal.REASON_REQUIRED, need=need, party=target)
+            if prompt is not None:
+                await unit.lead_terms.drop_prompt(*prompt)
             replaced, ended = await unit.change_lead(need, target.id, LeadChange.HAND_OVER, routes=routes,
                                                      handing_over=declining,
                                                      reason=str(reason) if reason is not None else None)

@@ -56,6 +56,7 @@ class Verdicts:
             await unit.record("verdict", chat_id=need.chat_id, need_id=need.id, round=verdict.round,
                               answer=str(answer), lead=verdict.lead_party)
             if answer is Solved.UNSOLVED and await unit.needs.reopen(need.id):
+                await unit.verdicts.reopened(verdict.id, at)
                 await unit.record("reopened", chat_id=need.chat_id, need_id=need.id, round=verdict.round)
             answered = await unit.verdicts.get(verdict.id)
             current = await unit.needs.get(need.id)

@@ -27,9 +27,11 @@ CREATE TABLE handover_prompts (
     PRIMARY KEY (chat_id, message_id)
 );
 CREATE INDEX lead_terms_party ON lead_terms(party_id);
--- Needs led before this migration: an open term from the time their lead route was written.
+-- Needs led before this migration: an open term from now, so that the new 签收 and 办结 clocks start with the
+-- migration instead of sending a 督办 at once for every need older than its limit.
 INSERT INTO lead_terms (need_id, party_id, started_at)
-    SELECT need_id, party_id, created_at FROM routes WHERE role = 'lead' AND active = 1 ORDER BY need_id;
+    SELECT need_id, party_id, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') FROM routes
+    WHERE role = 'lead' AND active = 1 ORDER BY need_id;
 
 -- The question put to a need's author when it is resolved: 解决情况 and 满意度, one tap each. A need reopened
 -- after 未解决 (重办) is asked again when it is resolved again: round 2.
@@ -44,6 +46,7 @@ CREATE TABLE verdicts (
     satisfaction  TEXT CHECK (satisfaction IN ('satisfied','fair','unsatisfied')),
     answered_at   TEXT,
     message_id    INTEGER,                   -- the bot's question, edited as it is answered
+    reopened_at   TEXT,                      -- its 未解决 reopened the need (重办) at this time
     UNIQUE (need_id, round, author_id)
 );
 CREATE INDEX verdicts_lead ON verdicts(lead_party);
