@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
-from bot.domain.duty import DutyLimits
+from bot.domain.duty import RESOLVE_DAYS, DutyLimits
 from bot.domain.schedule import Policy
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
@@ -30,12 +30,6 @@ _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 class SettingsError(Exception):
     """A setting is missing or malformed; the message names it."""
-
-
-# 办结 limits in working days by need type, after the hotline's practice (a consultation 2-5 days, a request 10,
-# a complex matter 15): a policy question is answered within 5, a scenario, funding or partnership takes 15.
-RESOLVE_DAYS: tuple[tuple[str, int], ...] = (("scenario", 15), ("data", 10), ("funding", 15), ("partnership", 15),
-                                             ("policy", 5), ("talent", 10), ("space", 10), ("other", 10))
 
 
 def resolve_days(raw: str) -> tuple[tuple[str, int], ...]:

@@ -57,7 +57,7 @@ MAX_FUNDS = 2
 _EQUITY = re.compile(r"投资|融资|股权|天使|[A-Da-d]\+?轮|种子轮|创投|风投|估值|基金|路演|BP|商业计划书")
 _NOT_EQUITY = re.compile(r"贷款|担保|补贴|奖补|专项资金|科学基金|配套资金|贴息")  # money that is lent or granted
 # a request put to a named party: the words just before or after its name
-_ASKING_BEFORE = re.compile(r"(?:希望|请|找|向|联系|麻烦|让|由|恳请|呼吁|要求|建议)[^，。！？,.!?]{0,4}$")
+_ASKING_BEFORE = re.compile(r"(?:希望|请|找|向|联系|麻烦|让|由(?!于)|恳请|呼吁|要求|建议)[^，。！？,.!?]{0,4}$")
 _ASKING_AFTER = re.compile(r"[^，。！？,.!?]{0,3}?(?:能否|可否|是否|能不能|可不可以|可以|支持|协调|帮|牵头|给予|出面|"
                            r"管不管|管一管|管管|介入|处理|解决|查处|督促)")
 FALLBACK_LEAD = "ndrc"  # the scenario-lab programme owner triages what nobody else fits

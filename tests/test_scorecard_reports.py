@@ -254,7 +254,7 @@ async def test_every_figure_of_a_scorecard_row_recomputes_from_its_counts(served
         assert row["按期率（%）"] == recomputed(row["按期兑现的承诺"], row["结果已知的承诺"]), row
         rates = [r for r in (response, solve, satisfaction) if r is not None]
         assert row["三率平均（%）"] == (round(sum(rates) / len(rates), 2) if rates else None), row
-        assert (row["排名"] is None) == (not rates), row
+        assert (row["排名"] is None) == (solve is None and satisfaction is None), row  # ranked once judged
 
 
 async def test_the_csv_export_has_the_duty_tables_too(served: RunningBot) -> None:

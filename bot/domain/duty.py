@@ -64,13 +64,23 @@ class HandOverReason(StrEnum):
     OTHER = "other"  # 其他
 
 
+# 办结 limits in working days by need type, after the hotline's practice (a consultation 2-5 days, a request 10,
+# a complex matter 15): a policy question is answered within 5, a scenario, funding or partnership takes 15.
+RESOLVE_DAYS: tuple[tuple[str, int], ...] = (("scenario", 15), ("data", 10), ("funding", 15), ("partnership", 15),
+                                             ("policy", 5), ("talent", 10), ("space", 10), ("other", 10))
+DEFAULT_RESOLVE_DAYS = 10  # a need type without a limit of its own
+
+
 @dataclass(frozen=True)
 class DutyLimits:
     """The loop's time limits, in working days (China's calendar, 调休 included); the 签收 limit is the schedule's
     (``Policy.claim_days``)."""
 
     verdict_days: int = 3  # the author's verdict: unanswered after this, it is 未评价
-    resolve_days: Mapping[str, int] = field(default_factory=dict)  # 办结 by need type
+    resolve_days: Mapping[str, int] = field(default_factory=lambda: dict(RESOLVE_DAYS))  # 办结 by need type
+
+    def resolve_days_of(self, need_type: str) -> int:
+        return self.resolve_days.get(need_type, DEFAULT_RESOLVE_DAYS)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,6 @@ from storage.parties import PartyRepo
 from storage.people import PeopleRepo
 from storage.routes import RouteRepo
 
-DEFAULT_RESOLVE_DAYS = 10  # a need type without its own 办结 limit
 MAX_WAIT = timedelta(minutes=5)  # the job looks again at least this often
 WEEKLY_LATE_LIMIT = timedelta(days=1)
 
@@ -90,7 +89,7 @@ class Notices:
         # need id → (need, its lead, its 办结 limit, the limit in working days)
         open_led: dict[int, tuple[Need, str, datetime, int]] = {}
         for need, lead, since in led:
-            days = self.limits.resolve_days.get(need.need_type, DEFAULT_RESOLVE_DAYS)
+            days = self.limits.resolve_days_of(need.need_type)
             open_led[need.id] = (need, lead, working_deadline(since, days, self.policy), days)
             candidates += resolve_notices(need, since, days, self.policy)
         overdue = [(need, c) for need, c in owed if is_overdue(c, now, self.policy)]
