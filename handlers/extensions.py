@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot import texts
 from bot.context import BotContext
@@ -16,21 +16,7 @@ from bot.texts.refusals import button_refusal, refusal
 from handlers import buttons
 from handlers.callbacks import pressing
 from handlers.common import actor_of, answer, edit, number_and_text, refuse_unless_group, reply, send, sent_at
-
-
-def ask_buttons(commitment_id: int) -> InlineKeyboardMarkup:
-    """申请延期 under a promise's reminder."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(
-        texts.BUTTON_ASK_EXTENSION, callback_data=buttons.AskExtension(commitment_id).encode())]])
-
-
-def decide_buttons(extension_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.BUTTON_APPROVE_EXTENSION,
-                             callback_data=buttons.DecideExtension(extension_id, True).encode()),
-        InlineKeyboardButton(texts.BUTTON_REFUSE_EXTENSION,
-                             callback_data=buttons.DecideExtension(extension_id, False).encode()),
-    ]])
+from handlers.keyboards import decide_buttons
 
 
 async def extend(update: Update, context: BotContext) -> None:

@@ -18,7 +18,7 @@ from telegram.ext import Application
 from bot.context import BotContext
 from bot.delivery.courier import Parcel, Status
 from bot.services.notices import Outgoing
-from handlers.extensions import ask_buttons
+from handlers.keyboards import ask_buttons
 
 log = logging.getLogger(__name__)
 JOB_NAME = "notices"

@@ -8,10 +8,12 @@ from bot import texts
 from bot.domain import Commitment, Need, NeedView, Party
 from bot.domain.duty import HandOverReason, Satisfaction, Solved, Verdict
 from handlers.buttons import (
+    AskExtension,
     Assign,
     ChooseLead,
     Claim,
     ConfirmKept,
+    DecideExtension,
     DecideJoin,
     Detail,
     HandOver,
@@ -186,3 +188,18 @@ def list_page_buttons(kind: str, page: int, pages: int,
     if page < pages:
         row.append(InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=ListPage(page + 1, kind).encode()))
     return InlineKeyboardMarkup([*rows, row])
+
+
+def ask_buttons(commitment_id: int) -> InlineKeyboardMarkup:
+    """申请延期 under a promise's reminder."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        texts.BUTTON_ASK_EXTENSION, callback_data=AskExtension(commitment_id).encode())]])
+
+
+def decide_buttons(extension_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.BUTTON_APPROVE_EXTENSION,
+                             callback_data=DecideExtension(extension_id, True).encode()),
+        InlineKeyboardButton(texts.BUTTON_REFUSE_EXTENSION,
+                             callback_data=DecideExtension(extension_id, False).encode()),
+    ]])
