@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from bot import texts
 from bot.domain import Refusal
+from storage.duty import LeadTermRepo
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, OTHER_GROUP, STRANGER, RunningBot
 from tests.test_duty import alert_after, buttons_of
 
@@ -178,6 +179,13 @@ async def test_an_admin_merges_and_undoes(served: RunningBot) -> None:
     await served.say(ADMIN, "/status 2")
     status = served.last_text()
     assert "管理员合并需求" in status and "撤销合并" in status and "办理中" in status, status
+    # its lead's 签收 clock stopped while it was merged and starts afresh: every merge ended a spell, every
+    # undo began one, and exactly one is open
+    services = served.app.bot_data.services  # type: ignore[union-attr]
+    need = await services.cases.needs.by_number(GROUP, 2)
+    async with services.db.read() as conn:
+        spells = await LeadTermRepo(conn).of_need(need.id)  # type: ignore[union-attr]
+    assert len(spells) == 3 and [s.ended_by for s in spells] == ["reroute", "reroute", None], spells
 
 
 async def test_both_authors_are_asked_for_the_verdict(served: RunningBot) -> None:

@@ -19,7 +19,7 @@ from weakref import WeakKeyDictionary
 
 import scipy.sparse as sp
 
-from bot.domain import Actor, Need, Outcome, Refusal
+from bot.domain import Actor, Need, Outcome, Refusal, lead_of
 from bot.domain.duplicates import DuplicateHint
 from bot.services.views import NeedViews
 from bot.services.work import Access, Unit, Work
@@ -190,6 +190,7 @@ class Duplicates:
         if (await unit.duplicates.merged_into([need.id])).get(need.id):
             return Outcome(Refusal.MERGE_HAS_SECONDS, need=need, into=into)
         await unit.duplicates.merge(need.id, into.id, actor.user_id, unit.at)
+        await unit.lead_terms.end(need.id, unit.at, "reroute")  # its lead's 签收 clock stops while it is merged
         await unit.learning.settle_triage(need.id, actor.user_id, unit.at)
         await unit.record(event, chat_id=need.chat_id, need_id=need.id, into_need=into.number)
         await unit.record("co_requester_added", chat_id=into.chat_id, need_id=into.id, from_need=need.number,
@@ -209,6 +210,9 @@ class Duplicates:
             into = await unit.needs.get(need.merged_into) if need.merged_into is not None else None
             if into is None or not need.merged or not await unit.duplicates.unmerge(need.id):
                 return Outcome(Refusal.NOT_MERGED, need=need)
+            lead = lead_of(await unit.routes.of_need(need.id))
+            if lead is not None:  # its lead's 签收 clock starts again now, not from before the merge
+                await unit.lead_terms.start(need.id, lead.party_id, at)
             hint = (await unit.duplicates.hints_of([need.id])).get(need.id)
             if hint is not None and hint.similar_to.id == into.id:
                 await unit.duplicates.decide(need.id, "rejected", actor.user_id, at, only_open=False)
