@@ -46,6 +46,14 @@ async def ask(context: BotContext, outcome: Outcome) -> None:
             reply_to=need.bot_message_id or need.message_id, thread_id=need.topic_id, on_sent=remember))
 
 
+async def ask_again(context: BotContext, chat_id: int, author_id: int) -> None:
+    """In the author's private chat (/start): the questions still waiting for them, with their buttons."""
+    for verdict in await context.cases.verdicts.awaiting(author_id, context.services.clock()):
+        view = await context.cases.needs.view(verdict.need_id)
+        if view is not None:
+            await send(context, chat_id, _question(context, view, verdict), verdict_buttons(verdict))
+
+
 async def judge(update: Update, context: BotContext, button: buttons.Judge) -> None:
     given: Solved | Satisfaction = Solved(button.answer) if button.answer in {s.value for s in Solved} \
         else Satisfaction(button.answer)

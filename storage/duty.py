@@ -145,6 +145,16 @@ class VerdictRepo:
     async def set_message(self, verdict_id: int, message_id: int) -> None:
         await self.conn.execute("UPDATE verdicts SET message_id = ? WHERE id = ?", (message_id, verdict_id))
 
+    async def unanswered_by(self, author_id: int) -> list[Verdict]:
+        """The author's questions with an answer still missing, the latest round of each need, on needs that are
+        still resolved (a reopened need's question waits for its next round)."""
+        async with await fetched(self.conn,
+            "SELECT v.* FROM verdicts v JOIN needs n ON n.id = v.need_id WHERE v.author_id = ?"
+            " AND n.status = 'resolved' AND (v.solved IS NULL OR v.satisfaction IS NULL)"
+            " AND v.round = (SELECT MAX(round) FROM verdicts w WHERE w.need_id = v.need_id AND w.author_id = ?)"
+            " ORDER BY v.id", (author_id, author_id)) as cur:
+            return [_verdict(r) for r in await cur.fetchall()]
+
     async def of_need(self, need_id: int) -> list[Verdict]:
         async with await fetched(self.conn, "SELECT * FROM verdicts WHERE need_id = ? ORDER BY id",
                                  (need_id,)) as cur:

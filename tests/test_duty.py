@@ -264,3 +264,20 @@ async def test_reminders_overtaken_while_the_bot_was_down_are_not_sent_late(serv
     sent = [str(c.params["text"]) for c in await served.run_notices()]
     assert not [t for t in sent if "签收提醒" in t], sent  # "please claim before 10:00" at 11:00 helps nobody
     assert [t for t in sent if "督办" in t]
+
+
+async def test_the_author_finds_the_questions_waiting_in_a_private_chat(served: RunningBot) -> None:
+    await claimed_need(served)
+    await served.say(LIAISON, "/resolve 1")
+    served.api.chat(ENTERPRISE["id"], "李总", kind="private")
+    message = await served.say(ENTERPRISE, "/start", chat_id=ENTERPRISE["id"])
+    asked = [c for c in served.calls_since(message["_calls_from"], "sendMessage") if "1. 解决情况" in c.params["text"]]
+    assert len(asked) == 1 and int(asked[0].params["chat_id"]) == ENTERPRISE["id"]
+    question = asked[0].result
+    await served.press(ENTERPRISE, question["message_id"], buttons_of(question)["已解决"], chat_id=ENTERPRISE["id"])
+    message = await served.say(ENTERPRISE, "/start", chat_id=ENTERPRISE["id"])  # still 满意度 to give
+    again = [c.params["text"] for c in served.calls_since(message["_calls_from"], "sendMessage")
+             if "1. 解决情况" in c.params["text"]]
+    assert len(again) == 1 and "解决情况：已解决" in again[0]
+    await served.say(STRANGER, "/start", chat_id=STRANGER["id"])  # someone else is asked nothing
+    assert "1. 解决情况" not in served.last_text()

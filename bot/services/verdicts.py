@@ -29,6 +29,12 @@ class Verdicts:
                     if v.author_id == verdict.author_id and v.round < verdict.round and not v.complete
                     and v.message_id is not None]
 
+    async def awaiting(self, author_id: int, now: datetime, limit: int = 5) -> list[Verdict]:
+        """The questions this person may still answer (oldest first), for their private chat."""
+        async with self.work.read() as repos:
+            return [v for v in await repos.verdicts.unanswered_by(author_id)
+                    if now < verdict_closes(v, self.limits, self.policy)][:limit]
+
     async def answer(self, verdict_id: int, actor: Actor, answer: Solved | Satisfaction, at: datetime,
                      update_id: int | None) -> Outcome:
         """One answer from the need's author, once per question. 未解决 reopens a resolved need (重办): the outcome's

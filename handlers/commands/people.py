@@ -9,7 +9,7 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain import Role
 from bot.texts.refusals import refusal
-from handlers import replies
+from handlers import replies, verdicts
 from handlers.common import (
     actor_of,
     args_text,
@@ -41,6 +41,7 @@ async def start(update: Update, context: BotContext) -> None:
     await reply(update, texts.desk(party, desk.routed, desk.promises, desk.authored, today, desk.latest_notes,
                                    (desk.routed_total, desk.authored_total)),
                 desk_buttons(party.id if party else None, desk.routed, desk.promises))
+    await verdicts.ask_again(context, update.effective_chat.id, user.id)  # type: ignore[union-attr]  # 待您评价
 
 
 async def help_command(update: Update, context: BotContext) -> None:
