@@ -12,7 +12,9 @@ apart: a need about the same product or place that asks for something else bring
 never covers, while a reworded need, even a terse one typed on a phone, is mostly covered by its longer twin.
 Chinese numbers before a measure word are written as digits first (两台 / 2台, 一万例 / 1万例). Last, two needs
 that each say what they ask for (``ASKS``: a subsidy, financing, a trial, data, a licence, space…) and share none of
-it lose a fifth of their score: the same robot on a trial run and asking for a subsidy are two needs.
+it lose a fifth of their score: the same robot on a trial run and asking for a subsidy are two needs. Two needs
+that each name a district of the city and share none are never one: the same pilot in 市北 and in 市南 is two needs
+(found on the fresh writer's set, bench/data/duplicates_fresh.csv).
 
 ``THRESHOLD`` is calibrated on the tuning half of bench/data/duplicates.csv (``python bench/duplicates.py``).
 Cost per new need: one vectorisation, one sparse product with the earlier needs' matrix, and the coverage of the
@@ -22,6 +24,7 @@ Cost per new need: one vectorisation, one sparse product with the earlier needs'
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
@@ -34,6 +37,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from bot.domain.directory import load_directory
 from nlp.dates import chinese_number
 from nlp.segment import STOPWORDS
 
@@ -60,6 +64,20 @@ ASKS: dict[str, tuple[str, ...]] = {
     "exhibition": ("参展", "展位", "展会"),
 }
 ASK_PENALTY = 0.8
+PLACE_PENALTY = 0.0  # two needs that each name a district of the city and share none: the same request elsewhere
+
+
+@functools.lru_cache(maxsize=1)
+def _district_names() -> tuple[tuple[str, str], ...]:
+    """(name, district id) for every district of the shipped directory (its name and aliases)."""
+    names = {(name, p.id) for p in load_directory() if p.kind == "district" for name in (p.name, *p.aliases)}
+    return tuple(sorted(names, key=lambda pair: -len(pair[0])))
+
+
+@functools.lru_cache(maxsize=8192)
+def places_of(normalised: str) -> frozenset[str]:
+    """The districts a need names (市北 and 市南 are two places; 黄岛 and 西海岸 one)."""
+    return frozenset(district for name, district in _district_names() if name in normalised)
 
 
 class Match(NamedTuple):
@@ -180,7 +198,10 @@ class Similarity:
         back = _cover(earlier.words[j], new.words[i], new.texts[i])
         score = (cosine + there + back) / 3
         asks, other_asks = new.asks[i], earlier.asks[j]
-        return score * ASK_PENALTY if asks and other_asks and not asks & other_asks else score
+        if asks and other_asks and not asks & other_asks:
+            score *= ASK_PENALTY
+        places, other_places = places_of(new.texts[i]), places_of(earlier.texts[j])
+        return score * PLACE_PENALTY if places and other_places and not places & other_places else score
 
     def _best(self, new: Prepared, i: int, earlier: Prepared, cosines: np.ndarray) -> Match:
         if not len(cosines) or not new.words[i]:  # nothing before it, or nothing to compare (a blank line)

@@ -105,3 +105,14 @@ def test_the_fast_vectors_are_scikit_learns() -> None:
     chars = similarity.chars.transform([char_grams(t) for t in normalised])
     reference = sp.hstack([words * np.sqrt(WORD_SHARE), chars * np.sqrt(1 - WORD_SHARE)], format="csr")
     assert abs(similarity.prepare(texts).matrix - reference).max() < 1e-12
+
+
+def test_the_same_request_in_another_district_is_another_need() -> None:
+    from nlp.segment import Segmenter
+    from nlp.similar import Similarity
+
+    similarity = Similarity(Segmenter().cut)
+    earlier = similarity.prepare(["我们的智慧停车系统想在市南区几条道路的路边车位试点高位视频收费，请城管局支持"])
+    elsewhere = similarity.best("我们的智慧停车系统想在市北区几条道路的路边车位试点高位视频收费，请城管局支持", earlier)
+    same_place = similarity.best("智慧停车高位视频收费想在市南区的路边车位先试点，城管局能否支持", earlier)
+    assert elsewhere.similar_to is None and same_place.similar_to == 0, (elsewhere, same_place)
