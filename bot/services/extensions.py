@@ -9,6 +9,7 @@ from datetime import date, datetime, tzinfo
 from bot import texts
 from bot.domain import Actor, Commitment, Need, Outcome, Refusal
 from bot.domain.extensions import extension_date_refusal, may_ask_extension
+from bot.domain.model import Extension
 from bot.services.work import Access, Repos, Work
 from nlp.dates import read_date_and_reason
 
@@ -39,10 +40,16 @@ class Extensions:
             if isinstance(found, Outcome):
                 return found
             commitment, need = found
-            pending = await repos.extensions.pending_of(commitment.id)
-            refused = may_ask_extension(commitment, await repos.bound_party(actor.user_id), self._today(at),
-                                        pending is not None)
+            refused, pending = await self._may_ask(repos, commitment, actor, at)
         return Outcome(refused, commitment=commitment, need=need, extension=pending)
+
+    async def _may_ask(self, repos: Repos, commitment: Commitment, actor: Actor,
+                       at: datetime) -> tuple[Refusal | None, Extension | None]:
+        """Why this person may not ask to move this promise's date now (None: they may), and the request already
+        waiting, if any."""
+        pending = await repos.extensions.pending_of(commitment.id)
+        return may_ask_extension(commitment, await repos.bound_party(actor.user_id), self._today(at),
+                                 pending is not None), pending
 
     async def ask(self, commitment_id: int, actor: Actor, chat_id: int, text: str, sent_at: datetime,
                   message_id: int | None, update_id: int | None) -> Outcome:
@@ -53,9 +60,8 @@ class Extensions:
             if isinstance(found, Outcome):
                 return found
             commitment, need = found
-            pending = await unit.extensions.pending_of(commitment.id)
-            refused = may_ask_extension(commitment, await unit.bound_party(actor.user_id), self._today(sent_at),
-                                        pending is not None) or extension_date_refusal(commitment, reading, reason)
+            refused, pending = await self._may_ask(unit, commitment, actor, sent_at)
+            refused = refused or extension_date_refusal(commitment, reading, reason)
             if refused is not None:
                 return Outcome(refused, commitment=commitment, need=need, extension=pending, due=reading)
             assert commitment.due_date is not None and reading.usable is not None  # checked just above

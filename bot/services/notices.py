@@ -75,8 +75,8 @@ class Notices:
         async with self.db.read() as conn:
             # A resolved need's open promises are moot: no reminders, no digest lines.
             owed = [(need, c) for need, c in await CommitmentRepo(conn).pending() if need.status == "open"]
-            awaiting = await LeadTermRepo(conn).awaiting_claim()
-            led = await LeadTermRepo(conn).open_led()
+            terms = LeadTermRepo(conn)
+            awaiting, led = await terms.awaiting_claim(), await terms.open_led()
             sent = await NoticeRepo(conn).sent_keys()
         candidates = [n for _, c in owed for n in commitment_reminders(c, self.policy)]
         # need id → (need, the lead that has not claimed it, its 签收 limit)
