@@ -59,6 +59,7 @@ class Settings:
     verdict_days: int = 3  # working days the author has to give a verdict before it is 未评价
     resolve_working_days: tuple[tuple[str, int], ...] = RESOLVE_DAYS  # 办结 limit per need type
     undated_grace_days: int = 7
+    matches_per_day: int = 10  # at most this many match suggestions reach one party a day
     report_weekday: int = 1  # 1 = Monday … 7 = Sunday: when the weekly report goes to the admins
     report_hour: int = 9
     forum_topics: bool = False  # in a forum supergroup, give each need its own topic
@@ -79,6 +80,7 @@ class Settings:
             f"reminder_hour={self.reminder_hour}, quiet_hours={self.quiet_hours}, "
             f"claim_working_days={self.claim_working_days}, verdict_days={self.verdict_days}, "
             f"resolve_working_days={dict(self.resolve_working_days)}, undated_grace_days={self.undated_grace_days}, "
+            f"matches_per_day={self.matches_per_day}, "
             f"report_weekday={self.report_weekday}, report_hour={self.report_hour}, "
             f"forum_topics={self.forum_topics}, webhook_url={self.webhook_url!r}, webhook_secret='***', "
             f"webhook_listen={self.webhook_listen!r}, webhook_port={self.webhook_port}, "
@@ -181,6 +183,7 @@ def load_settings(
         verdict_days=number("VERDICT_DAYS", 3, 1, 30),
         resolve_working_days=resolve_days(get("RESOLVE_WORKING_DAYS")),
         undated_grace_days=number("UNDATED_GRACE_DAYS", 7, 0, 365),
+        matches_per_day=number("MATCHES_PER_DAY", 10, 1, 1000),
         report_weekday=number("REPORT_WEEKDAY", 1, 1, 7),
         report_hour=number("REPORT_HOUR", 9, 0, 23),
         forum_topics=flag("FORUM_TOPICS"),

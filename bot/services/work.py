@@ -21,6 +21,7 @@ from bot.domain import Actor, LeadChange, Need, Person, Refusal, Route, lead_of
 from bot.domain.duty import LeadTerm
 from storage.agreements import AgreementRepo
 from storage.audit import AuditRepo
+from storage.challenges import ChallengeRepo
 from storage.commitments import CommitmentRepo
 from storage.db import Database
 from storage.duplicates import DuplicateRepo
@@ -29,6 +30,7 @@ from storage.extensions import ExtensionRepo
 from storage.learning import LearningRepo
 from storage.needs import NeedRepo
 from storage.notes import NoteRepo
+from storage.offers import MatchRepo, OfferRepo
 from storage.parties import PartyRepo
 from storage.people import PeopleRepo
 from storage.routes import ClaimRepo, CorrectionRepo, RouteRepo
@@ -116,6 +118,18 @@ class Repos:
     @cached_property
     def duplicates(self) -> DuplicateRepo:
         return DuplicateRepo(self.conn)
+
+    @cached_property
+    def offers(self) -> OfferRepo:
+        return OfferRepo(self.conn)
+
+    @cached_property
+    def matches(self) -> MatchRepo:
+        return MatchRepo(self.conn)
+
+    @cached_property
+    def challenges(self) -> ChallengeRepo:
+        return ChallengeRepo(self.conn)
 
     async def bound_party(self, user_id: int) -> str | None:
         """The party this person is bound to (a liaison's department, a lab member's lab), if any. Read once and
