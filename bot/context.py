@@ -16,6 +16,7 @@ from bot.services.duplicates import Duplicates, Finder
 from bot.services.extensions import Extensions
 from bot.services.intake import Intake
 from bot.services.learning import Learner
+from bot.services.matching import Matchmaking
 from bot.services.needs import Needs
 from bot.services.notes import Notes
 from bot.services.notices import Notices
@@ -53,6 +54,7 @@ class UseCases:
     scorecards: Scorecards
     extensions: Extensions
     duplicates: Duplicates
+    matching: Matchmaking
 
     @classmethod
     def build(cls, db: Database, router: Router, settings: Settings, reader: IntentReader | None = None) -> UseCases:
@@ -61,8 +63,10 @@ class UseCases:
         views = NeedViews(directory)
         scorecards = Scorecards(work, settings.policy(), settings.limits())
         parties = Parties(work, access, directory, learner)
+        matching = Matchmaking(work, access, views, lambda: learner.router.segmenter, settings.matches_per_day,
+                               settings.timezone)
         return cls(work=work, access=access, learner=learner, parties=parties, people=People(work, access, parties),
-                   needs=Needs(work, access, views, learner, Finder(work, lambda: learner.router)),
+                   needs=Needs(work, access, views, learner, Finder(work, lambda: learner.router), matching),
                    routing=Routing(work, access, views, parties, learner, settings.policy()),
                    commitments=Commitments(work, access, settings.timezone),
                    agreements=Agreements(work, access, learner),
@@ -70,7 +74,7 @@ class UseCases:
                    intake=Intake(work, reader or shipped_reader(router.segmenter.cut), lambda: learner.router),
                    notes=Notes(work, learner), extensions=Extensions(work, access, settings.timezone),
                    verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
-                   scorecards=scorecards, duplicates=Duplicates(work, access, views))
+                   scorecards=scorecards, duplicates=Duplicates(work, access, views), matching=matching)
 
 
 @dataclass

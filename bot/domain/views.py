@@ -21,6 +21,7 @@ from bot.domain.model import (
     Person,
     Route,
 )
+from bot.domain.offers import MatchView, Side, Step
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class NeedView:
     hint: DuplicateHint | None = None  # it may say the same as an open need (shown while open)
     co_requesters: tuple[Person, ...] = ()  # the authors who seconded it (附议)
     merged_into: Need | None = None  # the need it was merged into
+    matches: tuple[MatchView, ...] = ()  # 可对接: offers it was matched with (not refused), best first
 
     @property
     def lead(self) -> RoutedParty | None:
@@ -151,6 +153,13 @@ class Refusal(StrEnum):
     MERGE_HAS_SECONDS = "merge_has_seconds"  # other needs were merged into it: undo those first
     MERGE_OTHER_CHAT = "merge_other_chat"  # /merge joins needs of one group
     NOT_MERGED = "not_merged"  # /unmerge of a need that was not merged
+    # Matching and the handshake (bot.services.matching)
+    MATCH_NOT_FOUND = "match_not_found"
+    NOT_MATCH_SIDE = "not_match_side"  # only the need's author (co-requesters) or the offer's party answer
+    MATCH_ANSWERED = "match_answered"  # this side answered already
+    MATCH_CLOSED = "match_closed"  # one side said 不合适, or the need is no longer open
+    MATCH_NOT_INTRODUCED = "match_not_introduced"  # a signing is recorded once both sides are interested
+    MATCH_SIGNED = "match_signed"  # a signing was recorded against it already
 
 
 DUE_REFUSALS = {DueProblem.PAST: Refusal.DATE_PAST, DueProblem.UNREADABLE: Refusal.DATE_UNREADABLE,
@@ -180,6 +189,24 @@ class Outcome:
     verdicts: tuple[Verdict, ...] = ()  # a need resolved: the questions put to its author(s); one answered
     extension: Extension | None = None  # 延期: the request asked or decided
     into: Need | None = None  # 附议 / /merge / /unmerge: the need it was (or had been) merged into
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+
+@dataclass(frozen=True)
+class Handshake:
+    """What an answer to a match (or a signing recorded against it) did: ``step`` says what happens next."""
+
+    refusal: Refusal | None = None
+    line: MatchView | None = None
+    need: Need | None = None
+    side: Side | None = None
+    step: Step | None = None
+    view: NeedView | None = None  # the need's card as it is now
+    agreement: Agreement | None = None
+    author: Person | None = None  # the need's author as last seen (name, username): the introduction's contact
 
     @property
     def ok(self) -> bool:

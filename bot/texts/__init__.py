@@ -17,6 +17,7 @@ from bot.texts.extensions import *  # noqa: F403
 from bot.texts.format import *  # noqa: F403
 from bot.texts.handovers import *  # noqa: F403
 from bot.texts.lists import *  # noqa: F403
+from bot.texts.matching import *  # noqa: F403
 from bot.texts.names import *  # noqa: F403
 from bot.texts.notices import *  # noqa: F403
 from bot.texts.refusals import *  # noqa: F403

@@ -60,14 +60,16 @@ DETAIL_NAMES = {
     "claim_undone": "同时撤销认领", "route_undone": "同时撤销协同", "extension_id": "延期申请编号", "reason": "理由",
     "round": "评价轮次", "answer": "评价", "lead": "牵头单位",
     "into_need": "并入需求号", "from_need": "来自需求号", "score": "相似度",
+    "offer_id": "供给编号", "party": "供给单位", "origin": "推荐起因", "side": "回应方",
 }
-_PARTY_KEYS = frozenset({"party_id", "from_party", "to_party", "lead"})
+_PARTY_KEYS = frozenset({"party_id", "from_party", "to_party", "lead", "party"})
 _DETAIL_WORDS = {
     "by": {"commitment": "作出承诺时一并认领"},
     "reason": {str(k): v for k, v in HAND_OVER_REASON_NAMES.items()},  # a 退单's (a 延期's reason is free text)
     "answer": {**{str(k): v for k, v in SOLVED_NAMES.items()}, **{str(k): v for k, v in SATISFACTION_NAMES.items()}},
     "detail": {**KIND_NAMES, "name": "名称", "aliases": "别名", "profile": "简介", "keywords": "关键词"},
     "need_type": NEED_TYPE_NAMES, "agreement_kind": AGREEMENT_KIND_NAMES,
+    "origin": {"need": "新需求", "offer": "新供给"}, "side": {"need": "需求方", "offer": "供给方"},
     "note_kind": {str(k): v for k, v in NOTE_KINDS_NAMES.items()},
 }
 

@@ -114,7 +114,8 @@ def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz
     return fit(lines, "…（记录过长，已截断）")
 
 
-_BOT_EVENTS = frozenset({"duplicate_hinted"})  # the bot's own doing, though written in the unit of a person's act
+# the bot's own doing, though written in the unit of a person's act
+_BOT_EVENTS = frozenset({"duplicate_hinted", "match_suggested"})
 _LEAD_EVENTS = frozenset({"declined", "rerouted", "assigned", "took_lead", "handover_overruled"})
 
 
@@ -136,6 +137,11 @@ def event_dates(event: Event, names: dict[str, str] | None = None) -> str:
         answer = detail["answer"]
         said = SOLVED_NAMES.get(answer) or SATISFACTION_NAMES.get(answer) or answer  # type: ignore[call-overload]
         return f"（第 {detail.get('round', 1)} 轮：{said}）"
+    if event.kind.startswith("match_") and detail.get("offer_id") is not None:
+        party = detail.get("party")
+        side = {"need": "需求方", "offer": "供给方"}.get(str(detail.get("side")), "")
+        return (f"（供给 #{detail['offer_id']}，{escape(names.get(party, party) if party else '')}"
+                + (f"，{side}" if side else "") + "）")
     if event.kind == "noted" and detail.get("note_kind") in NOTE_KINDS_NAMES:
         return f"（{NOTE_KINDS_NAMES[detail['note_kind']]}）"
     if event.kind in ("due_changed", "extension_requested", "extension_approved", "extension_refused"):

@@ -35,6 +35,8 @@ EVENT_NAMES = {
     "duplicate_hinted": "提示可能重复", "duplicate_rejected": "确认不是同一件事", "seconded": "附议（并入另一需求）",
     "merged": "管理员合并需求", "unmerged": "撤销合并", "co_requester_added": "新增附议方",
     "co_requester_removed": "附议方撤出",
+    "match_suggested": "推荐对接", "match_interested": "对推荐的对接表示感兴趣",
+    "match_refused": "认为推荐的对接不合适", "match_introduced": "双方有意，牵线对接",
 }
 # The kinds nlp.outcomes.agreement_kind tells apart (nlp.outcomes.KINDS).
 AGREEMENT_KIND_NAMES = {"financing": "融资", "cooperation": "合作", "scenario": "场景开放", "other": "其他"}

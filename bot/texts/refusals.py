@@ -9,6 +9,7 @@ from bot.texts.commitments import DATE_EXAMPLES, commitment_settled, due_label, 
 from bot.texts.directory import PARTY_REFUSALS, party_ambiguous
 from bot.texts.duplicates import DUPLICATE_REFUSALS
 from bot.texts.extensions import EXTENSION_REFUSALS, extension_refusal
+from bot.texts.matching import MATCH_REFUSALS
 from bot.texts.names import STATUS_NAMES
 
 __all__ = [
@@ -106,6 +107,7 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.VERDICT_SUPERSEDED: "这条需求已重新办结，请在最新的评价消息中作答。",
     **EXTENSION_REFUSALS,
     **DUPLICATE_REFUSALS,
+    **MATCH_REFUSALS,
 }
 
 
