@@ -33,7 +33,9 @@ from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nlp.matching import CLOSE, SHOW, Matcher, OfferText, shown  # noqa: E402
+import numpy as np  # noqa: E402
+
+from nlp.matching import CLOSE, FEATURES, SHOW, Matcher, OfferText, shown  # noqa: E402
 from nlp.segment import Segmenter  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
@@ -125,10 +127,26 @@ def print_errors(needs: list[Need], scored: list[list[tuple[OfferText, float]]],
               f" | shown {' '.join(picked) or '-'} | top {top}")
 
 
+def fit_weights(matcher: Matcher, needs: list[Need]) -> None:
+    """A logistic regression over every (dev need, offer) pair: acceptable or not."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows = [matcher.feature_rows(n.text) for n in needs]
+    x = np.vstack(rows)
+    y = np.array([str(o.id) in n.good for n in needs for o in matcher.offers])
+    model = LogisticRegression(C=1.0, max_iter=5000).fit(x, y)
+    for name, weight in zip(FEATURES, model.coef_[0], strict=True):
+        print(f"  {weight:+.2f}  {name}")
+    print(f"COEF = np.array([{', '.join(f'{w:.2f}' for w in model.coef_[0])}])\nINTERCEPT = {model.intercept_[0]:.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DATA, help="folder with match_offers.json and match_needs.csv")
     parser.add_argument("--sweep", action="store_true", help="dev figures at several thresholds (dev only)")
+    parser.add_argument("--dev-only", action="store_true", help="measure dev only (while tuning)")
+    parser.add_argument("--fit", action="store_true",
+                        help="fit the feature weights (nlp.matching.COEF) on dev's pairs and print them (dev only)")
     parser.add_argument("--errors", action="store_true", help="print dev's wrong and missed needs (never test's)")
     args = parser.parse_args(argv)
 
@@ -138,19 +156,23 @@ def main(argv: list[str] | None = None) -> int:
     matcher = Matcher(segmenter.cut, offers)
     print(f"{len(offers)} offers, {len(needs)} needs; matcher fitted in {time.perf_counter() - started:.2f} s; "
           f"show at {SHOW:.2f}, others at {CLOSE:.2f} of the first")
-    splits = {name: [n for n in needs if n.split == name] for name in ("dev", "test")}
+    splits = {name: [n for n in needs if n.split == name] for name in ("dev",) + (() if args.dev_only else ("test",))}
+    if args.fit:
+        fit_weights(matcher, splits["dev"])
     scored = {name: all_scores(matcher, part) for name, part in splits.items()}
     picks = {name: pick(scored[name]) for name in splits}
     for name, part in splits.items():
         print(figures(part, picks[name]).line(name))
     if args.sweep:
-        for show in [x / 100 for x in range(20, 52, 2)]:
-            for close in (0.6, 0.7, 0.75, 0.8, 0.9, 1.0):
+        for show in [x / 100 for x in range(6, 52, 2)]:
+            for close in (0.5, 0.7, 0.8, 0.9, 1.0):
                 print("  " + figures(splits["dev"], pick(scored["dev"], show, close)).line(
                     f"show {show:.2f} close {close:.2f}").replace("    ", " "))
     if args.errors:
         print_errors(splits["dev"], scored["dev"], picks["dev"])
     print(speed(matcher, segmenter.cut, [n.text for n in needs]))
+    if args.dev_only:
+        return 0
     learned = Matcher(segmenter.cut, offers, feedback_of(splits["dev"], picks["dev"]))
     print("learning check (dev labels fed as handshakes, then test again):")
     print(figures(splits["test"], [[str(h.id) for h in learned.match(n.text)] for n in splits["test"]])

@@ -11,8 +11,8 @@ from typing import Protocol
 
 # What a need asks for, by the words that say it (lower-cased, normalised text).
 ASK_WORDS: dict[str, tuple[str, ...]] = {
-    "money": ("融资", "投资", "资金", "天使轮", "a轮", "b轮", "pre-a", "股权", "估值", "投资人", "投资方", "基金",
-              "跟投", "募资", "贷款", "授信", "风投", "创投"),
+    "money": ("融资", "投资", "资金", "天使轮", "a轮", "b轮", "c轮", "pre-a", "股权", "估值", "投资人", "投资方",
+              "基金", "跟投", "募资", "风投", "创投", "找钱", "的钱", "一轮", "融个", "ipo", "轮融"),
     "trial": ("试点", "测试", "试用", "试运行", "验证", "场景", "路测", "示范", "部署", "落地", "应用", "开放",
               "试跑", "检测", "临床", "试验", "安装", "铺设", "接入"),
     "data": ("数据", "样本", "病历"),
@@ -137,3 +137,53 @@ def clause_around(offer: _Titled, words: list[str]) -> str:
             start = max(0, min(at - (PART_CHARS - len(word)) // 2, len(clause) - PART_CHARS))
             return clause[start:start + PART_CHARS]
     return offer.title
+
+
+# Investment stages, in order. A thesis names the stages it takes (天使轮至A轮, B轮及以后); a need names its own.
+STAGES: tuple[tuple[str, ...], ...] = (
+    ("种子轮", "种子"),
+    ("天使轮", "天使", "刚注册", "刚成立", "成立三年内"),
+    ("pre-a", "prea"),
+    ("a轮", "a+轮"),
+    ("b轮",),
+    ("c轮", "d轮"),
+    ("pre-ipo", "ipo", "上市", "北交所", "科创板", "创业板"),
+)
+_NEXT_ROUND = ("下一轮", "下轮", "后续轮", "最后一轮")
+
+
+def _stages_named(normalised: str) -> list[int]:
+    return sorted({n for n, words in enumerate(STAGES) for w in words if w in normalised})
+
+
+def stage_range(normalised: str) -> tuple[int, int] | None:
+    """The stages a thesis takes, lowest and highest (``及以后``: to the last), or None when it names none."""
+    named = _stages_named(normalised)
+    if not named:
+        return None
+    last = len(STAGES) - 1 if re.search(r"轮(及|或)?(以后|之后|以上)", normalised) else named[-1]
+    return named[0], last
+
+
+def need_stage(normalised: str) -> int | None:
+    """The round a need raises: the one it names (the one after it, when it says 下一轮 after an A轮 ends)."""
+    named = _stages_named(normalised)
+    if not named:
+        return None
+    stage = named[0] if "上市" not in normalised and "ipo" not in normalised else named[-1]
+    if any(w in normalised for w in _NEXT_ROUND) and stage < len(STAGES) - 1 and "结束" in normalised:
+        stage += 1
+    return stage
+
+
+# A need that looks for a supplier (a buyer) is served by a capability, not by a scenario (which is for providers
+# who want to pilot or sell into it).
+_BUYER = re.compile(r"找(一?[个家些])?(技术方|技术供应|供应方|供应商|服务商|服务方|厂家|厂商|专业公司|专业团队|"
+                    r"合作方|人)|有(没有)?(推荐|靠谱|现成)|推荐一下|托管|外包|采购|谁能提供|谁家能|哪家")
+_PROVIDER = re.compile(r"(我们|我司|公司|团队)(是)?(做|研发|开发|自研|有)|我们的|"
+                       r"想(进|推广|推给|落地|试点|铺|找场景|找客户)|找(个|块)?(场景|客户|试点|地方|码头|村)")
+
+
+def buyer(normalised: str) -> bool:
+    """The need looks for a supplier rather than offering a product of its own."""
+    return bool(_BUYER.search(normalised)) and not _PROVIDER.search(normalised)

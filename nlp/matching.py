@@ -42,25 +42,36 @@ from nlp.match_words import (
     FIELDS,
     KIND_NAMES,
     asks_of,
+    buyer,
     canonical,
     clause_around,
     fields_of,
-    kind_fit,
+    need_stage,
     reason_line,
+    stage_range,
 )
 from nlp.segment import STOPWORDS
 from nlp.similar import background_needs, char_grams, normalise, places_of
 
-SHOW = 0.30  # score at or above which a match is shown
-CLOSE = 0.75  # a second or third offer is shown only at this share of the first one's score or more
+SHOW = 0.14  # score at or above which a match is shown: the middle of the dev plateau 0.10-0.18 (CLOSE 0.90)
+CLOSE = 0.90  # a second or third offer is shown only at this share of the first one's score or more
 CANDIDATES = 12  # offers nearest to a need by cosine that are scored in full (and those of its fields)
 SHOW_NEEDS = 5  # needs a new offer's owner gets at most
 SHOW_OFFERS = 3  # offers a need's card shows at most
 WORD_SHARE = 0.6  # the words block's share of the cosine (the characters have the rest)
-WEIGHTS = (0.30, 0.40, 0.15, 0.15)  # cosine, substance, topic, shared field
-FIELD_APART = 0.4  # multiplies a pair whose fields are both known and disjoint
+FEATURES = ("cosine of words", "cosine of characters", "need covered", "need's substance met", "title covered",
+            "offer covered", "field shared", "fields apart", "places apart", "thesis, no money asked",
+            "money alone asked, no thesis", "stage taken", "stage not taken", "scenario", "capability",
+            "a buyer and a scenario", "a buyer and a capability")
+# The weights of FEATURES and the intercept: a logistic regression fitted on the dev split's pairs
+# (python bench/match_eval.py --fit), written down here.
+COEF = np.array([0.88, 0.52, 2.04, 3.51, -0.15, 0.63, 0.69, -2.05, -0.05, -1.80, -1.38, 1.62, -0.67, 0.33, -0.18,
+                 -1.30, 1.40])
+INTERCEPT = -5.89
+MASS_SCALE = 10.0  # IDF mass of the need's met words (ask words aside) that counts as 1
 LEARN_GOOD, LEARN_BAD = 0.5, 0.5  # Rocchio weights of a handshake's need towards (good) or away from (bad)
-NEAR_GOOD, NEAR_BAD = 0.3, 0.6  # weight of a need's nearness to an offer's good (bad) handshake needs
+NEAR_GOOD, NEAR_BAD = 2.0, 4.0  # logit added per unit of a need's nearness to an offer's good (bad) handshake needs:
+# a need the offer was refused for loses 4 (never shown again), one it suited gains 2
 STOP = frozenset("我们 我司 你们 希望 需要 想 求 寻求 对接 一个 一些 相关 进行 开展 提供 能够 可以 帮助 支持 合作 "
                  "企业 公司 项目 方面 寻找 找到 想找 欢迎 用于 服务 主要 重点 关注 领域 方向 单位 初创 左右 之间 "
                  "我们的 自己 看看 有意 意向 做个 一家 一款 一套 一批 几个 万元 元".split()) | STOPWORDS
@@ -100,6 +111,7 @@ class _Side:
     fields: frozenset[str]
     places: frozenset[str]
     canon: set[str] = field(default_factory=set)
+    buyer: bool = False  # looks for a supplier (match_words.buyer)
 
 
 def _identity(terms: list[str]) -> list[str]:
@@ -129,6 +141,8 @@ class Matcher:
                               for t, i in self._chars.vocabulary_.items()}
         self._offer_sides = [self._side(o.words) for o in self.offers]
         self._title_sides = [self._side(o.title) for o in self.offers]
+        self._stage_ranges = [stage_range(side.text) if o.kind == "investment" else None
+                              for o, side in zip(self.offers, self._offer_sides, strict=True)]
         self.matrix: sp.csr_matrix | None = self._vectors([o.words for o in self.offers]) if self.offers else None
         self._good: list[list[int]] = [[] for _ in self.offers]  # rows of _taught, per offer
         self._bad: list[list[int]] = [[] for _ in self.offers]
@@ -151,7 +165,7 @@ class Matcher:
         norm = normalise(text)
         terms = self._terms(norm)
         idf = {t: self._idf.get(t, self._rare) for t in terms}
-        return _Side(terms, idf, norm, fields_of(norm), places_of(norm), {canonical(t) for t in terms})
+        return _Side(terms, idf, norm, fields_of(norm), places_of(norm), {canonical(t) for t in terms}, buyer(norm))
 
     def _vectors(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Rows l2-normalised: the words block and the characters block side by side (WORD_SHARE of the cosine),
@@ -217,34 +231,62 @@ class Matcher:
         total = sum(side.idf.values())
         return sum(side.idf[t] * v for t, v in found.items()) / total if total else 0.0
 
-    def _pair(self, need: _Side, asks: frozenset[str], k: int, cosine: float) -> float:
-        offer, title = self._offer_sides[k], self._title_sides[k]
-        substance = self._share(need, self._covered(need, offer))
-        topic = self._share(title, self._covered(title, need))
+    def features(self, need: _Side, asks: frozenset[str], k: int, cosines: tuple[float, float]) -> np.ndarray:
+        """What is known of a (need, offer) pair, in FEATURES order."""
+        offer, title, kind = self._offer_sides[k], self._title_sides[k], self.offers[k].kind
+        found = self._covered(need, offer)
+        mass = sum(need.idf[t] * v for t, v in found.items() if not asks_of(t)) / MASS_SCALE
         shared_field = bool(need.fields & offer.fields)
-        w_cos, w_sub, w_topic, w_field = WEIGHTS
-        score = w_cos * cosine + w_sub * substance + w_topic * topic + w_field * shared_field
-        if need.fields and offer.fields and not shared_field:
-            score *= FIELD_APART
-        if need.places and offer.places and not need.places & offer.places:
-            score *= FIELD_APART
-        return score * kind_fit(self.offers[k].kind, asks)
+        money = "money" in asks
+        stage = need_stage(need.text) if kind == "investment" else None
+        takes = self._stage_ranges[k]
+        stage_fit = 0 if stage is None or takes is None else 1 if takes[0] <= stage <= takes[1] else -1
+        return np.array([
+            cosines[0], cosines[1], self._share(need, found), min(mass, 1.5),
+            self._share(title, self._covered(title, need)), self._share(offer, self._covered(offer, need)),
+            shared_field, bool(need.fields and offer.fields and not shared_field),
+            bool(need.places and offer.places and not need.places & offer.places),
+            kind == "investment" and not money, kind != "investment" and money and not asks - {"money"},
+            stage_fit == 1, stage_fit == -1, kind == "scenario", kind == "capability",
+            need.buyer and kind == "scenario", need.buyer and kind == "capability",
+        ], dtype=float)
+
+    def _pair(self, need: _Side, asks: frozenset[str], k: int, cosines: tuple[float, float], taught: float) -> float:
+        """The pair's score: a logistic function of its features (weights fitted on the dev split) and of what the
+        handshakes taught (``taught``, in the same logit units)."""
+        logit = INTERCEPT + COEF @ self.features(need, asks, k, cosines) + taught
+        return float(1.0 / (1.0 + math.exp(-logit)))
 
     def _score_rows(self, texts: Sequence[str]) -> tuple[list[_Side], np.ndarray]:
         """Every text against every offer: (the texts made ready, scores of shape texts × offers)."""
         assert self.matrix is not None
         vectors = self._vectors(texts)
-        cosines = (vectors @ self.matrix.T).toarray()
+        split = len(self._words.vocabulary_)
+        words = (vectors[:, :split] @ self.matrix[:, :split].T).toarray()
+        chars = (vectors[:, split:] @ self.matrix[:, split:].T).toarray()
         near = (vectors @ self._taught.T).toarray() if self._taught.shape[0] else np.zeros((len(texts), 0))
         sides = [self._side(t) for t in texts]
-        scores = np.zeros(cosines.shape)
+        scores = np.zeros(words.shape)
         for i, side in enumerate(sides):
             if not side.terms:
                 continue
             asks = asks_of(side.text)
-            for k in self._candidates(side, cosines[i]):
-                scores[i, k] = self._pair(side, asks, k, float(cosines[i, k])) + self._taught_nearness(k, near[i])
+            for k in self._candidates(side, words[i] + chars[i]):
+                scores[i, k] = self._pair(side, asks, k, (float(words[i, k]), float(chars[i, k])),
+                                          self._taught_nearness(k, near[i]))
         return sides, scores
+
+    def feature_rows(self, need: str) -> np.ndarray:
+        """The features of ``need`` against every offer, one row an offer (fitting the weights: the bench)."""
+        assert self.matrix is not None
+        vectors = self._vectors([need])
+        split = len(self._words.vocabulary_)
+        words = (vectors[:, :split] @ self.matrix[:, :split].T).toarray()[0]
+        chars = (vectors[:, split:] @ self.matrix[:, split:].T).toarray()[0]
+        side = self._side(need)
+        asks = asks_of(side.text)
+        return np.array([self.features(side, asks, k, (float(words[k]), float(chars[k])))
+                         for k in range(len(self.offers))])
 
     def _candidates(self, side: _Side, cosines: np.ndarray) -> set[int]:
         """The offers worth scoring in full: the CANDIDATES nearest by cosine, those of the need's fields, and those
@@ -301,17 +343,36 @@ class Matcher:
         need_side, offer_side = self._side(need), self._side(offer.words)
         found = self._covered(need_side, offer_side)
         title = normalise(offer.title)
-        strong = sorted((t for t, v in found.items() if v >= 0.5),  # what the offer's title says first, then the rarest
-                        key=lambda t: (not (t in title or canonical(t) in title), -need_side.idf[t]))
+        # the need's substance before what it asks (融资, 试点), then the words of the offer's title, then the rarest
+        strong = sorted((t for t, v in found.items() if v >= 0.5 and len(t) > 1),
+                        key=lambda t: (bool(asks_of(t)), not (t in title or canonical(t) in title), -need_side.idf[t]))
         kind = KIND_NAMES.get(offer.kind, "对接方")
-        if strong:
-            need_part = _as_written(need, _run_around(need_side, set(strong), strong[0]))
-            offer_part = clause_around(offer, [strong[0], canonical(strong[0]), *strong[1:]])
-            return reason_line(need_part, kind, offer_part)
         shared = sorted(need_side.fields & offer_side.fields)
-        if shared:
+        if shared and (not strong or asks_of(strong[0])):  # a field, not a word, is what they share
             return reason_line(_field_words(need_side, shared[0]), kind, offer.title)
-        return reason_line(max(need_side.terms, key=lambda t: need_side.idf[t], default=need[:12]), kind, offer.title)
+        if not strong:
+            return reason_line(max(need_side.terms, key=lambda t: need_side.idf[t], default=need[:12]), kind,
+                               offer.title)
+        need_part = _run_around(need_side, set(strong), strong[0])
+        if need_part == strong[0] and len(strong) > 1 and not asks_of(strong[1]) and \
+                len(strong[0]) + len(strong[1]) < 12:
+            need_part = f"{strong[0]}、{strong[1]}" if need_side.text.find(strong[0]) < need_side.text.find(
+                strong[1]) else f"{strong[1]}、{strong[0]}"
+        return reason_line(_as_written(need, need_part), kind, self._offer_part(need_side, offer, strong))
+
+    def _offer_part(self, need: _Side, offer: OfferText, strong: list[str]) -> str:
+        """What the offer says of what the need met: its title when the title holds it (or the need's field); else
+        the run of the offer's words the need meets around it (a short clause as it is)."""
+        title = self._side(offer.title)
+        if any(t in title.text or canonical(t) in title.canon for t in strong) or need.fields & title.fields:
+            return offer.title
+        offer_side = self._side(offer.text)
+        met = self._covered(offer_side, need)
+        best = next((t for t in offer_side.terms if met.get(t, 0) >= 0.5 and
+                     (strong[0] in t or t in strong[0] or canonical(t) == canonical(strong[0]))), None)
+        if best is None:
+            return clause_around(offer, [strong[0], canonical(strong[0]), *strong[1:]])
+        return _as_written(offer.text, _run_around(offer_side, {t for t, v in met.items() if v >= 0.5}, best))
 
 
 def shown(scored: Sequence[tuple[OfferText, float]], limit: int = SHOW_OFFERS, show: float = SHOW,
