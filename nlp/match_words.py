@@ -19,22 +19,8 @@ ASK_WORDS: dict[str, tuple[str, ...]] = {
     "partner": ("合作", "技术", "研发", "联合", "方案", "平台", "伙伴", "供应", "采购", "设备", "服务", "共建"),
 }
 
-# Which offer kind fits what a need asks for: an investment thesis fits a need asking for money and almost nothing
-# else; a need asking for money alone fits a scenario or a capability only a little.
-_MONEY_ONLY = {"scenario": 0.5, "capability": 0.6, "investment": 1.0}
-_NO_MONEY = {"scenario": 1.0, "capability": 1.0, "investment": 0.3}
-
-
 def asks_of(normalised: str) -> frozenset[str]:
     return frozenset(ask for ask, words in ASK_WORDS.items() if any(w in normalised for w in words))
-
-
-def kind_fit(kind: str, asks: frozenset[str]) -> float:
-    if "money" not in asks:
-        return _NO_MONEY.get(kind, 1.0)
-    if asks - {"money"}:
-        return 1.0
-    return _MONEY_ONLY.get(kind, 1.0)
 
 
 # Fields: a need and an offer that each name a field and share none do not meet (医学影像 / 城市影像).

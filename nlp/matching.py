@@ -16,6 +16,7 @@ the needs shipped in nlp/data and the offers' own texts, so the words every need
 - the offer's kind against what the need asks for: an investment thesis fits a need that asks for money, a need
   that asks for money alone fits little else; a scenario fits a need that asks to test, pilot or deploy;
 - places: a need that names a district and an offer placed in another one do not meet.
+These are combined by a logistic function whose weights (``COEF``) were fitted on the dev split's pairs.
 A pair is shown at ``SHOW`` and above; a second or third offer only when it is close to the first (``CLOSE``).
 
 What the handshakes taught (both 感兴趣: good; 不合适: bad) moves an offer's profile towards the needs it suited and
@@ -217,9 +218,10 @@ class Matcher:
         partly by the share of the word's characters found in it)."""
         found: dict[str, float] = {}
         for term in side.idf:
-            if term in other.idf or term in other.text or canonical(term) in other.canon:
+            inside = not term.isascii() and term in other.text  # ct is not inside ctc: Latin words match whole
+            if term in other.idf or inside or canonical(term) in other.canon:
                 found[term] = 1.0
-            elif len(term) >= 3:
+            elif len(term) >= 3 and not term.isascii():
                 pairs = [term[i:i + 2] for i in range(len(term) - 1)]
                 share = sum(p in other.text for p in pairs) / len(pairs)
                 if share >= 0.5:
