@@ -39,7 +39,19 @@ from bot.domain.directory import load_directory
 from bot.services.learning import build_router
 from bot.services.notices import Notices
 from bot.settings import Settings
-from handlers import callbacks, commands, conversation, duplicates, extensions, gate, jobs, members, messages, replies
+from handlers import (
+    callbacks,
+    challenges,
+    commands,
+    conversation,
+    duplicates,
+    extensions,
+    gate,
+    jobs,
+    members,
+    messages,
+    replies,
+)
 from handlers.common import ignoring_repeats
 from handlers.errors import on_error
 from nlp.intent import shipped_reader
@@ -136,6 +148,7 @@ COMMAND_CALLBACKS: dict[str, CommandCallback] = {
     "report": commands.report, "party": commands.party, "directory": commands.directory,
     "backup": commands.backup, "forget": commands.forget, "extend": extensions.extend,
     "merge": duplicates.merge, "unmerge": duplicates.unmerge,
+    "challenge": challenges.challenge, "bid": challenges.bid,
 }
 
 
@@ -164,7 +177,7 @@ def register_handlers(application: Application) -> None:
                                               ChatMemberHandler.MY_CHAT_MEMBER))
     # One handler per kind of button, matched by its typed data; anything else is a stale button.
     for kind, on_press in (*callbacks.BUTTONS, *conversation.BUTTONS, *extensions.BUTTONS,
-                             *duplicates.BUTTONS):
+                             *duplicates.BUTTONS, *challenges.BUTTONS):
         application.add_handler(CallbackQueryHandler(ignoring_repeats(on_press), pattern=kind.matches))
     application.add_handler(CallbackQueryHandler(callbacks.stale))
     # A file sent with the caption "/directory import" (commands in captions are not CommandHandler's).

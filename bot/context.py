@@ -11,6 +11,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.delivery.chat_admins import ChatAdmins
 from bot.delivery.courier import Courier
 from bot.services.agreements import Agreements
+from bot.services.challenges import Challenges
 from bot.services.commitments import Commitments
 from bot.services.duplicates import Duplicates, Finder
 from bot.services.extensions import Extensions
@@ -53,6 +54,7 @@ class UseCases:
     scorecards: Scorecards
     extensions: Extensions
     duplicates: Duplicates
+    challenges: Challenges
 
     @classmethod
     def build(cls, db: Database, router: Router, settings: Settings, reader: IntentReader | None = None) -> UseCases:
@@ -70,7 +72,8 @@ class UseCases:
                    intake=Intake(work, reader or shipped_reader(router.segmenter.cut), lambda: learner.router),
                    notes=Notes(work, learner), extensions=Extensions(work, access, settings.timezone),
                    verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
-                   scorecards=scorecards, duplicates=Duplicates(work, access, views))
+                   scorecards=scorecards, duplicates=Duplicates(work, access, views),
+                   challenges=Challenges(work, access, settings.timezone))
 
 
 @dataclass

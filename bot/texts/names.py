@@ -35,6 +35,8 @@ EVENT_NAMES = {
     "duplicate_hinted": "提示可能重复", "duplicate_rejected": "确认不是同一件事", "seconded": "附议（并入另一需求）",
     "merged": "管理员合并需求", "unmerged": "撤销合并", "co_requester_added": "新增附议方",
     "co_requester_removed": "附议方撤出",
+    "challenge_published": "发布揭榜挂帅", "bid_made": "揭榜（提交方案）", "challenge_picked": "选定揭榜方案",
+    "challenge_closed": "揭榜结束（都不选）",
 }
 # The kinds nlp.outcomes.agreement_kind tells apart (nlp.outcomes.KINDS).
 AGREEMENT_KIND_NAMES = {"financing": "融资", "cooperation": "合作", "scenario": "场景开放", "other": "其他"}
