@@ -83,7 +83,7 @@ async def test_a_whole_round_publish_two_bids_the_deadline_passes_the_author_pic
     text = announcement.params["text"]
     assert "揭榜挂帅</b>：#1" in text and "截止 12月4日" in text, text
     assert "实验室和企业可点「揭榜」并写下简要方案" in text
-    assert announcement.params["reply_parameters"]["message_id"] == bot.card_of(1)["message_id"]  # under the need's card
+    assert announcement.params["reply_parameters"]["message_id"] == bot.card_of(1)["message_id"]  # under its card
     assert buttons(announcement) == ["bidask:1"]
 
     said = await plan_by_button(bot, LAB_MEMBER, announcement, LAB_PLAN)
@@ -117,7 +117,7 @@ async def test_a_whole_round_publish_two_bids_the_deadline_passes_the_author_pic
 
     await bot.say(ADMIN, "/status 1", date=DAY_AFTER)
     status = bot.last_text()
-    assert "揭榜挂帅：截止 2026-12-04，已选定，2 份方案" in status and "✅ 入选" in status, status
+    assert "<b>揭榜挂帅</b>：截止 2026-12-04，已选定，2 份方案" in status and "✅ 入选" in status, status
 
 
 async def test_only_an_admin_publishes_and_the_deadline_must_be_a_day_to_come(served: RunningBot) -> None:
@@ -180,7 +180,7 @@ async def test_after_the_deadline_bids_are_refused(served: RunningBot) -> None:
     mark = await served.press(LAB_MEMBER, announcement.result["message_id"], "bidask:1")  # type: ignore[index]
     [question] = [c for c in served.calls_since(mark, "sendMessage") if c.status == 200]
     await served.say(LAB_MEMBER, LAB_PLAN, reply_to=question.result["message_id"], date=DAY_AFTER)  # type: ignore[index]
-    assert served.last_text() == "已截止：需求 #1的揭榜已于 2026-12-04 截止，不再接受方案。"
+    assert served.last_text() == "已截止：需求 #1 的揭榜已于 2026-12-04 截止，不再接受方案。"
     await served.say(LIAISON, f"/bid 1 {TRANSPORT_PLAN}", date=DAY_AFTER)
     assert served.last_text().startswith("已截止")
     served.clock.set_local(2026, 12, 5, 10, 0)

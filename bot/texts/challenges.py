@@ -90,10 +90,10 @@ def bid_made(outcome: ChallengeOutcome, bidder: str, today: date) -> str:
 
 
 def _bid_lines(bids: tuple[Bid, ...], persons: dict[int, Person], names: dict[str, str], tz: tzinfo,
-               picked: int | None = None) -> list[str]:
-    return [f"{i}. {bidder_label(b, persons, names)}"
+               picked: int | None = None, indent: str = "") -> list[str]:
+    return [f"{indent}{i}. {bidder_label(b, persons, names)}"
             f"{'（' + local_time(b.created_at, tz) + '）' if b.created_at else ''}"
-            f"{' ✅ 入选' if picked == b.id else ''}\n   {escape(snippet(b.plan, 120))}"
+            f"{' ✅ 入选' if picked == b.id else ''}\n{indent}   {escape(snippet(b.plan, 120))}"
             for i, b in enumerate(bids, 1)]
 
 
@@ -152,16 +152,16 @@ def challenge_picked_private(need: Need, bid: Bid, chat_title: str) -> str:
 def challenge_status(challenge: Challenge, bids: tuple[Bid, ...], persons: dict[int, Person],
                      names: dict[str, str], tz: tzinfo, today: date) -> str:
     """/status N's part about the need's challenge."""
-    lines = [f"🏆 揭榜挂帅：截止 {challenge.deadline.isoformat()}，{_state(challenge, today)}，"
+    lines = [f"<b>揭榜挂帅</b>：截止 {challenge.deadline.isoformat()}，{_state(challenge, today)}，"
              f"{len(bids)} 份方案"]
-    lines += _bid_lines(bids, persons, names, tz, challenge.picked_bid)
+    lines += _bid_lines(bids, persons, names, tz, challenge.picked_bid, indent="  ")
     return "\n".join(lines)
 
 
 def challenge_refusal(outcome: ChallengeOutcome) -> str:
     """Why a step of a round was refused, naming the need and the dates where that helps."""
     reason, need, challenge = outcome.refusal, outcome.need, outcome.challenge
-    number = f"需求 #{need.number}" if need is not None else "这条需求"
+    number = f"需求 #{need.number} " if need is not None else "这条需求"
     if reason is Refusal.NOT_ADMIN:
         return "只有管理员可以发布揭榜挂帅。"
     if reason is Refusal.NEED_NOT_FOUND:
@@ -180,7 +180,7 @@ def challenge_refusal(outcome: ChallengeOutcome) -> str:
     if reason is Refusal.BIDDING_CLOSED and challenge is not None:
         return f"已截止：{number}的揭榜已于 {challenge.deadline.isoformat()} 截止，不再接受方案。"
     if reason is Refusal.ALREADY_BID and outcome.bid is not None:
-        return (f"您已揭榜{number}（方案：{escape(snippet(outcome.bid.plan, 40))}）。"
+        return (f"您已揭榜{number.strip()}（方案：{escape(snippet(outcome.bid.plan, 40))}）。"
                 "每人限一份方案，提交后不能修改：需求发布者和其他揭榜方看到的是同一份方案。")
     if reason is Refusal.PICK_NOT_YET and challenge is not None:
         return (f"{number}的揭榜截止 {challenge.deadline.isoformat()}，当天仍可揭榜；"
