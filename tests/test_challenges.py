@@ -260,7 +260,7 @@ async def test_the_export_has_a_challenge_sheet(served: RunningBot) -> None:
 
 # --- the rules, pure ------------------------------------------------------------------------------------------
 
-NEED_1 = Need(id=1, chat_id=GROUP, number=1, author_id=ENTERPRISE["id"], author_name="李总", text=NEED,
+NEED_1 = Need(id=1, chat_id=GROUP, number=1, author_id=3001, author_name="李总", text=NEED,
               need_type="scenario", status="open", created_at=FRIDAY_10)
 OPEN = Challenge(id=1, need_id=1, deadline=date(2026, 12, 4))
 
