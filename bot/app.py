@@ -41,6 +41,7 @@ from bot.services.notices import Notices
 from bot.settings import Settings
 from handlers import (
     callbacks,
+    challenges,
     commands,
     conversation,
     duplicates,
@@ -148,6 +149,7 @@ COMMAND_CALLBACKS: dict[str, CommandCallback] = {
     "report": commands.report, "party": commands.party, "directory": commands.directory,
     "backup": commands.backup, "forget": commands.forget, "extend": extensions.extend,
     "merge": duplicates.merge, "unmerge": duplicates.unmerge,
+    "challenge": challenges.challenge, "bid": challenges.bid,
 }
 
 
@@ -176,7 +178,7 @@ def register_handlers(application: Application) -> None:
                                               ChatMemberHandler.MY_CHAT_MEMBER))
     # One handler per kind of button, matched by its typed data; anything else is a stale button.
     for kind, on_press in (*callbacks.BUTTONS, *conversation.BUTTONS, *extensions.BUTTONS,
-                             *duplicates.BUTTONS, *matches.BUTTONS):
+                             *duplicates.BUTTONS, *matches.BUTTONS, *challenges.BUTTONS):
         application.add_handler(CallbackQueryHandler(ignoring_repeats(on_press), pattern=kind.matches))
     application.add_handler(CallbackQueryHandler(callbacks.stale))
     # A file sent with the caption "/directory import" (commands in captions are not CommandHandler's).

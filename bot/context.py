@@ -11,6 +11,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.delivery.chat_admins import ChatAdmins
 from bot.delivery.courier import Courier
 from bot.services.agreements import Agreements
+from bot.services.challenges import Challenges
 from bot.services.commitments import Commitments
 from bot.services.duplicates import Duplicates, Finder
 from bot.services.extensions import Extensions
@@ -55,6 +56,7 @@ class UseCases:
     extensions: Extensions
     duplicates: Duplicates
     matching: Matchmaking
+    challenges: Challenges
 
     @classmethod
     def build(cls, db: Database, router: Router, settings: Settings, reader: IntentReader | None = None) -> UseCases:
@@ -74,7 +76,8 @@ class UseCases:
                    intake=Intake(work, reader or shipped_reader(router.segmenter.cut), lambda: learner.router),
                    notes=Notes(work, learner), extensions=Extensions(work, access, settings.timezone),
                    verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
-                   scorecards=scorecards, duplicates=Duplicates(work, access, views), matching=matching)
+                   scorecards=scorecards, duplicates=Duplicates(work, access, views), matching=matching,
+                   challenges=Challenges(work, access, settings.timezone))
 
 
 @dataclass

@@ -160,6 +160,19 @@ class Refusal(StrEnum):
     MATCH_CLOSED = "match_closed"  # one side said 不合适, or the need is no longer open
     MATCH_NOT_INTRODUCED = "match_not_introduced"  # a signing is recorded once both sides are interested
     MATCH_SIGNED = "match_signed"  # a signing was recorded against it already
+    # 揭榜 challenges (issue 15, part D: bot.domain.challenges)
+    CHALLENGE_EXISTS = "challenge_exists"  # the need is published as a challenge already
+    CHALLENGE_NOT_FOUND = "challenge_not_found"  # the need is no challenge
+    CHALLENGE_NO_DEADLINE = "challenge_no_deadline"  # /challenge N without a readable deadline
+    CHALLENGE_BAD_DEADLINE = "challenge_bad_deadline"  # a deadline in the past, unreadable or too far
+    OWN_CHALLENGE = "own_challenge"  # the need's author does not bid on it
+    ALREADY_BID = "already_bid"  # one bid a person
+    BIDDING_CLOSED = "bidding_closed"  # 已截止: its deadline passed
+    EMPTY_PLAN = "empty_plan"
+    CHALLENGE_DECIDED = "challenge_decided"  # the author picked (or picked none) already
+    NOT_PICKER = "not_picker"  # only the need's author or an admin picks
+    PICK_NOT_YET = "pick_not_yet"  # bids are taken until the deadline: the pick comes after it
+    BID_NOT_FOUND = "bid_not_found"
 
 
 DUE_REFUSALS = {DueProblem.PAST: Refusal.DATE_PAST, DueProblem.UNREADABLE: Refusal.DATE_UNREADABLE,

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from bot import texts
 from bot.domain import Commitment, Need
+from bot.domain.challenges import deadline_notice
 from bot.domain.duty import DutyLimits
 from bot.domain.schedule import (
     Notice,
@@ -30,7 +31,10 @@ from bot.domain.schedule import (
     working_deadline,
 )
 from bot.services import reports
+from bot.services.challenges import deadline_reached
 from bot.services.scorecards import Scorecards
+from bot.services.work import Repos
+from storage.challenges import ChallengeRepo
 from storage.commitments import CommitmentRepo
 from storage.db import Database
 from storage.duty import LeadTermRepo
@@ -51,6 +55,7 @@ class Outgoing:
     reply_to: int | None = None
     photo: bytes | None = None  # the weekly report's chart, sent after the text
     thread_id: int | None = None  # the need's forum topic, if it has one
+    pick: tuple[int, tuple[int, ...]] | None = None  # 揭榜: (challenge, its bids) for the author's pick buttons
 
 
 class Notices:
@@ -78,7 +83,9 @@ class Notices:
             terms = LeadTermRepo(conn)
             awaiting, led = await terms.awaiting_claim(), await terms.open_led()
             sent = await NoticeRepo(conn).sent_keys()
+            challenges = await ChallengeRepo(conn).open()
         candidates = [n for _, c in owed for n in commitment_reminders(c, self.policy)]
+        candidates += [n for n in (deadline_notice(c, self.policy) for c in challenges) if n is not None]
         # need id → (need, the lead that has not claimed it, its 签收 limit)
         unclaimed: dict[int, tuple[Need, str | None, datetime]] = {}
         for need, term, first in awaiting:
@@ -169,6 +176,15 @@ class Notices:
                     outgoing.append(Outgoing(notice, (need.chat_id,), texts.resolve_reminder(
                         need, names.get(lead, lead), mentions, days, local, today),
                         need.bot_message_id or need.message_id, thread_id=need.topic_id))
+                elif notice.kind == "challenge" and notice.need_id is not None:  # 揭榜 closed: the author picks
+                    closed = await deadline_reached(Repos(conn), notice.need_id, today, self.policy.timezone)
+                    if closed is None:  # decided or withdrawn meanwhile: recorded, not sent
+                        outgoing.append(Outgoing(notice, (), ""))
+                        continue
+                    need, challenge, bids, text = closed
+                    outgoing.append(Outgoing(notice, (need.chat_id,), text,
+                                             challenge.message_id or need.bot_message_id, thread_id=need.topic_id,
+                                             pick=(challenge.id, tuple(b.id for b in bids))))
                 elif notice.kind == "digest":
                     items = [(need, c, names.get(c.party_id, c.party_id), titles.get(need.chat_id, str(need.chat_id)))
                              for need, c in overdue]

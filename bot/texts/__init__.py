@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.texts.buttons import *  # noqa: F403
 from bot.texts.cards import *  # noqa: F403
+from bot.texts.challenges import *  # noqa: F403
 from bot.texts.commands import *  # noqa: F403
 from bot.texts.commitments import *  # noqa: F403
 from bot.texts.conversation import *  # noqa: F403

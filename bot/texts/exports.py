@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.texts.challenges import CHALLENGE_STATUS_NAMES
 from bot.texts.conversation import NOTE_KINDS_NAMES
 from bot.texts.handovers import HAND_OVER_REASON_NAMES
 from bot.texts.names import (
@@ -25,7 +26,7 @@ __all__ = ["EXPORT_SHEETS", "EXPORT_HEADERS", "EXPORT_VALUES", "DETAIL_NAMES", "
            "export_caption", "export_value", "event_detail", "backup_caption", "backup_too_big"]
 
 EXPORT_SHEETS = {"needs": "需求", "routes": "分派", "commitments": "承诺", "agreements": "成果", "notes": "对话",
-                 "extensions": "延期", "events": "记录",
+                 "extensions": "延期", "challenges": "揭榜", "events": "记录",
                  "scorecard": "成绩单", "verdicts": "评价", "lead_terms": "牵头记录"}  # (bot.services.scoresheets)
 EXPORT_HEADERS = {
     "id": "编号", "chat_id": "群ID", "chat_title": "群名称", "number": "需求号", "author_id": "提出人ID",
@@ -37,6 +38,8 @@ EXPORT_HEADERS = {
     "note_kind": "类别", "extensions": "批准延期次数", "commitment_id": "承诺编号", "requested_by": "申请人ID",
     "requested_at": "申请时间", "from_date": "原到期日", "to_date": "申请到期日", "reason": "理由",
     "decided_by": "审批人ID", "decided_at": "审批时间", "merged_into": "合并到需求号", "co_requesters": "附议企业",
+    "bid_id": "方案编号", "deadline": "截止日期", "challenge_status": "揭榜状态", "bidder_id": "揭榜人ID",
+    "bidder_name": "揭榜人", "plan": "方案", "picked": "入选",
 }
 # The export's coded columns in words, by (table, column); a code without a name is shown as it is.
 EXPORT_VALUES: dict[tuple[str, str], dict[str, str]] = {
@@ -47,6 +50,7 @@ EXPORT_VALUES: dict[tuple[str, str], dict[str, str]] = {
     ("events", "kind"): EVENT_NAMES,
     ("notes", "note_kind"): {str(k): v for k, v in NOTE_KINDS_NAMES.items()},
     ("extensions", "status"): {"pending": "待审批", "approved": "已批准", "refused": "已驳回"},
+    ("challenges", "challenge_status"): CHALLENGE_STATUS_NAMES, ("challenges", "picked"): {"yes": "是", "no": "否"},
 }
 YES, NO = "是", "否"
 # The audit log's details, key by key (bot.services records them as keyword arguments).
@@ -61,6 +65,7 @@ DETAIL_NAMES = {
     "round": "评价轮次", "answer": "评价", "lead": "牵头单位",
     "into_need": "并入需求号", "from_need": "来自需求号", "score": "相似度",
     "offer_id": "供给编号", "party": "供给单位", "origin": "推荐起因", "side": "回应方",
+    "deadline": "截止日期", "bid_id": "方案编号", "bids": "方案数",  # 揭榜
 }
 _PARTY_KEYS = frozenset({"party_id", "from_party", "to_party", "lead", "party"})
 _DETAIL_WORDS = {

@@ -70,7 +70,9 @@ def who_claimed(view: NeedView) -> str:
     return "；".join(parts)
 
 
-def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz: tzinfo, today: date) -> str:
+def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz: tzinfo, today: date,
+           more: tuple[str, ...] = ()) -> str:
+    """``more``: further parts (揭榜), before the records."""
     need = detail.need
     state = merged_status(detail.merged_into, need.chat_id) if detail.merged_into is not None else \
         STATUS_NAMES.get(need.status, need.status)
@@ -105,6 +107,7 @@ def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz
             party = f"（{names.get(note.party_id, note.party_id)}）" if note.party_id else ""
             lines.append(f"  {local_time(note.created_at, tz)} {escape(who)}{escape(party)} "
                          f"{NOTE_KINDS_NAMES[note.kind]}：{escape(snippet(note.text, 80))}")
+    lines.extend(more)
     lines.append("<b>记录</b>：")
     for event in detail.events:
         who = "系统" if not event.actor_id or event.kind in _BOT_EVENTS else people.get(event.actor_id,

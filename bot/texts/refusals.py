@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain import Commitment, DueReading, Outcome, Refusal
 from bot.texts.cards import already_led, already_recorded
+from bot.texts.challenges import CHALLENGE_REFUSALS
 from bot.texts.commands import AGREEMENT_USAGE, EMPTY_COMMIT, EMPTY_NEED
 from bot.texts.commitments import DATE_EXAMPLES, commitment_settled, due_label, due_problem, no_date_found
 from bot.texts.directory import PARTY_REFUSALS, party_ambiguous
@@ -108,6 +109,7 @@ REFUSALS: dict[Refusal, str] = {
     **EXTENSION_REFUSALS,
     **DUPLICATE_REFUSALS,
     **MATCH_REFUSALS,
+    **CHALLENGE_REFUSALS,
 }
 
 
