@@ -136,6 +136,7 @@ COMMAND_CALLBACKS: dict[str, CommandCallback] = {
     "report": commands.report, "party": commands.party, "directory": commands.directory,
     "backup": commands.backup, "forget": commands.forget, "extend": extensions.extend,
     "merge": duplicates.merge, "unmerge": duplicates.unmerge,
+    "monthly": commands.monthly,
 }
 
 
@@ -219,7 +220,7 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
         application.bot_data.services = Services(
             settings=settings, db=db, cases=cases,
             notices=Notices(db, settings.policy(), settings.admin_ids, settings.admin_chat_id, settings.limits(),
-                            scorecards=cases.scorecards),
+                            scorecards=cases.scorecards, monthly=cases.monthly),
             courier=Courier(application.bot, texts.combined_header,
                             pressure=limiter.pressure if isinstance(limiter, FloodGate) else None,
                             hold=settings.flood_group[1] / 40),  # 1.5 s of Telegram's minute

@@ -16,6 +16,7 @@ from bot.services.duplicates import Duplicates, Finder
 from bot.services.extensions import Extensions
 from bot.services.intake import Intake
 from bot.services.learning import Learner
+from bot.services.monthly import Monthly
 from bot.services.needs import Needs
 from bot.services.notes import Notes
 from bot.services.notices import Notices
@@ -53,6 +54,7 @@ class UseCases:
     scorecards: Scorecards
     extensions: Extensions
     duplicates: Duplicates
+    monthly: Monthly  # (E) the monthly 场景机会清单
 
     @classmethod
     def build(cls, db: Database, router: Router, settings: Settings, reader: IntentReader | None = None) -> UseCases:
@@ -70,7 +72,8 @@ class UseCases:
                    intake=Intake(work, reader or shipped_reader(router.segmenter.cut), lambda: learner.router),
                    notes=Notes(work, learner), extensions=Extensions(work, access, settings.timezone),
                    verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
-                   scorecards=scorecards, duplicates=Duplicates(work, access, views))
+                   scorecards=scorecards, duplicates=Duplicates(work, access, views),
+                   monthly=Monthly(db, settings.policy()))
 
 
 @dataclass
