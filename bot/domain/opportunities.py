@@ -25,7 +25,7 @@ def party_funnels(matches: list[Match], party_of_offer: dict[int, str]) -> list[
     return sorted(funnels, key=lambda pf: (-pf[1].signed, -pf[1].introduced, -pf[1].suggested, pf[0]))
 
 
-_MONTH = re.compile(r"^\s*(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*月?\s*$")
+_MONTH = re.compile(r"^\s*(\d{4})\s*[-/.\u5e74]\s*(\d{1,2})\s*\u6708?\s*$")  # 2026-11, 2026年11月
 
 
 @dataclass(frozen=True, order=True)

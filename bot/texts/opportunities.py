@@ -50,6 +50,7 @@ MONTHLY_SHOWN = 10  # items of each list at most; fewer when the message would b
 MONTHLY_LIMIT = MAX_MESSAGE - 200  # leaves room: Telegram counts emoji as two
 TITLE_CHARS = 28
 NEED_CHARS = 24
+PLACE_CHARS = 16
 
 # The chart's words (bot.services.monthly_chart).
 MONTHLY_CHART_COUNTS = "本月概况"
@@ -100,7 +101,7 @@ class _Lines:
         return escape(lead_name(self.names, offer.party_id)) if offer else "—"
 
     def offer(self, offer: Offer) -> str:
-        where = [offer.place] if offer.place else []
+        where = [snippet(offer.place, PLACE_CHARS)] if offer.place else []
         if offer.until is not None:
             where.append(f"至 {offer.until.isoformat()}")
         tail = f"（{escape('，'.join(where))}）" if where else ""
