@@ -18,6 +18,7 @@ SIZE = (12.0, 14.0)  # inches
 DPI = 100
 OFFER_ROWS = 15  # rows of the open list; the rest is "…另有 N 条" (the XLSX has them all)
 MATCH_ROWS = 10
+ROW_HEIGHT = 0.075  # of a table's panel, at most
 
 
 def _table(ax: Axes, heading: str, columns: tuple[str, ...], rows: list[list[str]], total: int, widths: list[float],
@@ -33,7 +34,7 @@ def _table(ax: Axes, heading: str, columns: tuple[str, ...], rows: list[list[str
     table.auto_set_font_size(False)
     for (row, _), cell in table.get_celld().items():
         cell.get_text().set_fontproperties(font)
-        cell.set_height(1 / (len(rows) + 2))
+        cell.set_height(min(ROW_HEIGHT, 1 / (len(rows) + 2)))  # a short list is not stretched over the panel
         if row == 0:
             cell.set_facecolor("#e2e8f0")
 
@@ -69,10 +70,11 @@ def png(data: MonthlyList, names: dict[str, str], title: str, titles: dict[int, 
     matches = []
     for match in data.matches[:MATCH_ROWS]:
         offer = data.offers.get(match.offer_id)
-        need = texts.match_need_label(data.needs.get(match.need_id), titles)
+        asked = data.needs.get(match.need_id)
+        need = texts.match_need_label(asked, titles) + (f"：{asked.text}" if asked else "")
         named = f"{party(offer.party_id)} {texts.snippet(offer.title, 14)}" if offer else ""
         offered = f"[{match.offer_id}] {named}"
-        matches.append([texts.snippet(need, 24), offered, f"{match.score:.2f}", texts.MATCH_STAGE_WORDS[match.stage]])
+        matches.append([texts.snippet(need, 20), offered, f"{match.score:.2f}", texts.MATCH_STAGE_WORDS[match.stage]])
     _table(figure.add_subplot(grid[2]), texts.MONTHLY_CHART_MATCHES, texts.MONTHLY_MATCH_COLUMNS, matches,
            len(data.matches), [0.3, 0.45, 0.1, 0.15], font)
     figure.tight_layout(rect=(0, 0, 1, 0.96))
