@@ -344,3 +344,10 @@ async def test_the_list_waits_for_the_first_working_day_and_skips_an_empty_month
     sent = [c for c in await served.run_notices() if "场景机会清单" in str(c.params["text"])]
     assert {int(c.params["chat_id"]) for c in sent} == {GROUP, ADMIN["id"]}
     assert all("2026年12月" in str(c.params["text"]) and "智慧港口场景" in str(c.params["text"]) for c in sent)
+
+
+async def test_the_weekly_report_has_the_matching_funnel_of_its_week(served: RunningBot) -> None:
+    await history(served)
+    served.clock.set_local(2026, 11, 30, 9, 0)  # Monday: the week since 23 November 09:00 holds m4 only
+    weekly = [c for c in await served.run_notices() if "每周对接简报" in str(c.params["text"])]
+    assert len(weekly) == 1 and "供需对接：匹配 1 → 双方有意 0 → 签约 0（不合适 0）" in str(weekly[0].params["text"])
