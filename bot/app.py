@@ -150,6 +150,7 @@ COMMAND_CALLBACKS: dict[str, CommandCallback] = {
     "backup": commands.backup, "forget": commands.forget, "extend": extensions.extend,
     "merge": duplicates.merge, "unmerge": duplicates.unmerge,
     "challenge": challenges.challenge, "bid": challenges.bid,
+    "monthly": commands.monthly,
 }
 
 
@@ -233,7 +234,7 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
         application.bot_data.services = Services(
             settings=settings, db=db, cases=cases,
             notices=Notices(db, settings.policy(), settings.admin_ids, settings.admin_chat_id, settings.limits(),
-                            scorecards=cases.scorecards),
+                            scorecards=cases.scorecards, monthly=cases.monthly),
             courier=Courier(application.bot, texts.combined_header,
                             pressure=limiter.pressure if isinstance(limiter, FloodGate) else None,
                             hold=settings.flood_group[1] / 40),  # 1.5 s of Telegram's minute

@@ -18,6 +18,7 @@ from bot.services.extensions import Extensions
 from bot.services.intake import Intake
 from bot.services.learning import Learner
 from bot.services.matching import Matchmaking
+from bot.services.monthly import Monthly
 from bot.services.needs import Needs
 from bot.services.notes import Notes
 from bot.services.notices import Notices
@@ -57,6 +58,7 @@ class UseCases:
     duplicates: Duplicates
     matching: Matchmaking
     challenges: Challenges
+    monthly: Monthly  # the monthly 场景机会清单
 
     @classmethod
     def build(cls, db: Database, router: Router, settings: Settings, reader: IntentReader | None = None) -> UseCases:
@@ -77,7 +79,7 @@ class UseCases:
                    notes=Notes(work, learner), extensions=Extensions(work, access, settings.timezone),
                    verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
                    scorecards=scorecards, duplicates=Duplicates(work, access, views), matching=matching,
-                   challenges=Challenges(work, access, settings.timezone))
+                   challenges=Challenges(work, access, settings.timezone), monthly=Monthly(db, settings.policy()))
 
 
 @dataclass

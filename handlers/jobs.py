@@ -52,8 +52,11 @@ async def deliver(application: Application) -> int:
                                              thread_id=outgoing.thread_id)) for chat_id in outgoing.chat_ids]
         charts = []
         if outgoing.photo is not None:  # the weekly chart, in each chat right behind its text
-            charts = [courier.post(Parcel.photo(chat_id, outgoing.photo, "weekly.png"))
+            charts = [courier.post(Parcel.photo(chat_id, outgoing.photo, outgoing.photo_name))
                       for chat_id in outgoing.chat_ids]
+        if outgoing.document is not None:  # the monthly list's XLSX, behind its chart
+            name, content, caption = outgoing.document
+            charts += [courier.post(Parcel.document(chat_id, content, name, caption)) for chat_id in outgoing.chat_ids]
         receipts = await asyncio.gather(*posted)
         await asyncio.gather(*charts)  # the run is over when everything went out (or was given up)
         for chat_id, receipt in zip(outgoing.chat_ids, receipts, strict=True):

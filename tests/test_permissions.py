@@ -114,7 +114,8 @@ COMMANDS: list[tuple[str, set[str]]] = [
     # compared for it, see PROMISE_TABLES)
     ("两周内开放测试路段", {"routed", "other_liaison"}),
 ]
-READ_ONLY_ADMIN = ["/needs", "/status {n}", "/overdue", "/kept", "/triage", "/report", "/export", "/backup"]
+READ_ONLY_ADMIN = ["/needs", "/status {n}", "/overdue", "/kept", "/triage", "/report", "/export", "/backup",
+                   "/monthly"]
 READ_ONLY_OPEN = ["/parties", "/help", "/start"]
 BUTTONS: list[tuple[str, set[str], bool | None]] = [  # (data, roles that change something, promise reported)
     ("claim:{need}", {"routed"}, None),  # None: no promise yet (a promise claims the need)
