@@ -6,6 +6,7 @@ evaluation set: each list names what a reader of the field would call the same t
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Protocol
 
@@ -21,6 +22,12 @@ ASK_WORDS: dict[str, tuple[str, ...]] = {
 
 def asks_of(normalised: str) -> frozenset[str]:
     return frozenset(ask for ask, words in ASK_WORDS.items() if any(w in normalised for w in words))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def word_asks(word: str) -> frozenset[str]:
+    """``asks_of`` one word (words recur: kept)."""
+    return asks_of(word)
 
 
 # Fields: a need and an offer that each name a field and share none do not meet (医学影像 / 城市影像).

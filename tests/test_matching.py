@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nlp.matching import Matcher, OfferText
@@ -153,3 +154,61 @@ def test_a_bad_offers_file_is_one_clear_line_and_exit_2(tmp_path, content, says)
 def test_a_missing_offers_file_is_exit_2(tmp_path):
     done = run_match(["--offers", str(tmp_path / "none.json")])
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+
+
+# The features computed for many needs at once (nlp.match_table) against their definition for one pair -----------
+
+def _pair_features(matcher: Matcher, need: str, k: int) -> list[float]:
+    """FEATURES after the two cosines for one (need, offer) pair, written as the definition reads (a loop per pair,
+    as the matcher computed them before nlp.match_table)."""
+    from nlp.match_table import MASS_SCALE, covered, share
+    from nlp.match_words import asks_of, need_stage, stage_range
+
+    side, offer, title = matcher._side(need), matcher._offer_sides[k], matcher._title_sides[k]
+    kind, asks = matcher.offers[k].kind, asks_of(side.text)
+    found = covered(side, offer)
+    mass = sum(side.idf[t] * v for t, v in found.items() if not asks_of(t)) / MASS_SCALE
+    shared = bool(side.fields & offer.fields)
+    stage = need_stage(side.text) if kind == "investment" else None
+    takes = stage_range(offer.text) if kind == "investment" else None
+    fit = 0 if stage is None or takes is None else 1 if takes[0] <= stage <= takes[1] else -1
+    return [float(x) for x in (
+        share(side, found), min(mass, 1.5), share(title, covered(title, side)), share(offer, covered(offer, side)),
+            shared, bool(side.fields and offer.fields and not shared),
+            bool(side.places and offer.places and not side.places & offer.places),
+            kind == "investment" and "money" not in asks,
+            kind != "investment" and "money" in asks and not asks - {"money"}, fit == 1, fit == -1,
+            kind == "scenario", kind == "capability", side.buyer and kind == "scenario",
+            side.buyer and kind == "capability")]
+
+
+@pytest.mark.parametrize("need", [
+    "我们做L4自动驾驶，想在开放的测试道路上做路测", "做软磁材料的初创公司，中试完成，想融天使轮",
+    "体检中心想加一个癌症早筛套餐，找技术方", "市北区的社区想试点智慧养老，A轮之后的公司优先",
+    "医学影像AI辅助诊断，需要医院的CT影像数据做训练", "CTC ct 肿瘤细胞 液体活检 哈哈哈 影像数据接口", "公司员工社保怎么补缴"])
+def test_features_of_all_offers_at_once_are_those_of_each_pair(matcher, need):
+    rows = matcher.feature_rows(need)
+    for k in range(len(OFFERS)):
+        assert rows[k, 2:].tolist() == pytest.approx(_pair_features(matcher, need, k), abs=1e-12), OFFERS[k].id
+
+
+def test_needs_scored_together_score_as_one_by_one(cut):
+    taught = Matcher(cut, OFFERS, [("新能源汽车企业想找封闭场地做车辆测试", "car", False),
+                                   ("想找医院合作开展肿瘤标志物检测", "ctc", True)])
+    needs = ["我们做L4自动驾驶，想在开放的测试道路上做路测", "公司员工社保怎么补缴", "想找医院做肿瘤检测合作",
+             "新能源汽车厂想在封闭场地测一下新车", "", "做农产品溯源系统的，想找村里试点用起来"] * 7
+    together = taught._score_rows([taught._side(n) for n in needs])  # more than a few: scipy's products
+    for i, need in enumerate(needs):
+        alone = dict((o.id, s) for o, s in taught.scores(need))
+        assert together[i].tolist() == pytest.approx([alone[o.id] for o in OFFERS], abs=1e-12)
+
+
+def test_the_nearest_offers_are_those_a_stable_sort_puts_first():
+    from nlp.matching import _nearest
+
+    values = np.random.default_rng(15).integers(0, 4, size=(200, 9)).astype(float)  # many ties
+    for n in (1, 3, 8, 9, 12):
+        expected = np.zeros(values.shape, dtype=bool)
+        first = np.argsort(-values, axis=1, kind="stable")[:, :n]
+        np.put_along_axis(expected, first, True, axis=1)
+        assert (_nearest(values, n) == expected).all()
