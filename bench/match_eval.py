@@ -17,8 +17,9 @@ only (``--sweep``, ``--errors`` look at dev, never at test); test is measured as
 Speed: matching every need of the set (the matcher's score, selection and reasons) against bare jieba cuts of the
 same texts, in the same process: a ratio, not a wall-clock figure, so a busy machine does not move it.
 
-Learning check: the dev labels fed as handshakes (good for each acceptable pair, bad for each pair shown that is
-not acceptable), then test measured again.
+Learning check: every pair the bot would show for a dev need answered as the labels say (good when acceptable, bad
+when not; pairs not shown are never answered), fed as handshakes, then test measured again. How strongly handshakes
+move scores (nlp.matching.LEARNING) was chosen by cross-validation within dev: bench/match_learning.py.
 """
 
 from __future__ import annotations
@@ -109,11 +110,10 @@ def speed(matcher: Matcher, cut: object, texts: list[str]) -> str:
             f"cut of it ({per_need:.2f} ms a need here, {len(texts)} needs x {rounds} rounds)")
 
 
-def feedback_of(needs: list[Need], picks: list[list[str]]) -> list[tuple[str, str, bool]]:
-    """Dev labels as handshakes: good for every acceptable pair, bad for every pair shown that is not acceptable."""
-    taught = [(n.text, oid, True) for n in needs for oid in sorted(n.good)]
-    taught += [(n.text, oid, False) for n, p in zip(needs, picks, strict=True) for oid in p if oid not in n.good]
-    return taught
+def handshakes(needs: list[Need], picks: list[list[str]]) -> list[tuple[str, str, bool]]:
+    """Labels as the handshakes the bot would get: only the pairs shown (``picks``, what a need's card shows) are
+    answered, good when the offer is acceptable for the need, bad when not."""
+    return [(n.text, oid, oid in n.good) for n, p in zip(needs, picks, strict=True) for oid in p]
 
 
 def print_errors(needs: list[Need], scored: list[list[tuple[OfferText, float]]], picks: list[list[str]]) -> None:
@@ -173,8 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     print(speed(matcher, segmenter.cut, [n.text for n in needs]))
     if args.dev_only:
         return 0
-    learned = Matcher(segmenter.cut, offers, feedback_of(splits["dev"], picks["dev"]))
-    print("learning check (dev labels fed as handshakes, then test again):")
+    learned = matcher.taught(handshakes(splits["dev"], picks["dev"]))
+    print("learning check (dev's shown pairs answered as its labels say, fed as handshakes; then test again):")
     print(figures(splits["test"], [[str(h.id) for h in learned.match(n.text)] for n in splits["test"]])
           .line("test, learned"))
     return 0

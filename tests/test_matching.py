@@ -185,7 +185,8 @@ def _pair_features(matcher: Matcher, need: str, k: int) -> list[float]:
 @pytest.mark.parametrize("need", [
     "我们做L4自动驾驶，想在开放的测试道路上做路测", "做软磁材料的初创公司，中试完成，想融天使轮",
     "体检中心想加一个癌症早筛套餐，找技术方", "市北区的社区想试点智慧养老，A轮之后的公司优先",
-    "医学影像AI辅助诊断，需要医院的CT影像数据做训练", "CTC ct 肿瘤细胞 液体活检 哈哈哈 影像数据接口", "公司员工社保怎么补缴"])
+    "医学影像AI辅助诊断，需要医院的CT影像数据做训练", "CTC ct 肿瘤细胞 液体活检 哈哈哈 影像数据接口",
+    "公司员工社保怎么补缴"])
 def test_features_of_all_offers_at_once_are_those_of_each_pair(matcher, need):
     rows = matcher.feature_rows(need)
     for k in range(len(OFFERS)):
@@ -212,3 +213,30 @@ def test_the_nearest_offers_are_those_a_stable_sort_puts_first():
         first = np.argsort(-values, axis=1, kind="stable")[:, :n]
         np.put_along_axis(expected, first, True, axis=1)
         assert (_nearest(values, n) == expected).all()
+
+
+# What the handshakes teach reaches only needs like the taught one (nlp.matching.LEARNING, bench/match_learning.py)
+
+def test_a_refusal_moves_needs_like_it_and_no_other(cut, matcher):
+    refused = "新能源汽车企业想找封闭场地做车辆测试"
+    taught = Matcher(cut, OFFERS, [(refused, "car", False)])
+    assert score_of(taught, "新能源汽车厂想在封闭场地测一下新车", "car") < score_of(
+        matcher, "新能源汽车厂想在封闭场地测一下新车", "car")
+    # shares words with the refused need (汽车, 测试…) but says something else: the refusal does not reach it
+    other = "整车厂的自动驾驶测试车想接入车路协同测试验证平台"
+    assert 0 < score_of(taught, other, "car") == pytest.approx(score_of(matcher, other, "car"), abs=1e-12)
+
+
+def test_a_good_handshake_lifts_no_need_unlike_it(cut, matcher):
+    taught = Matcher(cut, OFFERS, [("想找医院合作开展肿瘤标志物检测", "ctc", True)])
+    for need in ("医学影像AI辅助诊断，需要医院的CT影像数据做训练", "体检中心想加一个癌症早筛套餐，找技术方"):
+        assert score_of(taught, need, "ctc") == pytest.approx(score_of(matcher, need, "ctc"), abs=1e-12)
+
+
+def test_teaching_a_fitted_matcher_is_fitting_one_with_that_feedback(cut, matcher):
+    feedback = [("新能源汽车企业想找封闭场地做车辆测试", "car", False), ("想找医院合作开展肿瘤标志物检测", "ctc", True),
+                ("不在表里的报价", "gone", False)]
+    fresh, taught = Matcher(cut, OFFERS, feedback), matcher.taught(feedback)
+    for need in ("新能源汽车厂想在封闭场地测一下新车", "医院肿瘤科想找合作的检测方", "公司员工社保怎么补缴"):
+        assert [s for _, s in taught.scores(need)] == pytest.approx([s for _, s in fresh.scores(need)], abs=1e-12)
+    assert matcher.taught([]).scores("医院肿瘤科想找合作的检测方") == matcher.scores("医院肿瘤科想找合作的检测方")
