@@ -116,7 +116,8 @@ class Matchmaking:
             candidates = await repos.matches.open_needs(chat_id, own)
             seen = await repos.matches.pairs_of_offers([offer.id])
         text = OfferText(offer.id, offer.party_id, offer.kind.value, offer.title, offer.matching_text)
-        fitting = matcher.needs_for(text, candidates, limit=SHOW_NEEDS, exclude={n for n, _ in seen})
+        # Every open need is scored: off the event loop (a few thousand needs take a while).
+        fitting = await asyncio.to_thread(matcher.needs_for, text, candidates, SHOW_NEEDS, {n for n, _ in seen})
         async with self.work.unit(None, at) as unit:
             left = cap_left(await unit.matches.sent_to_party_since(offer.party_id, self._day_start(at)), self.per_day)
             found = []
