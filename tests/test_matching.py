@@ -240,3 +240,10 @@ def test_teaching_a_fitted_matcher_is_fitting_one_with_that_feedback(cut, matche
     for need in ("新能源汽车厂想在封闭场地测一下新车", "医院肿瘤科想找合作的检测方", "公司员工社保怎么补缴"):
         assert [s for _, s in taught.scores(need)] == pytest.approx([s for _, s in fresh.scores(need)], abs=1e-12)
     assert matcher.taught([]).scores("医院肿瘤科想找合作的检测方") == matcher.scores("医院肿瘤科想找合作的检测方")
+
+
+def test_a_thesis_is_not_shown_for_a_round_outside_its_stages(cut, matcher):
+    # the materials fund takes 天使轮 to B轮
+    assert shown(matcher, "做磁性材料和高分子材料的公司，中试完成，想融天使轮") == ["materials"]
+    assert shown(matcher, "做磁性材料和高分子材料的公司，营收过亿，C轮融资找投资方") == []
+    assert score_of(matcher, "做磁性材料和高分子材料的公司，营收过亿，C轮融资找投资方", "materials") == 0
