@@ -296,6 +296,17 @@ class Matcher:
                 ruled_out |= plane > 0
         return logit, (self._candidates(sides, words + chars) | (taught != 0)) & ~ruled_out
 
+    def _near(self, sides: Sequence[Prepared], k: int) -> np.ndarray:
+        """Which of the needs have offer ``k`` among their candidates (``_candidates``, or moved by a handshake): the
+        positions of those that can score anything for it."""
+        near = []
+        for start in range(0, len(sides), BATCH):
+            part = sides[start:start + BATCH]
+            vectors, words, chars = self._cosines(part)
+            picked = self._candidates(part, words + chars)[:, k] | (self._taught_nearness(vectors)[:, k] != 0)
+            near.append(start + np.flatnonzero(picked))
+        return np.concatenate(near)
+
     def feature_rows(self, need: str) -> np.ndarray:
         """The features of ``need`` against every offer, one row an offer (fitting the weights: the bench)."""
         assert self.matrix is not None
@@ -345,13 +356,15 @@ class Matcher:
         k = matcher._index[offer.id]
         skip = set(exclude)
         sides = [matcher._side(t) for _, t in needs]
-        scores = matcher._score_rows(sides)
-        column = scores[:, k]
+        near = matcher._near(sides, k)  # the others score 0 for this offer: only these are scored in full
+        scores = matcher._score_rows([sides[i] for i in near])
+        column, best = np.zeros(len(needs)), np.zeros(len(needs))
+        column[near], best[near] = scores[:, k], scores.max(axis=1, initial=0.0)
         found: list[tuple[int, float, str]] = []
         for i in np.argsort(-column, kind="stable"):
             if column[i] < SHOW or len(found) >= limit:
                 break
-            if needs[i][0] not in skip and column[i] >= CLOSE * scores[i].max():
+            if needs[i][0] not in skip and column[i] >= CLOSE * best[i]:
                 side = sides[i] if matcher is self else self._side(needs[i][1])
                 found.append((needs[i][0], round(float(column[i]), 4), self._reason(needs[i][1], side, offer)))
         return found

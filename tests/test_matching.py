@@ -247,3 +247,21 @@ def test_a_thesis_is_not_shown_for_a_round_outside_its_stages(cut, matcher):
     assert shown(matcher, "做磁性材料和高分子材料的公司，中试完成，想融天使轮") == ["materials"]
     assert shown(matcher, "做磁性材料和高分子材料的公司，营收过亿，C轮融资找投资方") == []
     assert score_of(matcher, "做磁性材料和高分子材料的公司，营收过亿，C轮融资找投资方", "materials") == 0
+
+
+def test_an_offer_gets_the_needs_whose_card_would_show_it(cut):
+    from nlp.matching import CLOSE, SHOW
+
+    taught = Matcher(cut, OFFERS, [("新能源汽车企业想找封闭场地做车辆测试", "car", False)])
+    needs = list(enumerate([
+        "我们做L4自动驾驶，想在开放的测试道路上做路测", "新能源汽车厂想在封闭场地测一下新车", "公司员工社保怎么补缴",
+        "做软磁材料的初创公司，中试完成，想融天使轮", "体检中心想加一个癌症早筛套餐，找技术方", "自动驾驶车想做V2X测试",
+        "做农产品溯源系统的，想找村里试点用起来", "城管想用街景影像识别占道经营", "无人小巴想找道路做示范应用"]))
+    for offer in OFFERS:
+        expected = []
+        for need_id, text in needs:  # one need at a time: the offer is shown on its card, close to its best
+            scores = dict((o.id, s) for o, s in taught.scores(text))
+            if scores[offer.id] >= SHOW and scores[offer.id] >= CLOSE * max(scores.values()):
+                expected.append((scores[offer.id], need_id))
+        found = taught.needs_for(offer, needs, limit=9)
+        assert [n for n, _, _ in found] == [n for _, n in sorted(expected, key=lambda e: -e[0])], offer.id
