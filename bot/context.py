@@ -19,6 +19,7 @@ from bot.services.learning import Learner
 from bot.services.needs import Needs
 from bot.services.notes import Notes
 from bot.services.notices import Notices
+from bot.services.offers import Offers
 from bot.services.parties import Parties
 from bot.services.people import People
 from bot.services.records import Records
@@ -53,6 +54,7 @@ class UseCases:
     scorecards: Scorecards
     extensions: Extensions
     duplicates: Duplicates
+    offers: Offers  # the standing lists (issue 15, part C)
 
     @classmethod
     def build(cls, db: Database, router: Router, settings: Settings, reader: IntentReader | None = None) -> UseCases:
@@ -70,7 +72,8 @@ class UseCases:
                    intake=Intake(work, reader or shipped_reader(router.segmenter.cut), lambda: learner.router),
                    notes=Notes(work, learner), extensions=Extensions(work, access, settings.timezone),
                    verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
-                   scorecards=scorecards, duplicates=Duplicates(work, access, views))
+                   scorecards=scorecards, duplicates=Duplicates(work, access, views),
+                   offers=Offers(work, access, parties, settings.timezone))
 
 
 @dataclass

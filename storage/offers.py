@@ -8,9 +8,13 @@ from datetime import date, datetime
 
 import aiosqlite
 
+from bot.domain.offer_lists import StarterOffer
 from bot.domain.offers import Answer, Match, Offer, OfferKind, Side
 from storage import rows
 from storage._util import fetched, from_db_date, from_db_time, to_db_time
+from storage.audit import AuditRepo
+from storage.db import Database
+from storage.parties import PartyRepo
 
 
 def _offer(row: sqlite3.Row) -> Offer:
@@ -77,8 +81,9 @@ class OfferRepo:
             return [_offer(r) for r in await cur.fetchall()]
 
     async def update(self, offer_id: int, at: datetime, **fields: object) -> bool:
-        """Change some of title, text, place, until (a date or None), kind, status; updated_at is set."""
-        allowed = {"title", "text", "place", "until", "kind", "status", "example"}
+        """Change some of title, text, place, until (a date or None), kind, status, example, party_id (an import
+        may move an offer to another party); updated_at is set."""
+        allowed = {"title", "text", "place", "until", "kind", "status", "example", "party_id"}
         if not fields or set(fields) - allowed:
             raise ValueError(f"offer fields: {sorted(set(fields) - allowed)}")
         values = [v.isoformat() if isinstance(v, date) else (v.value if isinstance(v, OfferKind) else v)
@@ -204,3 +209,22 @@ class MatchRepo:
                            " WHERE need_answer = 'no' OR offer_answer = 'no' OR introduced_at IS NOT NULL") as cur:
             return [(r["need_id"], r["offer_id"], "no" not in (r["need_answer"], r["offer_answer"]))
                     for r in await cur.fetchall()]
+
+
+async def seed_offers(db: Database, starters: Iterable[StarterOffer], at: datetime) -> int:
+    """The shipped starter list, as editable examples, once per database — a new one or one made before the
+    lists existed; never again after (an owner may have closed or edited them). Entries of parties the
+    directory does not hold are left out. How many were added."""
+    async with db.transaction() as conn:
+        audit = AuditRepo(conn)
+        if await audit.count("offers_seeded"):
+            return 0
+        parties = {p.id for p in await PartyRepo(conn).all(enabled_only=False)}
+        repo, added = OfferRepo(conn), 0
+        for starter in starters:
+            if starter.party_id in parties:
+                await repo.add(party_id=starter.party_id, kind=starter.kind, title=starter.title, text=starter.text,
+                               place=starter.place, example=True, created_by=None, at=at)
+                added += 1
+        await audit.record("offers_seeded", at=at, actor_id=None, offers=added)
+        return added

@@ -60,6 +60,7 @@ DETAIL_NAMES = {
     "claim_undone": "同时撤销认领", "route_undone": "同时撤销协同", "extension_id": "延期申请编号", "reason": "理由",
     "round": "评价轮次", "answer": "评价", "lead": "牵头单位",
     "into_need": "并入需求号", "from_need": "来自需求号", "score": "相似度",
+    "offer_id": "供给编号", "field": "修改项", "offers": "供给条数",
 }
 _PARTY_KEYS = frozenset({"party_id", "from_party", "to_party", "lead"})
 _DETAIL_WORDS = {
@@ -69,6 +70,7 @@ _DETAIL_WORDS = {
     "detail": {**KIND_NAMES, "name": "名称", "aliases": "别名", "profile": "简介", "keywords": "关键词"},
     "need_type": NEED_TYPE_NAMES, "agreement_kind": AGREEMENT_KIND_NAMES,
     "note_kind": {str(k): v for k, v in NOTE_KINDS_NAMES.items()},
+    "field": {"title": "标题", "text": "内容", "place": "地点", "until": "截止"},  # /offers edit
 }
 
 

@@ -35,6 +35,8 @@ EVENT_NAMES = {
     "duplicate_hinted": "提示可能重复", "duplicate_rejected": "确认不是同一件事", "seconded": "附议（并入另一需求）",
     "merged": "管理员合并需求", "unmerged": "撤销合并", "co_requester_added": "新增附议方",
     "co_requester_removed": "附议方撤出",
+    "offer_published": "发布供给", "offer_edited": "修改供给", "offer_closed": "关闭供给",
+    "offers_imported": "导入供给清单", "offers_seeded": "预置示例供给",
 }
 # The kinds nlp.outcomes.agreement_kind tells apart (nlp.outcomes.KINDS).
 AGREEMENT_KIND_NAMES = {"financing": "融资", "cooperation": "合作", "scenario": "场景开放", "other": "其他"}
