@@ -112,8 +112,9 @@ COMMANDS: list[tuple[str, set[str]]] = [
     # compared for it, see PROMISE_TABLES)
     ("两周内开放测试路段", {"routed", "other_liaison"}),
 ]
-READ_ONLY_ADMIN = ["/needs", "/status {n}", "/overdue", "/kept", "/triage", "/report", "/export", "/backup"]
-READ_ONLY_OPEN = ["/parties", "/help", "/start"]
+READ_ONLY_ADMIN = ["/needs", "/status {n}", "/overdue", "/kept", "/triage", "/report", "/export", "/backup",
+                   "/offers export"]
+READ_ONLY_OPEN = ["/parties", "/help", "/start", "/offers", "/offers 1", "/offers 能力"]
 BUTTONS: list[tuple[str, set[str], bool | None]] = [  # (data, roles that change something, promise reported)
     ("claim:{need}", {"routed"}, None),  # None: no promise yet (a promise claims the need)
     ("decline:{need}", set(), False),  # only opens the 转交 menu
@@ -300,3 +301,49 @@ async def test_admins_from_chat(api: LocalBotApi, tmp_path: Path, router: Router
     finally:
         await bot.stop()
     assert not bot.errors
+
+
+# The standing lists (issue 15, part C): each cell starts from a fresh offer of transport (the "routed" liaison's
+# party; {o}: its number). An admin bound to no party names the party it publishes for.
+OFFER_COMMANDS: list[tuple[str, set[str]]] = [
+    ("/offer 场景 权限测试场景{k}；内容", {"routed", "other_liaison"}),  # each for their own department
+    ("/offer transport 场景 代发场景{k}；内容", {"admin", "routed"}),  # a party named: an admin's, or one's own
+    ("/offers edit {o} 标题 新标题{k}", {"admin", "routed"}),
+    ("/offers close {o}", {"admin", "routed"}),
+    ("/offers import", {"admin"}),  # with a spreadsheet that adds a row
+]
+
+
+def _sheet(k: int) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(texts.OFFERS_HEADERS))
+    sheet.append([None, "能力", "lab_aiot", "", f"导入的能力{k}", "", "", "", "开放", "否"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def test_the_standing_lists_against_every_role(world: RunningBot) -> None:
+    wrong = {}
+    for template, allowed in OFFER_COMMANDS:
+        for role in ROLES:
+            counter["n"] += 1
+            await world.say(ADMIN, f"/offer transport 场景 供给{counter['n']}；内容")
+            offer_id = int(world.last_text().split("供给 #")[1].split("（")[0])
+            before = await fingerprint(world)
+            text = template.format(o=offer_id, k=counter["n"])
+            chat = OTHER_GROUP if role == "other_chat" else GROUP
+            if template == "/offers import":
+                await world.api.send_document(chat, ROLES[role], "offers.xlsx", _sheet(counter["n"]), caption=text)
+                await world.settle()
+            else:
+                await world.say(ROLES[role], text, chat_id=chat)
+            if (before != await fingerprint(world)) != (role in allowed):
+                wrong[(template, role)] = world.last_text()
+    assert not wrong, repr(wrong)
