@@ -192,7 +192,7 @@ async def test_owners_and_admins_edit_and_close_others_are_refused(served: Runni
     await served.say(LAB_MEMBER, "/offers edit 7 内容 车路协同、自动驾驶测试验证，可提供路侧单元接入")
     edited = await offer(served, 7)
     assert edited.text == "车路协同、自动驾驶测试验证，可提供路侧单元接入" and not edited.example
-    assert served.last_text().startswith("✏️ 已修改供给 #7的内容：")
+    assert served.last_text().startswith("✏️ 已修改供给 #7 的内容：车路协同、自动驾驶测试验证")
     await served.say(LAB_MEMBER, "/offers edit 7 截止 2027年12月31日")
     assert str((await offer(served, 7)).until) == "2027-12-31"
     await served.say(LAB_MEMBER, "/offers edit 7 截止 不限")
@@ -205,11 +205,11 @@ async def test_owners_and_admins_edit_and_close_others_are_refused(served: Runni
     assert served.last_text() == texts.OFFERS_USAGE
 
     await served.say(LAB_MEMBER, "/offers close 7")
-    assert served.last_text().startswith("🔒 供给 #7已关闭") and not (await offer(served, 7)).open
+    assert served.last_text().startswith("🔒 供给 #7 已关闭") and not (await offer(served, 7)).open
     await served.say(STRANGER, "/offers lab_5gcar")
     assert "目前没有开放的供给" in served.last_text()
     await served.say(LAB_MEMBER, "/offers close 7")
-    assert served.last_text() == "供给 #7已经关闭。"
+    assert served.last_text() == "供给 #7 已经关闭。"
     await served.say(ADMIN, "/offers edit 8 地点 市南区")  # an admin edits any party's
     assert (await offer(served, 8)).place == "市南区"
     await served.say(ADMIN, "/offers close 999")

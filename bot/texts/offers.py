@@ -110,7 +110,7 @@ def offer_full(outcome: OfferOutcome) -> str:
              f"地点：{escape(offer.place) or '—'}",
              f"有效期至：{offer.until.isoformat() if offer.until else '长期'}"]
     contacts = "、".join(mention(p) for p in outcome.liaisons)
-    lines.append(f"联络人：{contacts or '暂无绑定的联络员或成员（可发送 /join 单位名称 申请绑定）'}")
+    lines.append(f"联络人：{contacts or '暂无绑定的联络员或成员（该单位的人员可发送 /join 单位名称 申请绑定）'}")
     if offer.example:
         lines.append("这是根据公开资料预置的示例条目，内容较简略，请本单位联络员补充或修改。")
     if offer.open:
@@ -119,14 +119,17 @@ def offer_full(outcome: OfferOutcome) -> str:
 
 
 def offer_closed(offer: Offer) -> str:
-    return (f"🔒 {offer_label(offer.id)}已关闭：{escape(offer.title)}。"
+    return (f"🔒 {offer_label(offer.id)} 已关闭：{escape(offer.title)}。"
             "它不再出现在 /offers 清单中，也不再参与对接匹配。")
 
 
 def offer_edited(offer: Offer, party: Party | None, changed: str) -> str:
-    field = OFFER_FIELD_NAMES.get(OfferField(changed), changed) if changed else ""
+    which = OfferField(changed)
+    value = {OfferField.TITLE: offer.title, OfferField.TEXT: offer.text, OfferField.PLACE: offer.place,
+             OfferField.UNTIL: offer.until.isoformat() if offer.until else "长期"}[which]
     names = {offer.party_id: party.short_name} if party is not None else {}
-    return f"✏️ 已修改{offer_label(offer.id)}的{field}：\n" + offer_line(offer, names)
+    return (f"✏️ 已修改{offer_label(offer.id)} 的{OFFER_FIELD_NAMES[which]}：{escape(value) or '（空）'}\n"
+            + offer_line(offer, names))
 
 
 def offers_exported(count: int) -> str:
@@ -219,7 +222,7 @@ def offer_refusal(outcome: OfferOutcome) -> str | None:
         owner = escape(outcome.party.short_name) if outcome.party else escape(offer.party_id)
         return f"只有 {owner} 的联络员、成员或管理员可以修改或关闭{offer_label(offer.id)}。"
     if reason is Refusal.OFFER_CLOSED and offer is not None:
-        return f"{offer_label(offer.id)}已经关闭。"
+        return f"{offer_label(offer.id)} 已经关闭。"
     if reason is Refusal.OFFER_OTHER_PARTY and outcome.party is not None:
         return (f"只能为本单位发布供给，不能为 {escape(outcome.party.short_name)} 发布；"
                 "如需代其他单位发布，请联系管理员。")
