@@ -81,9 +81,8 @@ class OfferRepo:
             return [_offer(r) for r in await cur.fetchall()]
 
     async def update(self, offer_id: int, at: datetime, **fields: object) -> bool:
-        """Change some of title, text, place, until (a date or None), kind, status, example, party_id (an import
-        may move an offer to another party); updated_at is set."""
-        allowed = {"title", "text", "place", "until", "kind", "status", "example", "party_id"}
+        """Change some of title, text, place, until (a date or None), kind, status; updated_at is set."""
+        allowed = {"title", "text", "place", "until", "kind", "status", "example"}
         if not fields or set(fields) - allowed:
             raise ValueError(f"offer fields: {sorted(set(fields) - allowed)}")
         values = [v.isoformat() if isinstance(v, date) else (v.value if isinstance(v, OfferKind) else v)

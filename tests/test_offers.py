@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from bot import texts
@@ -16,7 +18,7 @@ from bot.domain import Refusal
 from bot.domain.offer_lists import load_starter_offers
 from bot.domain.offers import OfferKind
 from bot.sandbox.localapi import LocalBotApi
-from nlp.offer_words import kind_of
+from nlp.offer_words import kind_of, read_offer_words, sheet_date
 from nlp.router import Router
 from tests.conftest import (
     ADMIN,
@@ -72,6 +74,31 @@ def xlsx(rows: list[list[Any]]) -> bytes:
 def buttons(call_params: dict[str, Any]) -> list[str]:
     markup = call_params.get("reply_markup") or {"inline_keyboard": []}
     return [b["callback_data"] for row in markup["inline_keyboard"] for b in row]
+
+
+# --- the words -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ("能力 车路协同 测试验证；可提供测试场；地点：市北区；截止：2027年6月30日",
+     ("能力", "", "车路协同 测试验证", "可提供测试场", "市北区", "2027年6月30日")),
+    ("lab_5gcar 能力\n标题\n内容", ("能力", "lab_5gcar", "标题", "内容", "", "")),
+    ("能力；标题；内容", ("能力", "", "标题", "内容", "", "")),
+    ("场景 开放道路", ("场景", "", "开放道路", "", "", "")),
+    ("交通运输局 场景 开放道路;3公里;有效期至12月底", ("场景", "交通运输局", "开放道路", "3公里", "", "12月底")),
+    ("服务 标题", ("服务", "", "标题", "", "", "")),  # no kind: the use case answers with the usage
+])
+def test_the_words_of_an_offer(args: str, expected: tuple[str, ...]) -> None:
+    words = read_offer_words(args)
+    assert words is not None
+    assert (words.kind_word, words.party_word, words.title, words.text, words.place, words.until) == expected
+    assert read_offer_words("  ") is None
+
+
+def test_a_spreadsheet_date() -> None:
+    assert sheet_date("2027-06-30") == sheet_date("2027/6/30") == sheet_date("2027年6月30日") == \
+        sheet_date(datetime(2027, 6, 30, 0, 0)) == (True, date(2027, 6, 30))
+    assert sheet_date(None) == sheet_date("") == sheet_date("长期") == (True, None)
+    assert sheet_date("2027-02-30") == sheet_date("明年春天") == (False, None)
 
 
 # --- publishing ----------------------------------------------------------------------------------------------
@@ -271,6 +298,7 @@ async def test_an_import_with_a_bad_row_changes_nothing(wire_served: RunningBot)
            [None, "能力", "lab_aiot", "", "日期不对", "", "", "明年春天", "开放", "否"],  # row 20
            [3, "能力", "lab_remotesensing", "", "编号重复", "", "", "", "开放", "否"],  # row 21
            [777, "能力", "lab_aiot", "", "编号不存在", "", "", "", "开放", "否"]]  # row 22
+    bad[4][2] = "lab_aiot"  # #4 (sheet row 5) moved to another party
     before = await offer_rows(bot)
     await bot.api.send_document(ADMIN["id"], ADMIN, "bad.xlsx", xlsx(bad), caption="/offers import")
     await bot.settle()
@@ -278,7 +306,7 @@ async def test_an_import_with_a_bad_row_changes_nothing(wire_served: RunningBot)
     assert reply.startswith("供给清单文件有误，未导入任何内容")
     for expected in ("第 17 行：单位「lab_nowhere」不在名录中", "第 18 行：类别「服务」应为 场景、能力 或 投资",
                      "第 19 行：标题为空", "第 20 行：有效期至「明年春天」不是日期", "第 21 行：编号 3 重复出现",
-                     "第 22 行：编号 777 的供给不存在"):
+                     "第 22 行：编号 777 的供给不存在", "第 5 行：已有的供给不能换单位（lab_imaging → lab_aiot）"):
         assert expected in reply, expected
     assert "第 2 行" not in reply
     assert await offer_rows(bot) == before  # not even the good row's change

@@ -85,6 +85,7 @@ class SheetIssue(StrEnum):
     UNKNOWN_ID = "unknown_id"  # 编号 names no offer (a new row leaves it empty)
     DUPLICATE_ID = "duplicate_id"
     UNKNOWN_PARTY = "unknown_party"
+    PARTY_CHANGED = "party_changed"  # an offer stays its party's: close it and add a row for the other
     UNKNOWN_KIND = "unknown_kind"
     NO_TITLE = "no_title"
     LONG_TITLE = "long_title"

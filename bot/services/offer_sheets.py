@@ -73,8 +73,9 @@ def sheet_name(day: date) -> str:
 
 
 def check_sheet(headers: list[str], rows: list[tuple[int, list[object]]], parties: dict[str, Party],
-                existing: set[int], header_words: tuple[str, ...]) -> SheetCheck:
-    """Every row of an imported list checked against the directory and the offers there are; ``rows``: (the
+                existing: dict[int, str], header_words: tuple[str, ...]) -> SheetCheck:
+    """Every row of an imported list checked against the directory and the offers there are (``existing``: offer
+    id → its party, which a row may not change); ``rows``: (the
     sheet's row number, its cells). ``header_words``: the export's headers, in SHEET_COLUMNS' order. The rows
     come back only when no row has a problem."""
     if [h.strip() for h in headers[:len(header_words)]] != list(header_words):
@@ -110,6 +111,8 @@ def check_sheet(headers: list[str], rows: list[tuple[int, list[object]]], partie
         party_id = cell_text(values["party_id"]).lower() or by_name.get(cell_text(values["party"]), "")
         if party_id not in parties:
             fault(SheetIssue.UNKNOWN_PARTY, cell_text(values["party_id"]) or cell_text(values["party"]))
+        elif offer_id is not None and existing[offer_id] != party_id:
+            fault(SheetIssue.PARTY_CHANGED, f"{existing[offer_id]} → {party_id}")
         kind = kind_of(cell_text(values["kind"]))
         if kind is None:
             fault(SheetIssue.UNKNOWN_KIND, cell_text(values["kind"]))

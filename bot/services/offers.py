@@ -213,7 +213,8 @@ class Offers:
         counts = {"added": 0, "updated": 0, "unchanged": 0}
         async with self.work.unit(update_id, at, actor) as unit:
             existing = {o.id: o for o in await unit.offers.listed(open_only=False, limit=100_000)}
-            check: SheetCheck = check_sheet(headers, rows, parties, set(existing), OFFERS_HEADERS)
+            check: SheetCheck = check_sheet(headers, rows, parties, {i: o.party_id for i, o in existing.items()},
+                                           OFFERS_HEADERS)
             if check.problems:
                 return OfferOutcome(Refusal.OFFER_SHEET_INVALID, problems=check.problems)
             for row in check.rows:
@@ -229,6 +230,7 @@ class Offers:
                 if row.same_as(current):
                     counts["unchanged"] += 1
                     continue
+                del fields["party_id"]  # the same (checked)
                 await unit.offers.update(row.id, at, **{**fields, "example": int(row.example)})
                 if row.status != current.status:
                     if row.status == "closed":

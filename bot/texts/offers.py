@@ -160,6 +160,7 @@ def _problem(p: SheetProblem) -> str:
         SheetIssue.DUPLICATE_ID: f"编号 {value} 重复出现",
         SheetIssue.UNKNOWN_PARTY: f"单位「{value}」不在名录中（单位id 可用 /parties 查看）" if value
         else "没有填写单位id",
+        SheetIssue.PARTY_CHANGED: f"已有的供给不能换单位（{value}）；请关闭它，再为新单位新增一行",
         SheetIssue.UNKNOWN_KIND: f"类别「{value}」应为 场景、能力 或 投资",
         SheetIssue.NO_TITLE: "标题为空",
         SheetIssue.LONG_TITLE: f"标题超过 {TITLE_MAX} 个字",
