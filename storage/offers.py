@@ -219,11 +219,11 @@ async def seed_offers(db: Database, starters: Iterable[StarterOffer], at: dateti
         if await audit.count("offers_seeded"):
             return 0
         parties = {p.id for p in await PartyRepo(conn).all(enabled_only=False)}
-        repo, added = OfferRepo(conn), 0
-        for starter in starters:
-            if starter.party_id in parties:
-                await repo.add(party_id=starter.party_id, kind=starter.kind, title=starter.title, text=starter.text,
-                               place=starter.place, example=True, created_by=None, at=at)
-                added += 1
+        rows = [(s.party_id, s.kind.value, s.title, s.text, s.place, to_db_time(at)) for s in starters
+                if s.party_id in parties]
+        await conn.executemany(
+            "INSERT INTO offers (party_id, kind, title, text, place, example, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)",
+            rows)
+        added = len(rows)
         await audit.record("offers_seeded", at=at, actor_id=None, offers=added)
         return added
