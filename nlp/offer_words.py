@@ -22,6 +22,11 @@ def kind_of(word: str) -> OfferKind | None:
     return KIND_WORDS.get(word.strip().lower())
 
 
+def everything(word: str) -> bool:
+    """"/offers 全部" (or all): the whole list, as "/offers" alone."""
+    return word.strip().lower() in ("", "all", "全部")
+
+
 _SEPARATOR = re.compile(r"[；;\n]")
 _PLACE = re.compile(r"^\s*地点\s*[:：]\s*(.*)$", re.DOTALL)
 _UNTIL = re.compile(r"^\s*(?:截止(?:日期|时间)?|有效期至|有效期|有效至)\s*[:：]?\s*(.*)$", re.DOTALL)

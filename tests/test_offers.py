@@ -164,6 +164,8 @@ async def test_the_lists_page_by_ten_for_anyone_by_kind_and_by_party(served: Run
         in page2["text"]
     assert buttons(page2) == ["opage:1:all:n"]
 
+    await served.say(STRANGER, "/offers 全部")
+    assert served.last_text() == text
     await served.say(STRANGER, "/offers 投资")
     assert served.last_text().count("供给 #") == 7 and "【能力】" not in served.last_text()
     for query in ("lab_5gcar", "网联汽车实验室"):

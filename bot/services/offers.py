@@ -29,7 +29,7 @@ from bot.services.parties import Parties, find_party
 from bot.services.work import Access, Repos, Work
 from bot.texts.offers import OFFERS_HEADERS
 from nlp.dates import read_due
-from nlp.offer_words import OfferWords, field_of, kind_of, no_end, read_offer_words
+from nlp.offer_words import OfferWords, everything, field_of, kind_of, no_end, read_offer_words
 
 
 class Offers:
@@ -59,8 +59,7 @@ class Offers:
 
     async def listing(self, query: str, now: datetime) -> OfferPage | OfferOutcome:
         """``/offers [类别|单位]``: the first page of the open lists, of one kind or one party; or why not."""
-        query = query.strip()
-        if not query:
+        if everything(query):
             return await self.page(None, None, 1, now)
         kind = kind_of(query)
         if kind is not None:
