@@ -40,7 +40,20 @@ from bot.domain.offer_lists import load_starter_offers
 from bot.services.learning import build_router
 from bot.services.notices import Notices
 from bot.settings import Settings
-from handlers import callbacks, commands, conversation, duplicates, extensions, gate, jobs, members, messages, replies
+from handlers import (
+    callbacks,
+    challenges,
+    commands,
+    conversation,
+    duplicates,
+    extensions,
+    gate,
+    jobs,
+    matches,
+    members,
+    messages,
+    replies,
+)
 from handlers import offers as offer_lists
 from handlers.common import ignoring_repeats
 from handlers.errors import on_error
@@ -140,6 +153,8 @@ COMMAND_CALLBACKS: dict[str, CommandCallback] = {
     "backup": commands.backup, "forget": commands.forget, "extend": extensions.extend,
     "merge": duplicates.merge, "unmerge": duplicates.unmerge,
     "offer": offer_lists.offer, "offers": offer_lists.offers,
+    "challenge": challenges.challenge, "bid": challenges.bid,
+    "monthly": commands.monthly,
 }
 
 
@@ -168,7 +183,8 @@ def register_handlers(application: Application) -> None:
                                               ChatMemberHandler.MY_CHAT_MEMBER))
     # One handler per kind of button, matched by its typed data; anything else is a stale button.
     for kind, on_press in (*callbacks.BUTTONS, *conversation.BUTTONS, *extensions.BUTTONS,
-                             *duplicates.BUTTONS, *offer_lists.BUTTONS):
+                             *duplicates.BUTTONS, *matches.BUTTONS, *challenges.BUTTONS,
+                             *offer_lists.BUTTONS):
         application.add_handler(CallbackQueryHandler(ignoring_repeats(on_press), pattern=kind.matches))
     application.add_handler(CallbackQueryHandler(callbacks.stale))
     # A file sent with the caption "/directory import" (commands in captions are not CommandHandler's).
@@ -228,7 +244,7 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
         application.bot_data.services = Services(
             settings=settings, db=db, cases=cases,
             notices=Notices(db, settings.policy(), settings.admin_ids, settings.admin_chat_id, settings.limits(),
-                            scorecards=cases.scorecards),
+                            scorecards=cases.scorecards, monthly=cases.monthly),
             courier=Courier(application.bot, texts.combined_header,
                             pressure=limiter.pressure if isinstance(limiter, FloodGate) else None,
                             hold=settings.flood_group[1] / 40),  # 1.5 s of Telegram's minute

@@ -11,11 +11,14 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.delivery.chat_admins import ChatAdmins
 from bot.delivery.courier import Courier
 from bot.services.agreements import Agreements
+from bot.services.challenges import Challenges
 from bot.services.commitments import Commitments
 from bot.services.duplicates import Duplicates, Finder
 from bot.services.extensions import Extensions
 from bot.services.intake import Intake
 from bot.services.learning import Learner
+from bot.services.matching import Matchmaking
+from bot.services.monthly import Monthly
 from bot.services.needs import Needs
 from bot.services.notes import Notes
 from bot.services.notices import Notices
@@ -55,6 +58,9 @@ class UseCases:
     extensions: Extensions
     duplicates: Duplicates
     offers: Offers  # the standing lists (issue 15, part C)
+    matching: Matchmaking
+    challenges: Challenges
+    monthly: Monthly  # the monthly 场景机会清单
 
     @classmethod
     def build(cls, db: Database, router: Router, settings: Settings, reader: IntentReader | None = None) -> UseCases:
@@ -63,8 +69,10 @@ class UseCases:
         views = NeedViews(directory)
         scorecards = Scorecards(work, settings.policy(), settings.limits())
         parties = Parties(work, access, directory, learner)
+        matching = Matchmaking(work, access, views, lambda: learner.router.segmenter, settings.matches_per_day,
+                               settings.timezone)
         return cls(work=work, access=access, learner=learner, parties=parties, people=People(work, access, parties),
-                   needs=Needs(work, access, views, learner, Finder(work, lambda: learner.router)),
+                   needs=Needs(work, access, views, learner, Finder(work, lambda: learner.router), matching),
                    routing=Routing(work, access, views, parties, learner, settings.policy()),
                    commitments=Commitments(work, access, settings.timezone),
                    agreements=Agreements(work, access, learner),
@@ -72,7 +80,8 @@ class UseCases:
                    intake=Intake(work, reader or shipped_reader(router.segmenter.cut), lambda: learner.router),
                    notes=Notes(work, learner), extensions=Extensions(work, access, settings.timezone),
                    verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
-                   scorecards=scorecards, duplicates=Duplicates(work, access, views),
+                   scorecards=scorecards, duplicates=Duplicates(work, access, views), matching=matching,
+                   challenges=Challenges(work, access, settings.timezone), monthly=Monthly(db, settings.policy()),
                    offers=Offers(work, access, parties, settings.timezone))
 
 

@@ -18,6 +18,7 @@ from telegram.ext import Application
 from bot.context import BotContext
 from bot.delivery.courier import Parcel, Status
 from bot.services.notices import Outgoing
+from handlers.challenge_buttons import pick_buttons
 from handlers.keyboards import ask_buttons
 
 log = logging.getLogger(__name__)
@@ -45,12 +46,17 @@ async def deliver(application: Application) -> int:
         # A promise's reminder carries 申请延期 for its liaison.
         markup = ask_buttons(notice.commitment_id) if notice.kind in ("before", "morning") \
             and notice.commitment_id is not None else None
+        if outgoing.pick is not None:  # 揭榜 closed: 选 1, 选 2 … and 都不选 for the need's author
+            markup = pick_buttons(*outgoing.pick)
         posted = [courier.post(Parcel.message(chat_id, outgoing.text, markup, reply_to=outgoing.reply_to,
                                              thread_id=outgoing.thread_id)) for chat_id in outgoing.chat_ids]
         charts = []
         if outgoing.photo is not None:  # the weekly chart, in each chat right behind its text
-            charts = [courier.post(Parcel.photo(chat_id, outgoing.photo, "weekly.png"))
+            charts = [courier.post(Parcel.photo(chat_id, outgoing.photo, outgoing.photo_name))
                       for chat_id in outgoing.chat_ids]
+        if outgoing.document is not None:  # the monthly list's XLSX, behind its chart
+            name, content, caption = outgoing.document
+            charts += [courier.post(Parcel.document(chat_id, content, name, caption)) for chat_id in outgoing.chat_ids]
         receipts = await asyncio.gather(*posted)
         await asyncio.gather(*charts)  # the run is over when everything went out (or was given up)
         for chat_id, receipt in zip(outgoing.chat_ids, receipts, strict=True):

@@ -32,6 +32,7 @@ from handlers.buttons import (
     Withdraw,
 )
 from handlers.duplicate_buttons import duplicate_rows
+from handlers.match_buttons import match_rows
 
 
 def need_buttons(view: NeedView) -> InlineKeyboardMarkup | None:
@@ -48,7 +49,7 @@ def need_rows(view: NeedView, numbered: bool = False) -> list[list[InlineKeyboar
     def label(text: str) -> str:
         return texts.NUMBERED.format(label=text, number=view.need.number) if numbered else text
 
-    rows = duplicate_rows(view, label)
+    rows = duplicate_rows(view, label) + match_rows(view, label)
     if view.lead is None and view.triage:  # an admin picks the lead: the choices open on pressing (lead_buttons)
         rows.append([InlineKeyboardButton(label(texts.BUTTON_CHOOSE_LEAD),
                                           callback_data=ChooseLead(need_id).encode())])

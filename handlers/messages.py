@@ -9,7 +9,7 @@ from telegram import Update
 from bot import texts
 from bot.context import BotContext
 from bot.services.intake import Action
-from handlers import extensions, handovers, replies
+from handlers import challenges, extensions, handovers, replies
 from handlers.common import actor_of, reply
 
 
@@ -27,6 +27,8 @@ async def group_text(update: Update, context: BotContext) -> None:
         return  # the new date and reason the bot asked for after 申请延期
     if replied_bot_message is not None and await handovers.answered_reason(update, context, replied_bot_message):
         return  # the reason the bot asked for after 转交 → 其他原因
+    if replied_bot_message is not None and await challenges.answered_plan(update, context, replied_bot_message):
+        return  # the plan the bot asked for after 揭榜
     admin = context.cases.access.admits(actor_of(user, context), message.chat_id)
     reading = await context.cases.intake.read(message.chat_id, user.id, message.text,
                                               replied.message_id if replied is not None else None, to_bot,

@@ -235,7 +235,9 @@ async def status_text(context: BotContext, chat_id: int, number: int, now: datet
                                       | {e.actor_id for e in detail.events if e.actor_id}
                                       | {n.author_id for n in detail.notes if n.author_id})
     tz = context.services.settings.timezone
-    return texts.status(detail, await cases.parties.names(), people, tz, cases.commitments.local_day(now))
+    challenge = await cases.challenges.status_part(detail.need.id, now)
+    return texts.status(detail, await cases.parties.names(), people, tz, cases.commitments.local_day(now),
+                        (challenge,) if challenge else ())
 
 
 OPEN_LISTS = ("parties",)  # pageable by anyone; the others by admins

@@ -1,5 +1,6 @@
 """`python -m nlp route [--directory PATH]`: one message per line on stdin, one JSON per line out.
-`python -m nlp similar`: one need per line on stdin; per line, the earlier line it duplicates (nlp.similar)."""
+`python -m nlp similar`: one need per line on stdin; per line, the earlier line it duplicates (nlp.similar).
+`python -m nlp match --offers FILE.json`: one need per line on stdin; per line, the offers it matches (nlp.match_io)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,20 @@ def _run(argv: list[str] | None) -> int:
     train.add_argument("--database", help="the bot's database (default: $DATABASE_PATH or data/matchbot.sqlite3)")
     commands.add_parser("intents", help="refit the intent reader on nlp/data and ship it (nlp/data/intent_model.npz)")
     commands.add_parser("similar", help="needs read from stdin, one per line: the earlier line each one duplicates")
+    match = commands.add_parser("match", help="needs read from stdin, one per line: the offers each one matches")
+    match.add_argument("--offers", required=True,
+                       help='JSON file: a list of {"id", "party", "kind": scenario|capability|investment, "title", '
+                            '"text"}')
     args = parser.parse_args(argv)
+
+    if args.command == "match":
+        from nlp.match_io import load_offers, match_stream
+        from nlp.matching import Matcher
+        from nlp.segment import Segmenter
+
+        offers = load_offers(args.offers)  # a bad file fails before jieba loads
+        match_stream(Matcher(Segmenter().cut, offers), sys.stdin, sys.stdout)
+        return 0
 
     if args.command == "similar":
         from nlp.segment import Segmenter

@@ -79,3 +79,21 @@ class ChallengeRepo:
         async with await fetched(self.conn, "SELECT * FROM bids WHERE challenge_id = ? ORDER BY id",
                                  (challenge_id,)) as cur:
             return [_bid(r) for r in await cur.fetchall()]
+
+    async def bid_of(self, challenge_id: int, user_id: int) -> Bid | None:
+        async with await fetched(self.conn, "SELECT * FROM bids WHERE challenge_id = ? AND user_id = ?",
+                                 (challenge_id, user_id)) as cur:
+            row = await cur.fetchone()
+        return _bid(row) if row else None
+
+    async def add_prompt(self, chat_id: int, message_id: int, challenge_id: int, user_id: int) -> None:
+        """The bot asked this person for their plan in this message (013_challenge_prompts.sql)."""
+        await self.conn.execute("INSERT OR REPLACE INTO challenge_prompts (chat_id, message_id, challenge_id, user_id)"
+                                " VALUES (?, ?, ?, ?)", (chat_id, message_id, challenge_id, user_id))
+
+    async def prompted(self, chat_id: int, message_id: int) -> tuple[int, int] | None:
+        """(challenge, the person asked) when this bot message asked someone for a plan."""
+        async with await fetched(self.conn, "SELECT challenge_id, user_id FROM challenge_prompts"
+                                 " WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)) as cur:
+            row = await cur.fetchone()
+        return (int(row[0]), int(row[1])) if row else None

@@ -44,6 +44,15 @@ TABLES: dict[str, tuple[str, list[str]]] = {
         " FROM extension_requests x JOIN commitments m ON m.id = x.commitment_id JOIN needs n ON n.id = m.need_id"
         " LEFT JOIN parties p ON p.id = m.party_id",
         ["n.chat_id = ?"]),
+    # 揭榜: every challenge with each of its bids (a row of its own when it has none), the pick marked.
+    "challenges": (
+        "SELECT ch.id, b.id AS bid_id, n.chat_id, n.number, ch.deadline, ch.status AS challenge_status,"
+        " b.user_id AS bidder_id, u.display_name AS bidder_name, b.party_id, p.name AS party_name, b.plan,"
+        " b.created_at, CASE WHEN b.id IS NULL THEN NULL WHEN ch.picked_bid = b.id THEN 'yes' ELSE 'no' END"
+        " AS picked, ch.decided_by, ch.decided_at FROM challenges ch JOIN needs n ON n.id = ch.need_id"
+        " LEFT JOIN bids b ON b.challenge_id = ch.id LEFT JOIN users u ON u.user_id = b.user_id"
+        " LEFT JOIN parties p ON p.id = b.party_id",
+        ["n.chat_id = ?"]),
     "events": (
         "SELECT e.id, e.at, e.actor_id, e.chat_id, e.need_id, e.kind, e.detail FROM events e",
         ["e.chat_id = ?"]),

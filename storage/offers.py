@@ -200,14 +200,36 @@ class MatchRepo:
         async with await fetched(self.conn, sql, args) as cur:
             return [_match(r) for r in await cur.fetchall()]
 
-    async def labelled(self) -> list[tuple[int, int, bool]]:
-        """(need id, offer id, good) of every answered pair: both 感兴趣 is good, a 不合适 is not — what the matcher
-        learns from."""
+    async def labelled(self) -> list[tuple[str, int, bool]]:
+        """(need text, offer id, good) of every answered pair: both 感兴趣 is good, a 不合适 is not — what the
+        matcher learns from."""
         async with await fetched(
-                self.conn, "SELECT need_id, offer_id, need_answer, offer_answer FROM matches"
-                           " WHERE need_answer = 'no' OR offer_answer = 'no' OR introduced_at IS NOT NULL") as cur:
-            return [(r["need_id"], r["offer_id"], "no" not in (r["need_answer"], r["offer_answer"]))
+                self.conn, "SELECT n.text, m.offer_id, m.need_answer, m.offer_answer FROM matches m"
+                           " JOIN needs n ON n.id = m.need_id"
+                           " WHERE m.need_answer = 'no' OR m.offer_answer = 'no' OR m.introduced_at IS NOT NULL"
+                           " ORDER BY m.id") as cur:
+            return [(r["text"], r["offer_id"], "no" not in (r["need_answer"], r["offer_answer"]))
                     for r in await cur.fetchall()]
+
+    async def fingerprint(self) -> tuple[object, ...]:
+        """Changes whenever an offer or an answer does: the matcher is refitted when it changed."""
+        async with await fetched(
+                self.conn, "SELECT (SELECT COUNT(*) FROM offers) AS n, (SELECT MAX(id) FROM offers) AS top,"
+                           " (SELECT MAX(COALESCE(updated_at, created_at)) FROM offers) AS edited,"
+                           " (SELECT COUNT(*) FROM matches WHERE need_answer = 'no' OR offer_answer = 'no'"
+                           "  OR introduced_at IS NOT NULL) AS learned") as cur:
+            row = await cur.fetchone()
+        return tuple(row) if row else ()
+
+    async def open_needs(self, chat_id: int | None, exclude_author_ids: Iterable[int] = ()) -> list[tuple[int, str]]:
+        """(id, text) of the open needs of one chat (None: every chat), oldest first."""
+        where, args = ("status = 'open'", []) if chat_id is None else ("status = 'open' AND chat_id = ?", [chat_id])
+        skip = list(exclude_author_ids)
+        if skip:
+            where += f" AND (author_id IS NULL OR author_id NOT IN ({rows.marks(skip)}))"
+            args.extend(skip)
+        async with await fetched(self.conn, f"SELECT id, text FROM needs WHERE {where} ORDER BY id", args) as cur:  # noqa: S608
+            return [(r["id"], r["text"]) for r in await cur.fetchall()]
 
 
 async def seed_offers(db: Database, starters: Iterable[StarterOffer], at: datetime) -> int:

@@ -34,7 +34,8 @@ async def test_export_xlsx_has_a_sheet_per_table_with_local_times(served: Runnin
     name, data, caption = last_document(served)
     assert name.endswith(".xlsx") and "需求 1 条" in caption and "承诺 1 条" in caption and "成果 1 条" in caption
     book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["需求", "分派", "承诺", "成果", "对话", "延期", "记录", "成绩单", "评价", "牵头记录"]
+    assert book.sheetnames == ["需求", "分派", "承诺", "成果", "对话", "延期", "揭榜", "记录", "成绩单", "评价",
+                               "牵头记录", "供给清单", "对接"]
     needs = list(book["需求"].values)
     assert needs[0][:4] == ("编号", "群ID", "群名称", "需求号")
     assert len(needs) == 2 and "自动驾驶" in needs[1][6] and needs[1][9] == "2026-11-27 10:00"  # local time
@@ -54,9 +55,10 @@ async def test_export_csv_is_a_zip_excel_reads_and_private_chat_exports_every_gr
     name, data, _ = last_document(served)
     assert name.endswith(".zip")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        assert sorted(archive.namelist()) == ["agreements.csv", "commitments.csv", "events.csv", "extensions.csv",
-                                              "lead_terms.csv", "needs.csv", "notes.csv", "routes.csv",
-                                              "scorecard.csv", "verdicts.csv"]
+        assert sorted(archive.namelist()) == ["agreements.csv", "challenges.csv", "commitments.csv", "events.csv",
+                                              "extensions.csv", "lead_terms.csv", "matches.csv", "needs.csv",
+                                              "notes.csv", "offers.csv", "routes.csv", "scorecard.csv",
+                                              "verdicts.csv"]
         raw = archive.read("needs.csv")
     assert raw.startswith("\ufeff".encode())  # BOM: Excel opens UTF-8 Chinese correctly
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -97,7 +99,7 @@ async def test_report_sends_a_summary_and_a_chart(served: RunningBot) -> None:
     png = last_photo(served)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     image = imread(io.BytesIO(png), format="png")
-    assert image.shape[:2] == (1200, 1200)  # decodes, 1200 × 1200 pixels
+    assert image.shape[:2] == (1500, 1200)  # decodes, 1200 × 1500 pixels (a row for 供需对接)
 
     await served.say(ADMIN, "/report year")
     assert "用法：/report" in served.last_text()

@@ -64,7 +64,7 @@ async def test_a_pair_is_suggested_once_and_each_side_answers_once(db: Database)
         assert not await matches.answer(match.id, Side.NEED, Answer.NO, 5, NOW)
         assert await matches.answer(match.id, Side.OFFER, Answer.YES, 7, NOW)
         assert await matches.introduce(match.id, NOW)
-        assert await matches.labelled() == [(need.id, offer.id, True)]
+        assert await matches.labelled() == [("需要测试道路", offer.id, True)]
         assert await matches.sent_to_party_since("lab_5gcar", NOW) == 1
         assert await matches.sent_to_party_since("lab_5gcar", NOW + timedelta(seconds=1)) == 0
         assert [m.id for m in await matches.made_between(NOW, None, [-1])] == [match.id]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -113,7 +115,7 @@ COMMANDS: list[tuple[str, set[str]]] = [
     ("两周内开放测试路段", {"routed", "other_liaison"}),
 ]
 READ_ONLY_ADMIN = ["/needs", "/status {n}", "/overdue", "/kept", "/triage", "/report", "/export", "/backup",
-                   "/offers export"]
+                   "/monthly", "/offers export"]
 READ_ONLY_OPEN = ["/parties", "/help", "/start", "/offers", "/offers 1", "/offers 能力"]
 BUTTONS: list[tuple[str, set[str], bool | None]] = [  # (data, roles that change something, promise reported)
     ("claim:{need}", {"routed"}, None),  # None: no promise yet (a promise claims the need)
@@ -301,6 +303,75 @@ async def test_admins_from_chat(api: LocalBotApi, tmp_path: Path, router: Router
     finally:
         await bot.stop()
     assert not bot.errors
+
+
+# --- 揭榜挂帅 (bot.services.challenges) ---------------------------------------------------------------------------
+
+CHALLENGE_DAY = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # the bot's clock's day too
+
+
+async def challenged_cell(bot: RunningBot, bid: bool = False) -> tuple[Cell, int, int]:
+    """A fresh need published as a challenge (deadline tomorrow), with transport's bid on it if ``bid``:
+    (cell, challenge id, bid id)."""
+    bot.clock.set_local(2026, 11, 27, 12, 0)
+    cell = await fresh_cell(bot, reported=None)
+    await bot.say(ADMIN, f"/challenge {cell.number} 明天", date=CHALLENGE_DAY)
+    if bid:
+        await bot.say(LIAISON, f"/bid {cell.number} 一个月内开放测试路段", date=CHALLENGE_DAY)
+    [(challenge, bid_id)] = await _one_row(bot, "SELECT c.id, (SELECT max(b.id) FROM bids b WHERE b.challenge_id"
+                                                " = c.id) FROM challenges c ORDER BY c.id DESC LIMIT 1")
+    return cell, challenge, bid_id or 0
+
+
+async def _one_row(bot: RunningBot, sql: str) -> list[tuple[int, int | None]]:
+    async with bot.app.bot_data.services.db.read() as conn:  # type: ignore[union-attr]
+        async with conn.execute(sql) as cur:
+            return [(r[0], r[1]) for r in await cur.fetchall()]
+
+
+async def test_challenge_commands_and_buttons_against_every_role(world: RunningBot) -> None:
+    """/challenge N 日期: admins; /bid N and 揭榜: anyone in the group but the need's author; 选 k / 都不选 (after the
+    deadline): the author or an admin; /challenge N (the bids): read-only, the author's or an admin's."""
+    wrong: dict[tuple[str, str], bool] = {}
+    for role in ROLES:  # publish
+        world.clock.set_local(2026, 11, 27, 12, 0)
+        cell = await fresh_cell(world, reported=None)
+        before = await fingerprint(world)
+        chat = OTHER_GROUP if role == "other_chat" else GROUP
+        await world.say(ROLES[role], f"/challenge {cell.number} 12月20日", chat_id=chat, date=CHALLENGE_DAY)
+        if (before != await fingerprint(world)) != (role == "admin"):
+            wrong[("/challenge N 日期", role)] = True
+    bidders = set(ROLES) - {"author", "other_chat"}
+    for role in ROLES:  # bid, by command and by button (the button writes the question it asks)
+        cell, challenge, _ = await challenged_cell(world)
+        before = await fingerprint(world)
+        chat = OTHER_GROUP if role == "other_chat" else GROUP
+        await world.say(ROLES[role], f"/bid {cell.number} 我们可以做", chat_id=chat, date=CHALLENGE_DAY)
+        if (before != await fingerprint(world)) != (role in bidders):
+            wrong[("/bid N 方案", role)] = True
+        cell, challenge, _ = await challenged_cell(world)
+        before = await fingerprint(world)
+        await press(world, role, cell, f"bidask:{challenge}")
+        if (before != await fingerprint(world)) != (role in bidders):
+            wrong[("bidask", role)] = True
+    for template in ("bidpick:{ch}:{bid}", "bidnone:{ch}"):  # the pick, the day after the deadline
+        for role in ROLES:
+            cell, challenge, bid_id = await challenged_cell(world, bid=True)
+            world.clock.set_local(2026, 11, 29, 10, 0)
+            before = await fingerprint(world)
+            await press(world, role, cell, template.format(ch=challenge, bid=bid_id))
+            if (before != await fingerprint(world)) != (role in ("admin", "author")):
+                wrong[(template, role)] = True
+    cell, _, _ = await challenged_cell(world, bid=True)
+    for role in ROLES:  # the bids: shown to the author and the admins, nothing changes
+        before = await fingerprint(world)
+        mark = len(world.api.calls)
+        chat = OTHER_GROUP if role == "other_chat" else GROUP
+        await world.say(ROLES[role], f"/challenge {cell.number}", chat_id=chat, date=CHALLENGE_DAY)
+        shown = any("共 1 份方案" in r for r in world.replies_since(mark))
+        if before != await fingerprint(world) or shown != (role in ("admin", "author")):
+            wrong[("/challenge N", role)] = True
+    assert not wrong, repr(wrong)
 
 
 # The standing lists (issue 15, part C): each cell starts from a fresh offer of transport (the "routed" liaison's

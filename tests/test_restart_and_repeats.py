@@ -151,16 +151,29 @@ def _bot_env(api: LocalBotApi, db: Path) -> dict[str, str]:
     return env
 
 
-async def _run_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", env=env, cwd=cwd,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+_LOGS: dict[int, Path] = {}  # process id → the file its output goes to
+
+
+async def _run_bot(env: dict[str, str], cwd: Path, pipe: bool = False) -> asyncio.subprocess.Process:
+    """``pipe``: its output on a pipe the test reads as it goes (at INFO); otherwise to a file (:func:`_stop`)."""
+    if pipe:
+        return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", env=env, cwd=cwd,
+                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    # Its output goes to a file, not a pipe: at DEBUG the start-up alone (every migration's SQL, logged) can fill a
+    # pipe's 64 KB before anyone reads it, and the bot would then block on its next log line.
+    log = Path(env["DATABASE_PATH"]).parent / f"bot-{len(_LOGS)}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as sink:
+        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", env=env, cwd=cwd,
+                                                       stdout=sink, stderr=asyncio.subprocess.STDOUT)
+    _LOGS[process.pid] = log
+    return process
 
 
 async def _stop(process: asyncio.subprocess.Process, api: LocalBotApi) -> str:
     process.send_signal(signal.SIGINT)  # PTB cancels its pending long poll and stops at once
-    _, stderr = await asyncio.wait_for(process.communicate(), 30)
-    return stderr.decode()
+    await asyncio.wait_for(process.wait(), 30)
+    return _LOGS.pop(process.pid).read_text(encoding="utf-8", errors="replace")
 
 
 async def test_python_m_bot_restarts_on_the_same_database(api: LocalBotApi, tmp_path: Path) -> None:
@@ -210,7 +223,7 @@ async def test_webhook_mode_takes_updates_only_with_the_secret(api: LocalBotApi,
     env = _bot_env(api, tmp_path / "bot.sqlite3")
     env.update(WEBHOOK_URL=f"http://127.0.0.1:{port}/tg-hook", WEBHOOK_SECRET=secret, WEBHOOK_PORT=str(port),
                LOG_LEVEL="INFO")
-    process = await _run_bot(env, Path(__file__).resolve().parents[1])
+    process = await _run_bot(env, Path(__file__).resolve().parents[1], pipe=True)
     early = ""  # what the bot logged before it was ready
     try:
         await api.wait_for(lambda c: c.method == "setWebhook", timeout=60)

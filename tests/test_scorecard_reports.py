@@ -105,14 +105,14 @@ def test_the_rates_panel_ranks_the_units_and_draws_a_bar_per_rate() -> None:
     assert panel.labels == ["教育局", "交通运输局"]  # by rank, not by the list's order
     assert panel.series == [("响应率", [100.0, 25.0]), ("解决率", [None, 75.0]), ("满意率", [None, 50.0])]
     figure = chart_figure(data, names, "对接成效")
-    assert (figure.get_figwidth(), figure.get_figheight(), figure.dpi) == (12.0, 12.0, 100)  # the size it had
+    assert (figure.get_figwidth(), figure.get_figheight(), figure.dpi) == (12.0, 15.0, 100)  # a row for 供需对接
     rates = next(ax for ax in figure.axes if ax.get_title() == texts.CHART_SCORECARD)
     heights = [round(bar.get_height(), 6) for bar in rates.patches]
     assert heights == [100.0, 25.0, 0.0, 75.0, 0.0, 50.0]  # per rate, a bar per unit; "—" drawn as nothing
     labels = [t.get_text() for t in rates.texts]
     assert labels == ["100%", "25%", "—", "75%", "—", "50%"]
     assert [t.get_text() for t in rates.get_xticklabels()] == ["教育局", "交通运输局"]
-    assert len(figure.axes) == 7  # the six panels it had, and this one
+    assert len(figure.axes) == 9  # the six panels it had, this one, and the two of 供需对接
 
 
 async def test_the_weekly_report_has_the_three_rates(served: RunningBot) -> None:
@@ -188,7 +188,7 @@ async def test_the_export_has_the_scorecard_the_verdicts_and_the_lead_terms(serv
     caption, data = await exported(served)
     assert "成绩单 2 条" in caption and "评价 4 条" in caption and "牵头记录 8 条" in caption, caption
     book = load_workbook(io.BytesIO(data))
-    assert list(book.sheetnames)[-3:] == ["成绩单", "评价", "牵头记录"]
+    assert list(book.sheetnames)[-5:-2] == ["成绩单", "评价", "牵头记录"]  # (then 供给清单, 对接)
 
     units = {row["单位"]: row for row in sheet(book, "成绩单")}
     # ranked first, then the units without a rate yet; 教育局 led #4 for a moment, overruled: nothing to score

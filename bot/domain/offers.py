@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from bot.domain.model import Party, Person
+
 
 class OfferKind(StrEnum):
     """场景: a department or district opens a scenario; 能力: a lab's capability; 投资: a fund's thesis."""
@@ -111,6 +113,27 @@ class Match:
     def open(self) -> bool:
         """Still waiting for an answer from one side or both."""
         return self.stage is MatchStage.SUGGESTED
+
+
+@dataclass(frozen=True)
+class MatchView:
+    """A match as a need's card and the handshake messages show it: the offer, its party and that party's
+    liaisons or members (whom the card names)."""
+
+    match: Match
+    offer: Offer
+    party: Party
+    people: tuple[Person, ...] = ()
+
+
+class Step(StrEnum):
+    """What an answer to a match leads to."""
+
+    ASK_NEED = "ask_need"  # the offer's side is interested: ask the need's author
+    ASK_OFFER = "ask_offer"  # the need's author is interested: ask the offer's party
+    INTRODUCE = "introduce"  # both interested: introduce them (双方有意)
+    REFUSED = "refused"  # 不合适: never suggested again
+    SIGNED = "signed"  # an agreement recorded against the introduction (签约)
 
 
 def after_answer(match: Match, side: Side, answer: Answer) -> tuple[bool, bool]:

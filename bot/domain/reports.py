@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.duty import UnitScore
 from bot.domain.metrics import PartyRecord
+from bot.domain.offers import Funnel
 from bot.domain.themes import Theme
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
@@ -25,3 +26,7 @@ class Report:
     themes: list[Theme] = field(default_factory=list)  # 本月热点: only in a month's report, largest first
     scores: list[UnitScore] = field(default_factory=list)  # the 三率 scorecard of the period, ranked
     seconded: tuple[int, int] = (0, 0)  # 附议: (needs merged into the period's needs, how many needs they joined)
+    # 供需对接: the matches made in the period (of needs not withdrawn), through 匹配 → 双方有意 → 签约, and the
+    # same per offering party (most signed first)
+    matching: Funnel = field(default_factory=Funnel)
+    matching_by_party: list[tuple[str, Funnel]] = field(default_factory=list)

@@ -77,6 +77,7 @@ class Notice:
     at: datetime  # UTC, already moved out of quiet hours
     commitment_id: int | None = None
     need_id: int | None = None
+    chat_id: int | None = None  # where it goes, when that is not the admins nor the need's group (a monthly list)
 
 
 def commitment_reminders(commitment: Commitment, policy: Policy) -> list[Notice]:

@@ -21,6 +21,7 @@ from bot.domain.model import (
     Person,
     Route,
 )
+from bot.domain.offers import MatchView, Side, Step
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class NeedView:
     hint: DuplicateHint | None = None  # it may say the same as an open need (shown while open)
     co_requesters: tuple[Person, ...] = ()  # the authors who seconded it (附议)
     merged_into: Need | None = None  # the need it was merged into
+    matches: tuple[MatchView, ...] = ()  # 可对接: offers it was matched with (not refused), best first
 
     @property
     def lead(self) -> RoutedParty | None:
@@ -167,6 +169,26 @@ class Refusal(StrEnum):
     OFFER_BAD_FIELD = "offer_bad_field"  # /offers edit N 字段: 标题, 内容, 地点 or 截止
     OFFERS_FILTER_UNKNOWN = "offers_filter_unknown"  # /offers X: X is no kind, party or number
     OFFER_SHEET_INVALID = "offer_sheet_invalid"  # an import with rows at fault: nothing changes
+    # Matching and the handshake (bot.services.matching)
+    MATCH_NOT_FOUND = "match_not_found"
+    NOT_MATCH_SIDE = "not_match_side"  # only the need's author (co-requesters) or the offer's party answer
+    MATCH_ANSWERED = "match_answered"  # this side answered already
+    MATCH_CLOSED = "match_closed"  # one side said 不合适, or the need is no longer open
+    MATCH_NOT_INTRODUCED = "match_not_introduced"  # a signing is recorded once both sides are interested
+    MATCH_SIGNED = "match_signed"  # a signing was recorded against it already
+    # 揭榜 challenges (issue 15, part D: bot.domain.challenges)
+    CHALLENGE_EXISTS = "challenge_exists"  # the need is published as a challenge already
+    CHALLENGE_NOT_FOUND = "challenge_not_found"  # the need is no challenge
+    CHALLENGE_NO_DEADLINE = "challenge_no_deadline"  # /challenge N without a readable deadline
+    CHALLENGE_BAD_DEADLINE = "challenge_bad_deadline"  # a deadline in the past, unreadable or too far
+    OWN_CHALLENGE = "own_challenge"  # the need's author does not bid on it
+    ALREADY_BID = "already_bid"  # one bid a person
+    BIDDING_CLOSED = "bidding_closed"  # 已截止: its deadline passed
+    EMPTY_PLAN = "empty_plan"
+    CHALLENGE_DECIDED = "challenge_decided"  # the author picked (or picked none) already
+    NOT_PICKER = "not_picker"  # only the need's author or an admin picks
+    PICK_NOT_YET = "pick_not_yet"  # bids are taken until the deadline: the pick comes after it
+    BID_NOT_FOUND = "bid_not_found"
 
 
 DUE_REFUSALS = {DueProblem.PAST: Refusal.DATE_PAST, DueProblem.UNREADABLE: Refusal.DATE_UNREADABLE,
@@ -196,6 +218,24 @@ class Outcome:
     verdicts: tuple[Verdict, ...] = ()  # a need resolved: the questions put to its author(s); one answered
     extension: Extension | None = None  # 延期: the request asked or decided
     into: Need | None = None  # 附议 / /merge / /unmerge: the need it was (or had been) merged into
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+
+@dataclass(frozen=True)
+class Handshake:
+    """What an answer to a match (or a signing recorded against it) did: ``step`` says what happens next."""
+
+    refusal: Refusal | None = None
+    line: MatchView | None = None
+    need: Need | None = None
+    side: Side | None = None
+    step: Step | None = None
+    view: NeedView | None = None  # the need's card as it is now
+    agreement: Agreement | None = None
+    author: Person | None = None  # the need's author as last seen (name, username): the introduction's contact
 
     @property
     def ok(self) -> bool:

@@ -38,7 +38,21 @@ class Agreements:
         for offer in await unit.agreements.open_offers(need.id):  # its announcements are recorded with it
             if same_deal(offer.text, text):
                 await unit.agreements.settle_offer(offer.id, agreement.id)
+        await self._sign_match(unit, need, agreement)
         return agreement
+
+    @staticmethod
+    async def _sign_match(unit: Unit, need: Need, agreement: Agreement) -> None:
+        """A deal that names the party of exactly one introduction on the need (双方有意, not yet signed) is that
+        introduction's signing (签约 in the matching funnel); one that names none of them is not guessed at."""
+        introduced = [m for m in (await unit.matches.of_needs([need.id])).get(need.id, [])
+                      if m.introduced_at is not None and m.agreement_id is None]
+        if not introduced or not agreement.parties:
+            return
+        offers = await unit.offers.many(m.offer_id for m in introduced)
+        named = [m for m in introduced if offers[m.offer_id].party_id in agreement.parties]
+        if len(named) == 1:
+            await unit.matches.sign(named[0].id, agreement.id)
 
     @staticmethod
     async def _recorded(repos: Repos, need: Need, text: str) -> Agreement | None:

@@ -11,6 +11,7 @@ from bot.domain.duty import Verdict
 from bot.domain.intents import Note
 from bot.services.duplicates import Duplicates, Finder
 from bot.services.learning import Learner
+from bot.services.matching import Matchmaking
 from bot.services.views import NeedViews
 from bot.services.work import Access, Unit, Work
 
@@ -27,9 +28,10 @@ class Desk:
 
 class Needs:
     def __init__(self, work: Work, access: Access, views: NeedViews, learner: Learner,
-                 finder: Finder | None = None) -> None:
+                 finder: Finder | None = None, matching: Matchmaking | None = None) -> None:
         self.work, self.access, self.views, self.learner = work, access, views, learner
         self.finder = finder  # duplicates: the open need a new one says the same as (None: not looked for)
+        self.matching = matching  # the offers a new need fits (None: not matched)
 
     async def register(self, chat_id: int, author: Actor, text: str, message_id: int | None, at: datetime,
                        update_id: int | None) -> Outcome:
@@ -41,6 +43,7 @@ class Needs:
         # An admin's need may repeat one of any group; anyone else's, one of their own group.
         similar = None if self.finder is None else \
             await self.finder.similar(chat_id, text, everywhere=self.access.is_admin(author.user_id))
+        hits = await self.matching.hits_for(text) if self.matching is not None else []
         async with self.work.unit(update_id, at, author) as unit:
             await unit.remember(author.person)
             need = await unit.needs.add(chat_id=chat_id, author_id=author.user_id, author_name=author.display_name,
@@ -64,6 +67,8 @@ class Needs:
                               routes=[f"{r.role}:{r.party_id}" for r in routes])
             view = await self.views.new(unit, need, routes, suggestions)
             view = replace(view, hint=await Duplicates.hint(unit, need, similar))
+            if self.matching is not None:
+                view = replace(view, matches=await self.matching.suggest_for_need(unit, need, hits, own))
         return Outcome(view=view, need=need)
 
     async def attach_card(self, need_id: int, bot_message_id: int) -> None:

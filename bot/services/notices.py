@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 
 from bot import texts
 from bot.domain import Commitment, Need
+from bot.domain.challenges import deadline_notice
 from bot.domain.duty import DutyLimits
+from bot.domain.opportunities import monthly_notices, reported_month
 from bot.domain.schedule import (
     Notice,
     Policy,
@@ -30,7 +32,11 @@ from bot.domain.schedule import (
     working_deadline,
 )
 from bot.services import reports
+from bot.services.challenges import deadline_reached
+from bot.services.monthly import Monthly
 from bot.services.scorecards import Scorecards
+from bot.services.work import Repos
+from storage.challenges import ChallengeRepo
 from storage.commitments import CommitmentRepo
 from storage.db import Database
 from storage.duty import LeadTermRepo
@@ -51,13 +57,17 @@ class Outgoing:
     reply_to: int | None = None
     photo: bytes | None = None  # the weekly report's chart, sent after the text
     thread_id: int | None = None  # the need's forum topic, if it has one
+    pick: tuple[int, tuple[int, ...]] | None = None  # 揭榜: (challenge, its bids) for the author's pick buttons
+    photo_name: str = "weekly.png"
+    document: tuple[str, bytes, str] | None = None  # (file name, content, caption): the monthly list's XLSX
 
 
 class Notices:
     def __init__(self, db: Database, policy: Policy, admin_ids: frozenset[int], admin_chat_id: int | None,
-                 limits: DutyLimits | None = None, *, scorecards: Scorecards) -> None:
-        """``scorecards``: the week's 三率 in the weekly report."""
+                 limits: DutyLimits | None = None, *, scorecards: Scorecards, monthly: Monthly | None = None) -> None:
+        """``scorecards``: the week's 三率 in the weekly report; ``monthly``: the monthly 场景机会清单."""
         self.db = db
+        self.monthly = monthly
         self.limits = limits or DutyLimits()
         self.scorecards = scorecards
         self.policy = policy
@@ -78,7 +88,10 @@ class Notices:
             terms = LeadTermRepo(conn)
             awaiting, led = await terms.awaiting_claim(), await terms.open_led()
             sent = await NoticeRepo(conn).sent_keys()
+            challenges = await ChallengeRepo(conn).open()
+            served = await PeopleRepo(conn).served_chats() if self.monthly is not None else []
         candidates = [n for _, c in owed for n in commitment_reminders(c, self.policy)]
+        candidates += [n for n in (deadline_notice(c, self.policy) for c in challenges) if n is not None]
         # need id → (need, the lead that has not claimed it, its 签收 limit)
         unclaimed: dict[int, tuple[Need, str | None, datetime]] = {}
         for need, term, first in awaiting:
@@ -98,6 +111,9 @@ class Notices:
         this_week = weekly(now, self.policy)
         if now - this_week.at < WEEKLY_LATE_LIMIT:  # a report days late is old news: skip it
             candidates.append(this_week)
+        if self.monthly is not None:  # each served group's list (the admin chat gets every group's instead)
+            groups = [chat for chat in served if chat != self.admin_chat_id]
+            candidates += [n for n in monthly_notices(now, self.policy, groups) if now - n.at < WEEKLY_LATE_LIMIT]
         return candidates, sent, overdue, unclaimed, open_led
 
     async def due(self, now: datetime) -> list[Outgoing]:
@@ -169,6 +185,15 @@ class Notices:
                     outgoing.append(Outgoing(notice, (need.chat_id,), texts.resolve_reminder(
                         need, names.get(lead, lead), mentions, days, local, today),
                         need.bot_message_id or need.message_id, thread_id=need.topic_id))
+                elif notice.kind == "challenge" and notice.need_id is not None:  # 揭榜 closed: the author picks
+                    closed = await deadline_reached(Repos(conn), notice.need_id, today, self.policy.timezone)
+                    if closed is None:  # decided or withdrawn meanwhile: recorded, not sent
+                        outgoing.append(Outgoing(notice, (), ""))
+                        continue
+                    need, challenge, bids, text = closed
+                    outgoing.append(Outgoing(notice, (need.chat_id,), text,
+                                             challenge.message_id or need.bot_message_id, thread_id=need.topic_id,
+                                             pick=(challenge.id, tuple(b.id for b in bids))))
                 elif notice.kind == "digest":
                     items = [(need, c, names.get(c.party_id, c.party_id), titles.get(need.chat_id, str(need.chat_id)))
                              for need, c in overdue]
@@ -176,7 +201,19 @@ class Notices:
         # The weekly report reads the database itself: made after the read above is over (the lock is not
         # re-entrant).
         outgoing += [await self._weekly(notice, now) for notice in notices if notice.kind == "weekly"]
+        outgoing += [await self._monthly(notice, now) for notice in notices if notice.kind == "monthly"]
         return outgoing
+
+    async def _monthly(self, notice: Notice, now: datetime) -> Outgoing:
+        """Last month's 场景机会清单: a group's own, every group's to the admins; not sent when there is nothing in
+        it (no open offer, no match)."""
+        assert self.monthly is not None
+        files = await self.monthly.produce(notice.chat_id, reported_month(notice), now)
+        if files.data.empty:
+            return Outgoing(notice, (), "")  # recorded, not sent
+        chats = (notice.chat_id,) if notice.chat_id is not None else self.admin_chats
+        return Outgoing(notice, chats, files.text, photo=files.png, photo_name=files.png_name,
+                        document=(files.xlsx_name, files.xlsx, files.caption))
 
     async def _weekly(self, notice: Notice, now: datetime) -> Outgoing:
         data = await reports.gather(self.db, None, "week", now, self.policy)
@@ -197,6 +234,8 @@ class Notices:
         candidates, sent, _, _, _ = await self._state(now)
         times = [t for t in (next_time(candidates, sent, now), next_digest(now, self.policy).at,
                              next_weekly(now, self.policy).at) if t is not None]
+        if self.monthly is not None:
+            times.append(monthly_notices(now, self.policy, [], upcoming=True)[0].at)
         when = min([*times, now + MAX_WAIT])
         if self.policy.is_quiet(when):
             when = self.policy.outside_quiet(when)

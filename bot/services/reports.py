@@ -10,17 +10,23 @@ from __future__ import annotations
 import importlib.util
 import io
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import aiosqlite
+
 from bot import texts
 from bot.domain.metrics import kept_rates
+from bot.domain.offers import Funnel, Match
+from bot.domain.opportunities import party_funnels
 from bot.domain.reports import PERIODS, Report
 from bot.domain.schedule import Policy
 from storage.commitments import CommitmentRepo
 from storage.db import Database
+from storage.needs import NeedRepo
+from storage.offers import MatchRepo, OfferRepo
 from storage.reports import agreement_rows, need_rows
 from storage.routes import ClaimRepo
 
@@ -29,8 +35,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
-CHART_SIZE = (12.0, 12.0)  # inches
-CHART_DPI = 100  # → 1200 × 1200 pixels
+CHART_SIZE = (12.0, 15.0)  # inches
+CHART_DPI = 100  # → 1200 × 1500 pixels
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
 
@@ -43,6 +49,7 @@ async def gather(db: Database, chat_id: int | None, period: str, now: datetime, 
         agreements = await agreement_rows(conn, chat_id, floor)
         commitments = [c for c in await CommitmentRepo(conn).all(chat_id) if c.created_at >= floor]
         claims = [(c, created) for c, created in await ClaimRepo(conn).with_need_times(chat_id) if created >= floor]
+        matches, party_of_offer = await _matches(conn, chat_id, since)
     funnel = [("needs", len(needs)), ("claimed", sum(n["claimed"] for n in needs)),
               ("committed", sum(n["committed"] for n in needs)), ("kept", sum(n["kept"] for n in needs)),
               ("resolved", sum(n["status"] == "resolved" for n in needs))]
@@ -53,7 +60,19 @@ async def gather(db: Database, chat_id: int | None, period: str, now: datetime, 
         records=[r for r in kept_rates(commitments, claims, now, policy)],
         agreements=len(agreements), amount_yuan=sum(a["amount_yuan"] or 0 for a in agreements),
         agreements_by_kind=Counter(a["kind"] for a in agreements).most_common(),
-        seconded=(sum(n["seconded"] for n in needs), sum(n["seconded"] > 0 for n in needs)))
+        seconded=(sum(n["seconded"] for n in needs), sum(n["seconded"] > 0 for n in needs)),
+        matching=Funnel.of(matches), matching_by_party=party_funnels(matches, party_of_offer))
+
+
+async def _matches(conn: aiosqlite.Connection, chat_id: int | None,
+                   since: datetime | None) -> tuple[list[Match], dict[int, str]]:
+    """The matches made since ``since`` with the needs of this chat (or every chat), leaving out withdrawn (and
+    merged) needs as the rest of the report does; and the party owning each match's offer."""
+    made = await MatchRepo(conn).made_between(since, None, None if chat_id is None else [chat_id])
+    needs = await NeedRepo(conn).get_many({m.need_id for m in made})
+    matches = [m for m in made if m.need_id in needs and needs[m.need_id].status != "withdrawn"]
+    offers = await OfferRepo(conn).many(m.offer_id for m in matches)
+    return matches, {offer_id: offer.party_id for offer_id, offer in offers.items()}
 
 
 def _font() -> FontProperties:
@@ -89,10 +108,14 @@ def _counts(heading: str, pairs: list[tuple[str, int]]) -> Panel:
                  max(values, default=0) * 1.2 + 1)
 
 
+MATCHING_PARTIES_SHOWN = 8  # offering parties on the 供需对接 panel
+
+
 def chart_panels(report: Report, names: dict[str, str]) -> list[Panel]:
-    """The chart's six panels: the funnel, needs by lead department, needs by type, on-time rate (in %, the axis
-    0–100 %) and median time to claim (in hours, each bar labelled in its own unit) by department, and
-    agreements by kind with the amount."""
+    """The chart's eight panels: the funnel, needs by lead department, needs by type, on-time rate (in %, the axis
+    0–100 %) and median time to claim (in hours, each bar labelled in its own unit) by department, agreements
+    by kind with the amount; the matching funnel (匹配 → 双方有意 → 签约, and 不合适) and the matches per offering
+    party (each labelled with its introductions and signings)."""
     rated = [(names.get(r.party_id, r.party_id), r.kept_rate) for r in report.records if r.kept_rate is not None]
     rates = [(label, rate * 100) for label, rate in rated[:10] if rate is not None]
     speeds = [(names.get(r.party_id, r.party_id), r.median_claim_days) for r in report.records
@@ -109,7 +132,16 @@ def chart_panels(report: Report, names: dict[str, str]) -> list[Panel]:
               [texts.duration(days) for _, days in claim_days], max(hours, default=0) * 1.3 + 1),
         _counts(texts.chart_agreements(report.amount_yuan),
                 [(texts.AGREEMENT_KIND_NAMES.get(k, k), n) for k, n in report.agreements_by_kind]),
+        _counts(texts.CHART_MATCHING, texts.matching_stages(report.matching)),
+        _matching_parties(report, names),
     ]
+
+
+def _matching_parties(report: Report, names: dict[str, str]) -> Panel:
+    shown = report.matching_by_party[:MATCHING_PARTIES_SHOWN]
+    panel = _counts(texts.CHART_MATCHING_PARTIES, [(names.get(p, p), f.suggested) for p, f in shown])
+    return replace(panel, value_labels=[texts.matching_bar(f) for _, f in shown],
+                   limit=max(panel.values, default=0) * 1.8 + 1)  # room for the longer labels
 
 
 @dataclass(frozen=True)
@@ -161,16 +193,16 @@ RATE_COLORS = ["#2b6cb0", "#2f855a", "#b7791f"]
 
 
 def chart_figure(report: Report, names: dict[str, str], title: str) -> Figure:
-    """The report's panels, two a row, and the 三率 panel across the bottom."""
+    """The report's panels, two a row, the 三率 panel across the fourth row, and the 供需对接 panels below it."""
     font = _font()
     from matplotlib.figure import Figure  # here, not at import: matplotlib costs the bot's start-up 0.3 s
     from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=CHART_SIZE, dpi=CHART_DPI)
     figure.suptitle(title, fontproperties=font, fontsize=18)
-    grid = figure.add_gridspec(4, 2)
-    axes = [figure.add_subplot(grid[row, column]) for row in range(3) for column in range(2)]
-    colors = ["#2b6cb0", "#2f855a", "#b7791f", "#c53030", "#6b46c1", "#2c7a7b"]
+    grid = figure.add_gridspec(5, 2)
+    axes = [figure.add_subplot(grid[row, column]) for row in (0, 1, 2, 4) for column in range(2)]
+    colors = ["#2b6cb0", "#2f855a", "#b7791f", "#c53030", "#6b46c1", "#2c7a7b", "#dd6b20", "#3182ce"]
     for ax, panel, color in zip(axes, chart_panels(report, names), colors, strict=True):
         labels = panel.labels or [texts.NOBODY]
         values = panel.values or [0.0]

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from bot.domain import Need, NeedView, Party, Person, Route, RoutedParty, active_routes
 from bot.domain.duplicates import co_requester_ids
+from bot.domain.offers import Match, MatchStage, MatchView, Offer
 from bot.services.work import Repos
 
 
@@ -69,7 +70,32 @@ class NeedViews:
                            if not r.active and (r.party_id in claimed or made.get(r.party_id)))
             suggested = tuple(parties[s] for s in triage.get(need.id, []) if s in parties)
             views.append(NeedView(need, routed, suggested, former))
-        return await self._duplicates(repos, views)
+        return await self._matches(repos, await self._duplicates(repos, views))
+
+    async def _matches(self, repos: Repos, views: list[NeedView]) -> list[NeedView]:
+        """Each need's 可对接: the matches not refused, best first."""
+        found = await repos.matches.of_needs(v.need.id for v in views)
+        if not found:
+            return views
+        shown = {need_id: [m for m in matches if m.stage is not MatchStage.REFUSED]
+                 for need_id, matches in found.items()}
+        lines = {m.id: line for line in await self.match_lines(repos, [m for ms in shown.values() for m in ms])
+                 for m in (line.match,)}
+        return [replace(v, matches=tuple(lines[m.id] for m in shown.get(v.need.id, []) if m.id in lines))
+                for v in views]
+
+    async def match_lines(self, repos: Repos, matches: Sequence[Match],
+                          offers: dict[int, Offer] | None = None) -> list[MatchView]:
+        """Matches as cards show them: with their offer, its party and that party's people (liaisons, members)."""
+        if not matches:
+            return []
+        known = dict(offers or {})
+        known.update(await repos.offers.many(m.offer_id for m in matches if m.offer_id not in known))
+        parties = await self.directory.all(repos)
+        people = await repos.people.liaisons_of(sorted({known[m.offer_id].party_id for m in matches}))
+        return [MatchView(m, known[m.offer_id], parties[known[m.offer_id].party_id],
+                          tuple(people.get(known[m.offer_id].party_id, [])))
+                for m in matches if known[m.offer_id].party_id in parties]
 
     @staticmethod
     async def _duplicates(repos: Repos, views: list[NeedView]) -> list[NeedView]:

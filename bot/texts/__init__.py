@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.texts.buttons import *  # noqa: F403
 from bot.texts.cards import *  # noqa: F403
+from bot.texts.challenges import *  # noqa: F403
 from bot.texts.commands import *  # noqa: F403
 from bot.texts.commitments import *  # noqa: F403
 from bot.texts.conversation import *  # noqa: F403
@@ -17,9 +18,11 @@ from bot.texts.extensions import *  # noqa: F403
 from bot.texts.format import *  # noqa: F403
 from bot.texts.handovers import *  # noqa: F403
 from bot.texts.lists import *  # noqa: F403
+from bot.texts.matching import *  # noqa: F403
 from bot.texts.names import *  # noqa: F403
 from bot.texts.notices import *  # noqa: F403
 from bot.texts.offers import *  # noqa: F403
+from bot.texts.opportunities import *  # noqa: F403
 from bot.texts.refusals import *  # noqa: F403
 from bot.texts.reports import *  # noqa: F403
 from bot.texts.sandbox import *  # noqa: F403

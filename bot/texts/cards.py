@@ -8,6 +8,7 @@ from html import escape
 from bot.domain import Agreement, Need, NeedView, Party, Person, RoutedParty
 from bot.texts.duplicates import hint_line, merged_line, seconds_line
 from bot.texts.format import mention, snippet
+from bot.texts.matching import match_lines
 from bot.texts.names import AGREEMENT_KIND_NAMES, NEED_TYPE_NAMES, STATUS_NAMES
 from nlp.outcomes import format_amount
 
@@ -82,6 +83,8 @@ def need_card(view: NeedView, hint: bool = True) -> str:
         lines.append(f"联络员可点「认领」，或直接回复本消息作出承诺（如“{promise_example(need.need_type)}”）。")
     if need.status == "open" and view.hint is not None and view.hint.open:
         lines.append(hint_line(view.hint, need.chat_id))
+    # 可对接: while open every match not refused; afterwards only those that led somewhere.
+    lines.extend(match_lines([m for m in view.matches if need.status == "open" or m.match.introduced_at]))
     return "\n".join(lines)
 
 

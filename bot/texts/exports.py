@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.texts.challenges import CHALLENGE_STATUS_NAMES
 from bot.texts.conversation import NOTE_KINDS_NAMES
 from bot.texts.handovers import HAND_OVER_REASON_NAMES
 from bot.texts.names import (
@@ -25,8 +26,9 @@ __all__ = ["EXPORT_SHEETS", "EXPORT_HEADERS", "EXPORT_VALUES", "DETAIL_NAMES", "
            "export_caption", "export_value", "event_detail", "backup_caption", "backup_too_big"]
 
 EXPORT_SHEETS = {"needs": "需求", "routes": "分派", "commitments": "承诺", "agreements": "成果", "notes": "对话",
-                 "extensions": "延期", "events": "记录",
-                 "scorecard": "成绩单", "verdicts": "评价", "lead_terms": "牵头记录"}  # (bot.services.scoresheets)
+                 "extensions": "延期", "challenges": "揭榜", "events": "记录",
+                 "scorecard": "成绩单", "verdicts": "评价", "lead_terms": "牵头记录",  # (bot.services.scoresheets)
+                 "offers": "供给清单", "matches": "对接"}  # (bot.services.offersheets)
 EXPORT_HEADERS = {
     "id": "编号", "chat_id": "群ID", "chat_title": "群名称", "number": "需求号", "author_id": "提出人ID",
     "author_name": "提出人", "text": "内容", "need_type": "类型", "status": "状态", "created_at": "时间",
@@ -37,6 +39,8 @@ EXPORT_HEADERS = {
     "note_kind": "类别", "extensions": "批准延期次数", "commitment_id": "承诺编号", "requested_by": "申请人ID",
     "requested_at": "申请时间", "from_date": "原到期日", "to_date": "申请到期日", "reason": "理由",
     "decided_by": "审批人ID", "decided_at": "审批时间", "merged_into": "合并到需求号", "co_requesters": "附议企业",
+    "bid_id": "方案编号", "deadline": "截止日期", "challenge_status": "揭榜状态", "bidder_id": "揭榜人ID",
+    "bidder_name": "揭榜人", "plan": "方案", "picked": "入选",
 }
 # The export's coded columns in words, by (table, column); a code without a name is shown as it is.
 EXPORT_VALUES: dict[tuple[str, str], dict[str, str]] = {
@@ -47,6 +51,7 @@ EXPORT_VALUES: dict[tuple[str, str], dict[str, str]] = {
     ("events", "kind"): EVENT_NAMES,
     ("notes", "note_kind"): {str(k): v for k, v in NOTE_KINDS_NAMES.items()},
     ("extensions", "status"): {"pending": "待审批", "approved": "已批准", "refused": "已驳回"},
+    ("challenges", "challenge_status"): CHALLENGE_STATUS_NAMES, ("challenges", "picked"): {"yes": "是", "no": "否"},
 }
 YES, NO = "是", "否"
 # The audit log's details, key by key (bot.services records them as keyword arguments).
@@ -60,15 +65,18 @@ DETAIL_NAMES = {
     "claim_undone": "同时撤销认领", "route_undone": "同时撤销协同", "extension_id": "延期申请编号", "reason": "理由",
     "round": "评价轮次", "answer": "评价", "lead": "牵头单位",
     "into_need": "并入需求号", "from_need": "来自需求号", "score": "相似度",
-    "offer_id": "供给编号", "field": "修改项", "offers": "供给条数",
+    "offer_id": "供给编号", "party": "供给单位", "origin": "推荐起因", "side": "回应方",
+    "deadline": "截止日期", "bid_id": "方案编号", "bids": "方案数",  # 揭榜
+    "field": "修改项", "offers": "供给条数",  # /offers edit, the starter list
 }
-_PARTY_KEYS = frozenset({"party_id", "from_party", "to_party", "lead"})
+_PARTY_KEYS = frozenset({"party_id", "from_party", "to_party", "lead", "party"})
 _DETAIL_WORDS = {
     "by": {"commitment": "作出承诺时一并认领"},
     "reason": {str(k): v for k, v in HAND_OVER_REASON_NAMES.items()},  # a 退单's (a 延期's reason is free text)
     "answer": {**{str(k): v for k, v in SOLVED_NAMES.items()}, **{str(k): v for k, v in SATISFACTION_NAMES.items()}},
     "detail": {**KIND_NAMES, "name": "名称", "aliases": "别名", "profile": "简介", "keywords": "关键词"},
     "need_type": NEED_TYPE_NAMES, "agreement_kind": AGREEMENT_KIND_NAMES,
+    "origin": {"need": "新需求", "offer": "新供给"}, "side": {"need": "需求方", "offer": "供给方"},
     "note_kind": {str(k): v for k, v in NOTE_KINDS_NAMES.items()},
     "field": {"title": "标题", "text": "内容", "place": "地点", "until": "截止"},  # /offers edit
 }

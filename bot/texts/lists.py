@@ -70,7 +70,9 @@ def who_claimed(view: NeedView) -> str:
     return "；".join(parts)
 
 
-def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz: tzinfo, today: date) -> str:
+def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz: tzinfo, today: date,
+           more: tuple[str, ...] = ()) -> str:
+    """``more``: further parts (揭榜), before the records."""
     need = detail.need
     state = merged_status(detail.merged_into, need.chat_id) if detail.merged_into is not None else \
         STATUS_NAMES.get(need.status, need.status)
@@ -105,6 +107,7 @@ def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz
             party = f"（{names.get(note.party_id, note.party_id)}）" if note.party_id else ""
             lines.append(f"  {local_time(note.created_at, tz)} {escape(who)}{escape(party)} "
                          f"{NOTE_KINDS_NAMES[note.kind]}：{escape(snippet(note.text, 80))}")
+    lines.extend(more)
     lines.append("<b>记录</b>：")
     for event in detail.events:
         who = "系统" if not event.actor_id or event.kind in _BOT_EVENTS else people.get(event.actor_id,
@@ -114,7 +117,8 @@ def status(detail: NeedDetail, names: dict[str, str], people: dict[int, str], tz
     return fit(lines, "…（记录过长，已截断）")
 
 
-_BOT_EVENTS = frozenset({"duplicate_hinted"})  # the bot's own doing, though written in the unit of a person's act
+# the bot's own doing, though written in the unit of a person's act
+_BOT_EVENTS = frozenset({"duplicate_hinted", "match_suggested"})
 _LEAD_EVENTS = frozenset({"declined", "rerouted", "assigned", "took_lead", "handover_overruled"})
 
 
@@ -136,6 +140,11 @@ def event_dates(event: Event, names: dict[str, str] | None = None) -> str:
         answer = detail["answer"]
         said = SOLVED_NAMES.get(answer) or SATISFACTION_NAMES.get(answer) or answer  # type: ignore[call-overload]
         return f"（第 {detail.get('round', 1)} 轮：{said}）"
+    if event.kind.startswith("match_") and detail.get("offer_id") is not None:
+        party = detail.get("party")
+        side = {"need": "需求方", "offer": "供给方"}.get(str(detail.get("side")), "")
+        return (f"（供给 #{detail['offer_id']}，{escape(names.get(party, party) if party else '')}"
+                + (f"，{side}" if side else "") + "）")
     if event.kind == "noted" and detail.get("note_kind") in NOTE_KINDS_NAMES:
         return f"（{NOTE_KINDS_NAMES[detail['note_kind']]}）"
     if event.kind in ("due_changed", "extension_requested", "extension_approved", "extension_refused"):

@@ -17,14 +17,14 @@ from bot.domain.offer_lists import (
 )
 from bot.domain.offers import KINDS_OF_PARTY, Offer
 from bot.texts.format import mention, page_head
+from bot.texts.matching import OFFER_KIND_NAMES  # the kinds' names, as nlp.offer_words reads them back
 from bot.texts.names import KIND_NAMES
 
 __all__ = ["OFFER_USAGE", "OFFERS_USAGE", "OFFERS_SHEET", "OFFERS_HEADERS", "OFFER_STATUS_NAMES", "OFFER_YES_NO",
-           "OFFER_KIND_NAMES", "OFFER_FIELD_NAMES", "OFFERS_NO_FILE", "OFFERS_TOO_BIG", "OFFER_REFUSALS",
+           "OFFER_FIELD_NAMES", "OFFERS_NO_FILE", "OFFERS_TOO_BIG", "OFFER_REFUSALS",
            "offer_label", "offer_published", "offer_line", "offer_page", "offer_full", "offer_closed", "offer_edited",
            "offers_exported", "offers_imported", "offer_refusal"]
 
-OFFER_KIND_NAMES = {"scenario": "场景", "capability": "能力", "investment": "投资"}  # read back by nlp.offer_words
 OFFER_STATUS_NAMES = {"open": "开放", "closed": "已关闭"}
 OFFER_YES_NO = {True: "是", False: "否"}
 OFFER_FIELD_NAMES = {OfferField.TITLE: "标题", OfferField.TEXT: "内容", OfferField.PLACE: "地点",

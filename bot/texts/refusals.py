@@ -5,11 +5,13 @@ from __future__ import annotations
 from bot.domain import Commitment, DueReading, Outcome, Refusal
 from bot.domain.offer_lists import OfferOutcome
 from bot.texts.cards import already_led, already_recorded
+from bot.texts.challenges import CHALLENGE_REFUSALS
 from bot.texts.commands import AGREEMENT_USAGE, EMPTY_COMMIT, EMPTY_NEED
 from bot.texts.commitments import DATE_EXAMPLES, commitment_settled, due_label, due_problem, no_date_found
 from bot.texts.directory import PARTY_REFUSALS, party_ambiguous
 from bot.texts.duplicates import DUPLICATE_REFUSALS
 from bot.texts.extensions import EXTENSION_REFUSALS, extension_refusal
+from bot.texts.matching import MATCH_REFUSALS
 from bot.texts.names import STATUS_NAMES
 from bot.texts.offers import OFFER_REFUSALS, offer_refusal
 
@@ -109,6 +111,8 @@ REFUSALS: dict[Refusal, str] = {
     **EXTENSION_REFUSALS,
     **DUPLICATE_REFUSALS,
     **OFFER_REFUSALS,
+    **MATCH_REFUSALS,
+    **CHALLENGE_REFUSALS,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from bot.domain.offers import Funnel
 from bot.domain.reports import Report
 from bot.domain.themes import Theme
 from bot.texts.format import duration, fit, percent, snippet
@@ -13,7 +14,9 @@ from nlp.outcomes import format_amount
 
 __all__ = ["PERIOD_NAMES", "FUNNEL_NAMES", "WEEKLY_HEAD", "CHART_FUNNEL", "CHART_BY_LEAD", "CHART_BY_TYPE",
            "CHART_KEPT_RATE", "CHART_CLAIM_TIME", "report", "weekly_report", "report_title",
-           "chart_agreements", "HOT_THEMES_HEAD", "hot_themes", "CHART_SCORECARD", "RATE_NAMES"]
+           "chart_agreements", "HOT_THEMES_HEAD", "hot_themes", "CHART_SCORECARD", "RATE_NAMES",
+           "MATCHING_STAGE_NAMES", "CHART_MATCHING", "CHART_MATCHING_PARTIES", "matching_stages", "matching_bar",
+           "matching_lines"]
 
 PERIOD_NAMES = {"week": "近7天", "month": "近30天", "all": "全部"}
 FUNNEL_NAMES = {"needs": "需求", "claimed": "已认领", "committed": "已承诺", "kept": "已兑现", "resolved": "已解决"}
@@ -27,6 +30,35 @@ CHART_KEPT_RATE = "按期兑现率（%）"
 CHART_CLAIM_TIME = "认领中位用时（小时）"
 CHART_SCORECARD = "各单位三率（%，按排名，未评价不计入）"
 RATE_NAMES = ("响应率", "解决率", "满意率")
+CHART_MATCHING = "供需对接漏斗（本期匹配）"
+CHART_MATCHING_PARTIES = "各供给方：匹配数（双方有意 / 签约）"
+MATCHING_STAGE_NAMES = {"suggested": "匹配", "introduced": "双方有意", "signed": "签约", "refused": "不合适"}
+MATCHING_PARTIES_SHOWN = 5  # offering parties named in the report's text
+
+
+def matching_stages(funnel: Funnel) -> list[tuple[str, int]]:
+    """匹配 → 双方有意 → 签约, then 不合适: the bars of the matching funnel."""
+    return [(MATCHING_STAGE_NAMES[stage], getattr(funnel, stage))
+            for stage in ("suggested", "introduced", "signed", "refused")]
+
+
+def matching_bar(funnel: Funnel) -> str:
+    """A party's bar label: its matches, then introductions and signings."""
+    return f"{funnel.suggested}（有意 {funnel.introduced} / 签约 {funnel.signed}）"
+
+
+def matching_lines(funnel: Funnel, by_party: list[tuple[str, Funnel]], names: dict[str, str]) -> list[str]:
+    """The report's 供需对接 lines: the funnel of the period's matches and the offering parties that did most."""
+    if not funnel.suggested:
+        return ["供需对接：本期暂无匹配"]
+    lines = [f"供需对接：匹配 {funnel.suggested} → 双方有意 {funnel.introduced} → 签约 {funnel.signed}"
+             f"（不合适 {funnel.refused}）"]
+    for party, counts in by_party[:MATCHING_PARTIES_SHOWN]:
+        lines.append(f"  · {escape(names.get(party, party))}：匹配 {counts.suggested}，双方有意 {counts.introduced}，"
+                     f"签约 {counts.signed}" + (f"，不合适 {counts.refused}" if counts.refused else ""))
+    if len(by_party) > MATCHING_PARTIES_SHOWN:
+        lines.append(f"  · 其他 {len(by_party) - MATCHING_PARTIES_SHOWN} 个供给方")
+    return lines
 
 
 def report(data: Report, names: dict[str, str], scope: str, period: str) -> str:
@@ -52,6 +84,7 @@ def report(data: Report, names: dict[str, str], scope: str, period: str) -> str:
     kinds = "、".join(f"{AGREEMENT_KIND_NAMES.get(k, k)} {n}" for k, n in data.agreements_by_kind)
     lines.append(f"成果：{data.agreements} 项" + (f"（{kinds}）" if kinds else "")
                  + (f"，金额合计 {format_amount(data.amount_yuan)}" if data.amount_yuan else ""))
+    lines += matching_lines(data.matching, data.matching_by_party, names)
     lines += scorecard_brief(data.scores, names)
     if period == "month":
         lines += hot_themes(data.themes, names)

@@ -1,4 +1,5 @@
-"""Commands answered with a file: /report (summary and chart), /export, /backup, /directory export|import."""
+"""Commands answered with a file: /report (summary and chart), /export, /backup, /directory export|import, /monthly
+(the 场景机会清单: message, chart and XLSX)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from telegram.error import TelegramError
 from bot import texts
 from bot.context import BotContext
 from bot.domain.directory import DirectoryError, dump_directory, parse_directory
+from bot.domain.opportunities import Month
 from bot.domain.reports import PERIODS
 from bot.texts.refusals import refusal
 from handlers.common import actor_of, args_text, refuse_unless_admin, reply, send_file, sent_at
@@ -116,3 +118,26 @@ async def export(update: Update, context: BotContext) -> None:
     name, data, counts = await context.cases.records.export(None if everywhere else chat.id, kind,
                                                             context.services.clock())
     await send_file(update, data, name, texts.export_caption(texts.scope(everywhere), counts))
+
+
+async def monthly(update: Update, context: BotContext) -> None:
+    """/monthly [YYYY-MM]: the month's 场景机会清单 (this month by default) as a message, a PNG and an XLSX; every
+    group's from a private chat."""
+    if await refuse_unless_admin(update, context):
+        return
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    cases, now = context.cases, context.services.clock()
+    words = args_text(update).strip()
+    month = Month.parse(words) if words else cases.monthly.this_month(now)
+    if month is None:
+        await reply(update, texts.MONTHLY_USAGE)
+        return
+    if month > cases.monthly.this_month(now):
+        await reply(update, texts.MONTHLY_NOT_YET)
+        return
+    files = await cases.monthly.produce(None if chat.type == "private" else chat.id, month, now)
+    await reply(update, files.text)
+    await send_file(update, files.png, files.png_name, photo=True)
+    await send_file(update, files.xlsx, files.xlsx_name, files.caption)

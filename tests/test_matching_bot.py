@@ -1,0 +1,144 @@
+"""Matching in the bot (issue 15) through the real Application: a new need meets the standing offers (可对接 on
+its card, naming the offering party's people); each side answers 感兴趣 or 不合适 once; both interested → an
+introduction and a funnel entry; a signing recorded against it; 不合适 → never again; the daily cap."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.domain.offers import MatchStage, OfferKind
+from bot.sandbox.localapi import LocalBotApi
+from nlp.router import Router
+from storage.offers import MatchRepo, OfferRepo
+from tests.conftest import ENTERPRISE, LAB_MEMBER, STRANGER, RunningBot, _running, make_settings, serve
+from tests.test_duty import alert_after, buttons_of
+
+ROAD_NEED = "我们公司做自动驾驶，需要开放一段测试路段和路侧单元做路测"
+FIRM = {"id": 3003, "first_name": "王总", "username": "wang_robotaxi"}
+
+
+async def add_offer(bot: RunningBot, party: str = "lab_5gcar", kind: OfferKind = OfferKind.CAPABILITY,
+                    title: str = "车路协同测试场", text: str = "提供5G车路协同测试道路、路侧单元和自动驾驶测试车辆，"
+                    "寻找自动驾驶算法企业合作路测") -> int:
+    db = bot.app.bot_data.services.db  # type: ignore[union-attr]
+    async with db.transaction() as conn:
+        offer = await OfferRepo(conn).add(party_id=party, kind=kind, title=title, text=text, created_by=None,
+                                          at=datetime.now(UTC))
+    return offer.id
+
+
+async def matches_of(bot: RunningBot) -> list[Any]:
+    db = bot.app.bot_data.services.db  # type: ignore[union-attr]
+    async with db.read() as conn:
+        return await MatchRepo(conn).made_between(None, None)
+
+
+async def test_a_need_meets_an_offer_and_both_sides_shake_hands(served: RunningBot) -> None:
+    await add_offer(served)
+    await served.say(ENTERPRISE, ROAD_NEED)
+    card = served.card_of(1)
+    assert "可对接" in card["text"] and "车路协同测试场" in card["text"], card["text"]
+    assert "（网联实验室 陈工）——" in card["text"]  # the offering party's member is named
+    choices = buttons_of(card)
+    assert {"① 感兴趣", "① 不合适"} <= set(choices), choices
+
+    mark = await served.press(STRANGER, card["message_id"], choices["① 感兴趣"])
+    assert "只有需求的提出方" in alert_after(served, mark)
+
+    mark = await served.press(ENTERPRISE, card["message_id"], choices["① 感兴趣"])
+    asked = [c for c in served.calls_since(mark, "sendMessage") if "是否有意对接" in str(c.params["text"])]
+    assert len(asked) == 1 and f'tg://user?id={LAB_MEMBER["id"]}' in str(asked[0].params["text"])
+    mark2 = await served.press(ENTERPRISE, card["message_id"], choices["① 感兴趣"])
+    assert "已经回应过" in alert_after(served, mark2)
+    assert "需求方有意，待供给方回应" in served.card_of(1)["text"]
+
+    question = served.api.messages[(asked[0].params["chat_id"], asked[0].result["message_id"])]
+    mark = await served.press(LAB_MEMBER, question["message_id"], buttons_of(question)["感兴趣"])
+    told = served.replies_since(mark)
+    intro = next(t for t in told if "对接成功" in t)
+    assert f'tg://user?id={ENTERPRISE["id"]}' in intro and f'tg://user?id={LAB_MEMBER["id"]}' in intro
+    assert "@li_autodrive" in intro  # contacts
+    assert "双方有意，已牵线" in served.card_of(1)["text"]
+    assert not buttons_of(served.card_of(1)).keys() & {"① 感兴趣", "① 不合适"}
+    [match] = await matches_of(served)
+    assert match.stage is MatchStage.INTRODUCED
+
+    introduction = next(m for m in served.api.messages.values() if "对接成功" in m.get("text", ""))
+    sign = buttons_of(introduction)["记录签约"]
+    mark = await served.press(STRANGER, introduction["message_id"], sign)
+    assert "只有需求的提出方" in alert_after(served, mark)
+    await served.press(LAB_MEMBER, introduction["message_id"], sign)
+    [match] = await matches_of(served)
+    assert match.stage is MatchStage.SIGNED
+    assert "已签约" in served.card_of(1)["text"]
+    assert "已签约" in introduction["text"] and not buttons_of(introduction)
+    mark = await served.press(ENTERPRISE, introduction["message_id"], sign)
+    assert "已经记录过" in alert_after(served, mark)
+
+
+async def test_not_fit_ends_the_pair_for_good_and_teaches_the_matcher(served: RunningBot) -> None:
+    offer_id = await add_offer(served)
+    await served.say(ENTERPRISE, ROAD_NEED)
+    card = served.card_of(1)
+    await served.press(LAB_MEMBER, card["message_id"], buttons_of(card)["① 不合适"])
+    [match] = await matches_of(served)
+    assert match.stage is MatchStage.REFUSED
+    assert "可对接" not in served.card_of(1)["text"]  # the refused offer leaves the card
+    cases = served.app.bot_data.services.cases  # type: ignore[union-attr]
+    again = await cases.matching.suggest_for_offer(offer_id, None, datetime.now(UTC))
+    assert again is not None and again.found == ()  # never suggested again
+    matcher, _ = await cases.matching.matcher()
+    fresh = await cases.matching.hits_for(ROAD_NEED)
+    assert matcher.offers and (not fresh or fresh[0].score < match.score)  # what it learned lowers the pair
+
+
+async def test_a_new_offer_finds_the_open_needs_that_fit(served: RunningBot) -> None:
+    await served.say(ENTERPRISE, ROAD_NEED)
+    await served.say(FIRM, "希望卫健委开放医院脱敏数据，用于癌症早筛模型训练")
+    offer_id = await add_offer(served)
+    cases = served.app.bot_data.services.cases  # type: ignore[union-attr]
+    found = await cases.matching.suggest_for_offer(offer_id, None, datetime.now(UTC))
+    assert found is not None and [need.number for need, _ in found.found] == [1]
+
+
+@pytest.fixture
+async def capped(api: LocalBotApi, tmp_path: Path, router: Router) -> AsyncIterator[RunningBot]:
+    settings = dataclasses.replace(make_settings(api, tmp_path / "bot.sqlite3"), matches_per_day=2)
+    async for running in _running(RunningBot(api, settings, router)):
+        yield await serve(running)
+
+
+async def test_at_most_matches_per_day_reach_one_party(capped: RunningBot) -> None:
+    await add_offer(capped)
+    for k in range(3):
+        await capped.say(ENTERPRISE, f"{ROAD_NEED}，第{k + 1}批车辆")
+    assert [("可对接" in capped.card_of(n)["text"]) for n in (1, 2, 3)] == [True, True, False]
+    assert len(await matches_of(capped)) == 2
+
+
+async def introduced(bot: RunningBot) -> None:
+    """#1 with the lab's offer, both sides interested (pressed on the card)."""
+    await add_offer(bot)
+    await bot.say(ENTERPRISE, ROAD_NEED)
+    card = bot.card_of(1)
+    choices = buttons_of(card)
+    await bot.press(ENTERPRISE, card["message_id"], choices["① 感兴趣"])
+    await bot.press(LAB_MEMBER, card["message_id"], choices["① 感兴趣"])
+    [match] = await matches_of(bot)
+    assert match.stage is MatchStage.INTRODUCED
+
+
+async def test_an_agreement_naming_the_introduced_party_is_its_signing(served: RunningBot) -> None:
+    await introduced(served)
+    await served.say(ENTERPRISE, "/agreement 1 与交通运输局签订测试路段使用协议")  # another party: not this match
+    [match] = await matches_of(served)
+    assert match.stage is MatchStage.INTRODUCED
+    await served.say(ENTERPRISE, "/agreement 1 与5G智能网联汽车实验室签署路测合作协议，金额200万元")
+    [match] = await matches_of(served)
+    assert match.stage is MatchStage.SIGNED and match.agreement_id is not None
