@@ -16,7 +16,7 @@ from bot.context import BotContext
 from bot.domain.offer_lists import OfferOutcome, OfferPage
 from bot.domain.offers import OfferKind
 from bot.texts.refusals import offer_refused
-from handlers import buttons
+from handlers import buttons, matches
 from handlers.buttons import ButtonData
 from handlers.callbacks import pressing
 from handlers.common import (
@@ -74,8 +74,23 @@ async def offer(update: Update, context: BotContext) -> None:
         await reply(update, offer_refused(outcome))
         return
     assert outcome.offer is not None and outcome.party is not None  # a publication carries them
-    await reply(update, texts.offer_published(outcome.offer, outcome.party))
-    # Matching the new offer against the open needs (the lead developer's part) starts from outcome.offer here.
+    text, markup = texts.offer_published(outcome.offer, outcome.party), None
+    matched = await _matched(update, context, outcome.offer.id)
+    if matched is not None:
+        text, markup = f"{text}\n\n{matched[0]}", matched[1]
+    await reply(update, text, markup)
+
+
+async def _matched(update: Update, context: BotContext,
+                   offer_id: int) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    """The open needs a new (or reworded) offer fits, for whoever published it: those of this group, or of every
+    group in a private chat (with their buttons); None when the offer is not open."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    found = await context.cases.matching.suggest_for_offer(offer_id, None if chat.type == "private" else chat.id,
+                                                           sent_at(update))
+    return None if found is None else matches.offer_owner_message(chat.id, found)
 
 
 async def offers(update: Update, context: BotContext) -> None:
@@ -138,6 +153,9 @@ async def _edit(update: Update, context: BotContext, rest: str) -> None:
         return
     assert outcome.offer is not None
     await reply(update, texts.offer_edited(outcome.offer, outcome.party, outcome.changed))
+    matched = await _matched(update, context, outcome.offer.id) if outcome.offer.open else None
+    if matched is not None and matched[1] is not None:  # newly fitting needs (none: nothing more to say)
+        await reply(update, *matched)
 
 
 async def _export(update: Update, context: BotContext) -> None:

@@ -122,8 +122,8 @@ def offer_matches(line_count: int, number: int, capped: bool) -> str:
 
 def offer_matched_none(number: int, capped: bool) -> str:
     if capped:
-        return f"供给 #{number} 已发布。今天推荐给贵单位的对接已达上限，明天起新需求会继续与它匹配。"
-    return f"供给 #{number} 已发布。目前没有与它匹配的待办需求；之后登记的需求会自动与它匹配。"
+        return f"今天推荐给贵单位的对接已达上限，明天起新登记的需求会继续与供给 #{number} 比对。"
+    return f"目前没有与供给 #{number} 相符的待办需求；之后登记的需求会自动与它比对。"
 
 
 def need_line(k: int, need: Need, line: MatchView, group: str | None) -> str:
