@@ -44,7 +44,7 @@ async def test_a_need_meets_an_offer_and_both_sides_shake_hands(served: RunningB
     await served.say(ENTERPRISE, ROAD_NEED)
     card = served.card_of(1)
     assert "可对接" in card["text"] and "车路协同测试场" in card["text"], card["text"]
-    assert "（网联实验室 陈工）——" in card["text"]  # the offering party's member is named
+    assert "「车路协同测试场」（网联实验室 陈工）" in card["text"]  # the offering party's member is named
     choices = buttons_of(card)
     assert {"① 感兴趣", "① 不合适"} <= set(choices), choices
 

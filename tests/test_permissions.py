@@ -418,3 +418,48 @@ async def test_the_standing_lists_against_every_role(world: RunningBot) -> None:
             if (before != await fingerprint(world)) != (role in allowed):
                 wrong[(template, role)] = world.last_text()
     assert not wrong, repr(wrong)
+
+
+async def test_the_handshake_against_every_role(world: RunningBot) -> None:
+    """感兴趣 / 不合适 change something for the need's author and the offer's party only (here other_liaison: the
+    offer is 工信局's); 记录签约 under an introduction for them and an admin. Each need gets its match written
+    straight in (what matching would write: the answers teach the matcher, so it stops suggesting these needs)."""
+    from datetime import UTC, datetime
+
+    from bot.domain.offers import OfferKind, Side
+    from storage.offers import MatchRepo, OfferRepo
+
+    services = world.app.bot_data.services  # type: ignore[union-attr]
+    async with services.db.transaction() as conn:
+        offer = await OfferRepo(conn).add(party_id="miit", kind=OfferKind.SCENARIO, title="自动驾驶测试路段开放",
+                                          text="开放智能网联汽车测试路段，供自动驾驶企业开展路测", created_by=None,
+                                          at=datetime.now(UTC))
+
+    async def match_of(cell: Cell) -> int:
+        async with services.db.transaction() as conn:
+            repo = MatchRepo(conn)
+            made = [m for m in (await repo.of_needs([cell.need_id])).get(cell.need_id, []) if m.offer_id == offer.id]
+            match = made[0] if made else await repo.add(need_id=cell.need_id, offer_id=offer.id, score=0.5,
+                                                        reason="自动驾驶", origin=Side.NEED, at=datetime.now(UTC))
+        assert match is not None
+        return match.id
+
+    wrong = {}
+    for answer in ("y", "n"):
+        for role in ROLES:
+            cell = await fresh_cell(world, reported=None)
+            data = f"match:{await match_of(cell)}:{answer}"
+            before = await fingerprint(world)
+            await press(world, role, cell, data)
+            if (before != await fingerprint(world)) != (role in ("author", "other_liaison")):
+                wrong[(data, role)] = True
+    for role in ROLES:
+        cell = await fresh_cell(world, reported=None)
+        match = await match_of(cell)
+        await world.press(ENTERPRISE, cell.card, f"match:{match}:y")
+        await world.press(MIIT_LIAISON, cell.card, f"match:{match}:y")
+        before = await fingerprint(world)
+        await press(world, role, cell, f"msign:{match}")
+        if (before != await fingerprint(world)) != (role in ("admin", "author", "other_liaison")):
+            wrong[("msign", role)] = True
+    assert not wrong, repr(wrong)

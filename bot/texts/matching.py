@@ -63,12 +63,13 @@ def _state(line: MatchView) -> str:
 
 
 def match_lines(lines: Sequence[MatchView]) -> list[str]:
-    """可对接 on a need's card: each offer, why, whom it names, where the handshake stands."""
+    """可对接 on a need's card: each offer and whom it names, then why and where the handshake stands."""
     if not lines:
         return []
     out = ["🤝 可对接（双方都点「感兴趣」即为你们牵线）："]
     for k, line in enumerate(lines):
-        out.append(f"  {CIRCLED[k]} {_offer(line)}（{people_of(line)}）——{escape(line.match.reason)}{_state(line)}")
+        out.append(f"  {CIRCLED[k]} {_offer(line)}（{people_of(line)}）")
+        out.append(f"     理由：{escape(line.match.reason)}{_state(line)}")
     return out
 
 
@@ -91,7 +92,8 @@ def ask_need_side(line: MatchView, need: Need, author: Person | None = None) -> 
     """The offering party is interested: the need's author is asked."""
     person = _author(need, author)
     who = mention(person) if person else "需求提出方"
-    return (f"🤝 {escape(line.party.short_name)}希望就需求 #{need.number} 与你对接：{_offer(line)}\n"
+    return (f"🤝 {escape(line.party.short_name)}对需求 #{need.number} 感兴趣，希望与你对接"
+            f"（{OFFER_KIND_NAMES[line.offer.kind]}「{escape(snippet(line.offer.title, 30))}」）。\n"
             f"理由：{escape(line.match.reason)}\n"
             f"{who}，你是否有意对接？请点下方按钮回应。")
 
