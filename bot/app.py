@@ -36,6 +36,7 @@ from bot.delivery.http import AiohttpRequest
 from bot.delivery.lanes import ChatLanes
 from bot.delivery.wirebot import WireBot
 from bot.domain.directory import load_directory
+from bot.domain.offer_lists import load_starter_offers
 from bot.services.learning import build_router
 from bot.services.notices import Notices
 from bot.settings import Settings
@@ -53,11 +54,13 @@ from handlers import (
     messages,
     replies,
 )
+from handlers import offers as offer_lists
 from handlers.common import ignoring_repeats
 from handlers.errors import on_error
 from nlp.intent import shipped_reader
 from nlp.router import Router
 from storage.db import Database
+from storage.offers import seed_offers
 from storage.parties import load_parties, seed_directory
 
 log = logging.getLogger(__name__)
@@ -149,6 +152,7 @@ COMMAND_CALLBACKS: dict[str, CommandCallback] = {
     "report": commands.report, "party": commands.party, "directory": commands.directory,
     "backup": commands.backup, "forget": commands.forget, "extend": extensions.extend,
     "merge": duplicates.merge, "unmerge": duplicates.unmerge,
+    "offer": offer_lists.offer, "offers": offer_lists.offers,
     "challenge": challenges.challenge, "bid": challenges.bid,
     "monthly": commands.monthly,
 }
@@ -179,13 +183,17 @@ def register_handlers(application: Application) -> None:
                                               ChatMemberHandler.MY_CHAT_MEMBER))
     # One handler per kind of button, matched by its typed data; anything else is a stale button.
     for kind, on_press in (*callbacks.BUTTONS, *conversation.BUTTONS, *extensions.BUTTONS,
-                             *duplicates.BUTTONS, *matches.BUTTONS, *challenges.BUTTONS):
+                             *duplicates.BUTTONS, *matches.BUTTONS, *challenges.BUTTONS,
+                             *offer_lists.BUTTONS):
         application.add_handler(CallbackQueryHandler(ignoring_repeats(on_press), pattern=kind.matches))
     application.add_handler(CallbackQueryHandler(callbacks.stale))
     # A file sent with the caption "/directory import" (commands in captions are not CommandHandler's).
     application.add_handler(MessageHandler(
         filters.Document.ALL & filters.CaptionRegex(r"^/directory(@\w+)?\s+import\b") & not_edited,
         ignoring_repeats(commands.directory)))
+    application.add_handler(MessageHandler(  # and one sent with "/offers import" (an XLSX of the standing lists)
+        filters.Document.ALL & filters.CaptionRegex(r"^/offers(@\w+)?\s+import\b") & not_edited,
+        ignoring_repeats(offer_lists.offers)))
     application.add_handler(MessageHandler(
         filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS & filters.UpdateType.MESSAGE,
         ignoring_repeats(messages.group_text)))
@@ -222,6 +230,8 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
             seeded = await seed_directory(db, load_directory(directory_path), datetime.now(UTC))
             if seeded:
                 log.info("directory loaded into a new database: %d parties", seeded)
+            if starters := await seed_offers(db, load_starter_offers(), datetime.now(UTC)):
+                log.info("starter offers loaded: %d (editable examples)", starters)
             parties = await load_parties(db)
             # The dictionary and the models load off the event loop, with every labelled example.
             router = fitted if fitted is not None else await build_router(db, parties)

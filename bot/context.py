@@ -22,6 +22,7 @@ from bot.services.monthly import Monthly
 from bot.services.needs import Needs
 from bot.services.notes import Notes
 from bot.services.notices import Notices
+from bot.services.offers import Offers
 from bot.services.parties import Parties
 from bot.services.people import People
 from bot.services.records import Records
@@ -56,6 +57,7 @@ class UseCases:
     scorecards: Scorecards
     extensions: Extensions
     duplicates: Duplicates
+    offers: Offers  # the standing lists (issue 15, part C)
     matching: Matchmaking
     challenges: Challenges
     monthly: Monthly  # the monthly 场景机会清单
@@ -79,7 +81,8 @@ class UseCases:
                    notes=Notes(work, learner), extensions=Extensions(work, access, settings.timezone),
                    verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
                    scorecards=scorecards, duplicates=Duplicates(work, access, views), matching=matching,
-                   challenges=Challenges(work, access, settings.timezone), monthly=Monthly(db, settings.policy()))
+                   challenges=Challenges(work, access, settings.timezone), monthly=Monthly(db, settings.policy()),
+                   offers=Offers(work, access, parties, settings.timezone))
 
 
 @dataclass

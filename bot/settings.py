@@ -245,3 +245,6 @@ def configure_logging(settings: Settings) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
+    # aiosqlite logs every statement with its parameters at DEBUG: people's words and whole directory files in the
+    # log, and enough at start-up to fill the pipe of a parent that reads the log only at the end.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)

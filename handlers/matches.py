@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.context import BotContext
@@ -65,20 +65,14 @@ async def sign_pressed(update: Update, context: BotContext, button: SignMatch) -
     await replies.refresh_card(context, outcome.view)
 
 
-async def tell_offer_owner(context: BotContext, chat_id: int, found: OfferMatches | None,
-                           reply_to: int | None = None) -> None:
-    """After an offer is published: the open needs it fits, with their buttons, where it was published."""
-    if found is None:
-        return
-    number = found.offer.id
+def offer_owner_message(chat_id: int, found: OfferMatches) -> tuple[str, InlineKeyboardMarkup | None]:
+    """What a new offer's publisher is told of the open needs it fits (in ``chat_id``), with their buttons."""
     if not found.found:
-        await send(context, chat_id, texts.offer_matched_none(number, found.capped), reply_to=reply_to)
-        return
-    lines = [texts.offer_matches(len(found.found), number, found.capped)]
+        return texts.offer_matched_none(found.offer.id, found.capped), None
+    lines = [texts.offer_matches(len(found.found), found.offer.id, found.capped)]
     lines += [texts.need_line(k, need, line, found.groups.get(need.chat_id) if need.chat_id != chat_id else None)
               for k, (need, line) in enumerate(found.found)]
-    await send(context, chat_id, "\n".join(lines), list_buttons([line for _, line in found.found]),
-               reply_to=reply_to)
+    return "\n".join(lines), list_buttons([line for _, line in found.found])
 
 
 BUTTONS: tuple[tuple[type[buttons.ButtonData], Callable[[Update, BotContext], Awaitable[None]]], ...] = (

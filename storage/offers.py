@@ -8,9 +8,13 @@ from datetime import date, datetime
 
 import aiosqlite
 
+from bot.domain.offer_lists import StarterOffer
 from bot.domain.offers import Answer, Match, Offer, OfferKind, Side
 from storage import rows
 from storage._util import fetched, from_db_date, from_db_time, to_db_time
+from storage.audit import AuditRepo
+from storage.db import Database
+from storage.parties import PartyRepo
 
 
 def _offer(row: sqlite3.Row) -> Offer:
@@ -226,3 +230,22 @@ class MatchRepo:
             args.extend(skip)
         async with await fetched(self.conn, f"SELECT id, text FROM needs WHERE {where} ORDER BY id", args) as cur:  # noqa: S608
             return [(r["id"], r["text"]) for r in await cur.fetchall()]
+
+
+async def seed_offers(db: Database, starters: Iterable[StarterOffer], at: datetime) -> int:
+    """The shipped starter list, as editable examples, once per database — a new one or one made before the
+    lists existed; never again after (an owner may have closed or edited them). Entries of parties the
+    directory does not hold are left out. How many were added."""
+    async with db.transaction() as conn:
+        audit = AuditRepo(conn)
+        if await audit.count("offers_seeded"):
+            return 0
+        parties = {p.id for p in await PartyRepo(conn).all(enabled_only=False)}
+        rows = [(s.party_id, s.kind.value, s.title, s.text, s.place, to_db_time(at)) for s in starters
+                if s.party_id in parties]
+        await conn.executemany(
+            "INSERT INTO offers (party_id, kind, title, text, place, example, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)",
+            rows)
+        added = len(rows)
+        await audit.record("offers_seeded", at=at, actor_id=None, offers=added)
+        return added

@@ -44,7 +44,7 @@ async def test_a_need_meets_an_offer_and_both_sides_shake_hands(served: RunningB
     await served.say(ENTERPRISE, ROAD_NEED)
     card = served.card_of(1)
     assert "可对接" in card["text"] and "车路协同测试场" in card["text"], card["text"]
-    assert "（网联实验室 陈工）——" in card["text"]  # the offering party's member is named
+    assert "「车路协同测试场」（网联实验室 陈工）" in card["text"]  # the offering party's member is named
     choices = buttons_of(card)
     assert {"① 感兴趣", "① 不合适"} <= set(choices), choices
 
@@ -142,3 +142,33 @@ async def test_an_agreement_naming_the_introduced_party_is_its_signing(served: R
     await served.say(ENTERPRISE, "/agreement 1 与5G智能网联汽车实验室签署路测合作协议，金额200万元")
     [match] = await matches_of(served)
     assert match.stage is MatchStage.SIGNED and match.agreement_id is not None
+
+
+async def test_over_the_wire_an_offer_finds_a_waiting_need_and_both_sides_agree(wire_served: RunningBot) -> None:
+    """The whole round on the wire: a need waits; a lab publishes an offer; its member gets the need with buttons,
+    presses 感兴趣; the need's author is asked under the card and agrees; the introduction names both."""
+    bot = wire_served
+    await bot.say(ENTERPRISE, ROAD_NEED)
+    await bot.say(FIRM, "希望卫健委开放医院脱敏数据，用于癌症早筛模型训练")
+    mark = len(bot.api.calls)
+    await bot.say(LAB_MEMBER, "/offer 能力 车路协同测试场；提供5G车路协同测试道路、路侧单元和自动驾驶测试车辆，"
+                              "寻找自动驾驶算法企业合作路测")
+    [told] = [c for c in bot.calls_since(mark, "sendMessage") if "已发布供给" in str(c.params["text"])]
+    text = str(told.params["text"])
+    assert "与以下 1 条需求可能对接" in text and "#1" in text and "#2" not in text, text
+    listing = bot.api.messages[(told.params["chat_id"], told.result["message_id"])]
+    assert set(buttons_of(listing)) == {"① 感兴趣", "① 不合适"}
+
+    offer_id = max(m.offer_id for m in await matches_of(bot))  # the new offer (starter entries came first)
+    mark = await bot.press(LAB_MEMBER, listing["message_id"], buttons_of(listing)["① 感兴趣"])
+    [match] = [m for m in await matches_of(bot) if m.offer_id == offer_id]
+    assert match.offer_answer is not None and match.need_answer is None
+    asked = [c for c in bot.calls_since(mark, "sendMessage") if "是否有意对接" in str(c.params["text"])]
+    assert len(asked) == 1 and f'tg://user?id={ENTERPRISE["id"]}' in str(asked[0].params["text"])
+    question = bot.api.messages[(asked[0].params["chat_id"], asked[0].result["message_id"])]
+    mark = await bot.press(FIRM, question["message_id"], buttons_of(question)["感兴趣"])
+    assert "只有需求的提出方" in alert_after(bot, mark)
+    mark = await bot.press(ENTERPRISE, question["message_id"], buttons_of(question)["感兴趣"])
+    assert any("对接成功" in t for t in bot.replies_since(mark))
+    [match] = [m for m in await matches_of(bot) if m.offer_id == offer_id]
+    assert match.stage is MatchStage.INTRODUCED

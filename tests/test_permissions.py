@@ -115,8 +115,8 @@ COMMANDS: list[tuple[str, set[str]]] = [
     ("两周内开放测试路段", {"routed", "other_liaison"}),
 ]
 READ_ONLY_ADMIN = ["/needs", "/status {n}", "/overdue", "/kept", "/triage", "/report", "/export", "/backup",
-                   "/monthly"]
-READ_ONLY_OPEN = ["/parties", "/help", "/start"]
+                   "/monthly", "/offers export"]
+READ_ONLY_OPEN = ["/parties", "/help", "/start", "/offers", "/offers 1", "/offers 能力"]
 BUTTONS: list[tuple[str, set[str], bool | None]] = [  # (data, roles that change something, promise reported)
     ("claim:{need}", {"routed"}, None),  # None: no promise yet (a promise claims the need)
     ("decline:{need}", set(), False),  # only opens the 转交 menu
@@ -371,4 +371,95 @@ async def test_challenge_commands_and_buttons_against_every_role(world: RunningB
         shown = any("共 1 份方案" in r for r in world.replies_since(mark))
         if before != await fingerprint(world) or shown != (role in ("admin", "author")):
             wrong[("/challenge N", role)] = True
+    assert not wrong, repr(wrong)
+
+
+# The standing lists (issue 15, part C): each cell starts from a fresh offer of transport (the "routed" liaison's
+# party; {o}: its number). An admin bound to no party names the party it publishes for.
+OFFER_COMMANDS: list[tuple[str, set[str]]] = [
+    ("/offer 场景 权限测试场景{k}；内容", {"routed", "other_liaison"}),  # each for their own department
+    ("/offer transport 场景 代发场景{k}；内容", {"admin", "routed"}),  # a party named: an admin's, or one's own
+    ("/offers edit {o} 标题 新标题{k}", {"admin", "routed"}),
+    ("/offers close {o}", {"admin", "routed"}),
+    ("/offers import", {"admin"}),  # with a spreadsheet that adds a row
+]
+
+
+def _sheet(k: int) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(texts.OFFERS_HEADERS))
+    sheet.append([None, "能力", "lab_aiot", "", f"导入的能力{k}", "", "", "", "开放", "否"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def test_the_standing_lists_against_every_role(world: RunningBot) -> None:
+    wrong = {}
+    for template, allowed in OFFER_COMMANDS:
+        for role in ROLES:
+            counter["n"] += 1
+            await world.say(ADMIN, f"/offer transport 场景 供给{counter['n']}；内容")
+            offer_id = int(world.last_text().split("供给 #")[1].split("（")[0])
+            before = await fingerprint(world)
+            text = template.format(o=offer_id, k=counter["n"])
+            chat = OTHER_GROUP if role == "other_chat" else GROUP
+            if template == "/offers import":
+                await world.api.send_document(chat, ROLES[role], "offers.xlsx", _sheet(counter["n"]), caption=text)
+                await world.settle()
+            else:
+                await world.say(ROLES[role], text, chat_id=chat)
+            if (before != await fingerprint(world)) != (role in allowed):
+                wrong[(template, role)] = world.last_text()
+    assert not wrong, repr(wrong)
+
+
+async def test_the_handshake_against_every_role(world: RunningBot) -> None:
+    """感兴趣 / 不合适 change something for the need's author and the offer's party only (here other_liaison: the
+    offer is 工信局's); 记录签约 under an introduction for them and an admin. Each need gets its match written
+    straight in (what matching would write: the answers teach the matcher, so it stops suggesting these needs)."""
+    from datetime import UTC, datetime
+
+    from bot.domain.offers import OfferKind, Side
+    from storage.offers import MatchRepo, OfferRepo
+
+    services = world.app.bot_data.services  # type: ignore[union-attr]
+    async with services.db.transaction() as conn:
+        offer = await OfferRepo(conn).add(party_id="miit", kind=OfferKind.SCENARIO, title="自动驾驶测试路段开放",
+                                          text="开放智能网联汽车测试路段，供自动驾驶企业开展路测", created_by=None,
+                                          at=datetime.now(UTC))
+
+    async def match_of(cell: Cell) -> int:
+        async with services.db.transaction() as conn:
+            repo = MatchRepo(conn)
+            made = [m for m in (await repo.of_needs([cell.need_id])).get(cell.need_id, []) if m.offer_id == offer.id]
+            match = made[0] if made else await repo.add(need_id=cell.need_id, offer_id=offer.id, score=0.5,
+                                                        reason="自动驾驶", origin=Side.NEED, at=datetime.now(UTC))
+        assert match is not None
+        return match.id
+
+    wrong = {}
+    for answer in ("y", "n"):
+        for role in ROLES:
+            cell = await fresh_cell(world, reported=None)
+            data = f"match:{await match_of(cell)}:{answer}"
+            before = await fingerprint(world)
+            await press(world, role, cell, data)
+            if (before != await fingerprint(world)) != (role in ("author", "other_liaison")):
+                wrong[(data, role)] = True
+    for role in ROLES:
+        cell = await fresh_cell(world, reported=None)
+        match = await match_of(cell)
+        await world.press(ENTERPRISE, cell.card, f"match:{match}:y")
+        await world.press(MIIT_LIAISON, cell.card, f"match:{match}:y")
+        before = await fingerprint(world)
+        await press(world, role, cell, f"msign:{match}")
+        if (before != await fingerprint(world)) != (role in ("admin", "author", "other_liaison")):
+            wrong[("msign", role)] = True
     assert not wrong, repr(wrong)

@@ -94,7 +94,10 @@ def test_a_newcomer_tries_the_loop_in_the_sandbox(tmp_path: Path) -> None:
         path = Path(re.findall(r"已保存到 (\S+)\]", chart)[-1])
         assert path.parent == tmp_path / "sandbox-files"
         term.send("/quit")
-        term.expect("沙盒已退出[^\n]*1 个文件保留在")
+        quit_ = term.expect("沙盒已退出[^\n]*个文件保留在")
+        # The sandbox runs on the real clock: a weekly report (or monthly list) due now goes out too, with its files.
+        kept = int(re.findall(r"(\d+) 个文件保留在", quit_)[-1])
+        assert kept >= 1 and kept == len(list((tmp_path / "sandbox-files").iterdir()))
     finally:
         assert term.close() == 0
     assert path.read_bytes()[:4] == b"\x89PNG"  # kept after the sandbox quit
@@ -226,7 +229,9 @@ async def test_the_files_the_bot_sends_are_kept_after_quitting_and_their_place_i
     for path in workbooks:
         assert Path(path).parent == files and Path(path).read_bytes()[:2] == b"PK"
     assert Path(chart[0]).read_bytes()[:4] == b"\x89PNG"
-    assert out.endswith(f"机器人发出的 3 个文件保留在 {files}。\n")
+    # The sandbox runs on the real clock: a weekly report (or monthly list) due now goes out as well, with its files.
+    sent = len(re.findall(r"\[(?:文件|图片) \S+，已保存到 ", out))
+    assert sent >= 3 and out.endswith(f"机器人发出的 {sent} 个文件保留在 {files}。\n")
 
 
 async def test_a_message_sent_while_waiting_for_input_is_printed_at_once_above_a_redrawn_prompt(

@@ -153,6 +153,22 @@ class Refusal(StrEnum):
     MERGE_HAS_SECONDS = "merge_has_seconds"  # other needs were merged into it: undo those first
     MERGE_OTHER_CHAT = "merge_other_chat"  # /merge joins needs of one group
     NOT_MERGED = "not_merged"  # /unmerge of a need that was not merged
+    # Standing lists (part C of issue 15: bot.services.offers, worded in bot.texts.offers)
+    NO_SUCH_OFFER = "no_such_offer"  # no offer (供给) has this number
+    OFFER_USAGE = "offer_usage"  # /offer without a kind and a title: the usage, with an example
+    OFFER_NOT_BOUND = "offer_not_bound"  # only a liaison or member publishes, for their own party
+    OFFER_PARTY_NEEDED = "offer_party_needed"  # an admin bound to no party names the party
+    OFFER_OTHER_PARTY = "offer_other_party"  # a liaison names a party not their own
+    OFFER_KIND_UNFIT = "offer_kind_unfit"  # the kind is not one this kind of party publishes
+    OFFER_NO_TITLE = "offer_no_title"
+    OFFER_TITLE_TOO_LONG = "offer_title_too_long"
+    OFFER_BAD_UNTIL = "offer_bad_until"  # the 截止 words name no date
+    OFFER_UNTIL_PAST = "offer_until_past"
+    NOT_OFFER_OWNER = "not_offer_owner"  # edit and close: a liaison or member of its party, or an admin
+    OFFER_CLOSED = "offer_closed"
+    OFFER_BAD_FIELD = "offer_bad_field"  # /offers edit N 字段: 标题, 内容, 地点 or 截止
+    OFFERS_FILTER_UNKNOWN = "offers_filter_unknown"  # /offers X: X is no kind, party or number
+    OFFER_SHEET_INVALID = "offer_sheet_invalid"  # an import with rows at fault: nothing changes
     # Matching and the handshake (bot.services.matching)
     MATCH_NOT_FOUND = "match_not_found"
     NOT_MATCH_SIDE = "not_match_side"  # only the need's author (co-requesters) or the offer's party answer

@@ -21,6 +21,7 @@ from bot.texts.lists import *  # noqa: F403
 from bot.texts.matching import *  # noqa: F403
 from bot.texts.names import *  # noqa: F403
 from bot.texts.notices import *  # noqa: F403
+from bot.texts.offers import *  # noqa: F403
 from bot.texts.opportunities import *  # noqa: F403
 from bot.texts.refusals import *  # noqa: F403
 from bot.texts.reports import *  # noqa: F403

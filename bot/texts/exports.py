@@ -67,6 +67,7 @@ DETAIL_NAMES = {
     "into_need": "并入需求号", "from_need": "来自需求号", "score": "相似度",
     "offer_id": "供给编号", "party": "供给单位", "origin": "推荐起因", "side": "回应方",
     "deadline": "截止日期", "bid_id": "方案编号", "bids": "方案数",  # 揭榜
+    "field": "修改项", "offers": "供给条数",  # /offers edit, the starter list
 }
 _PARTY_KEYS = frozenset({"party_id", "from_party", "to_party", "lead", "party"})
 _DETAIL_WORDS = {
@@ -77,6 +78,7 @@ _DETAIL_WORDS = {
     "need_type": NEED_TYPE_NAMES, "agreement_kind": AGREEMENT_KIND_NAMES,
     "origin": {"need": "新需求", "offer": "新供给"}, "side": {"need": "需求方", "offer": "供给方"},
     "note_kind": {str(k): v for k, v in NOTE_KINDS_NAMES.items()},
+    "field": {"title": "标题", "text": "内容", "place": "地点", "until": "截止"},  # /offers edit
 }
 
 

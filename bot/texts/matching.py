@@ -63,12 +63,13 @@ def _state(line: MatchView) -> str:
 
 
 def match_lines(lines: Sequence[MatchView]) -> list[str]:
-    """可对接 on a need's card: each offer, why, whom it names, where the handshake stands."""
+    """可对接 on a need's card: each offer and whom it names, then why and where the handshake stands."""
     if not lines:
         return []
     out = ["🤝 可对接（双方都点「感兴趣」即为你们牵线）："]
     for k, line in enumerate(lines):
-        out.append(f"  {CIRCLED[k]} {_offer(line)}（{people_of(line)}）——{escape(line.match.reason)}{_state(line)}")
+        out.append(f"  {CIRCLED[k]} {_offer(line)}（{people_of(line)}）")
+        out.append(f"     理由：{escape(line.match.reason)}{_state(line)}")
     return out
 
 
@@ -91,7 +92,8 @@ def ask_need_side(line: MatchView, need: Need, author: Person | None = None) -> 
     """The offering party is interested: the need's author is asked."""
     person = _author(need, author)
     who = mention(person) if person else "需求提出方"
-    return (f"🤝 {escape(line.party.short_name)}希望就需求 #{need.number} 与你对接：{_offer(line)}\n"
+    return (f"🤝 {escape(line.party.short_name)}对需求 #{need.number} 感兴趣，希望与你对接"
+            f"（{OFFER_KIND_NAMES[line.offer.kind]}「{escape(snippet(line.offer.title, 30))}」）。\n"
             f"理由：{escape(line.match.reason)}\n"
             f"{who}，你是否有意对接？请点下方按钮回应。")
 
@@ -122,8 +124,8 @@ def offer_matches(line_count: int, number: int, capped: bool) -> str:
 
 def offer_matched_none(number: int, capped: bool) -> str:
     if capped:
-        return f"供给 #{number} 已发布。今天推荐给贵单位的对接已达上限，明天起新需求会继续与它匹配。"
-    return f"供给 #{number} 已发布。目前没有与它匹配的待办需求；之后登记的需求会自动与它匹配。"
+        return f"今天推荐给贵单位的对接已达上限，明天起新登记的需求会继续与供给 #{number} 比对。"
+    return f"目前没有与供给 #{number} 相符的待办需求；之后登记的需求会自动与它比对。"
 
 
 def need_line(k: int, need: Need, line: MatchView, group: str | None) -> str:

@@ -35,6 +35,8 @@ EVENT_NAMES = {
     "duplicate_hinted": "提示可能重复", "duplicate_rejected": "确认不是同一件事", "seconded": "附议（并入另一需求）",
     "merged": "管理员合并需求", "unmerged": "撤销合并", "co_requester_added": "新增附议方",
     "co_requester_removed": "附议方撤出",
+    "offer_published": "发布供给", "offer_edited": "修改供给", "offer_closed": "关闭供给",
+    "offers_imported": "导入供给清单", "offers_seeded": "预置示例供给",
     "match_suggested": "推荐对接", "match_interested": "对推荐的对接表示感兴趣",
     "match_refused": "认为推荐的对接不合适", "match_introduced": "双方有意，牵线对接",
     "challenge_published": "发布揭榜挂帅", "bid_made": "揭榜（提交方案）", "challenge_picked": "选定揭榜方案",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import Commitment, DueReading, Outcome, Refusal
+from bot.domain.offer_lists import OfferOutcome
 from bot.texts.cards import already_led, already_recorded
 from bot.texts.challenges import CHALLENGE_REFUSALS
 from bot.texts.commands import AGREEMENT_USAGE, EMPTY_COMMIT, EMPTY_NEED
@@ -12,13 +13,14 @@ from bot.texts.duplicates import DUPLICATE_REFUSALS
 from bot.texts.extensions import EXTENSION_REFUSALS, extension_refusal
 from bot.texts.matching import MATCH_REFUSALS
 from bot.texts.names import STATUS_NAMES
+from bot.texts.offers import OFFER_REFUSALS, offer_refusal
 
 __all__ = [
     "NOT_ADMIN", "GROUP_ONLY", "NEED_NOT_FOUND", "COMMITMENT_NOT_FOUND", "PARTY_UNKNOWN", "PARTY_MISSING",
     "NOT_ROUTED", "NOT_BOUND", "ALREADY_CLAIMED", "NEED_RESOLVED", "NOT_AUTHOR", "ALREADY_RESOLVED",
     "ALREADY_DONE", "COMMITMENT_CANCELLED", "NOT_CONFIRMER", "NOT_RECORDER", "ALREADY_RECORDED",
     "NOT_COMMITMENT_OWNER", "SAME_PARTY", "ALREADY_BOUND", "ALREADY_PENDING", "ALREADY_DECIDED", "REFUSALS",
-    "refused_date", "NOT_ADMIN_BUTTON", "refusal", "button_refusal",
+    "refused_date", "NOT_ADMIN_BUTTON", "refusal", "button_refusal", "offer_refused",
 ]
 
 
@@ -108,6 +110,7 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.VERDICT_SUPERSEDED: "这条需求已重新办结，请在最新的评价消息中作答。",
     **EXTENSION_REFUSALS,
     **DUPLICATE_REFUSALS,
+    **OFFER_REFUSALS,
     **MATCH_REFUSALS,
     **CHALLENGE_REFUSALS,
 }
@@ -150,3 +153,12 @@ def button_refusal(outcome: Outcome) -> str:
     if outcome.refusal is Refusal.NOT_ADMIN:
         return NOT_ADMIN_BUTTON
     return refusal(outcome)
+
+
+def offer_refused(outcome: OfferOutcome) -> str:
+    """Why a standing-list use case (bot.services.offers) did nothing."""
+    if outcome.refusal is Refusal.PARTY_AMBIGUOUS:
+        return party_ambiguous(outcome.matches)
+    if outcome.refusal is None:
+        raise ValueError("offer_refused() of an outcome that was not refused")
+    return offer_refusal(outcome) or REFUSALS[outcome.refusal]
