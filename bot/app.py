@@ -261,6 +261,7 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
         finder = application.bot_data.services.cases.needs.finder
         if finder is not None:  # the duplicate finder, fitted off the event loop (once per process), before the freeze
             await finder.similarity()
+        await application.bot_data.services.cases.matching.matcher()  # the offers' matcher, likewise
         tune_gc()
         services = application.bot_data.services
         await menus.install(application.bot, settings.admin_ids, await services.cases.people.served_chats())

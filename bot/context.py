@@ -82,7 +82,7 @@ class UseCases:
                    verdicts=Verdicts(work, views, settings.policy(), settings.limits()),
                    scorecards=scorecards, duplicates=Duplicates(work, access, views), matching=matching,
                    challenges=Challenges(work, access, settings.timezone), monthly=Monthly(db, settings.policy()),
-                   offers=Offers(work, access, parties, settings.timezone))
+                   offers=Offers(work, access, parties, settings.timezone, matching))
 
 
 @dataclass

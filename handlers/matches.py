@@ -9,8 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.context import BotContext
-from bot.domain.offers import Answer, Step
-from bot.services.matching import OfferMatches
+from bot.domain.offers import Answer, OfferMatches, Step
 from handlers import buttons, replies
 from handlers.callbacks import pressing
 from handlers.common import actor_of, answer, edit, edit_markup, send, send_and_wait, sent_at
@@ -42,7 +41,7 @@ async def answer_pressed(update: Update, context: BotContext, button: AnswerMatc
     if asked is not None and not (pressed is not None and pressed.message_id == asked
                                   and pressed.chat_id == need.chat_id):
         await edit_markup(context, need.chat_id, asked, None)  # the question to the other side is answered
-    if pressed is not None and pressed.message_id == asked:
+    if pressed is not None and pressed.message_id == asked and pressed.chat_id == need.chat_id:
         await edit_markup(context, pressed.chat_id, pressed.message_id, None)
     if outcome.step is Step.INTRODUCE:
         await send(context, need.chat_id, texts.introduction(line, need, outcome.author), sign_buttons(line.match.id),

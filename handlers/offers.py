@@ -69,28 +69,28 @@ async def offer(update: Update, context: BotContext) -> None:
     if user is None:
         return
     outcome = await context.cases.offers.publish(actor_of(user, context), args_text(update), sent_at(update),
-                                                 update.update_id)
+                                                 update.update_id, _scope(update))
     if not outcome.ok:
         await reply(update, offer_refused(outcome))
         return
     assert outcome.offer is not None and outcome.party is not None  # a publication carries them
     text, markup = texts.offer_published(outcome.offer, outcome.party), None
-    matched = await _matched(update, context, outcome.offer.id)
-    if matched is not None:
-        text, markup = f"{text}\n\n{matched[0]}", matched[1]
+    if outcome.found is not None:
+        matched, markup = matches.offer_owner_message(_chat_id(update), outcome.found)
+        text = f"{text}\n\n{matched}"
+    elif outcome.for_party:
+        text = f"{text}\n\n{texts.OFFER_FOR_PARTY}"
     await reply(update, text, markup)
 
 
-async def _matched(update: Update, context: BotContext,
-                   offer_id: int) -> tuple[str, InlineKeyboardMarkup | None] | None:
-    """The open needs a new (or reworded) offer fits, for whoever published it: those of this group, or of every
-    group in a private chat (with their buttons); None when the offer is not open."""
+def _chat_id(update: Update) -> int:
+    return update.effective_chat.id if update.effective_chat is not None else 0
+
+
+def _scope(update: Update) -> int | None:
+    """Whose needs a new offer meets: this group's, or (published in a private chat) every group's."""
     chat = update.effective_chat
-    if chat is None:
-        return None
-    found = await context.cases.matching.suggest_for_offer(offer_id, None if chat.type == "private" else chat.id,
-                                                           sent_at(update))
-    return None if found is None else matches.offer_owner_message(chat.id, found)
+    return None if chat is None or chat.type == "private" else chat.id
 
 
 async def offers(update: Update, context: BotContext) -> None:
@@ -147,15 +147,14 @@ async def _edit(update: Update, context: BotContext, rest: str) -> None:
         await reply(update, texts.OFFERS_USAGE)
         return
     outcome = await context.cases.offers.edit(actor_of(update.effective_user, context), number, parts[1], parts[2],
-                                              sent_at(update), update.update_id)
+                                              sent_at(update), update.update_id, _scope(update))
     if not outcome.ok:
         await reply(update, offer_refused(outcome))
         return
     assert outcome.offer is not None
     await reply(update, texts.offer_edited(outcome.offer, outcome.party, outcome.changed))
-    matched = await _matched(update, context, outcome.offer.id) if outcome.offer.open else None
-    if matched is not None and matched[1] is not None:  # newly fitting needs (none: nothing more to say)
-        await reply(update, *matched)
+    if outcome.found is not None and outcome.found.found:  # needs that fit now (none: nothing more to say)
+        await reply(update, *matches.offer_owner_message(_chat_id(update), outcome.found))
 
 
 async def _export(update: Update, context: BotContext) -> None:

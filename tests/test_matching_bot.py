@@ -30,6 +30,7 @@ async def add_offer(bot: RunningBot, party: str = "lab_5gcar", kind: OfferKind =
     async with db.transaction() as conn:
         offer = await OfferRepo(conn).add(party_id=party, kind=kind, title=title, text=text, created_by=None,
                                           at=datetime.now(UTC))
+    await bot.app.bot_data.services.cases.matching.matcher()  # written behind the services' back: refit now
     return offer.id
 
 
@@ -172,3 +173,59 @@ async def test_over_the_wire_an_offer_finds_a_waiting_need_and_both_sides_agree(
     assert any("对接成功" in t for t in bot.replies_since(mark))
     [match] = [m for m in await matches_of(bot) if m.offer_id == offer_id]
     assert match.stage is MatchStage.INTRODUCED
+
+
+async def test_a_card_shows_at_most_three_waiting_matches_however_many_offers_meet_it(served: RunningBot) -> None:
+    """New offers keep adding matches to a waiting need: its card lists the best three still waiting (and any that
+    led somewhere), so it never outgrows its numbered buttons."""
+    from bot.domain.offers import Side
+
+    await served.say(ENTERPRISE, ROAD_NEED)
+    db = served.app.bot_data.services.db  # type: ignore[union-attr]
+    async with db.transaction() as conn:
+        need_id = (await conn.execute_fetchall("SELECT id FROM needs WHERE number = 1"))[0][0]
+        for k in range(12):
+            offer = await OfferRepo(conn).add(party_id="lab_5gcar", kind=OfferKind.CAPABILITY, title=f"测试场{k}",
+                                              text="自动驾驶测试道路", created_by=None, at=datetime.now(UTC))
+            await MatchRepo(conn).add(need_id=need_id, offer_id=offer.id, score=k / 20, reason=f"理由{k}",
+                                      origin=Side.OFFER, at=datetime.now(UTC))
+    await served.say(LAB_MEMBER, "/commit 1 两周内开放测试场")  # anything that redraws the card
+    card = served.card_of(1)
+    assert card["text"].count("理由：") == 3 and "理由11" in card["text"] and "理由8" not in card["text"]
+    assert {"③ 感兴趣", "③ 不合适"} <= set(buttons_of(card)) and "④ 感兴趣" not in buttons_of(card)
+
+
+async def test_a_closed_offer_takes_no_more_answers_and_leaves_the_card(served: RunningBot) -> None:
+    offer_id = await add_offer(served)
+    await served.say(ENTERPRISE, ROAD_NEED)
+    card = served.card_of(1)
+    interested = buttons_of(card)["① 感兴趣"]
+    await served.say(LAB_MEMBER, f"/offers close {offer_id}")
+    mark = await served.press(ENTERPRISE, card["message_id"], interested)
+    assert "供给已关闭" in alert_after(served, mark)
+    [match] = await matches_of(served)
+    assert match.need_answer is None
+    await served.say(LAB_MEMBER, "/commit 1 两周内开放测试场")
+    assert "可对接" not in served.card_of(1)["text"]
+
+
+async def test_no_match_is_suggested_that_nobody_can_answer(served: RunningBot) -> None:
+    """An offer of a party with nobody bound, and a shipped example, are not suggested: the handshake needs someone
+    on the other side."""
+    await add_offer(served, party="lab_agri", kind=OfferKind.CAPABILITY, title="数字乡村物联网平台",
+                    text="为乡村提供物联网平台和智慧农业大脑，寻找果蔬种植合作社试点")
+    await served.say(ENTERPRISE, "我们是果蔬种植合作社，想找物联网平台做智慧农业试点")
+    assert "可对接" not in served.card_of(1)["text"]
+    assert await matches_of(served) == []
+
+
+async def test_an_offer_an_admin_publishes_for_a_party_waits_for_new_needs(served: RunningBot) -> None:
+    from tests.conftest import ADMIN
+
+    await served.say(ENTERPRISE, ROAD_NEED)
+    await served.say(ADMIN, "/offer lab_5gcar 能力 车路协同测试场；提供5G车路协同测试道路、路侧单元和自动驾驶测试车辆")
+    reply = served.api.sent("sendMessage")[-1]
+    assert "由管理员代为发布" in str(reply.params["text"]) and "reply_markup" not in reply.params
+    assert await matches_of(served) == []
+    await served.say(FIRM, "我们也做自动驾驶，想找测试道路和路侧单元做路测")  # a new need meets it
+    assert "可对接" in served.card_of(2)["text"]

@@ -367,3 +367,27 @@ async def test_the_starter_list_is_seeded_once(api: LocalBotApi, tmp_path: Path,
     finally:
         await third.stop()
     assert not first.errors and not again.errors and not third.errors
+
+
+async def test_a_bad_sheet_with_long_cells_is_still_answered_within_telegrams_limit(served: RunningBot) -> None:
+    """Every cell quoted back is cut short and the whole reply fits one message (from the review: 3,000-character
+    cells made a refusal Telegram would not send, and the admin heard nothing)."""
+    import io as _io
+
+    from openpyxl import Workbook
+
+    from tests.conftest import ADMIN as _ADMIN
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [list(texts.OFFERS_HEADERS)] + [[None, "类" * 3000, "lab_aiot", "", "t", "", "", "", "开放", "否"]] * 30:
+        sheet.append(row)
+    data = _io.BytesIO()
+    book.save(data)
+    mark = len(served.api.calls)
+    await served.api.send_document(_ADMIN["id"], _ADMIN, "bad.xlsx", data.getvalue(), caption="/offers import")
+    await served.settle()
+    told = [c for c in served.calls_since(mark, "sendMessage") if c.status == 200]
+    assert told and "未导入任何内容" in str(told[-1].params["text"])
+    assert all(len(str(c.params["text"])) <= 4096 for c in served.calls_since(mark, "sendMessage"))

@@ -12,7 +12,7 @@ from enum import StrEnum
 from importlib import resources
 
 from bot.domain.model import Party, Person
-from bot.domain.offers import KINDS_OF_PARTY, Offer, OfferKind
+from bot.domain.offers import KINDS_OF_PARTY, Offer, OfferKind, OfferMatches
 from bot.domain.views import Refusal
 
 TITLE_MAX = 60
@@ -66,6 +66,8 @@ class OfferOutcome:
     problems: tuple[SheetProblem, ...] = ()  # an import refused: every row at fault
     matches: tuple[Party, ...] = ()  # PARTY_AMBIGUOUS: the parties that fit
     changed: str = ""  # an edit: the field it changed (OfferField)
+    found: OfferMatches | None = None  # published or reworded by its own party: the open needs it fits (their list)
+    for_party: bool = False  # an admin published it for a party: the party's people get the needs as they come
 
     @property
     def ok(self) -> bool:

@@ -3,11 +3,13 @@ side's answer (the handshake), 揭榜 challenges, and the funnel 匹配 → 双�
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from bot.domain.model import Party, Person
+from bot.domain.model import Need, Party, Person
+
+CARD_MATCHES = 3  # matches a need's card shows at most (可对接)
 
 
 class OfferKind(StrEnum):
@@ -124,6 +126,16 @@ class MatchView:
     offer: Offer
     party: Party
     people: tuple[Person, ...] = ()
+
+
+@dataclass(frozen=True)
+class OfferMatches:
+    """The needs a new offer was matched with (its owner's list), each with its match."""
+
+    offer: Offer
+    found: tuple[tuple[Need, MatchView], ...] = ()
+    capped: bool = False  # more fitted, but the party's daily cap was reached
+    groups: dict[int, str] = field(default_factory=dict)  # chat id → title, to say which group a need is in
 
 
 class Step(StrEnum):

@@ -173,7 +173,8 @@ class Refusal(StrEnum):
     MATCH_NOT_FOUND = "match_not_found"
     NOT_MATCH_SIDE = "not_match_side"  # only the need's author (co-requesters) or the offer's party answer
     MATCH_ANSWERED = "match_answered"  # this side answered already
-    MATCH_CLOSED = "match_closed"  # one side said 不合适, or the need is no longer open
+    MATCH_CLOSED = "match_closed"  # one side said 不合适, the offer was closed, or the need is no longer open
+    MATCH_INTRODUCED = "match_introduced"  # both sides said 感兴趣 already: they were introduced
     MATCH_NOT_INTRODUCED = "match_not_introduced"  # a signing is recorded once both sides are interested
     MATCH_SIGNED = "match_signed"  # a signing was recorded against it already
     # 揭榜 challenges (issue 15, part D: bot.domain.challenges)

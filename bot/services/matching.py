@@ -10,13 +10,26 @@ fitted again when either changed (a one-row fingerprint read per use)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, time, tzinfo
+from time import monotonic
 
-from bot.domain import Actor, Need, NeedView, Refusal
+from bot.domain import Actor, Need, NeedView, Person, Refusal
 from bot.domain.duplicates import co_requester_ids
-from bot.domain.offers import Answer, Match, MatchView, Offer, OfferKind, Side, Step, after_answer, cap_left
+from bot.domain.offers import (
+    Answer,
+    Match,
+    MatchView,
+    Offer,
+    OfferKind,
+    OfferMatches,
+    Side,
+    Step,
+    after_answer,
+    cap_left,
+)
 from bot.domain.views import Handshake
 from bot.services.views import NeedViews
 from bot.services.work import Access, Repos, Unit, Work
@@ -29,14 +42,10 @@ SIGNING_KINDS = {OfferKind.SCENARIO: "scenario", OfferKind.CAPABILITY: "cooperat
                  OfferKind.INVESTMENT: "financing"}
 
 
-@dataclass(frozen=True)
-class OfferMatches:
-    """The needs a new offer was matched with (its owner's list), each with its match."""
+log = logging.getLogger(__name__)
 
-    offer: Offer
-    found: tuple[tuple[Need, MatchView], ...] = ()
-    capped: bool = False  # more fitted, but the party's daily cap was reached
-    groups: dict[int, str] = field(default_factory=dict)  # chat id → title, to say which group a need is in
+
+CHECK_EVERY = 5.0  # seconds: how often a new need's matching asks whether the offers changed (one small read)
 
 
 class Matchmaking:
@@ -46,15 +55,19 @@ class Matchmaking:
         self.segmenter, self.per_day, self.zone = segmenter, per_day, zone
         self._lock = asyncio.Lock()
         self._fitted: tuple[tuple[object, ...], Matcher, dict[int, Offer]] | None = None
+        self._checked = 0.0  # monotonic time of the last look at the fingerprint
+        self._refit: asyncio.Task[object] | None = None  # a refit in the background (new needs use the last fit)
 
     async def matcher(self) -> tuple[Matcher, dict[int, Offer]]:
-        """The matcher over the offers open today, refitted (off the event loop) when offers or answers changed."""
+        """The matcher over the offers open today (their shipped examples left out until edited), refitted (off
+        the event loop) now when offers or answers changed: what a new offer's matching and start-up wait for."""
         async with self.work.read() as repos:
             fingerprint = (*await repos.matches.fingerprint(), self._today())
+            self._checked = monotonic()
             if self._fitted is not None and self._fitted[0] == fingerprint:
                 return self._fitted[1], self._fitted[2]
             today = self._today()
-            offers = {o.id: o for o in await repos.offers.listed() if o.current(today)}
+            offers = {o.id: o for o in await repos.offers.listed() if o.current(today) and not o.example}
             feedback = await repos.matches.labelled()
         async with self._lock:
             if self._fitted is None or self._fitted[0] != fingerprint:
@@ -62,6 +75,31 @@ class Matchmaking:
                 matcher = await asyncio.to_thread(Matcher, self.segmenter().cut, texts, feedback)
                 self._fitted = (fingerprint, matcher, offers)
             return self._fitted[1], self._fitted[2]
+
+    async def _last(self) -> Matcher:
+        """What a new need is matched with: the last fit, at once. Every CHECK_EVERY seconds (and after a change
+        this process made: :meth:`changed`) it is refitted in the background when the offers or answers changed —
+        a need never waits for a fit but the very first one."""
+        if self._fitted is None:
+            return (await self.matcher())[0]
+        if monotonic() - self._checked >= CHECK_EVERY and (self._refit is None or self._refit.done()):
+            self._checked = monotonic()
+            self._refit = asyncio.create_task(self._refit_quietly())
+        return self._fitted[1]
+
+    async def _refit_quietly(self) -> None:
+        try:
+            await self.matcher()
+        except Exception:  # the last fit keeps serving; the next check tries again
+            log.exception("refitting the matcher failed")
+
+    def changed(self) -> None:
+        """Offers or answers changed here: the next new need starts a refit."""
+        self._checked = 0.0
+
+    def _answerable(self, offer: Offer, at: datetime, people: dict[str, list[Person]]) -> bool:
+        """An offer is suggested while it is open, not a shipped example, and its party has someone to answer."""
+        return offer.current(at.astimezone(self.zone).date()) and not offer.example and bool(people.get(offer.party_id))
 
     def _today(self) -> date:
         return datetime.now(self.zone).date()
@@ -72,9 +110,13 @@ class Matchmaking:
 
     async def hits_for(self, text: str) -> list[Hit]:
         """Offers a need's words fit, best first (before its unit of work: the cap is applied inside it). More than
-        the card shows, so that an offer of a party at its cap leaves room for the next."""
-        matcher, _ = await self.matcher()
-        return matcher.match(text, limit=SHOW_OFFERS * 3)
+        the card shows, so that an offer of a party at its cap leaves room for the next. Matching is a suggestion:
+        when it fails the need is registered all the same, without one (and the failure logged)."""
+        try:
+            return (await self._last()).match(text, limit=SHOW_OFFERS * 3)
+        except Exception:
+            log.exception("matching a new need failed; it is registered without matches")
+            return []
 
     async def suggest_for_need(self, unit: Unit, need: Need, hits: Sequence[Hit],
                                own_party: str | None) -> tuple[MatchView, ...]:
@@ -83,10 +125,11 @@ class Matchmaking:
         if not hits:
             return ()
         offers = await unit.offers.many(int(h.id) for h in hits)
+        people = await unit.people.liaisons_of(sorted({o.party_id for o in offers.values()}))
         start, made, sent = self._day_start(unit.at), [], {}
         for hit in hits:
             offer = offers.get(int(hit.id))
-            if offer is None or not offer.current(unit.at.astimezone(self.zone).date()) or offer.party_id == own_party:
+            if offer is None or not self._answerable(offer, unit.at, people) or offer.party_id == own_party:
                 continue
             if offer.party_id not in sent:
                 sent[offer.party_id] = await unit.matches.sent_to_party_since(offer.party_id, start)
@@ -106,13 +149,15 @@ class Matchmaking:
 
     async def suggest_for_offer(self, offer_id: int, chat_id: int | None, at: datetime) -> OfferMatches | None:
         """A new (or edited) offer against the open needs of ``chat_id`` (None: every served group): at most five,
-        within its party's daily cap; needs of its own party's people are left out. None: no such open offer."""
-        matcher, current = await self.matcher()
+        within its party's daily cap; needs of its own party's people are left out. None: the offer is not open, is
+        a shipped example, or its party has nobody to answer."""
+        matcher, _ = await self.matcher()
         async with self.work.read() as repos:
-            offer = current.get(offer_id)
-            if offer is None:
+            offer = await repos.offers.get(offer_id)  # as it is now (the fit may be a moment older)
+            people = await repos.people.liaisons_of([offer.party_id]) if offer is not None else {}
+            if offer is None or not self._answerable(offer, at, people):
                 return None
-            own = [p.user_id for p in (await repos.people.liaisons_of([offer.party_id])).get(offer.party_id, [])]
+            own = [p.user_id for p in people.get(offer.party_id, [])]
             candidates = await repos.matches.open_needs(chat_id, own)
             seen = await repos.matches.pairs_of_offers([offer.id])
         text = OfferText(offer.id, offer.party_id, offer.kind.value, offer.title, offer.matching_text)
@@ -157,7 +202,9 @@ class Matchmaking:
             side = await self._side(unit, actor, need, offer)
             if side is None:
                 return Handshake(Refusal.NOT_MATCH_SIDE, need=need)
-            if not match.open or need.status != "open":
+            if match.introduced_at is not None:
+                return Handshake(Refusal.MATCH_INTRODUCED, need=need, side=side)
+            if not match.open or need.status != "open" or not offer.current(at.astimezone(self.zone).date()):
                 return Handshake(Refusal.MATCH_CLOSED, need=need, side=side)
             counts, complete = after_answer(match, side, answer)
             if not counts or not await unit.matches.answer(match.id, side, answer, actor.user_id, at):
@@ -169,7 +216,10 @@ class Matchmaking:
             await unit.record({Step.REFUSED: "match_refused", Step.INTRODUCE: "match_introduced"}.get(
                 step, "match_interested"), chat_id=need.chat_id, need_id=need.id, offer_id=offer.id,
                 party=offer.party_id, side=side.value)
-            return await self._done(unit, match.id, need, side, step)
+            done = await self._done(unit, match.id, need, side, step)
+        if step in (Step.REFUSED, Step.INTRODUCE):
+            self.changed()  # a labelled pair: the matcher learns it
+        return done
 
     async def sign(self, match_id: int, actor: Actor, at: datetime, update_id: int | None) -> Handshake:
         """记录签约 under an introduction, by either side (or an admin): an agreement on the need, recorded against

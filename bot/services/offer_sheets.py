@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date
+from itertools import islice
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -59,7 +60,8 @@ def read_offers_sheet(data: bytes) -> tuple[list[str], list[tuple[int, list[obje
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             raise SheetUnreadable("no sheet")
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        # Read no further than a sheet may hold (and one row more, so that too many is still said).
+        rows = [list(r) for r in islice(sheet.iter_rows(values_only=True), MAX_SHEET_ROWS + 2)]
     finally:
         book.close()
     if not rows:

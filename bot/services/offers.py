@@ -7,6 +7,8 @@ keeps them in a spreadsheet (export, and an import checked whole before anything
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 
 from bot.domain import Actor, Party, Refusal
@@ -24,6 +26,7 @@ from bot.domain.offer_lists import (
     title_problem,
 )
 from bot.domain.offers import Offer, OfferKind
+from bot.services.matching import Matchmaking
 from bot.services.offer_sheets import SheetUnreadable, check_sheet, offers_workbook, read_offers_sheet, sheet_name
 from bot.services.parties import Parties, find_party
 from bot.services.work import Access, Repos, Work
@@ -33,8 +36,10 @@ from nlp.offer_words import OfferWords, everything, field_of, kind_of, no_end, r
 
 
 class Offers:
-    def __init__(self, work: Work, access: Access, parties: Parties, timezone: tzinfo) -> None:
+    def __init__(self, work: Work, access: Access, parties: Parties, timezone: tzinfo,
+                 matching: Matchmaking | None = None) -> None:
         self.work, self.access, self.parties, self.timezone = work, access, parties, timezone
+        self.matching = matching  # a new or reworded offer meets the open needs (None: not matched)
 
     def local_day(self, at: datetime) -> date:
         return at.astimezone(self.timezone).date()
@@ -111,9 +116,11 @@ class Offers:
         return Refusal.OFFER_UNTIL_PAST if reading.day is not None and reading.day < reading.today \
             else Refusal.OFFER_BAD_UNTIL
 
-    async def publish(self, actor: Actor, args: str, at: datetime, update_id: int | None) -> OfferOutcome:
+    async def publish(self, actor: Actor, args: str, at: datetime, update_id: int | None,
+                      scope: int | None = None) -> OfferOutcome:
         """``/offer [单位] 类别 标题；内容[；地点：…][；截止：…]``: the new offer (OfferOutcome.offer), published for
-        the actor's own party — an admin's for any party named — when its kind fits the party."""
+        the actor's own party — an admin's for any party named — when its kind fits the party; then the open needs
+        it fits (of the chat ``scope``, None: of every group), when its own party published it: they answer."""
         words = read_offer_words(args)
         if words is None:
             return OfferOutcome(Refusal.OFFER_USAGE)
@@ -136,7 +143,20 @@ class Offers:
                                           text=words.text[:TEXT_MAX], place=words.place[:PLACE_MAX], until=until,
                                           created_by=actor.user_id, at=at)
             await unit.record("offer_published", offer_id=offer.id, party_id=party.id)
-        return OfferOutcome(offer=offer, party=party)
+        return await self._matched(OfferOutcome(offer=offer, party=party), actor, at, scope)
+
+    async def _matched(self, outcome: OfferOutcome, actor: Actor, at: datetime, scope: int | None) -> OfferOutcome:
+        """The open needs a new or reworded offer fits (its party's people answer them); an offer an admin keeps
+        for a party is matched with new needs only, as they are registered."""
+        offer = outcome.offer
+        if self.matching is None or offer is None:
+            return outcome
+        async with self.work.read() as repos:
+            own = await repos.bound_party(actor.user_id) == offer.party_id
+        if not own:
+            await self.matching.matcher()  # refitted now: the next need meets it
+            return replace(outcome, for_party=True)
+        return replace(outcome, found=await self.matching.suggest_for_offer(offer.id, scope, at))
 
     # --- owners: edit and close -----------------------------------------------------------------------------
 
@@ -159,10 +179,12 @@ class Offers:
             await unit.offers.close(offer.id, at)
             await unit.record("offer_closed", offer_id=offer.id, party_id=offer.party_id)
             closed = await unit.offers.get(offer.id)
+        if self.matching is not None:
+            self.matching.changed()
         return OfferOutcome(offer=closed, party=await self.parties.get(offer.party_id))
 
     async def edit(self, actor: Actor, offer_id: int, field_word: str, value: str, at: datetime,
-                   update_id: int | None) -> OfferOutcome:
+                   update_id: int | None, scope: int | None = None) -> OfferOutcome:
         """``/offers edit N 标题|内容|地点|截止 新值``: an edited starter entry is no longer an example."""
         which = field_of(field_word)
         value = value.strip()
@@ -186,7 +208,8 @@ class Offers:
             await unit.offers.update(offer.id, at, **{which.value: new, "example": 0})
             await unit.record("offer_edited", offer_id=offer.id, party_id=offer.party_id, field=which.value)
             edited = await unit.offers.get(offer.id)
-        return OfferOutcome(offer=edited, party=await self.parties.get(offer.party_id), changed=which.value)
+        return await self._matched(OfferOutcome(offer=edited, party=await self.parties.get(offer.party_id),
+                                                changed=which.value), actor, at, scope)
 
     # --- the spreadsheet -----------------------------------------------------------------------------------
 
@@ -205,7 +228,7 @@ class Offers:
         if not self.access.is_admin(actor.user_id):
             return OfferOutcome(Refusal.NOT_ADMIN)
         try:
-            headers, rows = read_offers_sheet(data)
+            headers, rows = await asyncio.to_thread(read_offers_sheet, data)  # a big file takes a while
         except SheetUnreadable:
             return OfferOutcome(Refusal.OFFER_SHEET_INVALID, problems=(SheetProblem(0, SheetIssue.HEADERS),))
         parties = {p.id: p for p in await self.parties.everything()}
@@ -238,4 +261,6 @@ class Offers:
                         await unit.offers.update(row.id, at, status="open")
                 counts["updated"] += 1
             await unit.record("offers_imported", **counts)
+        if self.matching is not None:
+            self.matching.changed()
         return OfferOutcome(counts=tuple(counts.items()))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, date, datetime
 
 from bot.domain import Need, NeedView, Party, Person, Route, RoutedParty, active_routes
 from bot.domain.duplicates import co_requester_ids
-from bot.domain.offers import Match, MatchStage, MatchView, Offer
+from bot.domain.offers import CARD_MATCHES, Match, MatchStage, MatchView, Offer
 from bot.services.work import Repos
 
 
@@ -26,6 +27,14 @@ class Directory:
 
     def changed(self) -> None:
         self._parties = None
+
+
+def _on_card(lines: list[MatchView], today: date) -> tuple[MatchView, ...]:
+    """What a card shows of its matches: those that led somewhere (双方有意, 签约), and at most CARD_MATCHES still
+    waiting for an answer whose offer is open — best first (a new offer can add a match to any waiting need)."""
+    settled = [m for m in lines if m.match.introduced_at is not None]
+    waiting = [m for m in lines if m.match.introduced_at is None and m.offer.current(today)]
+    return tuple(settled + waiting[:max(0, CARD_MATCHES - len(settled))])
 
 
 class NeedViews:
@@ -79,9 +88,10 @@ class NeedViews:
             return views
         shown = {need_id: [m for m in matches if m.stage is not MatchStage.REFUSED]
                  for need_id, matches in found.items()}
-        lines = {m.id: line for line in await self.match_lines(repos, [m for ms in shown.values() for m in ms])
-                 for m in (line.match,)}
-        return [replace(v, matches=tuple(lines[m.id] for m in shown.get(v.need.id, []) if m.id in lines))
+        lines = {line.match.id: line for line in
+                 await self.match_lines(repos, [m for ms in shown.values() for m in ms])}
+        today = datetime.now(UTC).date()
+        return [replace(v, matches=_on_card([lines[m.id] for m in shown.get(v.need.id, []) if m.id in lines], today))
                 for v in views]
 
     async def match_lines(self, repos: Repos, matches: Sequence[Match],

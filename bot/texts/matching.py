@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from html import escape
 
 from bot.domain import Need, Person, Refusal
-from bot.domain.offers import MatchStage, MatchView, OfferKind, Side
+from bot.domain.offers import MatchStage, MatchView, OfferKind
 from bot.texts.format import mention, snippet
 
 __all__ = ["OFFER_KIND_NAMES", "CIRCLED", "BUTTON_INTERESTED", "BUTTON_NOT_FIT", "BUTTON_SIGNED",
            "TOAST_INTERESTED", "TOAST_NOT_FIT", "TOAST_SIGNED", "MATCH_REFUSALS", "match_lines", "people_of",
-           "ask_offer_side", "ask_need_side", "introduction", "introduction_signed", "signed_notice",
-           "offer_matches", "offer_matched_none", "signing_text", "match_button_label", "need_line", "side_name"]
+           "ask_offer_side", "ask_need_side", "introduction", "introduction_signed", "offer_matches",
+           "offer_matched_none", "signing_text", "OFFER_FOR_PARTY", "match_button_label", "need_line"]
 
 OFFER_KIND_NAMES = {OfferKind.SCENARIO: "场景", OfferKind.CAPABILITY: "能力", OfferKind.INVESTMENT: "投资"}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -28,7 +28,8 @@ MATCH_REFUSALS = {
     Refusal.MATCH_NOT_FOUND: "这条对接建议已不存在。",
     Refusal.NOT_MATCH_SIDE: "只有需求的提出方和供给所属单位的联络员（成员）可以回应这条对接建议。",
     Refusal.MATCH_ANSWERED: "你这一方已经回应过这条对接建议了。",
-    Refusal.MATCH_CLOSED: "这条对接建议已结束（有一方认为不合适，或需求已办结）。",
+    Refusal.MATCH_CLOSED: "这条对接建议已结束（有一方认为不合适，供给已关闭或过期，或需求已办结）。",
+    Refusal.MATCH_INTRODUCED: "双方都已表示感兴趣，机器人已为你们牵线，请看「对接成功」那条消息。",
     Refusal.MATCH_NOT_INTRODUCED: "双方都表示感兴趣之后，才能记录签约。",
     Refusal.MATCH_SIGNED: "这次对接的签约已经记录过了。",
 }
@@ -112,19 +113,21 @@ def introduction_signed(line: MatchView, need: Need, author: Person | None = Non
     return introduction(line, need, author).rsplit("\n", 1)[0] + "\n✅ 已签约，已记入对接成果。"
 
 
-def signed_notice(line: MatchView, need: Need, by: Person) -> str:
-    return f"✅ {mention(by)} 记录了签约：需求 #{need.number} ↔ {_offer(line)}，已记入对接成果（/report 可见）。"
-
-
 def offer_matches(line_count: int, number: int, capped: bool) -> str:
     head = (f"供给 #{number} 与以下 {line_count} 条需求可能对接。点「感兴趣」后，机器人会在需求所在群询问需求方；"
             "双方都有意即为你们牵线。")
-    return head + ("\n（今天推荐给贵单位的对接已达上限，其余明天再推荐。）" if capped else "")
+    return head + ("\n（今天推荐给贵单位的对接已达上限，其余待办需求不再推送；之后登记的需求仍会与它比对。）"
+                   if capped else "")
+
+
+OFFER_FOR_PARTY = ("由管理员代为发布：现有的待办需求不推送给发布人（只有该单位的联络员或成员能回应对接）；"
+                   "之后登记的需求会自动与它比对，并在需求卡片上点名该单位。")
 
 
 def offer_matched_none(number: int, capped: bool) -> str:
     if capped:
-        return f"今天推荐给贵单位的对接已达上限，明天起新登记的需求会继续与供给 #{number} 比对。"
+        return (f"今天推荐给贵单位的对接已达上限（MATCHES_PER_DAY），现有的待办需求不再推送；"
+                f"之后登记的需求仍会与供给 #{number} 比对。")
     return f"目前没有与供给 #{number} 相符的待办需求；之后登记的需求会自动与它比对。"
 
 
@@ -132,9 +135,6 @@ def need_line(k: int, need: Need, line: MatchView, group: str | None) -> str:
     where = f"（{escape(group)}）" if group else ""
     return f"{CIRCLED[k]} #{need.number}{where} {escape(snippet(need.text, 60))}\n   理由：{escape(line.match.reason)}"
 
-
-def side_name(side: Side) -> str:
-    return "需求方" if side is Side.NEED else "供给方"
 
 
 def signing_text(title: str) -> str:

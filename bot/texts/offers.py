@@ -16,7 +16,7 @@ from bot.domain.offer_lists import (
     SheetProblem,
 )
 from bot.domain.offers import KINDS_OF_PARTY, Offer
-from bot.texts.format import mention, page_head
+from bot.texts.format import fit, mention, page_head, snippet
 from bot.texts.matching import OFFER_KIND_NAMES  # the kinds' names, as nlp.offer_words reads them back
 from bot.texts.names import KIND_NAMES
 
@@ -146,7 +146,7 @@ _SHOWN_PROBLEMS = 20
 
 
 def _problem(p: SheetProblem) -> str:
-    value = escape(p.value)
+    value = escape(snippet(p.value, 40))  # a cell may hold anything: what is quoted back stays short
     issue = SheetIssue(p.problem)
     if issue is SheetIssue.HEADERS:
         if p.row == 0:
@@ -176,8 +176,7 @@ def sheet_refused(problems: tuple[SheetProblem, ...]) -> str:
     lines += [f"· {_problem(p)}" for p in problems[:_SHOWN_PROBLEMS]]
     if len(problems) > _SHOWN_PROBLEMS:
         lines.append(f"……另有 {len(problems) - _SHOWN_PROBLEMS} 处")
-    lines.append("请改正后重新发送。")
-    return "\n".join(lines)
+    return fit(lines, "……（其余略）") + "\n请改正后重新发送。"
 
 
 def _unfit(party: Party | None) -> str:
