@@ -13,7 +13,7 @@ from bot.domain.model import Agreement
 from bot.domain.offers import Match, OfferKind
 from bot.domain.opportunities import Month, MonthlyList, open_on
 from bot.domain.schedule import Policy
-from bot.services import exports, monthly_chart, offersheets
+from bot.services import exports, monthly_chart, offer_exports
 from storage.agreements import AgreementRepo
 from storage.db import Database
 from storage.needs import NeedRepo
@@ -77,7 +77,7 @@ class Monthly:
     async def produce(self, chat_id: int | None, month: Month, now: datetime) -> MonthlyFiles:
         """The list of ``month`` as a message, a PNG and an XLSX (drawn off the event loop)."""
         data = await self.gather(chat_id, month, now)
-        sheet = await offersheets.words(self.db, self.policy.timezone, self.policy.local_day(now))
+        sheet = await offer_exports.words(self.db, self.policy.timezone, self.policy.local_day(now))
         scope = texts.scope(chat_id is None)
         titles = sheet.titles if chat_id is None else None
         text = texts.monthly_message(data, sheet.names, scope, titles)
@@ -87,12 +87,12 @@ class Monthly:
         return MonthlyFiles(data, text, png, f"{name}.png", xlsx, f"{name}.xlsx", texts.monthly_caption(data, scope))
 
 
-def _draw(data: MonthlyList, sheet: offersheets.SheetWords, title: str,
+def _draw(data: MonthlyList, sheet: offer_exports.SheetWords, title: str,
           titles: dict[int, str] | None) -> tuple[bytes, bytes]:
     return monthly_chart.png(data, sheet.names, title, titles), exports.to_xlsx(monthly_tables(data, sheet))
 
 
-def monthly_tables(data: MonthlyList, sheet: offersheets.SheetWords) -> dict[str, offersheets.Table]:
+def monthly_tables(data: MonthlyList, sheet: offer_exports.SheetWords) -> dict[str, offer_exports.Table]:
     """The XLSX's full lists, keyed by their sheet names."""
     def matches(found: list[Match]) -> list[list[object]]:
         return [sheet.match(m, data.needs.get(m.need_id), data.offers.get(m.offer_id)) for m in found]

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.reports import Report
 from bot.domain.schedule import Policy
 from bot.domain.themes import Theme
-from bot.services import exports, offersheets, reports, scoresheets
+from bot.services import exports, offer_exports, reports, scoresheets
 from bot.services.scorecards import Scorecards
 from nlp.themes import find_themes
 from storage.db import Database
@@ -54,7 +54,7 @@ class Records:
         """(file name, content, rows per table): XLSX or a zip of CSV files, times local; with the duty sheets
         (成绩单, 评价, 牵头记录) and the matchmaking's (供给清单, 对接)."""
         duty = await scoresheets.duty_tables(self.scorecards, chat_id, now, self.timezone)
-        matching = await offersheets.export_tables(self.db, chat_id, self.timezone, self.policy.local_day(now))
+        matching = await offer_exports.export_tables(self.db, chat_id, self.timezone, self.policy.local_day(now))
         return await exports.export(self.db, chat_id, self.timezone, kind, self.local_day(now), duty | matching)
 
     async def backup(self, folder: Path, now: datetime) -> Path:

@@ -9,6 +9,7 @@ from bot.domain.model import Agreement, Need
 from bot.domain.offers import Answer, Match, MatchStage, Offer, OfferKind, Side
 from bot.domain.opportunities import MonthlyList
 from bot.texts.format import MAX_MESSAGE, snippet
+from bot.texts.matching import OFFER_KIND_NAMES
 from bot.texts.names import AGREEMENT_KIND_NAMES, lead_name
 from nlp.outcomes import format_amount
 
@@ -18,13 +19,13 @@ __all__ = ["OFFER_KIND_WORDS", "MATCH_STAGE_WORDS", "ANSWER_WORDS", "ORIGIN_WORD
            "MONTHLY_NOT_YET", "MONTHLY_CHART_COUNTS", "MONTHLY_CHART_OFFERS", "MONTHLY_CHART_MATCHES",
            "MONTHLY_OFFER_COLUMNS", "MONTHLY_MATCH_COLUMNS", "monthly_more", "monthly_counts", "match_need_label"]
 
-OFFER_KIND_WORDS = {OfferKind.SCENARIO: "场景", OfferKind.CAPABILITY: "能力", OfferKind.INVESTMENT: "投资"}
+OFFER_KIND_WORDS = OFFER_KIND_NAMES  # one set of names for the kinds (bot.texts.matching)
 MATCH_STAGE_WORDS = {MatchStage.SUGGESTED: "已匹配（待答复）", MatchStage.REFUSED: "不合适",
                      MatchStage.INTRODUCED: "双方有意", MatchStage.SIGNED: "已签约"}
 ANSWER_WORDS = {Answer.YES: "感兴趣", Answer.NO: "不合适", None: "未答复"}
 ORIGIN_WORDS = {Side.NEED: "新需求匹配供给", Side.OFFER: "新供给匹配需求"}
 
-# The export's sheets (bot.services.offersheets), and the monthly list's.
+# The export's sheets (bot.services.offer_exports), and the monthly list's.
 OFFER_SHEET_HEADERS = ("编号", "类别", "单位", "标题", "内容", "地点", "有效期至", "状态", "发布时间")
 MATCH_SHEET_HEADERS = ("需求编号", "需求", "供给编号", "供给单位", "匹配度", "理由", "来源", "需求方", "供给方",
                        "双方有意时间", "成果编号", "阶段", "匹配时间", "群名称")
