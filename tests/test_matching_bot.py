@@ -229,3 +229,15 @@ async def test_an_offer_an_admin_publishes_for_a_party_waits_for_new_needs(serve
     assert await matches_of(served) == []
     await served.say(FIRM, "我们也做自动驾驶，想找测试道路和路侧单元做路测")  # a new need meets it
     assert "可对接" in served.card_of(2)["text"]
+
+
+async def test_an_agreement_with_the_matched_party_signs_a_match_nobody_answered(served: RunningBot) -> None:
+    """From the sandbox walk-through: a deal recorded with the matched party is that match's 签约 (and 双方有意) even
+    when nobody pressed 感兴趣 first; the card says so and keeps no buttons for it."""
+    await add_offer(served)
+    await served.say(ENTERPRISE, ROAD_NEED)
+    await served.say(ENTERPRISE, "/agreement 1 与5G智能网联汽车实验室签署路测合作协议")
+    [match] = await matches_of(served)
+    assert match.stage is MatchStage.SIGNED and match.introduced_at is not None
+    card = served.card_of(1)
+    assert "已签约" in card["text"] and "① 感兴趣" not in buttons_of(card)

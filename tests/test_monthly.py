@@ -225,8 +225,9 @@ async def test_monthly_in_a_group_sends_the_groups_list_as_message_png_and_xlsx(
     assert len(messages) == len(photos) == len(documents) == 1
     text = str(messages[0].params["text"])
     assert "场景机会清单 · 2026年11月</b>（本群）" in text
-    assert ("截至 2026-11-27：开放场景 1 项、能力 1 项、投资方向 1 项；"
+    assert ("截至 2026-11-27：开放场景 1 项、能力 1 项、投资方向 1 项（其中 1 项为预置示例，待各单位补充）；"
             "本月新匹配 5 条（不合适 1），双方有意 2 条，签约 1 项") in text
+    assert "「示例」" in text and "匹配度" not in text  # a starter entry is marked; a raw score means nothing here
     assert "车路协同测试道路开放（崂山区，至 2027-03-31）" in text and "港口集卡" not in text and "高精地图" not in text
     assert "需求 #1：需要开放自动驾驶测试道路 × " in text and "合作，500 万元" in text
     assert photos[0].params["photo"]["data"][:8] == b"\x89PNG\r\n\x1a\n"

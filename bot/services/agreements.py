@@ -9,6 +9,7 @@ import re
 from datetime import datetime
 
 from bot.domain import Actor, Agreement, AgreementOffer, Need, Outcome, Refusal
+from bot.domain.offers import MatchStage
 from bot.services.learning import Learner
 from bot.services.work import Access, Repos, Unit, Work
 from nlp.outcomes import agreement_kind, contenders, parse_amount, same_deal
@@ -43,15 +44,18 @@ class Agreements:
 
     @staticmethod
     async def _sign_match(unit: Unit, need: Need, agreement: Agreement) -> None:
-        """A deal that names the party of exactly one introduction on the need (双方有意, not yet signed) is that
-        introduction's signing (签约 in the matching funnel); one that names none of them is not guessed at."""
-        introduced = [m for m in (await unit.matches.of_needs([need.id])).get(need.id, [])
-                      if m.introduced_at is not None and m.agreement_id is None]
-        if not introduced or not agreement.parties:
+        """A deal that names the party of exactly one match on the need (not refused, not signed) is that match's
+        signing (签约 in the matching funnel): a deal recorded with the matched party says both sides wanted it, so
+        a match not yet answered by both counts as introduced (双方有意) too. One that names none is not guessed at."""
+        candidates = [m for m in (await unit.matches.of_needs([need.id])).get(need.id, [])
+                      if m.agreement_id is None and m.stage is not MatchStage.REFUSED]
+        if not candidates or not agreement.parties:
             return
-        offers = await unit.offers.many(m.offer_id for m in introduced)
-        named = [m for m in introduced if offers[m.offer_id].party_id in agreement.parties]
+        offers = await unit.offers.many(m.offer_id for m in candidates)
+        named = [m for m in candidates if offers[m.offer_id].party_id in agreement.parties]
         if len(named) == 1:
+            if named[0].introduced_at is None:
+                await unit.matches.introduce(named[0].id, unit.at)
             await unit.matches.sign(named[0].id, agreement.id)
 
     @staticmethod

@@ -42,7 +42,7 @@ CHALLENGE_REFUSALS: dict[Refusal, str] = {
     Refusal.BIDDING_CLOSED: "已截止：这条需求的揭榜已过截止日期，不再接受方案。",
     Refusal.EMPTY_PLAN: "请写下简要方案（" + _PLAN_HINT + "）。" + BID_USAGE,
     Refusal.CHALLENGE_DECIDED: "这条需求的揭榜已经有了结果。",
-    Refusal.NOT_PICKER: "只有需求发布者或管理员可以查看并选择揭榜方案。",
+    Refusal.NOT_PICKER: "只有需求发布者或管理员可以选定揭榜方案。",
     Refusal.PICK_NOT_YET: "揭榜还在征集方案，截止后才能选择。",
     Refusal.BID_NOT_FOUND: "没有找到这份方案。",
 }
@@ -165,7 +165,7 @@ def challenge_refusal(outcome: ChallengeOutcome) -> str:
     if reason is Refusal.NOT_ADMIN:
         return "只有管理员可以发布揭榜挂帅。"
     if reason is Refusal.NEED_NOT_FOUND:
-        return "本群没有这个编号的需求，请用 /needs 查看。"
+        return "本群没有这个编号的需求，请核对揭榜公告里的需求编号。"
     if reason is Refusal.NEED_RESOLVED:
         return f"{number}已经解决，不能再揭榜。"
     if reason is Refusal.NEED_WITHDRAWN:

@@ -128,7 +128,8 @@ def offer_matched_none(number: int, capped: bool) -> str:
     if capped:
         return (f"今天推荐给贵单位的对接已达上限（MATCHES_PER_DAY），现有的待办需求不再推送；"
                 f"之后登记的需求仍会与供给 #{number} 比对。")
-    return f"目前没有与供给 #{number} 相符的待办需求；之后登记的需求会自动与它比对。"
+    return (f"目前没有把供给 #{number} 列为最相符供给之一的待办需求（每条需求只推荐与它最相符的几条供给）；"
+            "之后登记的需求会自动与它比对。")
 
 
 def need_line(k: int, need: Need, line: MatchView, group: str | None) -> str:

@@ -106,7 +106,8 @@ class _Lines:
         if offer.until is not None:
             where.append(f"至 {offer.until.isoformat()}")
         tail = f"（{escape('，'.join(where))}）" if where else ""
-        return f"· [{offer.id}] {self.party(offer)}：{escape(snippet(offer.title, TITLE_CHARS))}{tail}"
+        example = " 「示例」" if offer.example else ""  # a shipped starter entry its party has yet to fill in
+        return f"· [{offer.id}] {self.party(offer)}：{escape(snippet(offer.title, TITLE_CHARS))}{tail}{example}"
 
     def need(self, match: Match) -> str:
         need = self.data.needs.get(match.need_id)
@@ -116,7 +117,7 @@ class _Lines:
     def match(self, match: Match) -> str:
         offer = self.data.offers.get(match.offer_id)
         return (f"· {self.need(match)} ↔ [{match.offer_id}] {self.party(offer)}"
-                f"（匹配度 {match.score:.2f}，{MATCH_STAGE_WORDS[match.stage]}）")
+                f"（{MATCH_STAGE_WORDS[match.stage]}）")
 
     def introduced(self, match: Match) -> str:
         offer = self.data.offers.get(match.offer_id)
@@ -126,8 +127,8 @@ class _Lines:
         offer = self.data.offers.get(match.offer_id)
         kind = AGREEMENT_KIND_NAMES.get(agreement.kind, agreement.kind)
         amount = f"，{format_amount(agreement.amount_yuan)}" if agreement.amount_yuan else ""
-        return (f"· {self.need(match)} × {self.party(offer)}：{kind}{amount} — "
-                f"{escape(snippet(agreement.text, NEED_CHARS))}")
+        said = "" if amount else f" — {escape(snippet(agreement.text, NEED_CHARS))}"  # an amount is said once, whole
+        return f"· {self.need(match)} × {self.party(offer)}：{kind}{amount}{said}"
 
     def sections(self) -> list[tuple[str, list[str]]]:
         data = self.data
@@ -141,8 +142,11 @@ class _Lines:
 
 def _summary(data: MonthlyList) -> str:
     counts = dict(monthly_counts(data))
+    examples = sum(o.example for kind in OfferKind for o in data.of_kind(kind))
+    shipped = f"（其中 {examples} 项为预置示例，待各单位补充）" if examples else ""
     return (f"截至 {data.as_of.isoformat()}：开放场景 {counts['开放场景']} 项、能力 {counts['开放能力']} 项、"
-            f"投资方向 {counts['投资方向']} 项；本月新匹配 {counts['本月新匹配']} 条（不合适 {data.funnel.refused}），"
+            f"投资方向 {counts['投资方向']} 项{shipped}；"
+            f"本月新匹配 {counts['本月新匹配']} 条（不合适 {data.funnel.refused}），"
             f"双方有意 {counts['本月双方有意']} 条，签约 {counts['本月签约']} 项。")
 
 

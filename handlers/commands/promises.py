@@ -103,3 +103,6 @@ async def agreement(update: Update, context: BotContext) -> None:
         return
     assert outcome.agreement is not None and outcome.need is not None  # a success carries them
     await reply(update, texts.agreement_recorded(outcome.agreement, outcome.need.number, await cases.parties.names()))
+    view = await cases.needs.view(outcome.need.id)
+    if view is not None:  # a signing recorded against a match shows on the card (✅已签约)
+        await replies.refresh_card(context, view)
