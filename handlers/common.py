@@ -28,12 +28,18 @@ def actor_of(user: User, context: BotContext | None = None) -> Actor:
                  admin_of=context.admin_of if context is not None else None)
 
 
+def press_clock() -> datetime:
+    """Now, for what carries no time of its own (a button press). Looked up at each call, so a test that plays a
+    day on its own clock replaces it (tests/test_day_in_the_group.py) and its presses keep its messages' time."""
+    return datetime.now(UTC)
+
+
 def sent_at(update: Update) -> datetime:
-    """The message's own time (UTC); for button presses, now."""
+    """The message's own time (UTC); for button presses, now (:func:`press_clock`)."""
     message = update.effective_message
     if update.callback_query is None and message is not None and message.date is not None:
         return message.date
-    return datetime.now(UTC)
+    return press_clock()
 
 
 def args_text(update: Update) -> str:

@@ -8,7 +8,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
+
 from bot.services.reports import gather
+from handlers import common
 from tests.conftest import ADMIN, ENTERPRISE, GROUP, LIAISON, SHANGHAI, RunningBot
 
 FARMER = {"id": 3101, "first_name": "王总", "username": "wang_greenhouse"}  # smart greenhouses
@@ -61,9 +64,12 @@ async def ledger(bot: RunningBot) -> dict[str, list[tuple[Any, ...]]]:
     return found
 
 
-async def test_a_day_in_the_group(wire_served: RunningBot) -> None:
+async def test_a_day_in_the_group(wire_served: RunningBot, monkeypatch: pytest.MonkeyPatch) -> None:
     bot = wire_served
     day = Day(bot)
+    # Presses carry no time: they happen at the day's time too (a minute after the last message), not at the
+    # machine's — or an undo pressed "a minute later" would be hours away on the day this test runs.
+    monkeypatch.setattr(common, "press_clock", lambda: day.at + timedelta(seconds=30))
     for user, party in ((AGRI, "agri"), (FINREG, "finreg")):
         bot.api.add_user(user)
         await bot.say(ADMIN, f"/bind {user['id']} {party}")

@@ -195,13 +195,11 @@ class Matchmaking:
                      update_id: int | None) -> Handshake:
         """感兴趣 / 不合适 by one side: recorded once; the first 感兴趣 asks the other side, both → introduced."""
         async with self.work.unit(update_id, at, actor) as unit:
-            found = await self._found(unit, match_id)
+            found = await self._acting(unit, match_id, actor)
             if isinstance(found, Handshake):
                 return found
-            match, need, offer = found
-            side = await self._side(unit, actor, need, offer)
-            if side is None:
-                return Handshake(Refusal.NOT_MATCH_SIDE, need=need)
+            match, need, offer, side = found
+            assert side is not None  # only the two sides answer
             if match.introduced_at is not None:
                 return Handshake(Refusal.MATCH_INTRODUCED, need=need, side=side)
             if not match.open or need.status != "open" or not offer.current(at.astimezone(self.zone).date()):
@@ -225,13 +223,10 @@ class Matchmaking:
         """记录签约 under an introduction, by either side (or an admin): an agreement on the need, recorded against
         the match (签约 in the funnel)."""
         async with self.work.unit(update_id, at, actor) as unit:
-            found = await self._found(unit, match_id)
+            found = await self._acting(unit, match_id, actor, admin_may=True)
             if isinstance(found, Handshake):
                 return found
-            match, need, offer = found
-            side = await self._side(unit, actor, need, offer)
-            if side is None and not self.access.admits(actor, need.chat_id):
-                return Handshake(Refusal.NOT_MATCH_SIDE, need=need)
+            match, need, offer, side = found
             if match.agreement_id is not None:
                 return Handshake(Refusal.MATCH_SIGNED, need=need, side=side)
             if match.introduced_at is None:
@@ -245,13 +240,19 @@ class Matchmaking:
             done = await self._done(unit, match.id, need, side, Step.SIGNED)
             return replace(done, agreement=agreement)
 
-    async def _found(self, unit: Unit, match_id: int) -> tuple[Match, Need, Offer] | Handshake:
+    async def _acting(self, unit: Unit, match_id: int, actor: Actor,
+                      admin_may: bool = False) -> tuple[Match, Need, Offer, Side | None] | Handshake:
+        """The match, its need and offer, and the side the actor acts for (None: an admin, when ``admin_may``), or
+        why the actor may not act on it."""
         match = await unit.matches.get(match_id)
         need = await unit.needs.get(match.need_id) if match else None
         offer = await unit.offers.get(match.offer_id) if match else None
         if match is None or need is None or offer is None:
             return Handshake(Refusal.MATCH_NOT_FOUND)
-        return match, need, offer
+        side = await self._side(unit, actor, need, offer)
+        if side is None and not (admin_may and self.access.admits(actor, need.chat_id)):
+            return Handshake(Refusal.NOT_MATCH_SIDE, need=need)
+        return match, need, offer, side
 
     async def _done(self, unit: Unit, match_id: int, need: Need, side: Side | None, step: Step) -> Handshake:
         match = await unit.matches.get(match_id)
