@@ -93,6 +93,9 @@ def test_help_for_an_admin_lists_every_command() -> None:
     assert commands_in(texts.help_text(Role.ADMIN, served=True)) == set(NAMES)
     assert commands_in(texts.help_text(Role.ADMIN, served=False)) == set(NAMES)
     assert commands_in(texts.help_text(Role.LIAISON, served=False)) == set()
+    # In the bot's private chat a liaison is told the commands are the group's (there only /start and /help answer).
+    assert "在对接群里使用" in texts.help_text(Role.LIAISON, served=True, private=True)
+    assert "在对接群里使用" not in texts.help_text(Role.ADMIN, served=True, private=True)
 
 
 def test_menus_are_made_from_the_registry() -> None:

@@ -133,10 +133,12 @@ _ROLE_MAY = {Role.ENTERPRISE: Who.EVERYONE | Who.AUTHOR, Role.LIAISON: Who.EVERY
              Role.MEMBER: Who.EVERYONE | Who.AUTHOR | Who.BOUND, Role.ADMIN: ~Who(0)}
 
 
-def help_text(role: Role, served: bool) -> str:
+def help_text(role: Role, served: bool, private: bool = False) -> str:
+    """``private``: asked in the bot's private chat, where only admins' commands are served (and /start, /help)."""
     if not served and role is not Role.ADMIN:
         return NOT_SERVED_HELP
-    lines = ["<b>对接群助手</b> 可用命令："]
+    where = "（在对接群里使用；私聊里只有 /start 和 /help）" if private and role is not Role.ADMIN else ""
+    lines = [f"<b>对接群助手</b> 可用命令{where}："]
     lines += [f"{escape(c.usage)} — {c.description}" for c in COMMANDS if c.who & _ROLE_MAY[role]]
     return "\n".join(lines)
 

@@ -51,7 +51,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     people = context.cases.people
     role, _ = await people.role(user.id)
     served = await people.is_served(chat.id) or (not is_group(update) and role is not Role.ENTERPRISE)
-    await reply(update, texts.help_text(role, served))
+    await reply(update, texts.help_text(role, served, private=not is_group(update)))
 
 
 async def parties(update: Update, context: BotContext) -> None:
