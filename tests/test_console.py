@@ -35,7 +35,7 @@ async def test_export_xlsx_has_a_sheet_per_table_with_local_times(served: Runnin
     assert name.endswith(".xlsx") and "需求 1 条" in caption and "承诺 1 条" in caption and "成果 1 条" in caption
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["需求", "分派", "承诺", "成果", "对话", "延期", "揭榜", "记录", "成绩单", "评价",
-                               "牵头记录", "供给清单", "对接"]
+                               "牵头记录", "供给一览", "对接"]
     needs = list(book["需求"].values)
     assert needs[0][:4] == ("编号", "群ID", "群名称", "需求号")
     assert len(needs) == 2 and "自动驾驶" in needs[1][6] and needs[1][9] == "2026-11-27 10:00"  # local time

@@ -180,10 +180,10 @@ async def test_the_export_has_the_offers_and_the_matches_of_its_groups(served: R
     await history(served)
     await served.say(ADMIN, "/export")
     name, data, caption = last_document(served)
-    assert "供给清单 5 条" in caption and "对接 6 条" in caption  # m1-m6 are GROUP's (m6's need withdrawn)
+    assert "供给一览 5 条" in caption and "对接 6 条" in caption  # m1-m6 are GROUP's (m6's need withdrawn)
     book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames[-2:] == ["供给清单", "对接"]
-    offers = list(book["供给清单"].values)
+    assert book.sheetnames[-2:] == ["供给一览", "对接"]
+    offers = list(book["供给一览"].values)
     assert offers[0] == texts.OFFER_SHEET_HEADERS
     names = await served.app.bot_data.services.cases.parties.names()  # type: ignore[union-attr]
     assert offers[1] == (1, "场景", names["transport"], "车路协同测试道路开放", "车路协同测试道路开放：详细说明",

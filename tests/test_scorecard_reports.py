@@ -188,7 +188,7 @@ async def test_the_export_has_the_scorecard_the_verdicts_and_the_lead_terms(serv
     caption, data = await exported(served)
     assert "成绩单 2 条" in caption and "评价 4 条" in caption and "牵头记录 8 条" in caption, caption
     book = load_workbook(io.BytesIO(data))
-    assert list(book.sheetnames)[-5:-2] == ["成绩单", "评价", "牵头记录"]  # (then 供给清单, 对接)
+    assert list(book.sheetnames)[-5:-2] == ["成绩单", "评价", "牵头记录"]  # (then 供给一览, 对接)
 
     units = {row["单位"]: row for row in sheet(book, "成绩单")}
     # ranked first, then the units without a rate yet; 教育局 led #4 for a moment, overruled: nothing to score

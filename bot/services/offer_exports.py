@@ -1,4 +1,4 @@
-"""The matchmaking as sheets: 供给清单 (every offer) and 对接 (every match of the exported groups' needs) in the
+"""The matchmaking as sheets: 供给一览 (every offer) and 对接 (every match of the exported groups' needs) in the
 export, and the rows the monthly 场景机会清单's XLSX is made of. Times local, codes in words, parties by the names
 the bot shows everywhere else."""
 
@@ -37,7 +37,7 @@ class SheetWords:
         return texts.lead_name(self.names, party_id)
 
     def offer(self, offer: Offer) -> list[Any]:
-        """A row of 供给清单 (``texts.OFFER_SHEET_HEADERS``)."""
+        """A row of 供给一览 (``texts.OFFER_SHEET_HEADERS``)."""
         return [offer.id, texts.OFFER_KIND_WORDS[offer.kind], self.party(offer.party_id), offer.title, offer.text,
                 offer.place or None, offer.until.isoformat() if offer.until else None,
                 texts.offer_status(offer, offer.current(self.today)), self.time(offer.created_at)]
@@ -69,7 +69,7 @@ async def words(db: Database, zone: ZoneInfo, today: date) -> SheetWords:
 
 
 async def export_tables(db: Database, chat_id: int | None, zone: ZoneInfo, today: date) -> dict[str, Table]:
-    """The export's 供给清单 (every offer: the lists are the city's, not one group's) and 对接 (every match of this
+    """The export's 供给一览 (every offer: the lists are the city's, not one group's) and 对接 (every match of this
     group's needs, or every group's), keyed as the export's tables are."""
     sheet = await words(db, zone, today)
     async with db.read() as conn:

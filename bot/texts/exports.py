@@ -28,7 +28,7 @@ __all__ = ["EXPORT_SHEETS", "EXPORT_HEADERS", "EXPORT_VALUES", "DETAIL_NAMES", "
 EXPORT_SHEETS = {"needs": "需求", "routes": "分派", "commitments": "承诺", "agreements": "成果", "notes": "对话",
                  "extensions": "延期", "challenges": "揭榜", "events": "记录",
                  "scorecard": "成绩单", "verdicts": "评价", "lead_terms": "牵头记录",  # (bot.services.scoresheets)
-                 "offers": "供给清单", "matches": "对接"}  # (bot.services.offer_exports)
+                 "offers": "供给一览", "matches": "对接"}  # (bot.services.offer_exports)
 EXPORT_HEADERS = {
     "id": "编号", "chat_id": "群ID", "chat_title": "群名称", "number": "需求号", "author_id": "提出人ID",
     "author_name": "提出人", "text": "内容", "need_type": "类型", "status": "状态", "created_at": "时间",

@@ -1,4 +1,4 @@
-"""The matchmaking in the commission's files and the monthly 场景机会清单: the export's 供给清单 and 对接 sheets, and
+"""The matchmaking in the commission's files and the monthly 场景机会清单: the export's 供给一览 and 对接 sheets, and
 the monthly list's message, chart words and sheets."""
 
 from __future__ import annotations
