@@ -65,13 +65,23 @@ async def sign_pressed(update: Update, context: BotContext, button: SignMatch) -
 
 
 def offer_owner_message(chat_id: int, found: OfferMatches) -> tuple[str, InlineKeyboardMarkup | None]:
-    """What a new offer's publisher is told of the open needs it fits (in ``chat_id``), with their buttons."""
+    """What a new offer's publisher is told of the open needs it fits (those of ``chat_id``, with their buttons; of
+    other groups only how many: their cards there show the match)."""
+    elsewhere = [texts.offer_elsewhere(found.offer.id, len(found.elsewhere))] if found.elsewhere else []
     if not found.found:
-        return texts.offer_matched_none(found.offer.id, found.capped), None
+        return "\n".join(elsewhere or [texts.offer_matched_none(found.offer.id, found.capped)]), None
     lines = [texts.offer_matches(len(found.found), found.offer.id, found.capped)]
     lines += [texts.need_line(k, need, line, found.groups.get(need.chat_id) if need.chat_id != chat_id else None)
               for k, (need, line) in enumerate(found.found)]
-    return "\n".join(lines), list_buttons([line for _, line in found.found])
+    return "\n".join(lines + elsewhere), list_buttons([line for _, line in found.found])
+
+
+async def show_on_cards(context: BotContext, found: OfferMatches | None) -> None:
+    """The needs of other groups a new offer fits get it on their cards (可对接, naming the party's people)."""
+    for need in found.elsewhere if found is not None else ():
+        view = await context.cases.needs.view(need.id)
+        if view is not None:
+            await replies.refresh_card(context, view)
 
 
 BUTTONS: tuple[tuple[type[buttons.ButtonData], Callable[[Update, BotContext], Awaitable[None]]], ...] = (

@@ -81,6 +81,7 @@ async def offer(update: Update, context: BotContext) -> None:
     elif outcome.for_party:
         text = f"{text}\n\n{texts.OFFER_FOR_PARTY}"
     await reply(update, text, markup)
+    await matches.show_on_cards(context, outcome.found)
 
 
 def _chat_id(update: Update) -> int:
@@ -153,8 +154,9 @@ async def _edit(update: Update, context: BotContext, rest: str) -> None:
         return
     assert outcome.offer is not None
     await reply(update, texts.offer_edited(outcome.offer, outcome.party, outcome.changed))
-    if outcome.found is not None and outcome.found.found:  # needs that fit now (none: nothing more to say)
+    if outcome.found is not None and (outcome.found.found or outcome.found.elsewhere):  # needs that fit now
         await reply(update, *matches.offer_owner_message(_chat_id(update), outcome.found))
+        await matches.show_on_cards(context, outcome.found)
 
 
 async def _export(update: Update, context: BotContext) -> None:

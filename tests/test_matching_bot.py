@@ -16,7 +16,7 @@ from bot.domain.offers import MatchStage, OfferKind
 from bot.sandbox.localapi import LocalBotApi
 from nlp.router import Router
 from storage.offers import MatchRepo, OfferRepo
-from tests.conftest import ENTERPRISE, LAB_MEMBER, STRANGER, RunningBot, _running, make_settings, serve
+from tests.conftest import ENTERPRISE, GROUP, LAB_MEMBER, STRANGER, RunningBot, _running, make_settings, serve
 from tests.test_duty import alert_after, buttons_of
 
 ROAD_NEED = "我们公司做自动驾驶，需要开放一段测试路段和路侧单元做路测"
@@ -241,3 +241,23 @@ async def test_an_agreement_with_the_matched_party_signs_a_match_nobody_answered
     assert match.stage is MatchStage.SIGNED and match.introduced_at is not None
     card = served.card_of(1)
     assert "已签约" in card["text"] and "① 感兴趣" not in buttons_of(card)
+
+
+async def test_a_new_offer_meets_the_needs_of_other_groups_on_their_own_cards(served: RunningBot) -> None:
+    """An offer published in one group fits a need waiting in another: its publisher is told how many, never the
+    other group's words; the need's card there lists it (可对接, naming the lab's member) with its buttons."""
+    from tests.conftest import ADMIN, OTHER_GROUP
+
+    await served.api.member_change(OTHER_GROUP, ADMIN, "left", "member")
+    await served.settle()
+    await served.say(FIRM, ROAD_NEED, chat_id=OTHER_GROUP)
+    assert "可对接" not in served.card_of(1, chat_id=OTHER_GROUP)["text"]
+    mark = len(served.api.calls)
+    await served.say(LAB_MEMBER, "/offer 能力 车路协同测试场；提供5G车路协同测试道路、路侧单元和自动驾驶测试车辆，"
+                                 "寻找自动驾驶算法企业合作路测")
+    told = [str(c.params["text"]) for c in served.calls_since(mark, "sendMessage") if c.params["chat_id"] == GROUP]
+    assert any("另有 1 条其他对接群的需求" in t for t in told), told
+    assert not any("我们公司做自动驾驶" in t for t in told)  # the other group's words stay there
+    card = served.card_of(1, chat_id=OTHER_GROUP)
+    assert "可对接" in card["text"] and "车路协同测试场" in card["text"] and "网联实验室 陈工" in card["text"]
+    assert {"① 感兴趣", "① 不合适"} <= set(buttons_of(card))

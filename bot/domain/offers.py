@@ -136,6 +136,7 @@ class OfferMatches:
     found: tuple[tuple[Need, MatchView], ...] = ()
     capped: bool = False  # more fitted, but the party's daily cap was reached
     groups: dict[int, str] = field(default_factory=dict)  # chat id → title, to say which group a need is in
+    elsewhere: tuple[Need, ...] = ()  # needs of other groups it was matched with: shown on their cards there
 
 
 class Step(StrEnum):

@@ -148,9 +148,10 @@ class Matchmaking:
         return tuple(await self.views.match_lines(unit, made, offers))
 
     async def suggest_for_offer(self, offer_id: int, chat_id: int | None, at: datetime) -> OfferMatches | None:
-        """A new (or edited) offer against the open needs of ``chat_id`` (None: every served group): at most five,
-        within its party's daily cap; needs of its own party's people are left out. None: the offer is not open, is
-        a shipped example, or its party has nobody to answer."""
+        """A new (or edited) offer against the open needs of every group: at most five, within its party's daily cap;
+        needs of its own party's people are left out. Those of ``chat_id`` (None: all) are listed to its publisher;
+        those of other groups are matches on their cards there (``elsewhere``: a group's needs are not shown in
+        another). None: the offer is not open, is a shipped example, or its party has nobody to answer."""
         matcher, _ = await self.matcher()
         async with self.work.read() as repos:
             offer = await repos.offers.get(offer_id)  # as it is now (the fit may be a moment older)
@@ -158,7 +159,7 @@ class Matchmaking:
             if offer is None or not self._answerable(offer, at, people):
                 return None
             own = [p.user_id for p in people.get(offer.party_id, [])]
-            candidates = await repos.matches.open_needs(chat_id, own)
+            candidates = await repos.matches.open_needs(None, own)
             seen = await repos.matches.pairs_of_offers([offer.id])
         text = OfferText(offer.id, offer.party_id, offer.kind.value, offer.title, offer.matching_text)
         # Every open need is scored: off the event loop (a few thousand needs take a while).
@@ -176,10 +177,12 @@ class Matchmaking:
                     await unit.record("match_suggested", chat_id=need.chat_id, need_id=need.id, offer_id=offer.id,
                                       party=offer.party_id, score=round(score, 2), origin="offer")
                     found.append((need, match))
-            lines = await self.views.match_lines(unit, [m for _, m in found], {offer.id: offer})
-            groups = await unit.people.chat_titles() if chat_id is None and found else {}
-        return OfferMatches(offer, tuple((need, line) for (need, _), line in zip(found, lines, strict=True)),
-                            capped=len(fitting) > left, groups=groups)
+            here = [(need, m) for need, m in found if chat_id is None or need.chat_id == chat_id]
+            lines = await self.views.match_lines(unit, [m for _, m in here], {offer.id: offer})
+            groups = await unit.people.chat_titles() if chat_id is None and here else {}
+        return OfferMatches(offer, tuple((need, line) for (need, _), line in zip(here, lines, strict=True)),
+                            capped=len(fitting) > left, groups=groups,
+                            elsewhere=tuple(need for need, _ in found if (need, _) not in here))
 
     async def _side(self, repos: Repos, actor: Actor, need: Need, offer: Offer) -> Side | None:
         """Whose side the actor answers for: the offer's party (bound to it), or the need's (its author, or a

@@ -13,7 +13,8 @@ from bot.texts.format import mention, snippet
 __all__ = ["OFFER_KIND_NAMES", "CIRCLED", "BUTTON_INTERESTED", "BUTTON_NOT_FIT", "BUTTON_SIGNED",
            "TOAST_INTERESTED", "TOAST_NOT_FIT", "TOAST_SIGNED", "MATCH_REFUSALS", "match_lines", "people_of",
            "ask_offer_side", "ask_need_side", "introduction", "introduction_signed", "offer_matches",
-           "offer_matched_none", "signing_text", "OFFER_FOR_PARTY", "match_button_label", "need_line"]
+           "offer_matched_none", "signing_text", "OFFER_FOR_PARTY", "match_button_label", "need_line",
+           "offer_elsewhere"]
 
 OFFER_KIND_NAMES = {OfferKind.SCENARIO: "场景", OfferKind.CAPABILITY: "能力", OfferKind.INVESTMENT: "投资"}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -130,6 +131,12 @@ def offer_matched_none(number: int, capped: bool) -> str:
                 f"之后登记的需求仍会与供给 #{number} 比对。")
     return (f"目前没有把供给 #{number} 列为最相符供给之一的待办需求（每条需求只推荐与它最相符的几条供给）；"
             "之后登记的需求会自动与它比对。")
+
+
+def offer_elsewhere(number: int, count: int) -> str:
+    """A new offer fits needs of other groups: they are not shown here; their cards there name the party."""
+    return (f"另有 {count} 条其他对接群的需求与供给 #{number} 相符：已在那些需求的卡片上列为「可对接」并点名贵单位，"
+            "请在那些群里回应。")
 
 
 def need_line(k: int, need: Need, line: MatchView, group: str | None) -> str:
