@@ -271,6 +271,7 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
         await services.courier.idle(timeout=60)  # the replayed updates' own cards first
         await replies.announce_unannounced(services, services.clock())
         await jobs.arm(application, at_once=True)  # whatever fell due while the bot was down goes out now
+        jobs.arm_rematch(application)  # open offers meet the waiting needs again, every few hours
         log.info("bot ready: %d parties, database %s", len(parties), settings.database_path)
 
     return post_init

@@ -18,6 +18,7 @@ from telegram.ext import Application
 from bot.context import BotContext
 from bot.delivery.courier import Parcel, Status
 from bot.services.notices import Outgoing
+from handlers import replies
 from handlers.challenge_buttons import pick_buttons
 from handlers.keyboards import ask_buttons
 
@@ -90,3 +91,24 @@ async def arm(application: Application, at_once: bool = False) -> None:
     for job in queue.get_jobs_by_name(JOB_NAME):
         job.schedule_removal()
     queue.run_once(_run, when=delay, name=JOB_NAME)
+
+
+REMATCH_JOB = "rematch"
+REMATCH_EVERY = 6 * 3600  # seconds between passes of every open offer against the waiting needs
+
+
+async def rematch(context: BotContext) -> None:
+    """Every open offer against the needs waiting now (bot.services.matching.Matchmaking.rematch): the needs that
+    gained a match get it on their cards."""
+    services = context.services
+    for need in await services.cases.matching.rematch(services.clock()):
+        view = await services.cases.needs.view(need.id)
+        if view is not None:
+            await replies.refresh_card(context, view)
+
+
+def arm_rematch(application: Application) -> None:
+    """The pass runs every REMATCH_EVERY seconds (each is idempotent: a pair is suggested once)."""
+    queue = application.job_queue
+    if queue is not None and not queue.get_jobs_by_name(REMATCH_JOB):
+        queue.run_repeating(rematch, interval=REMATCH_EVERY, first=REMATCH_EVERY, name=REMATCH_JOB)

@@ -261,3 +261,44 @@ async def test_a_new_offer_meets_the_needs_of_other_groups_on_their_own_cards(se
     card = served.card_of(1, chat_id=OTHER_GROUP)
     assert "可对接" in card["text"] and "车路协同测试场" in card["text"] and "网联实验室 陈工" in card["text"]
     assert {"① 感兴趣", "① 不合适"} <= set(buttons_of(card))
+
+
+async def run_rematch(bot: RunningBot) -> None:
+    from handlers.jobs import REMATCH_JOB
+
+    assert bot.app is not None and bot.app.job_queue is not None
+    [job] = bot.app.job_queue.get_jobs_by_name(REMATCH_JOB)
+    await job.run(bot.app)
+    await bot.settle()
+
+
+async def test_what_the_daily_cap_held_back_meets_its_offer_the_next_day(capped: RunningBot) -> None:
+    from datetime import timedelta
+
+    await add_offer(capped)
+    for k in range(3):
+        await capped.say(ENTERPRISE, f"{ROAD_NEED}，第{k + 1}批车辆")
+    assert "可对接" not in capped.card_of(3)["text"]
+    await run_rematch(capped)  # the same day: still capped
+    assert "可对接" not in capped.card_of(3)["text"]
+    capped.clock.now = datetime.now(UTC) + timedelta(days=1)
+    await run_rematch(capped)
+    assert "可对接" in capped.card_of(3)["text"]
+    assert len(await matches_of(capped)) == 3
+    await run_rematch(capped)  # idempotent: a pair is suggested once
+    assert len(await matches_of(capped)) == 3
+
+
+async def test_an_offer_kept_for_a_party_meets_the_waiting_needs_once_someone_is_bound(served: RunningBot) -> None:
+    from tests.conftest import ADMIN
+
+    await served.say(ENTERPRISE, "我们是果蔬种植合作社，想找物联网平台做智慧农业试点")
+    await served.say(ADMIN, "/offer lab_agri 能力 数字乡村物联网平台；"
+                            "为乡村提供物联网平台和智慧农业大脑，寻找果蔬种植合作社试点")
+    await run_rematch(served)
+    assert "可对接" not in served.card_of(1)["text"]  # nobody to answer for the lab yet
+    served.api.add_user(FIRM)
+    await served.say(ADMIN, f"/bind {FIRM['id']} lab_agri")
+    await run_rematch(served)
+    card = served.card_of(1)
+    assert "可对接" in card["text"] and "数字乡村物联网平台" in card["text"]

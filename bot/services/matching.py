@@ -147,7 +147,21 @@ class Matchmaking:
                 break
         return tuple(await self.views.match_lines(unit, made, offers))
 
-    async def suggest_for_offer(self, offer_id: int, chat_id: int | None, at: datetime) -> OfferMatches | None:
+    async def rematch(self, at: datetime) -> list[Need]:
+        """Every open offer against the needs waiting now, as a new offer is (a need meets it on its own card): what
+        the daily cap held back yesterday, and the offers of a party that had nobody bound when they were
+        published, meet the waiting needs after all. Pairs suggested before are never suggested again, so this
+        can run as often as wanted. Returns the needs whose cards gained a match."""
+        async with self.work.read() as repos:
+            offers = await repos.offers.listed()
+        changed: dict[int, Need] = {}
+        for offer in offers:
+            found = await self.suggest_for_offer(offer.id, None, at, list_none=True)
+            changed.update((n.id, n) for n in (found.elsewhere if found is not None else ()))
+        return list(changed.values())
+
+    async def suggest_for_offer(self, offer_id: int, chat_id: int | None, at: datetime,
+                                list_none: bool = False) -> OfferMatches | None:
         """A new (or edited) offer against the open needs of every group: at most five, within its party's daily cap;
         needs of its own party's people are left out. Those of ``chat_id`` (None: all) are listed to its publisher;
         those of other groups are matches on their cards there (``elsewhere``: a group's needs are not shown in
@@ -177,7 +191,7 @@ class Matchmaking:
                     await unit.record("match_suggested", chat_id=need.chat_id, need_id=need.id, offer_id=offer.id,
                                       party=offer.party_id, score=round(score, 2), origin="offer")
                     found.append((need, match))
-            here = [(need, m) for need, m in found if chat_id is None or need.chat_id == chat_id]
+            here = [] if list_none else [(need, m) for need, m in found if chat_id is None or need.chat_id == chat_id]
             lines = await self.views.match_lines(unit, [m for _, m in here], {offer.id: offer})
             groups = await unit.people.chat_titles() if chat_id is None and here else {}
         return OfferMatches(offer, tuple((need, line) for (need, _), line in zip(here, lines, strict=True)),
