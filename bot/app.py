@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from aiohttp import web
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -45,6 +46,7 @@ from handlers import (
     challenges,
     commands,
     conversation,
+    desk,
     duplicates,
     extensions,
     gate,
@@ -272,6 +274,8 @@ def _post_init(settings: Settings, directory_path: Path | None,  # type: ignore[
         await replies.announce_unannounced(services, services.clock())
         await jobs.arm(application, at_once=True)  # whatever fell due while the bot was down goes out now
         jobs.arm_rematch(application)  # open offers meet the waiting needs again, every few hours
+        if settings.web_url:  # the commission's desk: its JSON API in this process, on this event loop
+            services.desk = await _serve_desk(services)
         log.info("bot ready: %d parties, database %s", len(parties), settings.database_path)
 
     return post_init
@@ -288,9 +292,19 @@ async def _post_stop(application: Application) -> None:
         await services.courier.close()
 
 
+async def _serve_desk(services: Services) -> web.AppRunner:
+    runner = web.AppRunner(desk.desk_app(services), access_log=None)  # no access log: initData is in headers only
+    await runner.setup()
+    await web.TCPSite(runner, services.settings.web_listen, services.settings.web_port).start()
+    log.info("desk listening on %s:%d", services.settings.web_listen, services.settings.web_port)
+    return runner
+
+
 async def _post_shutdown(application: Application) -> None:
     services = application.bot_data.services
     if services is not None:
+        if isinstance(services.desk, web.AppRunner):
+            await services.desk.cleanup()
         await services.cases.learner.idle()
         await services.db.close()
         application.bot_data.services = None

@@ -94,6 +94,7 @@ class Services:
     courier: Courier
     chat_admins: ChatAdmins
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # UTC; tests set it
+    desk: object | None = None  # the desk's web server while it listens (WEB_URL; an aiohttp AppRunner)
 
 
 @dataclass

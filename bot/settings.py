@@ -67,6 +67,10 @@ class Settings:
     webhook_secret: str = field(default="", repr=False)  # checked on every request (X-Telegram-Bot-Api-Secret-Token)
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    web_url: str | None = None  # set: the commission's desk (a Mini App) is served at this public HTTPS address
+    web_listen: str = "127.0.0.1"
+    web_port: int = 8080
+    web_session_hours: int = 24  # how old a desk sign-in (Telegram's initData auth_date) may be
     flood_limits: bool = True  # keep within Telegram's limits (bot/delivery/flood.py); off only for benchmarks
     flood_overall: tuple[int, float] = (30, 1.0)  # at most N messages in any P seconds, all chats together
     flood_group: tuple[int, float] = (20, 60.0)  # … and in one group
@@ -84,6 +88,8 @@ class Settings:
             f"report_weekday={self.report_weekday}, report_hour={self.report_hour}, "
             f"forum_topics={self.forum_topics}, webhook_url={self.webhook_url!r}, webhook_secret='***', "
             f"webhook_listen={self.webhook_listen!r}, webhook_port={self.webhook_port}, "
+            f"web_url={self.web_url!r}, web_listen={self.web_listen!r}, web_port={self.web_port}, "
+            f"web_session_hours={self.web_session_hours}, "
             f"flood_limits={self.flood_limits}, flood_overall={self.flood_overall}, flood_group={self.flood_group}, "
             f"admins_from_chat={self.admins_from_chat})"
         )
@@ -167,6 +173,12 @@ def load_settings(
         if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret):
             raise SettingsError("WEBHOOK_SECRET is required with WEBHOOK_URL: 16-256 letters, digits, _ or -")
 
+    web_url = get("WEB_URL") or None
+    if web_url is not None:
+        desk = urlparse(web_url)
+        if desk.scheme not in ("http", "https") or not desk.netloc:
+            raise SettingsError(f"WEB_URL is malformed: {web_url!r} is not an http(s) URL")
+
     admin_chat = get("ADMIN_CHAT_ID")
     if admin_chat and not re.fullmatch(r"-?\d{1,20}", admin_chat):
         raise SettingsError(f"ADMIN_CHAT_ID is malformed: {admin_chat!r} is not a Telegram chat id")
@@ -191,6 +203,10 @@ def load_settings(
         webhook_secret=webhook_secret,
         webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",
         webhook_port=number("WEBHOOK_PORT", 8443, 1, 65535),
+        web_url=web_url,
+        web_listen=get("WEB_LISTEN") or "127.0.0.1",
+        web_port=number("WEB_PORT", 8080, 1, 65535),
+        web_session_hours=number("WEB_SESSION_HOURS", 24, 1, 24 * 30),
         flood_limits=flag("FLOOD_LIMITS", default=True),
         admins_from_chat=flag("ADMINS_FROM_CHAT"),
         bot_token=token,
