@@ -26,12 +26,6 @@ class DuplicateRepo:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
-    async def candidates(self, chat_id: int | None) -> list[tuple[int, str]]:
-        """(id, text) of the open needs a new need may say the same as: of one chat, or of every chat (None)."""
-        where, args = ("status = 'open'", ()) if chat_id is None else ("status = 'open' AND chat_id = ?", (chat_id,))
-        async with await fetched(self.conn, f"SELECT id, text FROM needs WHERE {where} ORDER BY id", args) as cur:  # noqa: S608
-            return [(r["id"], r["text"]) for r in await cur.fetchall()]
-
     async def hint(self, need_id: int, similar_to: int, score: float, at: datetime) -> None:
         await self.conn.execute(
             "INSERT INTO duplicate_hints (need_id, similar_to, score, created_at) VALUES (?, ?, ?, ?)"

@@ -138,3 +138,14 @@ class NeedRepo:
         if chat_id is None:
             return await self._where("status != 'withdrawn'", (), " ORDER BY id")
         return await self._where("chat_id = ? AND status != 'withdrawn'", (chat_id,), " ORDER BY id")
+
+    async def open_texts(self, chat_id: int | None, excluding_authors: Iterable[int] = ()) -> list[tuple[int, str]]:
+        """(id, text) of the open needs of one chat (None: every chat), oldest first, leaving out those these people
+        posted: what a new need may say the same as (duplicates), what a new offer may fit (matching)."""
+        where, args = ("status = 'open'", []) if chat_id is None else ("status = 'open' AND chat_id = ?", [chat_id])
+        skip = list(excluding_authors)
+        if skip:
+            where += f" AND (author_id IS NULL OR author_id NOT IN ({rows.marks(skip)}))"
+            args.extend(skip)
+        async with await fetched(self.conn, f"SELECT id, text FROM needs WHERE {where} ORDER BY id", args) as cur:  # noqa: S608
+            return [(r["id"], r["text"]) for r in await cur.fetchall()]

@@ -221,16 +221,6 @@ class MatchRepo:
             row = await cur.fetchone()
         return tuple(row) if row else ()
 
-    async def open_needs(self, chat_id: int | None, exclude_author_ids: Iterable[int] = ()) -> list[tuple[int, str]]:
-        """(id, text) of the open needs of one chat (None: every chat), oldest first."""
-        where, args = ("status = 'open'", []) if chat_id is None else ("status = 'open' AND chat_id = ?", [chat_id])
-        skip = list(exclude_author_ids)
-        if skip:
-            where += f" AND (author_id IS NULL OR author_id NOT IN ({rows.marks(skip)}))"
-            args.extend(skip)
-        async with await fetched(self.conn, f"SELECT id, text FROM needs WHERE {where} ORDER BY id", args) as cur:  # noqa: S608
-            return [(r["id"], r["text"]) for r in await cur.fetchall()]
-
 
 async def seed_offers(db: Database, starters: Iterable[StarterOffer], at: datetime) -> int:
     """The shipped starter list, as editable examples, once per database — a new one or one made before the

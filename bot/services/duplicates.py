@@ -58,7 +58,7 @@ class Finder:
         chat (``everywhere``: an admin's need) — else None."""
         scope = None if everywhere else chat_id
         async with self.work.read() as repos:
-            candidates = await repos.duplicates.candidates(scope)
+            candidates = await repos.needs.open_texts(scope)
         similarity = await self.similarity()
         new = self._rows.get(text) or similarity.prepare([text])
         self._rows[text] = new  # kept: the next need of the chat compares with it

@@ -173,7 +173,7 @@ class Matchmaking:
             if offer is None or not self._answerable(offer, at, people):
                 return None
             own = [p.user_id for p in people.get(offer.party_id, [])]
-            candidates = await repos.matches.open_needs(None, own)
+            candidates = await repos.needs.open_texts(None, own)
             seen = await repos.matches.pairs_of_offers([offer.id])
         text = OfferText(offer.id, offer.party_id, offer.kind.value, offer.title, offer.matching_text)
         # Every open need is scored: off the event loop (a few thousand needs take a while).
